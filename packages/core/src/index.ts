@@ -1,0 +1,54 @@
+/**
+ * @annlab/core: the Index contract, metrics and distance kernels, vector storage, heaps,
+ * the visited set, the seeded Rng, typed errors and the binary file format that every annlab
+ * algorithm package builds on.
+ *
+ * @packageDocumentation
+ */
+export { AnnlabError, isAnnlabError } from './errors.js';
+export type { AnnlabErrorCode } from './errors.js';
+
+export { METRICS, SearchStats } from './types.js';
+export type { AnnIndex, IndexOptions, Metric, SearchParams, SearchResult, TrainableIndex } from './types.js';
+
+export {
+  checkDim,
+  checkInteger,
+  checkK,
+  checkKnownKeys,
+  checkMetric,
+  checkNumber,
+  checkOptions,
+  checkSeed,
+  checkVectors,
+  firstNonFinite,
+} from './validate.js';
+
+export {
+  dot,
+  dotRef,
+  internalDistanceRef,
+  l2Squared,
+  l2SquaredRef,
+  metricPolicy,
+  norm,
+  normalizeInPlace,
+  reportedDistance,
+} from './metrics.js';
+export type { KernelKind, MetricPolicy } from './metrics.js';
+
+export { dotIds, dotRange, dotTile, l2SquaredIds, l2SquaredRange, l2SquaredTile } from './kernels.js';
+
+export { VectorStore } from './vector-store.js';
+export type { VectorStoreOptions } from './vector-store.js';
+export { DistanceComputer } from './distance-computer.js';
+
+export { MaxHeap, MinHeap } from './heap.js';
+export { VisitedSet } from './visited-set.js';
+export { Rng } from './rng.js';
+
+export { crc32, crc32Ref } from './crc32.js';
+export { BinaryReader, BinaryWriter, CONTAINER_VERSION, MAGIC } from './binary.js';
+export type { FileHeader } from './binary.js';
+
+export { createSearchResult, drainToRow } from './result.js';

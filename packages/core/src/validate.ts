@@ -1,0 +1,124 @@
+/**
+ * Input checks shared by every index. Each throws an {@link AnnlabError} whose message names
+ * the offending value and says how to fix it; none mutates anything, so an index can run
+ * them all before it changes state (a failed `add` leaves the index as it was).
+ *
+ * @module
+ */
+import { AnnlabError } from './errors.js';
+import { METRICS, type Metric } from './types.js';
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return `${typeof value} ${String(value)}`;
+}
+
+/**
+ * Check that `value` is an integer in [min, max].
+ * @returns the value, typed as a number.
+ */
+export function checkInteger(name: string, value: unknown, min: number, max: number = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer in [${min}, ${max}]`;
+    throw new AnnlabError('INVALID_PARAMETER', `${name} must be ${range}, got ${describe(value)}.`);
+  }
+  return value;
+}
+
+/**
+ * Check that `value` is a finite number in [min, max].
+ * @returns the value, typed as a number.
+ */
+export function checkNumber(name: string, value: unknown, min: number = -Infinity, max: number = Infinity): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new AnnlabError('INVALID_PARAMETER', `${name} must be a finite number in [${min}, ${max}], got ${describe(value)}.`);
+  }
+  return value;
+}
+
+/** Check an index dimension: an integer ≥ 1. */
+export function checkDim(dim: unknown): number {
+  return checkInteger('dim', dim, 1, 1 << 20);
+}
+
+/** Check `k`, the number of neighbours asked for: an integer ≥ 1. */
+export function checkK(k: unknown): number {
+  return checkInteger('k', k, 1, 1 << 24);
+}
+
+/** Check a seed: any safe integer (negative allowed). */
+export function checkSeed(seed: unknown): number {
+  return checkInteger('seed', seed, Number.MIN_SAFE_INTEGER);
+}
+
+/** Check a metric name, defaulting to `'euclidean'` when undefined. */
+export function checkMetric(metric: unknown): Metric {
+  if (metric === undefined) return 'euclidean';
+  if (typeof metric !== 'string' || !(METRICS as readonly string[]).includes(metric)) {
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `metric must be one of ${METRICS.map((m) => `'${m}'`).join(', ')}, got ${describe(metric)}. ` +
+        `(ann-benchmarks' 'angular' is 'cosine'.)`,
+    );
+  }
+  return metric as Metric;
+}
+
+/** Check that an options argument is a plain object. */
+export function checkOptions(options: unknown, what: string): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new AnnlabError('INVALID_PARAMETER', `${what} expects an options object such as { dim: 128 }, got ${describe(options)}.`);
+  }
+}
+
+/**
+ * Check a batch of row-major vectors: a `Float32Array` whose length is a multiple of `dim`
+ * and whose values are all finite.
+ *
+ * @param what - how to name the batch in messages (`'vectors'`, `'queries'`).
+ * @returns the number of rows.
+ */
+export function checkVectors(vectors: unknown, dim: number, what: string = 'vectors'): number {
+  if (!(vectors instanceof Float32Array)) {
+    const hint = Array.isArray(vectors) || ArrayBuffer.isView(vectors) ? ' Convert with Float32Array.from(...) (rows concatenated, row-major).' : '';
+    throw new AnnlabError('INVALID_PARAMETER', `${what} must be a Float32Array of n × dim values, got ${describe(vectors)}.${hint}`);
+  }
+  if (vectors.length % dim !== 0) {
+    throw new AnnlabError(
+      'DIMENSION_MISMATCH',
+      `${what} has length ${vectors.length}, which is not a multiple of dim = ${dim}. ` +
+        `Pass n × ${dim} values, rows concatenated (or build the index with the vectors' dimension).`,
+    );
+  }
+  const bad = firstNonFinite(vectors);
+  if (bad >= 0) {
+    throw new AnnlabError(
+      'NON_FINITE',
+      `${what} row ${Math.floor(bad / dim)}, component ${bad % dim} is ${vectors[bad]}; ` +
+        `every value must be finite. Remove or impute NaN/Infinity before adding or searching.`,
+    );
+  }
+  return vectors.length / dim;
+}
+
+/** Index of the first NaN or ±Infinity in `x`, or −1. */
+export function firstNonFinite(x: Float32Array): number {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    // v - v is NaN for NaN and ±Infinity, 0 otherwise: one test for both.
+    if (v - v !== 0) return i;
+  }
+  return -1;
+}
+
+/** Reject unknown keys in an options object, so a typo (`efsearch`) is not silently ignored. */
+export function checkKnownKeys(options: object, known: readonly string[], what: string): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new AnnlabError('INVALID_PARAMETER', `${what}: unknown option '${key}'. Known options: ${known.join(', ')}.`);
+    }
+  }
+}

@@ -1,0 +1,262 @@
+/**
+ * Exact nearest-neighbour search by comparing the query with every stored vector: the
+ * baseline every approximate index is measured against, and the oracle annlab's tests use.
+ * FAISS calls it `IndexFlat`, hnswlib `BruteforceSearch`.
+ *
+ * Two paths compute the same answer:
+ *
+ * - **One query** ({@link FlatIndex.searchInto}): one pass over the rows in blocks, each
+ *   block's distances from the metric's range kernel, each offered to a bounded max-heap of
+ *   the k best (the heap's top is the current k-th distance, so most rows cost one compare).
+ * - **Batch** (`search` with more than one query): tiles queries × rows so that each block
+ *   of rows is read from memory once per block of 64 queries rather than once per query,
+ *   and the 4 × 2 register-blocked tile kernel reuses every loaded value several times. This
+ *   is what BLAS-backed brute force (FAISS's `knn_L2sqr` via `sgemm`) does, without the
+ *   ‖q‖² + ‖x‖² − 2⟨q,x⟩ expansion, so distances stay exact.
+ *
+ * Both paths break ties by the smaller id. Their distances can differ in the last bits of a
+ * float (the tile sums components in another order), so two near-equal neighbours may swap
+ * between paths; exactly equal vectors never do.
+ *
+ * @module
+ */
+import {
+  AnnlabError,
+  BinaryReader,
+  BinaryWriter,
+  DistanceComputer,
+  MaxHeap,
+  SearchStats,
+  VectorStore,
+  checkDim,
+  checkK,
+  checkKnownKeys,
+  checkMetric,
+  checkOptions,
+  checkVectors,
+  createSearchResult,
+  dotTile,
+  drainToRow,
+  l2SquaredTile,
+  metricPolicy,
+  normalizeInPlace,
+  type AnnIndex,
+  type IndexOptions,
+  type Metric,
+  type MetricPolicy,
+  type SearchParams,
+  type SearchResult,
+} from '@annlab/core';
+
+/** Options for {@link FlatIndex}: only the common `dim`, `metric` and `seed` (unused: flat search is deterministic). */
+export type FlatIndexOptions = IndexOptions;
+
+/** Search parameters for {@link FlatIndex}. */
+export interface FlatSearchParams extends SearchParams {
+  /**
+   * Force the one-query path even for a batch (for measuring it). By default a batch of
+   * more than one query takes the tiled batch path.
+   * @defaultValue false
+   */
+  oneByOne?: boolean;
+}
+
+const OPTION_KEYS = ['dim', 'metric', 'seed'] as const;
+/** Queries per batch tile: their heaps and a copy of them stay in cache. */
+const QUERY_BLOCK = 64;
+/** Target bytes of base rows per tile (about half an L2 cache). */
+const ROW_BLOCK_BYTES = 256 * 1024;
+/** Rows per block on the one-query path. */
+const SCAN_BLOCK = 1024;
+
+/** Exact search over all stored vectors. */
+export class FlatIndex implements AnnIndex<FlatSearchParams> {
+  /** Algorithm tag in serialized files. */
+  static readonly TAG: string = 'flat';
+  /** Format version written by {@link FlatIndex.serialize}. */
+  static readonly FORMAT_VERSION: number = 1;
+
+  /** Vector dimension. */
+  readonly dim: number;
+  /** Distance searched by. */
+  readonly metric: Metric;
+  /** The stored vectors (normalised for cosine), row i at `i * dim`. */
+  readonly store: VectorStore;
+  private readonly policy: MetricPolicy;
+  private readonly dc: DistanceComputer;
+  private readonly heap: MaxHeap;
+  /** One-query scratch: distances for one block of rows, length `SCAN_BLOCK`. */
+  private readonly scan: Float64Array;
+
+  /** @param options - `dim` (required) and `metric` (default `'euclidean'`). */
+  constructor(options: FlatIndexOptions) {
+    checkOptions(options, 'FlatIndex');
+    checkKnownKeys(options, OPTION_KEYS, 'FlatIndex');
+    this.dim = checkDim(options.dim);
+    this.metric = checkMetric(options.metric);
+    this.policy = metricPolicy(this.metric);
+    this.store = new VectorStore(this.dim, { normalize: this.policy.normalize });
+    this.dc = new DistanceComputer(this.store, this.policy);
+    this.heap = new MaxHeap(16);
+    this.scan = new Float64Array(SCAN_BLOCK);
+  }
+
+  /** Number of stored vectors. */
+  get size(): number {
+    return this.store.size;
+  }
+
+  /** Add `n × dim` vectors; ids continue from `size`. Nothing is stored if any value is invalid. */
+  add(vectors: Float32Array): void {
+    checkVectors(vectors, this.dim, 'vectors');
+    this.store.append(vectors);
+  }
+
+  /**
+   * The k nearest stored vectors of each query, exactly.
+   *
+   * @param queries - `nq × dim` row-major.
+   * @param k - neighbours per query; rows are padded with −1/+Infinity when `k > size`.
+   * @param params - `stats` to count distance computations; `oneByOne` to skip tiling.
+   */
+  search(queries: Float32Array, k: number, params: FlatSearchParams = {}): SearchResult {
+    const nq = checkVectors(queries, this.dim, 'queries');
+    checkK(k);
+    const result = createSearchResult(nq, k);
+    if (this.store.size === 0 || nq === 0) return result;
+    if (nq === 1 || params.oneByOne === true) {
+      for (let q = 0; q < nq; q++) this.searchInto(queries, q * this.dim, k, result.ids, result.distances, q * k, params.stats);
+    } else {
+      this.searchBatch(queries, nq, k, result.ids, result.distances);
+      const stats = params.stats;
+      if (stats !== undefined) {
+        stats.queries += nq;
+        stats.distanceComputations += nq * this.store.size;
+      }
+    }
+    return result;
+  }
+
+  /**
+   * One query, written into caller-owned output (no allocation): the k nearest of
+   * `query[qOff .. qOff + dim)` go to `outIds`/`outDist` at `outOff`, ascending, padded.
+   * Inputs are not validated here; `search` does that.
+   */
+  searchInto(
+    query: Float32Array, qOff: number, k: number, outIds: Int32Array, outDist: Float32Array, outOff: number, stats?: SearchStats,
+  ): void {
+    const dc = this.dc;
+    const heap = this.heap;
+    const scan = this.scan;
+    const n = this.store.size;
+    dc.setQuery(query, qOff);
+    heap.clear();
+    let worst = Infinity;
+    for (let start = 0; start < n; start += SCAN_BLOCK) {
+      const count = Math.min(SCAN_BLOCK, n - start);
+      dc.distancesToRange(start, count, scan, 0);
+      for (let r = 0; r < count; r++) {
+        const d = scan[r];
+        // Ids arrive in increasing order, so an equal distance never beats the current worst.
+        if (d < worst) {
+          heap.offer(d, start + r, k);
+          if (heap.size === k) worst = heap.dist[0];
+        }
+      }
+    }
+    drainToRow(heap, this.policy, k, outIds, outDist, outOff);
+    if (stats !== undefined) {
+      stats.queries++;
+      stats.distanceComputations += n;
+    }
+  }
+
+  /** The tiled batch path: blocks of QUERY_BLOCK queries × blocks of rows. */
+  private searchBatch(queries: Float32Array, nq: number, k: number, outIds: Int32Array, outDist: Float32Array): void {
+    const dim = this.dim;
+    const n = this.store.size;
+    const data = this.store.data;
+    const isL2 = this.policy.kind === 'l2';
+    const bias = this.policy.bias;
+    let rowBlock = Math.max(2, Math.floor(ROW_BLOCK_BYTES / (4 * dim)));
+    rowBlock = Math.min(rowBlock & ~1, Math.max(2, n + (n & 1)));
+    const qbuf = new Float32Array(QUERY_BLOCK * dim);
+    const tile = new Float64Array(QUERY_BLOCK * rowBlock);
+    const heaps: MaxHeap[] = [];
+    for (let i = 0; i < QUERY_BLOCK; i++) heaps.push(new MaxHeap(k));
+    const worst = new Float64Array(QUERY_BLOCK);
+
+    for (let q0 = 0; q0 < nq; q0 += QUERY_BLOCK) {
+      const qb = Math.min(QUERY_BLOCK, nq - q0);
+      qbuf.set(queries.subarray(q0 * dim, (q0 + qb) * dim));
+      if (this.policy.normalize) for (let i = 0; i < qb; i++) normalizeInPlace(qbuf, i * dim, dim);
+      for (let i = 0; i < qb; i++) heaps[i].clear();
+      worst.fill(Infinity);
+      for (let start = 0; start < n; start += rowBlock) {
+        const count = Math.min(rowBlock, n - start);
+        if (isL2) l2SquaredTile(qbuf, 0, qb, data, start, count, dim, tile);
+        else dotTile(qbuf, 0, qb, data, start, count, dim, bias, tile);
+        for (let i = 0; i < qb; i++) {
+          const heap = heaps[i];
+          let w = worst[i];
+          const base = i * count;
+          for (let r = 0; r < count; r++) {
+            const d = tile[base + r];
+            if (d < w) {
+              heap.offer(d, start + r, k);
+              if (heap.size === k) w = heap.dist[0];
+            }
+          }
+          worst[i] = w;
+        }
+      }
+      for (let i = 0; i < qb; i++) drainToRow(heaps[i], this.policy, k, outIds, outDist, (q0 + i) * k);
+    }
+  }
+
+  /** A copy of stored vector `id` (unit-normalised for cosine). */
+  reconstruct(id: number): Float32Array {
+    if (!Number.isInteger(id) || id < 0 || id >= this.store.size) {
+      throw new AnnlabError('INVALID_PARAMETER', `id must be an integer in [0, ${this.store.size}), got ${String(id)}.`);
+    }
+    return this.store.row(id);
+  }
+
+  /** Bytes held: the vector storage plus search scratch. */
+  memoryBytes(): number {
+    return this.store.memoryBytes() + this.scan.byteLength + this.heap.dist.byteLength + this.heap.ids.byteLength;
+  }
+
+  /** The index as an annlab file: parameters, then the `size × dim` vectors. */
+  serialize(): Uint8Array {
+    const w = new BinaryWriter(FlatIndex.TAG, FlatIndex.FORMAT_VERSION);
+    w.json({ dim: this.dim, metric: this.metric });
+    w.array(this.store.view());
+    return w.finish();
+  }
+
+  /**
+   * Load an index written by {@link FlatIndex.serialize}. The vectors are a zero-copy view
+   * into `bytes` when it is 4-byte aligned. Damaged or foreign bytes throw `AnnlabError`.
+   */
+  static deserialize(bytes: Uint8Array): FlatIndex {
+    const r = BinaryReader.open(bytes, FlatIndex.TAG);
+    r.expectVersion(FlatIndex.FORMAT_VERSION);
+    const params = r.json<{ dim: unknown; metric: unknown }>();
+    let index: FlatIndex;
+    try {
+      index = new FlatIndex({ dim: params.dim as number, metric: params.metric as Metric });
+    } catch (e) {
+      throw new AnnlabError('CORRUPT_DATA', `flat index file has invalid parameters: ${(e as Error).message}`, { cause: e });
+    }
+    const data = r.f32array();
+    r.finish();
+    if (data.length % index.dim !== 0) {
+      throw new AnnlabError('CORRUPT_DATA', `flat index file holds ${data.length} values, not a multiple of dim = ${index.dim}.`);
+    }
+    const adopted = VectorStore.adopt(index.dim, data, index.policy.normalize);
+    index.store.data = adopted.data;
+    index.store.size = adopted.size;
+    return index;
+  }
+}
