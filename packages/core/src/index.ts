@@ -9,7 +9,7 @@ export { AnnlabError, isAnnlabError } from './errors.js';
 export type { AnnlabErrorCode } from './errors.js';
 
 export { METRICS, SearchStats } from './types.js';
-export type { AnnIndex, IndexOptions, Metric, SearchParams, SearchResult, TrainableIndex } from './types.js';
+export type { AnnIndex, IndexOptions, KernelBackend, Metric, SearchParams, SearchResult, TrainableIndex } from './types.js';
 
 export {
   checkDim,

@@ -72,6 +72,16 @@ export interface SearchParams {
   stats?: SearchStats;
 }
 
+/**
+ * Which implementation of the distance kernels an index runs on, chosen once at
+ * construction:
+ *
+ * - `'js'`: the plain TypeScript kernels in `metrics.ts` / `kernels.ts` (the readable reference).
+ * - `'simd'`: WebAssembly SIMD kernels, with the vectors stored in WebAssembly memory.
+ * - `'auto'`: `'simd'` where the runtime supports it, else `'js'`.
+ */
+export type KernelBackend = 'auto' | 'js' | 'simd';
+
 /** Construction options common to every index. */
 export interface IndexOptions {
   /** Vector dimension; every added vector and query must have exactly this many components. */
@@ -87,6 +97,12 @@ export interface IndexOptions {
    * @defaultValue 42
    */
   seed?: number;
+  /**
+   * Distance-kernel implementation (see {@link KernelBackend}); results are the same up to
+   * floating-point summation order, only speed differs.
+   * @defaultValue `'auto'`
+   */
+  kernels?: KernelBackend;
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { AnnlabError } from './errors.js';
 import { normalizeInPlace } from './metrics.js';
+import type { KernelBackend } from './types.js';
 
 /** Options for {@link VectorStore}. */
 export interface VectorStoreOptions {
@@ -20,6 +21,11 @@ export interface VectorStoreOptions {
    * @defaultValue 0
    */
   capacity?: number;
+  /**
+   * Distance-kernel backend the store's rows are laid out for (see {@link KernelBackend}).
+   * @defaultValue `'auto'`
+   */
+  kernels?: KernelBackend;
 }
 
 /**
@@ -38,6 +44,8 @@ export class VectorStore {
   data: Float32Array;
   /** Number of rows stored. */
   size: number;
+  /** The kernel backend requested for this store. */
+  readonly kernels: KernelBackend;
 
   /**
    * @param dim - components per row (≥ 1).
@@ -48,6 +56,7 @@ export class VectorStore {
     this.normalize = options.normalize ?? false;
     this.data = new Float32Array(Math.max(0, options.capacity ?? 0) * dim);
     this.size = 0;
+    this.kernels = options.kernels ?? 'auto';
   }
 
   /**

@@ -61,7 +61,7 @@ export interface FlatSearchParams extends SearchParams {
   oneByOne?: boolean;
 }
 
-const OPTION_KEYS = ['dim', 'metric', 'seed'] as const;
+const OPTION_KEYS = ['dim', 'metric', 'seed', 'kernels'] as const;
 /** Queries per batch tile: their heaps and a copy of them stay in cache. */
 const QUERY_BLOCK = 64;
 /** Target bytes of base rows per tile (about half an L2 cache). */
@@ -95,7 +95,7 @@ export class FlatIndex implements AnnIndex<FlatSearchParams> {
     this.dim = checkDim(options.dim);
     this.metric = checkMetric(options.metric);
     this.policy = metricPolicy(this.metric);
-    this.store = new VectorStore(this.dim, { normalize: this.policy.normalize });
+    this.store = new VectorStore(this.dim, { normalize: this.policy.normalize, kernels: options.kernels });
     this.dc = new DistanceComputer(this.store, this.policy);
     this.heap = new MaxHeap(16);
     this.scan = new Float64Array(SCAN_BLOCK);

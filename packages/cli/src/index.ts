@@ -1,0 +1,6 @@
+/**
+ * @annlab/cli: The annlab command: bench, datasets, build, query, report, tune, explain.
+ *
+ * @packageDocumentation
+ */
+export {};
