@@ -17,7 +17,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AnnlabError, BinaryReader, BinaryWriter, type AnnIndex, type SearchResult } from '@annlab/core';
+import { AnnlabError, BinaryReader, BinaryWriter, type AnnIndex, type SearchParams, type SearchResult } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
 import { loadGlove, makeWordVectors, type WordVectors } from './glove.js';
 import {
@@ -111,7 +111,7 @@ export interface WordHit {
 }
 
 /** Search-time options. */
-export interface QueryOptions {
+export interface QueryOptions extends SearchParams {
   /**
    * HNSW `efSearch` (candidate list size while searching; at least k).
    * @defaultValue 64
