@@ -37,11 +37,25 @@ export {
 } from './metrics.js';
 export type { KernelKind, MetricPolicy } from './metrics.js';
 
-export { dotIds, dotRange, dotTile, l2SquaredIds, l2SquaredRange, l2SquaredTile } from './kernels.js';
+export {
+  adcScan,
+  adcScanRef,
+  dotIds,
+  dotRange,
+  dotTile,
+  l2SquaredIds,
+  l2SquaredRange,
+  l2SquaredTile,
+} from './kernels.js';
 
 export { VectorStore } from './vector-store.js';
 export type { VectorStoreOptions } from './vector-store.js';
-export { DistanceComputer } from './distance-computer.js';
+export { DistanceComputer, distanceTileInto } from './distance-computer.js';
+
+export { AdcScanner } from './wasm/adc-scanner.js';
+export { WASM_MAX_BYTES, WasmRows } from './wasm/wasm-rows.js';
+export { checkKernelBackend, decodeBase64, kernelBytes, resolveKernelBackend, simdSupported } from './wasm/wasm-kernels.js';
+export type { KernelExports } from './wasm/wasm-kernels.js';
 
 export { MaxHeap, MinHeap } from './heap.js';
 export { VisitedSet } from './visited-set.js';

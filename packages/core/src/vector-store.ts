@@ -1,13 +1,22 @@
 /**
  * Row-major vector storage owned by core, so every index keeps its vectors the same way and
- * a faster kernel backend can later place them elsewhere (e.g. WebAssembly memory) without
- * touching the algorithms.
+ * the kernel backend decides where they live without touching the algorithms.
+ *
+ * With the `'js'` backend the rows are an ordinary `Float32Array`. With `'simd'` (the
+ * `'auto'` default where the runtime has WebAssembly SIMD) they live in a growable
+ * `WebAssembly.Memory` owned by this store (see `wasm/wasm-rows.ts`), and `data` is a
+ * `Float32Array` view of them, so the SIMD kernels read rows in place and JavaScript code
+ * reads them exactly as before. Beyond 4 GiB of 32-bit WebAssembly memory (or when the runtime
+ * refuses to grow it) the store moves its rows to a `Float32Array` and continues on the
+ * scalar backend ({@link VectorStore.backend} then reads `'js'`).
  *
  * @module
  */
 import { AnnlabError } from './errors.js';
 import { normalizeInPlace } from './metrics.js';
 import type { KernelBackend } from './types.js';
+import { checkKernelBackend, resolveKernelBackend } from './wasm/wasm-kernels.js';
+import { WASM_MAX_BYTES, WasmRows } from './wasm/wasm-rows.js';
 
 /** Options for {@link VectorStore}. */
 export interface VectorStoreOptions {
@@ -26,6 +35,12 @@ export interface VectorStoreOptions {
    * @defaultValue `'auto'`
    */
   kernels?: KernelBackend;
+  /**
+   * Cap on the store's WebAssembly memory in bytes (SIMD backend only); past it the store
+   * falls back to the scalar backend. Lower it only to exercise that fallback.
+   * @defaultValue 4 GiB (the 32-bit WebAssembly limit)
+   */
+  maxWasmBytes?: number;
 }
 
 /**
@@ -40,34 +55,79 @@ export class VectorStore {
   readonly dim: number;
   /** Whether rows are scaled to unit length when stored. */
   readonly normalize: boolean;
-  /** The rows: length `capacity * dim`, row-major; only the first `size * dim` values are meaningful. */
-  data: Float32Array;
   /** Number of rows stored. */
   size: number;
-  /** The kernel backend requested for this store. */
+  /** The kernel backend requested for this store (validated; `'auto'` unresolved). */
   readonly kernels: KernelBackend;
+  /**
+   * The rows in WebAssembly memory when the store runs on the SIMD backend, else `null`.
+   * DistanceComputer dispatches on it once per call.
+   */
+  wasm: WasmRows | null;
+  private rows: Float32Array;
 
   /**
    * @param dim - components per row (≥ 1).
    * @param options - see {@link VectorStoreOptions}.
+   * @throws AnnlabError `INVALID_PARAMETER` when `kernels` is not `'auto'`, `'js'` or `'simd'`.
    */
   constructor(dim: number, options: VectorStoreOptions = {}) {
     this.dim = dim;
     this.normalize = options.normalize ?? false;
-    this.data = new Float32Array(Math.max(0, options.capacity ?? 0) * dim);
     this.size = 0;
-    this.kernels = options.kernels ?? 'auto';
+    this.kernels = checkKernelBackend(options.kernels);
+    const capacity = Math.max(0, options.capacity ?? 0);
+    let wasm: WasmRows | null = null;
+    if (resolveKernelBackend(this.kernels) === 'simd') {
+      try {
+        wasm = new WasmRows(dim, capacity, options.maxWasmBytes ?? WASM_MAX_BYTES);
+      } catch {
+        wasm = null; // too large for 32-bit wasm memory, or refused: scalar backend
+      }
+    }
+    this.wasm = wasm;
+    this.rows = wasm !== null ? wasm.data : new Float32Array(capacity * dim);
   }
 
   /**
-   * A store over existing rows, adopting `data` without copying (used when loading a file).
-   * `data.length` must be a multiple of `dim`; rows are taken as already normalised.
+   * The rows: length `capacity * dim`, row-major; only the first `size * dim` values are
+   * meaningful. Replaced on growth: re-read after every append. Assigning an array copies it
+   * in when the rows live in WebAssembly memory (and adopts it as is otherwise).
    */
-  static adopt(dim: number, data: Float32Array, normalize: boolean): VectorStore {
+  get data(): Float32Array {
+    return this.rows;
+  }
+
+  set data(value: Float32Array) {
+    const wasm = this.wasm;
+    if (wasm !== null) {
+      const rows = Math.ceil(value.length / this.dim);
+      if (wasm.reserveRows(rows)) {
+        wasm.data.set(value);
+        this.rows = wasm.data;
+        return;
+      }
+      this.wasm = null;
+    }
+    this.rows = value;
+  }
+
+  /** The backend the store runs on now: `'simd'` while its rows are in WebAssembly memory. */
+  get backend(): 'js' | 'simd' {
+    return this.wasm !== null ? 'simd' : 'js';
+  }
+
+  /**
+   * A store over existing rows (used when loading a file). `data.length` must be a multiple
+   * of `dim`; rows are taken as already normalised. With the default `kernels: 'js'` the
+   * array is adopted without copying; with `'simd'`/`'auto'` it is copied into WebAssembly
+   * memory.
+   */
+  static adopt(dim: number, data: Float32Array, normalize: boolean, kernels: KernelBackend = 'js'): VectorStore {
     if (data.length % dim !== 0) {
       throw new AnnlabError('CORRUPT_DATA', `vector section has ${data.length} values, not a multiple of dim = ${dim}.`);
     }
-    const store = new VectorStore(dim, { normalize });
+    const store = new VectorStore(dim, { normalize, kernels });
     store.data = data;
     store.size = data.length / dim;
     return store;
@@ -75,17 +135,28 @@ export class VectorStore {
 
   /** Rows the current allocation can hold. */
   get capacity(): number {
-    return this.data.length / this.dim;
+    return this.rows.length / this.dim;
   }
 
-  /** Make room for at least `rows` rows (doubling), keeping the stored ones. */
+  /**
+   * Make room for at least `rows` rows (doubling), keeping the stored ones. A SIMD store
+   * that would pass its WebAssembly memory cap moves to a `Float32Array` (scalar backend).
+   */
   reserve(rows: number): void {
     if (rows <= this.capacity) return;
     let cap = Math.max(16, this.capacity);
     while (cap < rows) cap *= 2;
+    const wasm = this.wasm;
+    if (wasm !== null) {
+      if (wasm.reserveRows(cap)) {
+        this.rows = wasm.data;
+        return;
+      }
+      this.wasm = null; // past the 32-bit memory limit: continue on the scalar backend
+    }
     const next = new Float32Array(cap * this.dim);
-    next.set(this.data.subarray(0, this.size * this.dim));
-    this.data = next;
+    next.set(this.rows.subarray(0, this.size * this.dim));
+    this.rows = next;
   }
 
   /**
@@ -132,8 +203,17 @@ export class VectorStore {
     return this.data.subarray(0, this.size * this.dim);
   }
 
-  /** Bytes of the backing allocation (capacity, not size). */
+  /**
+   * Bytes of the row allocation (capacity, not size). On the SIMD backend the store's
+   * WebAssembly memory also holds a query slot and scratch and is rounded up to 64 KiB pages:
+   * {@link VectorStore.reservedBytes} reports that total.
+   */
   memoryBytes(): number {
-    return this.data.byteLength;
+    return this.rows.byteLength;
+  }
+
+  /** Bytes the store actually holds: the whole WebAssembly memory on SIMD, else the rows. */
+  reservedBytes(): number {
+    return this.wasm !== null ? this.wasm.byteLength : this.rows.byteLength;
   }
 }
