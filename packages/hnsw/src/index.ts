@@ -1,6 +1,18 @@
 /**
- * @annlab/hnsw: Hierarchical Navigable Small World graphs (Malkov & Yashunin) over typed arrays.
+ * @annlab/hnsw: Hierarchical Navigable Small World graphs (Malkov & Yashunin, TPAMI 2020,
+ * arXiv:1603.09320) over typed arrays, with the neighbour-selection heuristic, deletions,
+ * updates, filtered search, search traces and save/load.
  *
  * @packageDocumentation
  */
-export {};
+export { HnswIndex, HnswSearchStats } from './hnsw-index.js';
+export type {
+  HnswExplanation,
+  HnswIndexOptions,
+  HnswInvariantReport,
+  HnswLayerTrace,
+  HnswSearchParams,
+  NeighborSelection,
+} from './hnsw-index.js';
+export { bitsetAdd, bitsetCount, bitsetFromIds, bitsetHas, createBitset } from './filter.js';
+export type { HnswFilter } from './filter.js';
