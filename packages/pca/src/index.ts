@@ -3,4 +3,13 @@
  *
  * @packageDocumentation
  */
-export {};
+export { Pca } from './pca.js';
+export type { PcaOptions, PcaSolver } from './pca.js';
+export { PreTransformIndex } from './pretransform-index.js';
+export type {
+  InnerIndexFactory,
+  InnerIndexLoaders,
+  InnerIndexOptions,
+  PreTransformIndexOptions,
+  PreTransformSearchParams,
+} from './pretransform-index.js';

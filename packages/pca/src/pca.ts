@@ -1,0 +1,430 @@
+/**
+ * Principal component analysis as a trainable linear transform (FAISS's `PCAMatrix`):
+ * `train(x)` learns the mean and the `components` directions of largest variance, `apply`
+ * maps vectors to their coordinates along those directions (optionally whitened to unit
+ * variance), `reconstruct` maps coordinates back. Projecting onto the top principal
+ * directions keeps as much of the data's spread as any linear map to that many dimensions
+ * can (Eckart–Young), so distances shrink least; indexes built on the projections are
+ * smaller and faster to search.
+ *
+ * Two solvers compute the same directions:
+ *
+ * - **exact**: the covariance C = Xcᵀ Xc / (n − 1) accumulated in blocks of rows with a
+ *   register-blocked float64 kernel (`internal/gemm.ts`), then Householder
+ *   tridiagonalization and implicit QL (Golub & Van Loan, *Matrix Computations*, 4th ed.,
+ *   §8.3; the tred2/tql2 method of Numerical Recipes §11.2–11.3; `internal/eigen.ts`).
+ *   Cost ≈ n·dim²/2 multiply-adds plus O(dim³); memory dim² float64.
+ * - **randomized**: Halko, Martinsson & Tropp, "Finding structure with randomness:
+ *   probabilistic algorithms for constructing approximate matrix decompositions", SIAM
+ *   Review 53(2), 2011 (arXiv:0909.4061). A Gaussian test matrix with `components +
+ *   oversampling` columns (§4.1, Alg. 4.1), power iterations with re-orthonormalization
+ *   (Alg. 4.4), and the small eigenproblem on the captured subspace (Alg. 5.1, in its
+ *   Rayleigh–Ritz form). Cost ≈ 2·(powerIterations + 1)·n·dim·l multiply-adds; memory
+ *   O(dim·l). Paper step → code: range finder and power iterations → `fitRandomized`'s data
+ *   passes, orthonormalization → `orthonormalizeRows`, Alg. 5.1 → the l × l eigenproblem at
+ *   the end of `fitRandomized` (all in `internal/fit.ts`).
+ *
+ * `solver: 'auto'` compares those two cost estimates and records its pick in
+ * {@link Pca.solverUsed}. Deviations, stated honestly: eigenvalues use the unbiased divisor
+ * n − 1 (as scikit-learn; FAISS divides by n); the randomized solver re-orthonormalizes
+ * once per product with XcᵀXc rather than after each product with Xc and Xcᵀ (see
+ * `fitRandomized`), and finishes with Rayleigh–Ritz on Q rather than an SVD of QᵀA; each
+ * direction's sign is fixed so its largest-magnitude entry is positive.
+ *
+ * @module
+ */
+import {
+  AnnlabError,
+  BinaryReader,
+  BinaryWriter,
+  Rng,
+  checkDim,
+  checkInteger,
+  checkKnownKeys,
+  checkOptions,
+  checkSeed,
+  checkVectors,
+} from '@annlab/core';
+import { gemmNT } from './internal/gemm.js';
+import { fitExact, fitRandomized, type PcaFit } from './internal/fit.js';
+
+/** Which PCA algorithm to run: see {@link PcaOptions.solver}. */
+export type PcaSolver = 'auto' | 'exact' | 'randomized';
+
+/** Options for {@link Pca}. */
+export interface PcaOptions {
+  /** Dimension of the input vectors (≥ 1). */
+  dim: number;
+  /**
+   * Number of principal directions kept: the output dimension of {@link Pca.apply}. An
+   * integer in [1, dim]. Fewer components make the transform (and any index behind it)
+   * smaller and faster and lose more of the data's variance; read
+   * {@link Pca.explainedVarianceRatio} to choose.
+   */
+  components: number;
+  /**
+   * Scale each output coordinate to unit variance (divide by √eigenvalue). Useful before
+   * k-means or a product quantizer; it changes the geometry, so Euclidean distances between
+   * outputs no longer approximate the original ones. Directions with (numerically) zero
+   * variance, below 1e-12 of the largest, are left unscaled.
+   * @defaultValue false
+   */
+  whiten?: boolean;
+  /**
+   * `'exact'`: covariance + dense eigensolver, cost ≈ n·dim²/2 + 6·dim³ multiply-adds, memory
+   * dim² float64; deterministic and accurate to rounding. `'randomized'`: Halko et al.,
+   * cost ≈ 2·(powerIterations + 1)·n·dim·(components + oversampling), memory O(dim·l);
+   * accurate for the leading directions, best when components ≪ dim and dim is large.
+   * `'auto'` picks the one with the lower estimate and records it in {@link Pca.solverUsed}.
+   * @defaultValue `'auto'`
+   */
+  solver?: PcaSolver;
+  /**
+   * Seed for the randomized solver's Gaussian test matrix (the exact solver uses no
+   * randomness). Same seed and data give identical results.
+   * @defaultValue 42
+   */
+  seed?: number;
+  /**
+   * Randomized solver: extra subspace dimensions beyond `components` (Halko et al. §4.2;
+   * scikit-learn's `n_oversamples`). More costs time linearly and improves accuracy of the
+   * trailing kept directions. Integer ≥ 0; the subspace is capped at dim.
+   * @defaultValue 10
+   */
+  oversampling?: number;
+  /**
+   * Randomized solver: power iterations (Halko et al. Alg. 4.4; scikit-learn's
+   * `iterated_power`). Each adds one pass over the data (2·n·dim·l multiply-adds) and
+   * sharpens the separation between kept and dropped directions. `'auto'` is
+   * scikit-learn's rule: 7 when components < 0.1·min(n, dim), else 4.
+   * @defaultValue `'auto'`
+   */
+  powerIterations?: number | 'auto';
+}
+
+const OPTION_KEYS = ['dim', 'components', 'whiten', 'solver', 'seed', 'oversampling', 'powerIterations'] as const;
+const SOLVERS: readonly PcaSolver[] = ['auto', 'exact', 'randomized'];
+/** Rows per block in apply / reconstruct. */
+const APPLY_BLOCK = 64;
+/** Directions whose eigenvalue is below this fraction of the largest are not whitened. */
+const WHITEN_FLOOR = 1e-12;
+
+interface PcaFileParams {
+  dim: number;
+  components: number;
+  whiten: boolean;
+  solver: PcaSolver;
+  seed: number;
+  oversampling: number;
+  powerIterations: number | 'auto';
+  trained: boolean;
+  solverUsed: 'exact' | 'randomized' | null;
+  powerIterationsUsed: number;
+  nSamples: number;
+  totalVariance: number;
+}
+
+/** PCA with an exact and a randomized solver, whitening, batch apply and reconstruct. */
+export class Pca {
+  /** Algorithm tag in serialized files. */
+  static readonly TAG: string = 'pca';
+  /** Format version written by {@link Pca.serialize}. */
+  static readonly FORMAT_VERSION: number = 1;
+
+  /** Input dimension. */
+  readonly dim: number;
+  /** Output dimension: the number of principal directions kept. */
+  readonly components: number;
+  /** Whether outputs are scaled to unit variance. */
+  readonly whiten: boolean;
+  /** The solver asked for. */
+  readonly solver: PcaSolver;
+  /** Seed of the randomized solver. */
+  readonly seed: number;
+  /** Randomized solver oversampling. */
+  readonly oversampling: number;
+  /** Power iterations asked for (`'auto'` or a count). */
+  readonly powerIterations: number | 'auto';
+  /** The solver that ran in the last `train` (`null` before training). */
+  solverUsed: 'exact' | 'randomized' | null;
+  /** Power iterations the randomized solver ran (0 for the exact solver). */
+  powerIterationsUsed: number;
+  /** Number of vectors the transform was trained on (0 before training). */
+  nSamples: number;
+  /** Per-feature mean of the training data, length dim. */
+  mean: Float64Array;
+  /**
+   * Principal directions, row-major `components × dim` (row c is direction c, unit length,
+   * rows mutually orthogonal), by decreasing variance.
+   */
+  componentMatrix: Float64Array;
+  /** Variance of the training data along each direction (divisor n − 1), length `components`, non-increasing. */
+  eigenvalues: Float64Array;
+  /** Each direction's share of the total variance, length `components`; sums to ≤ 1. */
+  explainedVarianceRatio: Float64Array;
+  /** Total variance of the training data (trace of its covariance, divisor n − 1). */
+  totalVariance: number;
+  /** Output scale per direction: 1/√eigenvalue when whitening, else 1. Length `components`. */
+  private scale: Float64Array;
+  private isTrainedFlag: boolean;
+
+  /** @param options - see {@link PcaOptions}. */
+  constructor(options: PcaOptions) {
+    checkOptions(options, 'Pca');
+    checkKnownKeys(options, OPTION_KEYS, 'Pca');
+    this.dim = checkDim(options.dim);
+    if (typeof options.components === 'number' && Number.isInteger(options.components) && options.components > this.dim) {
+      throw new AnnlabError(
+        'INVALID_PARAMETER',
+        `components = ${options.components} exceeds dim = ${this.dim}: PCA cannot keep more directions than the input has. Use components ≤ ${this.dim}.`,
+      );
+    }
+    this.components = checkInteger('components', options.components, 1, this.dim);
+    if (options.whiten !== undefined && typeof options.whiten !== 'boolean') {
+      throw new AnnlabError('INVALID_PARAMETER', `whiten must be true or false, got ${String(options.whiten)}.`);
+    }
+    this.whiten = options.whiten ?? false;
+    const solver = options.solver ?? 'auto';
+    if (!SOLVERS.includes(solver)) {
+      throw new AnnlabError('INVALID_PARAMETER', `solver must be one of 'auto', 'exact', 'randomized', got ${String(solver)}.`);
+    }
+    this.solver = solver;
+    this.seed = checkSeed(options.seed ?? 42);
+    this.oversampling = checkInteger('oversampling', options.oversampling ?? 10, 0, 1 << 20);
+    const pi = options.powerIterations ?? 'auto';
+    this.powerIterations = pi === 'auto' ? 'auto' : checkInteger('powerIterations', pi, 0, 1000);
+    this.solverUsed = null;
+    this.powerIterationsUsed = 0;
+    this.nSamples = 0;
+    this.mean = new Float64Array(0);
+    this.componentMatrix = new Float64Array(0);
+    this.eigenvalues = new Float64Array(0);
+    this.explainedVarianceRatio = new Float64Array(0);
+    this.totalVariance = 0;
+    this.scale = new Float64Array(0);
+    this.isTrainedFlag = false;
+  }
+
+  /** True once {@link Pca.train} has run. */
+  get isTrained(): boolean {
+    return this.isTrainedFlag;
+  }
+
+  /** Variance along each direction (same as {@link Pca.eigenvalues}; scikit-learn's `explained_variance_`). */
+  get explainedVariance(): Float64Array {
+    return this.eigenvalues;
+  }
+
+  /** Estimated multiply-adds of each solver for n training vectors (what `'auto'` compares). */
+  costEstimate(n: number): { exact: number; randomized: number } {
+    const d = this.dim;
+    const l = this.subspaceSize();
+    const q = this.resolvePowerIterations(n);
+    return { exact: (n * d * d) / 2 + 6 * d * d * d, randomized: 2 * (q + 1) * n * d * l };
+  }
+
+  private subspaceSize(): number {
+    return Math.min(this.dim, this.components + this.oversampling);
+  }
+
+  private resolvePowerIterations(n: number): number {
+    if (this.powerIterations !== 'auto') return this.powerIterations;
+    return this.components < 0.1 * Math.min(n, this.dim) ? 7 : 4;
+  }
+
+  /**
+   * Learn the mean and principal directions from `n × dim` row-major vectors. Needs
+   * n ≥ max(components, 2). Replaces any earlier training; on error nothing changes.
+   */
+  train(x: Float32Array): void {
+    const n = checkVectors(x, this.dim, 'training vectors');
+    if (n === 0) {
+      throw new AnnlabError('EMPTY_INDEX', 'PCA needs training vectors; got an empty batch.');
+    }
+    if (n < this.components || n < 2) {
+      throw new AnnlabError(
+        'INVALID_PARAMETER',
+        `PCA with components = ${this.components} needs at least ${Math.max(this.components, 2)} training vectors (fewer samples than components), got ${n}. ` +
+          `Train on more vectors or lower components.`,
+      );
+    }
+    let solver = this.solver;
+    if (solver === 'auto') {
+      const cost = this.costEstimate(n);
+      solver = cost.exact <= cost.randomized ? 'exact' : 'randomized';
+    }
+    let fit: PcaFit;
+    let q = 0;
+    if (solver === 'exact') {
+      fit = fitExact(x, n, this.dim, this.components);
+    } else {
+      q = this.resolvePowerIterations(n);
+      fit = fitRandomized(x, n, this.dim, this.components, this.subspaceSize(), q, new Rng(this.seed));
+    }
+    this.adopt(fit, n, solver, q);
+  }
+
+  private adopt(fit: PcaFit, n: number, solverUsed: 'exact' | 'randomized', q: number): void {
+    const k = this.components;
+    this.mean = fit.mean;
+    this.componentMatrix = fit.components;
+    this.eigenvalues = fit.eigenvalues;
+    this.totalVariance = fit.totalVariance;
+    this.explainedVarianceRatio = new Float64Array(k);
+    this.scale = new Float64Array(k);
+    const top = fit.eigenvalues[0];
+    for (let c = 0; c < k; c++) {
+      const ev = fit.eigenvalues[c];
+      this.explainedVarianceRatio[c] = fit.totalVariance > 0 ? ev / fit.totalVariance : 0;
+      this.scale[c] = this.whiten && ev > top * WHITEN_FLOOR && ev > 0 ? 1 / Math.sqrt(ev) : 1;
+    }
+    this.solverUsed = solverUsed;
+    this.powerIterationsUsed = q;
+    this.nSamples = n;
+    this.isTrainedFlag = true;
+  }
+
+  private checkTrained(what: string): void {
+    if (!this.isTrainedFlag) {
+      throw new AnnlabError('NOT_TRAINED', `Pca.${what} needs a trained transform: call train(vectors) first.`);
+    }
+  }
+
+  /**
+   * Project `n × dim` vectors onto the principal directions: `n × components` outputs,
+   * y_c = ⟨x − mean, w_c⟩ (divided by √λ_c when whitening).
+   */
+  apply(x: Float32Array): Float32Array {
+    this.checkTrained('apply');
+    const n = checkVectors(x, this.dim, 'vectors');
+    const out = new Float32Array(n * this.components);
+    this.applyInto(x, n, out, true);
+    return out;
+  }
+
+  /**
+   * The projection without validation, into caller-owned output (`n × components` at 0).
+   * With `center` false the mean is not subtracted: y_c = ⟨x, w_c⟩ (scaled when whitening),
+   * the map an inner-product search applies to its queries.
+   */
+  applyInto(x: Float32Array, n: number, out: Float32Array, center: boolean): void {
+    const dim = this.dim;
+    const k = this.components;
+    const mean = this.mean;
+    const w = this.componentMatrix;
+    const scale = this.scale;
+    const rowsMax = Math.min(APPLY_BLOCK, n);
+    const xc = new Float64Array(rowsMax * dim);
+    const y = new Float64Array(rowsMax * k);
+    for (let r0 = 0; r0 < n; r0 += APPLY_BLOCK) {
+      const rows = Math.min(APPLY_BLOCK, n - r0);
+      for (let r = 0; r < rows; r++) {
+        const src = (r0 + r) * dim;
+        const dst = r * dim;
+        if (center) for (let j = 0; j < dim; j++) xc[dst + j] = x[src + j] - mean[j];
+        else for (let j = 0; j < dim; j++) xc[dst + j] = x[src + j];
+      }
+      y.fill(0, 0, rows * k);
+      gemmNT(xc, 0, rows, w, 0, k, dim, y, 0, k);
+      for (let r = 0; r < rows; r++) {
+        const o = (r0 + r) * k;
+        for (let c = 0; c < k; c++) out[o + c] = y[r * k + c] * scale[c];
+      }
+    }
+  }
+
+  /**
+   * Map `n × components` outputs back to `n × dim` input space: x̂ = mean + Σ_c y_c·w_c
+   * (undoing the whitening scale). Exact (to rounding) when components = dim; otherwise the
+   * closest point to the original within the kept subspace.
+   */
+  reconstruct(y: Float32Array): Float32Array {
+    this.checkTrained('reconstruct');
+    const k = this.components;
+    const dim = this.dim;
+    const n = checkVectors(y, k, 'PCA outputs');
+    const out = new Float32Array(n * dim);
+    const row = new Float64Array(dim);
+    const w = this.componentMatrix;
+    for (let i = 0; i < n; i++) {
+      row.set(this.mean);
+      for (let c = 0; c < k; c++) {
+        const coef = y[i * k + c] / this.scale[c];
+        const oc = c * dim;
+        for (let j = 0; j < dim; j++) row[j] += coef * w[oc + j];
+      }
+      out.set(row, i * dim);
+    }
+    return out;
+  }
+
+  /** Bytes held by the transform's typed arrays. */
+  memoryBytes(): number {
+    return (
+      this.mean.byteLength + this.componentMatrix.byteLength + this.eigenvalues.byteLength +
+      this.explainedVarianceRatio.byteLength + this.scale.byteLength
+    );
+  }
+
+  /** The transform as an annlab file: options, training facts, then mean, directions, eigenvalues (float64). */
+  serialize(): Uint8Array {
+    const w = new BinaryWriter(Pca.TAG, Pca.FORMAT_VERSION);
+    const params: PcaFileParams = {
+      dim: this.dim,
+      components: this.components,
+      whiten: this.whiten,
+      solver: this.solver,
+      seed: this.seed,
+      oversampling: this.oversampling,
+      powerIterations: this.powerIterations,
+      trained: this.isTrainedFlag,
+      solverUsed: this.solverUsed,
+      powerIterationsUsed: this.powerIterationsUsed,
+      nSamples: this.nSamples,
+      totalVariance: this.totalVariance,
+    };
+    w.json(params);
+    w.array(this.mean);
+    w.array(this.componentMatrix);
+    w.array(this.eigenvalues);
+    return w.finish();
+  }
+
+  /** Load a transform written by {@link Pca.serialize}; damaged or foreign bytes throw `AnnlabError`. */
+  static deserialize(bytes: Uint8Array): Pca {
+    const r = BinaryReader.open(bytes, Pca.TAG);
+    r.expectVersion(Pca.FORMAT_VERSION);
+    const p = r.json<PcaFileParams>();
+    let pca: Pca;
+    try {
+      pca = new Pca({
+        dim: p.dim,
+        components: p.components,
+        whiten: p.whiten,
+        solver: p.solver,
+        seed: p.seed,
+        oversampling: p.oversampling,
+        powerIterations: p.powerIterations,
+      });
+    } catch (e) {
+      throw new AnnlabError('CORRUPT_DATA', `PCA file has invalid parameters: ${(e as Error).message}`, { cause: e });
+    }
+    const trained = p.trained === true;
+    const mean = r.f64array(trained ? pca.dim : 0);
+    const comps = r.f64array(trained ? pca.dim * pca.components : 0);
+    const eig = r.f64array(trained ? pca.components : 0);
+    r.finish();
+    if (trained) {
+      if ((p.solverUsed !== 'exact' && p.solverUsed !== 'randomized') || typeof p.totalVariance !== 'number' || typeof p.nSamples !== 'number') {
+        throw new AnnlabError('CORRUPT_DATA', 'PCA file is inconsistent: training facts are missing.');
+      }
+      pca.adopt(
+        { mean: Float64Array.from(mean), components: Float64Array.from(comps), eigenvalues: Float64Array.from(eig), totalVariance: p.totalVariance },
+        p.nSamples,
+        p.solverUsed,
+        p.powerIterationsUsed,
+      );
+    }
+    return pca;
+  }
+}
