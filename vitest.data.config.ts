@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
-import { sourceResolve, workspaceProjects } from './vitest.shared.ts';
+import { ciReporters, sourceResolve, workspaceProjects } from './vitest.shared.ts';
 
 // The data suite: checks on the real datasets in ../shared/datasets (or ANNLAB_SHARED_DATASETS).
 export default defineConfig({
   test: {
+    reporters: ciReporters('data'),
     projects: workspaceProjects().map(({ dir, name }) => ({
       ...sourceResolve,
       test: {

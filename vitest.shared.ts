@@ -26,3 +26,11 @@ export const sourceResolve = {
   resolve: { conditions: ['source', 'import', 'default'] },
   ssr: { resolve: { conditions: ['source', 'import', 'default'], externalConditions: ['source'] } },
 };
+
+/**
+ * Reporters: the default one, plus (when CI is set) a JSON report in .ci-results/ that
+ * .ci/run sums into one "N passed, N failed" line.
+ */
+export function ciReporters(suite: string): (string | [string, { outputFile: string }])[] {
+  return process.env.CI ? ['default', ['json', { outputFile: `.ci-results/${suite}.json` }]] : ['default'];
+}
