@@ -21,7 +21,7 @@
  */
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { AnnlabError, checkMetric, firstNonFinite, reportedDistance, type Metric } from '@annlab/core';
-import { fileError, tempPathFor } from './internal/io.js';
+import { FileHandle, fileError, tempPathFor } from './internal/io.js';
 
 type H5 = typeof import('h5wasm/node');
 type H5Dataset = import('h5wasm/node').Dataset;
@@ -138,12 +138,15 @@ function attrString(value: unknown): string | undefined {
  */
 export async function readHdf5Dataset(file: string, options: Hdf5ReadOptions = {}): Promise<Hdf5Contents> {
   if (!existsSync(file)) throw new AnnlabError('NOT_FOUND', `${file}: no such file. Check the path.`);
+  if (!hasHdf5Signature(file)) {
+    throw new AnnlabError('WRONG_FORMAT', `${file}: not an HDF5 file (no HDF5 signature "\\x89HDF\\r\\n\\x1a\\n" at offset 0, 512, 1024, …).`);
+  }
   const mod = await h5();
   let f: InstanceType<H5['File']>;
   try {
     f = new mod.File(file, 'r');
   } catch (e) {
-    throw new AnnlabError('WRONG_FORMAT', `${file}: not a readable HDF5 file (${(e as Error).message ?? String(e)}).`, { cause: e });
+    throw new AnnlabError('WRONG_FORMAT', `${file}: HDF5 library could not open it (${(e as Error).message ?? String(e)}).`, { cause: e });
   }
   try {
     const keys = f.keys();
@@ -194,8 +197,30 @@ export async function readHdf5Dataset(file: string, options: Hdf5ReadOptions = {
       }
     }
     return out;
+  } catch (e) {
+    if (e instanceof AnnlabError) throw e;
+    throw new AnnlabError('CORRUPT_DATA', `${file}: HDF5 read failed (${(e as Error).message ?? String(e)}); the file may be damaged or truncated.`, { cause: e });
   } finally {
     f.close();
+  }
+}
+
+/** The HDF5 superblock signature, found at offset 0 or at 512, 1024, 2048, … when a user block precedes it. */
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+function hasHdf5Signature(file: string): boolean {
+  const fh = new FileHandle(file);
+  try {
+    const buf = new Uint8Array(8);
+    for (let off = 0; off + 8 <= fh.size; off = off === 0 ? 512 : off * 2) {
+      fh.readExact(buf, off);
+      let ok = true;
+      for (let i = 0; i < 8; i++) if (buf[i] !== HDF5_SIGNATURE[i]) ok = false;
+      if (ok) return true;
+    }
+    return false;
+  } finally {
+    fh.close();
   }
 }
 

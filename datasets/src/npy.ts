@@ -89,7 +89,7 @@ export function decodeNpy(bytes: Uint8Array, file: string): NpyArray {
     );
   }
   // Copy into a fresh buffer: the data offset inside `bytes` need not be aligned.
-  const payload = bytes.slice(dataStart, need);
+  const payload = new Uint8Array(bytes.subarray(dataStart, need));
   switch (descr) {
     case '<f4':
       return { dtype: 'float32', shape, data: new Float32Array(payload.buffer, 0, count) };
