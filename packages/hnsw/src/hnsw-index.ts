@@ -14,8 +14,8 @@
  * Paper step → code:
  * - Alg. 1 INSERT → {@link HnswIndex.insert} (level draw: {@link HnswIndex.drawLevel},
  *   `l = ⌊−ln(unif(0..1)) · mL⌋`, mL = 1/ln M).
- * - Alg. 2 SEARCH-LAYER → {@link HnswIndex.searchLayer} (plain), `searchLayerChecked`
- *   (filters, deletions, stats, trace); with ef = 1 on the upper levels specialised as the
+ * - Alg. 2 SEARCH-LAYER → {@link HnswIndex.searchLayer} (plain), `searchLayerInsert` (the
+ *   same, ties to newer ids, for INSERT), `searchLayerChecked` (filters, deletions, stats, trace); with ef = 1 on the upper levels specialised as the
  *   greedy walk `greedyClosest` (hnswlib does the same).
  * - Alg. 3 SELECT-NEIGHBORS-SIMPLE → {@link HnswIndex.selectNeighborsSimple}.
  * - Alg. 4 SELECT-NEIGHBORS-HEURISTIC → {@link HnswIndex.selectNeighborsHeuristic} (default).
@@ -35,10 +35,14 @@
  *   heuristic over its old list plus the new node (hnswlib's
  *   `getNeighborsByHeuristic2` in `mutuallyConnectNewElement`); the paper's Alg. 1 writes
  *   SELECT-NEIGHBORS, which admits either variant.
- * - Exact duplicates (hnswlib issue #263): among candidates at distance 0 from the base,
- *   at most ⌊M/2⌋ are kept and the newest (largest id) are preferred, so a node's list
- *   always leaves room for links out of a block of identical points, and a new duplicate
- *   receives in-links from the block instead of being crowded out by older ties.
+ * - Exact duplicates (hnswlib issue #263): with thousands of identical points every
+ *   distance inside the block is 0, the beam search always returns the same oldest copies,
+ *   and new copies lose their in-links as those few lists churn, so most copies become
+ *   unreachable. Here ties are broken towards newer ids while inserting (W keeps the most
+ *   recent copies it meets; neighbour lists keep the newest copies when shrunk), at most
+ *   ⌊M/2⌋ links of a list go to copies of the node itself, and a copy never blocks another
+ *   candidate in the heuristic (hnswlib's non-strict rule). Each copy then links to its
+ *   recent predecessors, which keeps the block connected and leaves room for links out.
  * - Deletion is by marking (hnswlib's `markDelete`): deleted nodes are still traversed but
  *   never returned; {@link HnswIndex.compact} reconnects around them and unlinks them.
  *
@@ -452,7 +456,7 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
     if (this.pendingLinks.length < (top + 1) * this.strideU) this.pendingLinks = new Int32Array((top + 1) * this.strideU);
     const pending = this.pendingLinks;
     for (let lc = top; lc >= 0; lc--) {
-      this.searchLayer(cur, curDist, this.efConstruction, lc);
+      this.searchLayerInsert(cur, curDist, this.efConstruction, lc);
       const count = this.drainResultsExcluding(q);
       if (count > 0) {
         cur = this.selIds[0];
@@ -511,7 +515,7 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
 
   /**
    * Alg. 3 SELECT-NEIGHBORS-SIMPLE: the `m` closest candidates. `ids`/`dist` hold `count`
-   * candidates sorted ascending by (distance to `base`, id).
+   * candidates sorted ascending by distance to `base`.
    * @returns the number written to `out`.
    */
   selectNeighborsSimple(base: number, ids: Int32Array, dist: Float64Array, count: number, m: number, out: Int32Array): number {
@@ -526,9 +530,9 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
    * e unless some already-kept r is strictly closer to e than `base` is (d(e, r) < d(e, base)),
    * up to `m`. This prefers links in different directions, so clusters stay connected.
    *
-   * `ids`/`dist` hold `count` candidates sorted ascending by (distance to `base`, id) and are
-   * reordered in place (duplicates of `base`, see the module doc, are taken newest first and
-   * capped at ⌊m/2⌋). With fewer than `m` candidates all are kept (hnswlib).
+   * `ids`/`dist` hold `count` candidates sorted ascending by distance to `base`, ties
+   * newest (largest id) first. Duplicates of `base` (see the module doc) are capped at ⌊m/2⌋
+   * and do not block other candidates. With fewer than `m` candidates all are kept (hnswlib).
    * @returns the number written to `out`.
    */
   selectNeighborsHeuristic(base: number, ids: Int32Array, dist: Float64Array, count: number, m: number, out: Int32Array): number {
@@ -536,14 +540,6 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
     const dupEps = this.dupEps;
     let z = 0;
     while (z < count && dist[z] <= dupEps) z++;
-    for (let i = 0, j = z - 1; i < j; i++, j--) {
-      const t = ids[i];
-      ids[i] = ids[j];
-      ids[j] = t;
-      const td = dist[i];
-      dist[i] = dist[j];
-      dist[j] = td;
-    }
     const maxDups = Math.max(1, m >> 1);
     const dc = this.dc;
     let kept = 0;
@@ -572,8 +568,9 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
   }
 
   /**
-   * Empty the result heap W into `selIds`/`selDist` ascending by (distance, id), leaving out
-   * `exclude`. @returns the number written.
+   * Empty the insert-time result heap W (ids stored as `~id`, see
+   * {@link HnswIndex.searchLayerInsert}) into `selIds`/`selDist`, ascending by distance with
+   * ties newest (largest id) first, leaving out `exclude`. @returns the number written.
    */
   private drainResultsExcluding(exclude: number): number {
     const W = this.results;
@@ -586,7 +583,7 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
     const dist = this.selDist;
     for (let i = n - 1; i >= 0; i--) {
       dist[i] = W.dist[0];
-      ids[i] = W.pop();
+      ids[i] = ~W.pop();
     }
     let w = 0;
     for (let i = 0; i < n; i++) {
@@ -684,6 +681,66 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
           const nb = scratch[j];
           C.push(d, nb);
           W.replaceTop(d, nb);
+        }
+      }
+    }
+  }
+
+  /**
+   * Alg. 2 SEARCH-LAYER as used by INSERT: the plain search, except that W breaks distance
+   * ties in favour of the *larger* id (W stores `~id`, so the heap's (distance, id) order
+   * does it). Without ties it is identical to {@link HnswIndex.searchLayer}. With a block of
+   * identical points (all at distance 0), W then collects the most recently inserted copies
+   * instead of always the oldest ones, so each new copy links to its recent predecessors and
+   * every copy keeps in-links (hnswlib #263; see the module doc).
+   */
+  private searchLayerInsert(ep: number, epDist: number, ef: number, level: number): void {
+    const visited = this.visited;
+    const C = this.candidates;
+    const W = this.results;
+    const dc = this.dc;
+    const scratch = this.scratchIds;
+    const sd = this.scratchDist;
+    visited.clear();
+    const tags = visited.tags;
+    const epoch = visited.epoch;
+    C.clear();
+    W.clear();
+    tags[ep] = epoch;
+    C.push(epDist, ep);
+    W.push(epDist, ~ep);
+    const isBase = level === 0;
+    const arr = isBase ? this.links0 : this.upperLinks;
+    const stride0 = this.stride0;
+    const upperOffset = this.upperOffset;
+    const uOff = (level - 1) * this.strideU;
+    while (C.size > 0) {
+      if (C.dist[0] > W.dist[0]) break;
+      const c = C.pop();
+      const base = isBase ? c * stride0 : upperOffset[c] + uOff;
+      const cnt = arr[base];
+      let m = 0;
+      for (let j = 1; j <= cnt; j++) {
+        const nb = arr[base + j];
+        if (tags[nb] !== epoch) {
+          tags[nb] = epoch;
+          scratch[m++] = nb;
+        }
+      }
+      if (m === 0) continue;
+      dc.distancesToIds(scratch, 0, m, sd, 0);
+      for (let j = 0; j < m; j++) {
+        const d = sd[j];
+        const nb = scratch[j];
+        if (W.size < ef) {
+          C.push(d, nb);
+          W.push(d, ~nb);
+        } else {
+          const top = W.dist[0];
+          if (d < top || (d === top && ~nb < W.ids[0])) {
+            C.push(d, nb);
+            W.replaceTop(d, ~nb);
+          }
         }
       }
     }
@@ -1363,13 +1420,16 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
   }
 }
 
-/** Insertion sort of `ids`/`dist[0, n)` ascending by (distance, id); n is at most a few hundred. */
+/**
+ * Insertion sort of `ids`/`dist[0, n)` ascending by distance, ties by larger id first (the
+ * order {@link HnswIndex.searchLayerInsert} produces); n is at most a few hundred.
+ */
 function sortByDistance(ids: Int32Array, dist: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) {
     const d = dist[i];
     const id = ids[i];
     let j = i - 1;
-    while (j >= 0 && (dist[j] > d || (dist[j] === d && ids[j] > id))) {
+    while (j >= 0 && (dist[j] > d || (dist[j] === d && ids[j] < id))) {
       dist[j + 1] = dist[j];
       ids[j + 1] = ids[j];
       j--;
