@@ -1,6 +1,15 @@
 /**
- * @annlab/ivfpq: k-means, IVF-Flat, product quantization and IVF-PQ with ADC and exact re-ranking (Jégou, Douze, Schmid).
+ * @annlab/ivfpq: k-means, IVF-Flat, product quantization and IVF-PQ with ADC and exact
+ * re-ranking (Jégou, Douze, Schmid, "Product quantization for nearest neighbor search",
+ * IEEE TPAMI 2011).
  *
  * @packageDocumentation
  */
-export {};
+export { KMeans } from './kmeans.js';
+export type { KMeansInit, KMeansOptions } from './kmeans.js';
+export { IvfFlatIndex } from './ivf-flat-index.js';
+export type { IvfFlatIndexOptions, IvfFlatSearchParams } from './ivf-flat-index.js';
+export { ProductQuantizer } from './product-quantizer.js';
+export type { ProductQuantizerOptions } from './product-quantizer.js';
+export { IvfPqIndex } from './ivf-pq-index.js';
+export type { IvfPqIndexOptions, IvfPqSearchParams } from './ivf-pq-index.js';

@@ -1,0 +1,78 @@
+/**
+ * The coarse quantizer shared by {@link IvfFlatIndex} and {@link IvfPqIndex}: option checks,
+ * training (k-means, spherical for cosine and inner product), and batch assignment.
+ *
+ * @module
+ */
+import { AnnlabError, checkInteger, normalizeInPlace, type MetricPolicy } from '@annlab/core';
+import { KMeans, type KMeansInit } from '../kmeans.js';
+import { AssignScratch, assignNearest } from './assign.js';
+
+/** Validated coarse-quantizer build options. */
+export interface CoarseOptions {
+  nlist: number;
+  niter: number;
+  init: KMeansInit;
+  maxPointsPerCentroid: number;
+  onWarning: ((message: string) => void) | undefined;
+}
+
+/** Check the coarse options of an IVF index, applying defaults. */
+export function checkCoarseOptions(
+  o: { nlist?: unknown; niter?: unknown; init?: unknown; maxPointsPerCentroid?: unknown; onWarning?: unknown },
+  defaults: { nlist: number; niter: number },
+): CoarseOptions {
+  const nlist = checkInteger('nlist', o.nlist ?? defaults.nlist, 1, 1 << 20);
+  const niter = checkInteger('niter', o.niter ?? defaults.niter, 0, 100_000);
+  const init = o.init ?? 'random';
+  if (init !== 'random' && init !== 'kmeans++') {
+    throw new AnnlabError('INVALID_PARAMETER', `init must be 'random' or 'kmeans++', got ${JSON.stringify(init)}.`);
+  }
+  const maxPointsPerCentroid = checkInteger('maxPointsPerCentroid', o.maxPointsPerCentroid ?? 256, 1);
+  if (o.onWarning !== undefined && typeof o.onWarning !== 'function') {
+    throw new AnnlabError('INVALID_PARAMETER', 'onWarning must be a function (message: string) => void.');
+  }
+  return { nlist, niter, init, maxPointsPerCentroid, onWarning: o.onWarning as ((message: string) => void) | undefined };
+}
+
+/** A copy of `x` with each row at unit length (cosine), or `x` itself when no normalisation is needed. */
+export function preparedCopy(x: Float32Array, n: number, dim: number, policy: MetricPolicy): Float32Array {
+  if (!policy.normalize) return x;
+  const c = x.slice(0, n * dim);
+  for (let i = 0; i < n; i++) normalizeInPlace(c, i * dim, dim);
+  return c;
+}
+
+/**
+ * Train the coarse centroids on prepared (normalised for cosine) vectors. Spherical k-means
+ * for the dot-product metrics: unit centroids, assignment by largest ⟨x, c⟩.
+ * @returns the centroids (nlist × dim) and the k-means warnings.
+ */
+export function trainCoarse(
+  x: Float32Array, dim: number, policy: MetricPolicy, o: CoarseOptions, seed: number,
+): { centroids: Float32Array; warnings: string[] } {
+  const n = x.length / dim;
+  if (n < o.nlist) {
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `nlist = ${o.nlist} exceeds the ${n} training vectors; k-means needs at least one vector per list. ` +
+        `Train on more vectors (≥ 39 × nlist is advisable) or lower nlist.`,
+    );
+  }
+  const km = new KMeans({
+    dim, k: o.nlist, niter: o.niter, init: o.init, spherical: policy.kind === 'dot',
+    maxPointsPerCentroid: o.maxPointsPerCentroid, seed, onWarning: o.onWarning,
+  });
+  km.train(x);
+  return { centroids: km.centroids, warnings: km.warnings };
+}
+
+/** The nearest coarse centroid of each prepared row (labels) and the internal distance to it. */
+export function assignCoarse(
+  x: Float32Array, n: number, dim: number, centroids: Float32Array, nlist: number, policy: MetricPolicy,
+): { labels: Int32Array; dists: Float64Array } {
+  const labels = new Int32Array(n);
+  const dists = new Float64Array(n);
+  assignNearest(x, 0, n, dim, centroids, nlist, policy.kind === 'dot', policy.bias, labels, dists, new AssignScratch(dim, nlist));
+  return { labels, dists };
+}

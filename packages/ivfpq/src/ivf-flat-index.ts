@@ -1,0 +1,387 @@
+/**
+ * IVF-Flat: an inverted file over exact vectors. k-means splits the space into `nlist`
+ * Voronoi cells (the coarse quantizer); each stored vector goes into the list of its nearest
+ * centroid. A query measures its distance to every centroid, picks the `nprobe` closest
+ * lists, and scans only their vectors exactly. Cost per query ≈ (nlist + nprobe·size/nlist)·dim,
+ * against size·dim for flat search; recall rises with nprobe and reaches exact search at
+ * nprobe = nlist.
+ *
+ * Reference: H. Jégou, M. Douze, C. Schmid, "Product quantization for nearest neighbor
+ * search", IEEE TPAMI 33(1), 2011, Section IV.A (the inverted file with a coarse quantizer,
+ * without the PQ refinement); J. Sivic & A. Zisserman, "Video Google", ICCV 2003 (inverted
+ * files); FAISS `IndexIVFFlat` as the reference behaviour.
+ *
+ * Map:
+ * - coarse quantizer q_c (k-means) → {@link IvfFlatIndex.train} (`trainCoarse`)
+ * - inverted lists (CSR: `listOffsets`, `listIds`, list vectors) → {@link IvfFlatIndex.add}
+ * - search: nearest `nprobe` cells (`selectProbes`), exact scan of their lists → {@link IvfFlatIndex.searchInto}
+ *
+ * Deviations: cosine and inner product use spherical k-means (unit centroids, assignment by
+ * largest dot product); FAISS trains plain k-means unless `spherical` is set.
+ *
+ * @module
+ */
+import {
+  AnnlabError,
+  BinaryReader,
+  BinaryWriter,
+  DistanceComputer,
+  MaxHeap,
+  VectorStore,
+  checkDim,
+  checkInteger,
+  checkK,
+  checkKnownKeys,
+  checkMetric,
+  checkOptions,
+  checkSeed,
+  checkVectors,
+  createSearchResult,
+  drainToRow,
+  metricPolicy,
+  type IndexOptions,
+  type KernelBackend,
+  type Metric,
+  type MetricPolicy,
+  type SearchParams,
+  type SearchResult,
+  type SearchStats,
+  type TrainableIndex,
+} from '@annlab/core';
+import type { KMeansInit } from './kmeans.js';
+import { selectProbes } from './internal/assign.js';
+import { assignCoarse, checkCoarseOptions, preparedCopy, trainCoarse, type CoarseOptions } from './internal/coarse.js';
+import { csrIsConsistent, planListMerge } from './internal/inverted-lists.js';
+
+/** Options for {@link IvfFlatIndex}. */
+export interface IvfFlatIndexOptions extends IndexOptions {
+  /**
+   * Number of inverted lists (k-means cells). More lists mean shorter lists (faster scans
+   * at equal nprobe) but a longer centroid scan per query and a longer training (linear in
+   * nlist). Rule of thumb: about √size to 4·√size; needs ≥ nlist training vectors (≥ 39·nlist
+   * advised).
+   * @defaultValue 256
+   */
+  nlist?: number;
+  /**
+   * k-means iterations for the coarse quantizer (training time is linear in it).
+   * @defaultValue 10 (FAISS's IVF default)
+   */
+  niter?: number;
+  /**
+   * k-means initialisation (see {@link KMeansInit}).
+   * @defaultValue `'random'`
+   */
+  init?: KMeansInit;
+  /**
+   * Training sets above `nlist × maxPointsPerCentroid` vectors are subsampled for k-means.
+   * @defaultValue 256
+   */
+  maxPointsPerCentroid?: number;
+  /** Receives training warnings (too few points per centroid); see also {@link IvfFlatIndex.warnings}. */
+  onWarning?: (message: string) => void;
+}
+
+/** Search parameters for {@link IvfFlatIndex}. */
+export interface IvfFlatSearchParams extends SearchParams {
+  /**
+   * Lists to scan per query, in [1, nlist] (larger values are clamped to nlist). Query time
+   * grows about linearly with it; recall rises towards 1, reached (exact search) at nlist.
+   * @defaultValue 1
+   */
+  nprobe?: number;
+}
+
+const OPTION_KEYS = ['dim', 'metric', 'seed', 'kernels', 'nlist', 'niter', 'init', 'maxPointsPerCentroid', 'onWarning'] as const;
+/** Rows per block when scanning a list. */
+const SCAN_BLOCK = 1024;
+
+/** The parameters written to a file. */
+interface IvfFlatFileParams {
+  dim: number;
+  metric: Metric;
+  seed: number;
+  nlist: number;
+  niter: number;
+  init: KMeansInit;
+  maxPointsPerCentroid: number;
+  trained: boolean;
+}
+
+/** An inverted-file index over exact vectors (FAISS `IndexIVFFlat`); see the module doc. */
+export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams> {
+  /** Algorithm tag in serialized files. */
+  static readonly TAG: string = 'ivfflat';
+  /** Format version written by {@link IvfFlatIndex.serialize}. */
+  static readonly FORMAT_VERSION: number = 1;
+
+  /** Vector dimension. */
+  readonly dim: number;
+  /** Distance searched by. */
+  readonly metric: Metric;
+  /** Seed for training. */
+  readonly seed: number;
+  /** Number of inverted lists. */
+  readonly nlist: number;
+  /** Coarse k-means iterations. */
+  readonly niter: number;
+  /** Coarse k-means initialisation. */
+  readonly init: KMeansInit;
+  /** Coarse k-means subsampling cap per centroid. */
+  readonly maxPointsPerCentroid: number;
+  /** Coarse centroids: a store of `nlist` rows (unit length for cosine / inner product) once trained. */
+  readonly centroids: VectorStore;
+  /** CSR list boundaries, length nlist + 1: list l is slots [listOffsets[l], listOffsets[l+1]). */
+  listOffsets: Int32Array;
+  /** Id stored in each slot, length `size`, grouped by list, increasing within a list. */
+  listIds: Int32Array;
+  /** The vectors in slot order (normalised for cosine): row s is the vector of `listIds[s]`. */
+  listVectors: VectorStore;
+  /** Warnings from training (too few training vectors per list). */
+  warnings: string[];
+  /** True once trained. */
+  isTrained: boolean;
+
+  private readonly kernels: KernelBackend | undefined;
+  private readonly policy: MetricPolicy;
+  private readonly coarse: CoarseOptions;
+  private readonly centroidDc: DistanceComputer;
+  private listDc: DistanceComputer;
+  private readonly heap: MaxHeap;
+  private readonly probeHeap: MaxHeap;
+  /** Scratch: distances to all centroids, length nlist. */
+  private readonly centroidDist: Float64Array;
+  /** Scratch: probed lists and their distances, length nlist each. */
+  private readonly probeLists: Int32Array;
+  private readonly probeDist: Float64Array;
+  /** Scratch: distances for one block of a list, length SCAN_BLOCK. */
+  private readonly scan: Float64Array;
+
+  /** @param options - see {@link IvfFlatIndexOptions}; `dim` is required. */
+  constructor(options: IvfFlatIndexOptions) {
+    checkOptions(options, 'IvfFlatIndex');
+    checkKnownKeys(options, OPTION_KEYS, 'IvfFlatIndex');
+    this.dim = checkDim(options.dim);
+    this.metric = checkMetric(options.metric);
+    this.seed = checkSeed(options.seed ?? 42);
+    this.coarse = checkCoarseOptions(options, { nlist: 256, niter: 10 });
+    this.nlist = this.coarse.nlist;
+    this.niter = this.coarse.niter;
+    this.init = this.coarse.init;
+    this.maxPointsPerCentroid = this.coarse.maxPointsPerCentroid;
+    this.kernels = options.kernels;
+    this.policy = metricPolicy(this.metric);
+    this.centroids = new VectorStore(this.dim, { kernels: options.kernels });
+    this.listOffsets = new Int32Array(this.nlist + 1);
+    this.listIds = new Int32Array(0);
+    this.listVectors = new VectorStore(this.dim, { normalize: this.policy.normalize, kernels: options.kernels });
+    this.warnings = [];
+    this.isTrained = false;
+    this.centroidDc = new DistanceComputer(this.centroids, this.policy);
+    this.listDc = new DistanceComputer(this.listVectors, this.policy);
+    this.heap = new MaxHeap(16);
+    this.probeHeap = new MaxHeap(this.nlist);
+    this.centroidDist = new Float64Array(this.nlist);
+    this.probeLists = new Int32Array(this.nlist);
+    this.probeDist = new Float64Array(this.nlist);
+    this.scan = new Float64Array(SCAN_BLOCK);
+  }
+
+  /** Number of stored vectors. */
+  get size(): number {
+    return this.listIds.length;
+  }
+
+  /**
+   * Learn the coarse centroids from `n × dim` vectors (n ≥ nlist). Retraining an index that
+   * holds vectors is refused (their lists would no longer match).
+   */
+  train(vectors: Float32Array): void {
+    const n = checkVectors(vectors, this.dim, 'training vectors');
+    if (this.size > 0) {
+      throw new AnnlabError('UNSUPPORTED_OPERATION', 'IvfFlatIndex is already trained and holds vectors; build a new index to retrain.');
+    }
+    const x = preparedCopy(vectors, n, this.dim, this.policy);
+    const { centroids, warnings } = trainCoarse(x, this.dim, this.policy, this.coarse, this.seed);
+    this.centroids.truncate(0);
+    this.centroids.append(centroids);
+    this.warnings = warnings;
+    this.isTrained = true;
+  }
+
+  /**
+   * Add `n × dim` vectors; ids continue from `size`. Trains on them first if the index is
+   * untrained. Nothing changes if any value is invalid.
+   */
+  add(vectors: Float32Array): void {
+    const n = checkVectors(vectors, this.dim, 'vectors');
+    if (!this.isTrained) this.train(vectors);
+    if (n === 0) return;
+    const dim = this.dim;
+    const x = preparedCopy(vectors, n, dim, this.policy);
+    const { labels } = assignCoarse(x, n, dim, this.centroids.data, this.nlist, this.policy);
+    const oldTotal = this.size;
+    const { offsets, source } = planListMerge(this.listOffsets, this.nlist, labels, n);
+    const total = oldTotal + n;
+    const ids = new Int32Array(total);
+    const store = new VectorStore(dim, { normalize: this.policy.normalize, kernels: this.kernels, capacity: total });
+    store.reserve(total);
+    const data = store.data;
+    const old = this.listVectors.data;
+    for (let s = 0; s < total; s++) {
+      const src = source[s];
+      if (src < oldTotal) {
+        ids[s] = this.listIds[src];
+        data.set(old.subarray(src * dim, src * dim + dim), s * dim);
+      } else {
+        ids[s] = src; // new row i gets id oldTotal + i, which is exactly `src`
+        const i = src - oldTotal;
+        data.set(x.subarray(i * dim, i * dim + dim), s * dim);
+      }
+    }
+    store.size = total;
+    this.listOffsets = offsets;
+    this.listIds = ids;
+    this.listVectors = store;
+    this.listDc = new DistanceComputer(store, this.policy);
+  }
+
+  /**
+   * The approximate k nearest stored vectors of each query.
+   *
+   * @param queries - `nq × dim` row-major.
+   * @param k - neighbours per query; rows are padded with −1/+Infinity when fewer are found.
+   * @param params - `nprobe` (lists scanned, default 1), `stats`.
+   * @throws AnnlabError `NOT_TRAINED` before training.
+   */
+  search(queries: Float32Array, k: number, params: IvfFlatSearchParams = {}): SearchResult {
+    const nq = checkVectors(queries, this.dim, 'queries');
+    checkK(k);
+    const nprobe = checkInteger('nprobe', params.nprobe ?? 1, 1);
+    if (!this.isTrained) {
+      throw new AnnlabError('NOT_TRAINED', 'IvfFlatIndex is not trained: call train(vectors) or add(vectors) before searching.');
+    }
+    const result = createSearchResult(nq, k);
+    for (let q = 0; q < nq; q++) {
+      this.searchInto(queries, q * this.dim, k, result.ids, result.distances, q * k, nprobe, params.stats);
+    }
+    return result;
+  }
+
+  /**
+   * One query, written into caller-owned output (no allocation): the k nearest found in the
+   * `nprobe` closest lists go to `outIds`/`outDist` at `outOff`, ascending, padded. Inputs
+   * are not validated here; `search` does that.
+   */
+  searchInto(
+    query: Float32Array, qOff: number, k: number, outIds: Int32Array, outDist: Float32Array, outOff: number,
+    nprobe: number, stats?: SearchStats,
+  ): void {
+    const nlist = this.nlist;
+    const cdist = this.centroidDist;
+    this.centroidDc.setQuery(query, qOff);
+    this.centroidDc.distancesToRange(0, nlist, cdist, 0);
+    const np = selectProbes(cdist, nlist, Math.min(nprobe, nlist), this.probeHeap, this.probeLists, this.probeDist);
+
+    const dc = this.listDc;
+    dc.setQuery(query, qOff);
+    const heap = this.heap;
+    const scan = this.scan;
+    const offsets = this.listOffsets;
+    const ids = this.listIds;
+    heap.clear();
+    let worst = Infinity;
+    let scanned = 0;
+    for (let p = 0; p < np; p++) {
+      const l = this.probeLists[p];
+      const end = offsets[l + 1];
+      for (let start = offsets[l]; start < end; start += SCAN_BLOCK) {
+        const count = Math.min(SCAN_BLOCK, end - start);
+        dc.distancesToRange(start, count, scan, 0);
+        for (let r = 0; r < count; r++) {
+          const d = scan[r];
+          if (d <= worst) {
+            heap.offer(d, ids[start + r], k);
+            if (heap.size === k) worst = heap.dist[0];
+          }
+        }
+        scanned += count;
+      }
+    }
+    drainToRow(heap, this.policy, k, outIds, outDist, outOff);
+    if (stats !== undefined) {
+      stats.queries++;
+      stats.distanceComputations += nlist + scanned;
+      stats.hops += np;
+    }
+  }
+
+  /** Number of vectors in each list (length nlist). */
+  listSizes(): Int32Array {
+    const out = new Int32Array(this.nlist);
+    for (let l = 0; l < this.nlist; l++) out[l] = this.listOffsets[l + 1] - this.listOffsets[l];
+    return out;
+  }
+
+  /** Bytes held: centroids, CSR arrays, list vectors and search scratch. */
+  memoryBytes(): number {
+    return (
+      this.centroids.memoryBytes() + this.listOffsets.byteLength + this.listIds.byteLength + this.listVectors.memoryBytes() +
+      this.centroidDist.byteLength + this.probeLists.byteLength + this.probeDist.byteLength + this.scan.byteLength +
+      this.heap.dist.byteLength + this.heap.ids.byteLength + this.probeHeap.dist.byteLength + this.probeHeap.ids.byteLength
+    );
+  }
+
+  /** The index as an annlab file: parameters, centroids, CSR offsets, ids, list vectors. */
+  serialize(): Uint8Array {
+    const w = new BinaryWriter(IvfFlatIndex.TAG, IvfFlatIndex.FORMAT_VERSION);
+    const params: IvfFlatFileParams = {
+      dim: this.dim, metric: this.metric, seed: this.seed, nlist: this.nlist, niter: this.niter, init: this.init,
+      maxPointsPerCentroid: this.maxPointsPerCentroid, trained: this.isTrained,
+    };
+    w.json(params);
+    w.array(this.centroids.view());
+    w.array(this.listOffsets);
+    w.array(this.listIds);
+    w.array(this.listVectors.view());
+    return w.finish();
+  }
+
+  /** Load an index written by {@link IvfFlatIndex.serialize}; damaged or foreign bytes throw `AnnlabError`. */
+  static deserialize(bytes: Uint8Array, options: { kernels?: KernelBackend } = {}): IvfFlatIndex {
+    const r = BinaryReader.open(bytes, IvfFlatIndex.TAG);
+    r.expectVersion(IvfFlatIndex.FORMAT_VERSION);
+    const p = r.json<IvfFlatFileParams>();
+    let index: IvfFlatIndex;
+    try {
+      index = new IvfFlatIndex({
+        dim: p.dim, metric: p.metric, seed: p.seed, nlist: p.nlist, niter: p.niter, init: p.init,
+        maxPointsPerCentroid: p.maxPointsPerCentroid, kernels: options.kernels,
+      });
+    } catch (e) {
+      throw new AnnlabError('CORRUPT_DATA', `IVF-Flat file has invalid parameters: ${(e as Error).message}`, { cause: e });
+    }
+    const dim = index.dim;
+    const centroids = r.f32array();
+    const offsets = r.i32array(index.nlist + 1);
+    const ids = r.i32array();
+    const vectors = r.f32array(ids.length * dim);
+    r.finish();
+    if (p.trained !== true && p.trained !== false) throw new AnnlabError('CORRUPT_DATA', 'IVF-Flat file: bad trained flag.');
+    if (centroids.length !== (p.trained ? index.nlist * dim : 0) || !csrIsConsistent(offsets, index.nlist, ids, ids.length) || (!p.trained && ids.length > 0)) {
+      throw new AnnlabError('CORRUPT_DATA', 'IVF-Flat file is inconsistent (centroids, list offsets or ids do not match).');
+    }
+    if (p.trained) {
+      index.centroids.append(centroids);
+      index.isTrained = true;
+    }
+    index.listOffsets = offsets;
+    index.listIds = ids;
+    // The rows were normalised when first added: copy them as they are (no second normalisation).
+    const store = index.listVectors;
+    store.reserve(ids.length);
+    store.data.set(vectors);
+    store.size = ids.length;
+    return index;
+  }
+}

@@ -1,0 +1,749 @@
+/**
+ * IVF-PQ (IVFADC): an inverted file whose lists hold product-quantization codes instead of
+ * vectors. A coarse k-means quantizer assigns each vector to one of `nlist` lists; the
+ * residual (vector minus its list's centroid) is encoded by a product quantizer into `m`
+ * bytes. A query picks its `nprobe` nearest lists and scores every code in them with
+ * asymmetric distance computation (ADC: table lookups, no decoding). Optionally, the best
+ * `k × rerank` candidates are re-scored exactly against stored full vectors (FAISS's
+ * `IndexRefineFlat`), which buys back most of the recall the compression loses at the cost
+ * of keeping the vectors in memory.
+ *
+ * Reference: H. Jégou, M. Douze, C. Schmid, "Product quantization for nearest neighbor
+ * search", IEEE TPAMI 33(1), 2011: Section III.A (ADC), Section IV (IVFADC: coarse
+ * quantizer, residual encoding, Fig. 5 / Eq. 19–21). FAISS `IndexIVFPQ` (with its
+ * precomputed tables) and `IndexRefineFlat` as the reference behaviour.
+ *
+ * Map:
+ * - coarse quantizer q_c and residual product quantizer q_p (Sec. IV.A–B) → {@link IvfPqIndex.train}
+ * - indexing: assign to q_c, encode r(y) = y − q_c(y), append (id, code) to the list → {@link IvfPqIndex.add}
+ * - search: w = nprobe nearest cells, ADC on the residuals (Sec. IV.C) → {@link IvfPqIndex.searchInto},
+ *   the table per list as derived below, the scan in `scanCodes`
+ * - re-ranking (not in the paper; FAISS `IndexRefineFlat`) → the `rerank` search parameter
+ *
+ * Deviations: cosine and inner product use spherical k-means for the coarse quantizer; for
+ * them the residual trick needs no precomputed table (see the derivation below).
+ *
+ * @module
+ */
+import {
+  AnnlabError,
+  BinaryReader,
+  BinaryWriter,
+  DistanceComputer,
+  MaxHeap,
+  VectorStore,
+  checkDim,
+  checkInteger,
+  checkK,
+  checkKnownKeys,
+  checkMetric,
+  checkOptions,
+  checkSeed,
+  checkVectors,
+  createSearchResult,
+  dotRange,
+  drainToRow,
+  metricPolicy,
+  Rng,
+  type IndexOptions,
+  type KernelBackend,
+  type Metric,
+  type MetricPolicy,
+  type SearchParams,
+  type SearchResult,
+  type SearchStats,
+  type TrainableIndex,
+} from '@annlab/core';
+import type { KMeansInit } from './kmeans.js';
+import { ProductQuantizer } from './product-quantizer.js';
+import { selectProbes } from './internal/assign.js';
+import { assignCoarse, checkCoarseOptions, preparedCopy, trainCoarse, type CoarseOptions } from './internal/coarse.js';
+import { csrIsConsistent, planListMerge } from './internal/inverted-lists.js';
+
+/** Options for {@link IvfPqIndex}. */
+export interface IvfPqIndexOptions extends IndexOptions {
+  /**
+   * Number of inverted lists (coarse k-means cells). More lists: shorter lists to scan at
+   * equal nprobe, but more centroids to compare per query and a longer training.
+   * @defaultValue 256
+   */
+  nlist?: number;
+  /**
+   * Sub-quantizers, i.e. bytes per code (required; must divide dim). More bytes per vector
+   * give more accurate ADC distances (higher recall) and a slower scan (m lookups per
+   * candidate).
+   */
+  m: number;
+  /**
+   * Bits per sub-quantizer code, 1–8 (ksub = 2^nbits centroids per sub-space).
+   * @defaultValue 8
+   */
+  nbits?: number;
+  /**
+   * Coarse k-means iterations.
+   * @defaultValue 10 (FAISS's IVF default)
+   */
+  niter?: number;
+  /**
+   * k-means iterations per sub-quantizer.
+   * @defaultValue 25 (FAISS's PQ default)
+   */
+  pqNiter?: number;
+  /**
+   * Coarse k-means initialisation (see {@link KMeansInit}).
+   * @defaultValue `'random'`
+   */
+  init?: KMeansInit;
+  /**
+   * k-means training sets above `clusters × maxPointsPerCentroid` vectors are subsampled
+   * (coarse and PQ alike).
+   * @defaultValue 256
+   */
+  maxPointsPerCentroid?: number;
+  /**
+   * Encode residuals against the coarse centroid (IVFADC) rather than the raw vectors. The
+   * residuals are smaller and more alike across lists, so the same m bytes quantize them
+   * far more accurately (higher recall at equal memory).
+   * @defaultValue true
+   */
+  byResidual?: boolean;
+  /**
+   * Keep the full vectors (4·dim bytes per vector, in a core VectorStore) so searches can
+   * re-rank candidates exactly with the `rerank` parameter (FAISS's `IndexRefineFlat`).
+   * @defaultValue false
+   */
+  keepVectors?: boolean;
+  /**
+   * Euclidean with residuals: precompute the query-independent term of the distance
+   * (nlist × m × ksub float32 values, see the derivation in `searchInto`) when it takes at
+   * most this many bytes. Saves about dim × ksub multiply-adds per probed list; 0 disables.
+   * @defaultValue 134217728 (128 MiB)
+   */
+  precomputedTableMaxBytes?: number;
+  /** Receives training warnings (too few training vectors); see also {@link IvfPqIndex.warnings}. */
+  onWarning?: (message: string) => void;
+}
+
+/** Search parameters for {@link IvfPqIndex}. */
+export interface IvfPqSearchParams extends SearchParams {
+  /**
+   * Lists to scan per query, in [1, nlist] (larger values are clamped). Query time grows
+   * about linearly with it; recall rises, up to the limit the codes allow.
+   * @defaultValue 1
+   */
+  nprobe?: number;
+  /**
+   * Re-rank factor: when ≥ 1, the best `k × rerank` candidates by ADC distance are re-scored
+   * exactly against the stored vectors (needs `keepVectors: true`) and the k best of those
+   * returned, with exact distances. 0 returns ADC estimates. Typical: 2–20; cost is
+   * `k × rerank` exact distance computations per query.
+   * @defaultValue 0
+   */
+  rerank?: number;
+}
+
+const OPTION_KEYS = [
+  'dim', 'metric', 'seed', 'kernels', 'nlist', 'm', 'nbits', 'niter', 'pqNiter', 'init', 'maxPointsPerCentroid',
+  'byResidual', 'keepVectors', 'precomputedTableMaxBytes', 'onWarning',
+] as const;
+
+/** How a query's ADC tables are formed (chosen once per index; see `searchInto`). */
+const enum TableMode {
+  /** Euclidean, residuals, precomputed term 2: one ⟨q_j, c⟩ table per query, one add per entry per list. */
+  L2Precomputed = 0,
+  /** Euclidean, residuals, no precomputed table: a full L2 table of the query's residual per list. */
+  L2PerList = 1,
+  /** Euclidean on raw vectors: one L2 table per query. */
+  L2Raw = 2,
+  /** Cosine / inner product: one −⟨q_j, c⟩ table per query, a per-list constant. */
+  Dot = 3,
+}
+
+/** The parameters written to a file. */
+interface IvfPqFileParams {
+  dim: number;
+  metric: Metric;
+  seed: number;
+  nlist: number;
+  m: number;
+  nbits: number;
+  niter: number;
+  pqNiter: number;
+  init: KMeansInit;
+  maxPointsPerCentroid: number;
+  byResidual: boolean;
+  keepVectors: boolean;
+  precomputedTableMaxBytes: number;
+  trained: boolean;
+}
+
+/** Rows per chunk when encoding during `add` (bounds the residual scratch). */
+const ENCODE_CHUNK = 4096;
+
+/**
+ * Scan the codes of slots [start, end) with an ADC table: distance = base + Σ_j
+ * table[j·ksub + code_j]; offers each to `heap` (keeping `limit`). The hot loop of IVF-PQ:
+ * typed arrays, integer offsets, no allocation. When m is a multiple of 4 the sum runs in
+ * four independent accumulators (the same unrolling as core's kernels); the generic loop
+ * below is the same computation, written plainly.
+ * @returns the updated pruning threshold (the heap's worst kept distance once full).
+ */
+function scanCodes(
+  codes: Uint8Array, ids: Int32Array, start: number, end: number, m: number, ksub: number,
+  table: Float64Array, base: number, heap: MaxHeap, limit: number, worst: number,
+): number {
+  if ((m & 3) === 0) {
+    const step = 4 * ksub;
+    for (let s = start; s < end; s++) {
+      const c = s * m;
+      let d0 = base;
+      let d1 = 0;
+      let d2 = 0;
+      let d3 = 0;
+      for (let j = 0, t = 0; j < m; j += 4, t += step) {
+        d0 += table[t + codes[c + j]];
+        d1 += table[t + ksub + codes[c + j + 1]];
+        d2 += table[t + 2 * ksub + codes[c + j + 2]];
+        d3 += table[t + 3 * ksub + codes[c + j + 3]];
+      }
+      const d = d0 + d1 + (d2 + d3);
+      if (d <= worst) {
+        heap.offer(d, ids[s], limit);
+        if (heap.size === limit) worst = heap.dist[0];
+      }
+    }
+    return worst;
+  }
+  for (let s = start; s < end; s++) {
+    const c = s * m;
+    let d = base;
+    for (let j = 0, t = 0; j < m; j++, t += ksub) d += table[t + codes[c + j]];
+    if (d <= worst) {
+      heap.offer(d, ids[s], limit);
+      if (heap.size === limit) worst = heap.dist[0];
+    }
+  }
+  return worst;
+}
+
+/** Inverted file with product-quantized residuals and optional exact re-ranking; see the module doc. */
+export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
+  /** Algorithm tag in serialized files. */
+  static readonly TAG: string = 'ivfpq';
+  /** Format version written by {@link IvfPqIndex.serialize}. */
+  static readonly FORMAT_VERSION: number = 1;
+
+  /** Vector dimension. */
+  readonly dim: number;
+  /** Distance searched by. */
+  readonly metric: Metric;
+  /** Seed for training. */
+  readonly seed: number;
+  /** Number of inverted lists. */
+  readonly nlist: number;
+  /** Sub-quantizers (bytes per code). */
+  readonly m: number;
+  /** Bits per sub-quantizer code. */
+  readonly nbits: number;
+  /** Coarse k-means iterations. */
+  readonly niter: number;
+  /** Coarse k-means initialisation. */
+  readonly init: KMeansInit;
+  /** k-means subsampling cap per centroid. */
+  readonly maxPointsPerCentroid: number;
+  /** Whether residuals (not raw vectors) are encoded. */
+  readonly byResidual: boolean;
+  /** Whether full vectors are kept for re-ranking. */
+  readonly keepVectors: boolean;
+  /** Size cap of the precomputed term-2 table. */
+  readonly precomputedTableMaxBytes: number;
+  /** Coarse centroids: a store of `nlist` rows (unit length for cosine / inner product) once trained. */
+  readonly centroids: VectorStore;
+  /** The product quantizer (codebooks layout (m, ksub, dsub)). */
+  readonly pq: ProductQuantizer;
+  /** CSR list boundaries, length nlist + 1: list l is slots [listOffsets[l], listOffsets[l+1]). */
+  listOffsets: Int32Array;
+  /** Id in each slot, length `size`, grouped by list, increasing within a list. */
+  listIds: Int32Array;
+  /** Codes in slot order, length `size × m`: slot s's code is bytes [s·m, s·m + m). */
+  listCodes: Uint8Array;
+  /** Full vectors in id order (normalised for cosine) when `keepVectors`, else null. */
+  readonly vectors: VectorStore | null;
+  /**
+   * Precomputed term 2 for Euclidean residual search, length nlist·m·ksub, layout
+   * (list, j, c): ‖r_jc‖² + 2⟨centroid_l,j, r_jc⟩; null when not used.
+   */
+  precomputed: Float32Array | null;
+  /** Warnings from training. */
+  warnings: string[];
+  /** True once trained. */
+  isTrained: boolean;
+
+  private readonly policy: MetricPolicy;
+  private readonly coarse: CoarseOptions;
+  private readonly centroidDc: DistanceComputer;
+  private readonly vectorDc: DistanceComputer | null;
+  private mode: TableMode;
+  private readonly heap: MaxHeap;
+  private readonly finalHeap: MaxHeap;
+  private readonly probeHeap: MaxHeap;
+  private readonly centroidDist: Float64Array;
+  private readonly probeLists: Int32Array;
+  private readonly probeDist: Float64Array;
+  /** Per-query table (m × ksub) and per-list table (m × ksub). */
+  private readonly queryTable: Float64Array;
+  private readonly listTable: Float64Array;
+  /** Query residual scratch, length dim. */
+  private readonly residual: Float32Array;
+  /** Re-rank scratch (grown on demand). */
+  private candIds: Int32Array;
+  private candDist: Float64Array;
+  private exact: Float64Array;
+
+  /** @param options - see {@link IvfPqIndexOptions}; `dim` and `m` are required. */
+  constructor(options: IvfPqIndexOptions) {
+    checkOptions(options, 'IvfPqIndex');
+    checkKnownKeys(options, OPTION_KEYS, 'IvfPqIndex');
+    this.dim = checkDim(options.dim);
+    this.metric = checkMetric(options.metric);
+    this.seed = checkSeed(options.seed ?? 42);
+    this.coarse = checkCoarseOptions(options, { nlist: 256, niter: 10 });
+    this.nlist = this.coarse.nlist;
+    this.niter = this.coarse.niter;
+    this.init = this.coarse.init;
+    this.maxPointsPerCentroid = this.coarse.maxPointsPerCentroid;
+    if (options.m === undefined) {
+      throw new AnnlabError('INVALID_PARAMETER', `IvfPqIndex needs m, the number of sub-quantizers (bytes per code), a divisor of dim = ${this.dim}.`);
+    }
+    this.pq = new ProductQuantizer({
+      dim: this.dim, m: options.m, nbits: options.nbits ?? 8, niter: options.pqNiter ?? 25,
+      maxPointsPerCentroid: this.maxPointsPerCentroid, seed: derivedSeed(this.seed, 1), onWarning: options.onWarning,
+    });
+    this.m = this.pq.m;
+    this.nbits = this.pq.nbits;
+    this.byResidual = checkBoolean('byResidual', options.byResidual, true);
+    this.keepVectors = checkBoolean('keepVectors', options.keepVectors, false);
+    this.precomputedTableMaxBytes = checkInteger('precomputedTableMaxBytes', options.precomputedTableMaxBytes ?? 128 * 1024 * 1024, 0);
+    this.policy = metricPolicy(this.metric);
+    this.centroids = new VectorStore(this.dim, { kernels: options.kernels });
+    this.listOffsets = new Int32Array(this.nlist + 1);
+    this.listIds = new Int32Array(0);
+    this.listCodes = new Uint8Array(0);
+    this.vectors = this.keepVectors ? new VectorStore(this.dim, { normalize: this.policy.normalize, kernels: options.kernels }) : null;
+    this.precomputed = null;
+    this.warnings = [];
+    this.isTrained = false;
+    this.centroidDc = new DistanceComputer(this.centroids, this.policy);
+    this.vectorDc = this.vectors !== null ? new DistanceComputer(this.vectors, this.policy) : null;
+    this.mode = this.policy.kind === 'dot' ? TableMode.Dot : this.byResidual ? TableMode.L2PerList : TableMode.L2Raw;
+    this.heap = new MaxHeap(16);
+    this.finalHeap = new MaxHeap(16);
+    this.probeHeap = new MaxHeap(this.nlist);
+    this.centroidDist = new Float64Array(this.nlist);
+    this.probeLists = new Int32Array(this.nlist);
+    this.probeDist = new Float64Array(this.nlist);
+    const mk = this.m * this.pq.ksub;
+    this.queryTable = new Float64Array(mk);
+    this.listTable = new Float64Array(mk);
+    this.residual = new Float32Array(this.dim);
+    this.candIds = new Int32Array(16);
+    this.candDist = new Float64Array(16);
+    this.exact = new Float64Array(16);
+  }
+
+  /** Number of stored vectors. */
+  get size(): number {
+    return this.listIds.length;
+  }
+
+  /**
+   * Learn the coarse centroids (k-means, n ≥ nlist) and the product quantizer (on the
+   * residuals of a sample of at most ksub × maxPointsPerCentroid vectors) from `n × dim`
+   * vectors. Refused once the index holds vectors.
+   */
+  train(vectors: Float32Array): void {
+    const n = checkVectors(vectors, this.dim, 'training vectors');
+    if (this.size > 0) {
+      throw new AnnlabError('UNSUPPORTED_OPERATION', 'IvfPqIndex is already trained and holds vectors; build a new index to retrain.');
+    }
+    const dim = this.dim;
+    const x = preparedCopy(vectors, n, dim, this.policy);
+    const { centroids, warnings } = trainCoarse(x, dim, this.policy, this.coarse, this.seed);
+    // PQ training sample: its k-means would subsample to this many anyway; taking the sample
+    // first bounds the residual copy's memory.
+    const cap = this.pq.ksub * this.maxPointsPerCentroid;
+    let sample = x;
+    let ns = n;
+    if (n > cap) {
+      const pick = new Rng(derivedSeed(this.seed, 2)).sample(n, cap).sort();
+      sample = new Float32Array(cap * dim);
+      for (let i = 0; i < cap; i++) sample.set(x.subarray(pick[i] * dim, pick[i] * dim + dim), i * dim);
+      ns = cap;
+    }
+    const pqInput = this.byResidual ? residualsOf(sample, ns, dim, centroids, this.nlist, this.policy) : sample;
+    this.pq.train(pqInput);
+    this.centroids.truncate(0);
+    this.centroids.append(centroids);
+    this.warnings = warnings.concat(this.pq.warnings);
+    this.setupTables();
+    this.isTrained = true;
+  }
+
+  /** Choose the table mode and (Euclidean residual search) compute the precomputed term 2. */
+  private setupTables(): void {
+    this.precomputed = null;
+    if (this.policy.kind === 'dot') {
+      this.mode = TableMode.Dot;
+      return;
+    }
+    if (!this.byResidual) {
+      this.mode = TableMode.L2Raw;
+      return;
+    }
+    const { nlist, m, dim } = this;
+    const { ksub, dsub } = this.pq;
+    if (nlist * m * ksub * 4 > this.precomputedTableMaxBytes) {
+      this.mode = TableMode.L2PerList;
+      return;
+    }
+    const pqc = this.pq.centroids;
+    const cen = this.centroids.data;
+    const norms = new Float64Array(m * ksub);
+    for (let i = 0; i < m * ksub; i++) {
+      let s = 0;
+      for (let t = 0; t < dsub; t++) s += pqc[i * dsub + t] * pqc[i * dsub + t];
+      norms[i] = s;
+    }
+    const table = new Float32Array(nlist * m * ksub);
+    const negDot = new Float64Array(ksub);
+    for (let l = 0; l < nlist; l++) {
+      for (let j = 0; j < m; j++) {
+        dotRange(cen, l * dim + j * dsub, pqc, j * ksub, ksub, dsub, 0, negDot, 0);
+        const o = (l * m + j) * ksub;
+        for (let c = 0; c < ksub; c++) table[o + c] = norms[j * ksub + c] - 2 * negDot[c];
+      }
+    }
+    this.precomputed = table;
+    this.mode = TableMode.L2Precomputed;
+  }
+
+  /**
+   * Add `n × dim` vectors; ids continue from `size`. Trains on them first if the index is
+   * untrained. Nothing changes if any value is invalid.
+   */
+  add(vectors: Float32Array): void {
+    const n = checkVectors(vectors, this.dim, 'vectors');
+    if (!this.isTrained) this.train(vectors);
+    if (n === 0) return;
+    const { dim, m, nlist } = this;
+    const x = preparedCopy(vectors, n, dim, this.policy);
+    const { labels } = assignCoarse(x, n, dim, this.centroids.data, nlist, this.policy);
+    const newCodes = new Uint8Array(n * m);
+    const chunk = new Float32Array(Math.min(n, ENCODE_CHUNK) * dim);
+    const cen = this.centroids.data;
+    for (let i0 = 0; i0 < n; i0 += ENCODE_CHUNK) {
+      const nb = Math.min(ENCODE_CHUNK, n - i0);
+      chunk.set(x.subarray(i0 * dim, (i0 + nb) * dim));
+      if (this.byResidual) {
+        for (let i = 0; i < nb; i++) {
+          const co = labels[i0 + i] * dim;
+          const o = i * dim;
+          for (let t = 0; t < dim; t++) chunk[o + t] -= cen[co + t];
+        }
+      }
+      this.pq.encodeBatchInto(chunk, nb, newCodes, i0 * m);
+    }
+    const oldTotal = this.size;
+    const total = oldTotal + n;
+    const { offsets, source } = planListMerge(this.listOffsets, nlist, labels, n);
+    const ids = new Int32Array(total);
+    const codes = new Uint8Array(total * m);
+    const oldIds = this.listIds;
+    const oldCodes = this.listCodes;
+    for (let s = 0; s < total; s++) {
+      const src = source[s];
+      if (src < oldTotal) {
+        ids[s] = oldIds[src];
+        codes.set(oldCodes.subarray(src * m, src * m + m), s * m);
+      } else {
+        ids[s] = src; // new row i gets id oldTotal + i, which is exactly `src`
+        const i = src - oldTotal;
+        codes.set(newCodes.subarray(i * m, i * m + m), s * m);
+      }
+    }
+    if (this.vectors !== null) this.vectors.append(vectors);
+    this.listOffsets = offsets;
+    this.listIds = ids;
+    this.listCodes = codes;
+  }
+
+  /**
+   * The approximate k nearest stored vectors of each query.
+   *
+   * @param queries - `nq × dim` row-major.
+   * @param k - neighbours per query; rows are padded with −1/+Infinity when fewer are found.
+   * @param params - `nprobe` (default 1), `rerank` (default 0; needs `keepVectors`), `stats`.
+   * @throws AnnlabError `NOT_TRAINED` before training; `INVALID_PARAMETER` for `rerank`
+   *   without kept vectors.
+   */
+  search(queries: Float32Array, k: number, params: IvfPqSearchParams = {}): SearchResult {
+    const nq = checkVectors(queries, this.dim, 'queries');
+    checkK(k);
+    const nprobe = checkInteger('nprobe', params.nprobe ?? 1, 1);
+    const rerank = checkInteger('rerank', params.rerank ?? 0, 0, 1 << 16);
+    if (!this.isTrained) {
+      throw new AnnlabError('NOT_TRAINED', 'IvfPqIndex is not trained: call train(vectors) or add(vectors) before searching.');
+    }
+    if (rerank > 0 && this.vectors === null) {
+      throw new AnnlabError('INVALID_PARAMETER', 'rerank needs the full vectors: build the index with keepVectors: true, or search with rerank: 0.');
+    }
+    const result = createSearchResult(nq, k);
+    for (let q = 0; q < nq; q++) {
+      this.searchInto(queries, q * this.dim, k, result.ids, result.distances, q * k, nprobe, rerank, params.stats);
+    }
+    return result;
+  }
+
+  /**
+   * One query into caller-owned output: ADC over the `nprobe` nearest lists, then optional
+   * exact re-ranking of the best `k × rerank`. Inputs are not validated here; `search` does.
+   *
+   * How each list's ADC table is formed. For Euclidean with residuals, a code in list l
+   * stands for y ≈ c + r, with c the coarse centroid and r = (r_1, …, r_m) the decoded
+   * residual, and (FAISS `IndexIVFPQ`, "precomputed tables")
+   *
+   *     ‖q − c − r‖² = ‖q − c‖²                  term 1: the coarse distance, already known
+   *                  + Σ_j (‖r_j‖² + 2⟨c_j, r_j⟩)  term 2: independent of the query → precomputed
+   *                                                 per (list, j, centroid) at training time
+   *                  − 2 Σ_j ⟨q_j, r_j⟩            term 3: independent of the list → one m × ksub
+   *                                                 table per query
+   *
+   * so a probe costs m·ksub additions (term 2 + term 3 into one table) instead of the
+   * dim·ksub multiply-adds of a fresh residual table. This is the norm expansion the metric
+   * module otherwise avoids; here it buys the table, and its rounding (a few ulps of ‖q‖²)
+   * only perturbs the ADC estimate, never the exact re-rank. For cosine and inner product
+   * the decomposition is simpler: −⟨q, c + r⟩ = −⟨q, c⟩ − Σ_j ⟨q_j, r_j⟩, a per-list
+   * constant (the coarse distance) plus one per-query table.
+   */
+  searchInto(
+    query: Float32Array, qOff: number, k: number, outIds: Int32Array, outDist: Float32Array, outOff: number,
+    nprobe: number, rerank: number, stats?: SearchStats,
+  ): void {
+    const nlist = this.nlist;
+    const m = this.m;
+    const ksub = this.pq.ksub;
+    const mk = m * ksub;
+    const cdc = this.centroidDc;
+    cdc.setQuery(query, qOff);
+    const qv = cdc.query; // the prepared (normalised for cosine) query
+    cdc.distancesToRange(0, nlist, this.centroidDist, 0);
+    const np = selectProbes(this.centroidDist, nlist, Math.min(nprobe, nlist), this.probeHeap, this.probeLists, this.probeDist);
+
+    const limit = rerank > 0 ? k * rerank : k;
+    const heap = this.heap;
+    heap.clear();
+    let worst = Infinity;
+    const codes = this.listCodes;
+    const ids = this.listIds;
+    const offsets = this.listOffsets;
+    const qt = this.queryTable;
+    const lt = this.listTable;
+    const mode = this.mode;
+    if (mode === TableMode.L2Precomputed) this.pq.computeIpTable(qv, 0, qt, 0); // −⟨q_j, r_jc⟩
+    else if (mode === TableMode.L2Raw) this.pq.computeL2Table(qv, 0, qt, 0);
+    else if (mode === TableMode.Dot) this.pq.computeIpTable(qv, 0, qt, 0);
+    const bias = this.policy.bias;
+    let scanned = 0;
+    for (let p = 0; p < np; p++) {
+      const l = this.probeLists[p];
+      const start = offsets[l];
+      const end = offsets[l + 1];
+      if (start === end) continue;
+      if (mode === TableMode.L2Precomputed) {
+        const pre = this.precomputed as Float32Array;
+        const o = l * mk;
+        for (let i = 0; i < mk; i++) lt[i] = pre[o + i] + 2 * qt[i];
+        worst = scanCodes(codes, ids, start, end, m, ksub, lt, this.probeDist[p], heap, limit, worst);
+      } else if (mode === TableMode.L2PerList) {
+        const cen = this.centroids.data;
+        const co = l * this.dim;
+        const res = this.residual;
+        for (let t = 0; t < this.dim; t++) res[t] = qv[t] - cen[co + t];
+        this.pq.computeL2Table(res, 0, lt, 0);
+        worst = scanCodes(codes, ids, start, end, m, ksub, lt, 0, heap, limit, worst);
+      } else if (mode === TableMode.L2Raw) {
+        worst = scanCodes(codes, ids, start, end, m, ksub, qt, 0, heap, limit, worst);
+      } else {
+        const base = this.byResidual ? this.probeDist[p] : bias;
+        worst = scanCodes(codes, ids, start, end, m, ksub, qt, base, heap, limit, worst);
+      }
+      scanned += end - start;
+    }
+
+    let reranked = 0;
+    if (rerank > 0) {
+      const n = heap.size;
+      if (this.candIds.length < n) {
+        this.candIds = new Int32Array(n);
+        this.candDist = new Float64Array(n);
+        this.exact = new Float64Array(n);
+      }
+      heap.drainAscending(this.candIds, this.candDist, 0);
+      const vdc = this.vectorDc as DistanceComputer;
+      vdc.setQuery(query, qOff);
+      vdc.distancesToIds(this.candIds, 0, n, this.exact, 0);
+      const fh = this.finalHeap;
+      fh.clear();
+      for (let i = 0; i < n; i++) fh.offer(this.exact[i], this.candIds[i], k);
+      drainToRow(fh, this.policy, k, outIds, outDist, outOff);
+      reranked = n;
+    } else {
+      drainToRow(heap, this.policy, k, outIds, outDist, outOff);
+    }
+    if (stats !== undefined) {
+      stats.queries++;
+      stats.distanceComputations += nlist + scanned + reranked;
+      stats.hops += np;
+    }
+  }
+
+  /** Number of vectors in each list (length nlist). */
+  listSizes(): Int32Array {
+    const out = new Int32Array(this.nlist);
+    for (let l = 0; l < this.nlist; l++) out[l] = this.listOffsets[l + 1] - this.listOffsets[l];
+    return out;
+  }
+
+  /** The reproduction of stored vector `id` (coarse centroid + decoded residual). */
+  reconstruct(id: number): Float32Array {
+    if (!Number.isInteger(id) || id < 0 || id >= this.size) {
+      throw new AnnlabError('INVALID_PARAMETER', `id must be an integer in [0, ${this.size}), got ${String(id)}.`);
+    }
+    let slot = 0;
+    while (this.listIds[slot] !== id) slot++;
+    let l = 0;
+    while (this.listOffsets[l + 1] <= slot) l++;
+    const out = new Float32Array(this.dim);
+    this.pq.decodeInto(this.listCodes, slot * this.m, out, 0);
+    if (this.byResidual) {
+      const cen = this.centroids.data;
+      for (let t = 0; t < this.dim; t++) out[t] += cen[l * this.dim + t];
+    }
+    return out;
+  }
+
+  /**
+   * Bytes held: centroids, codebooks, the precomputed table, CSR arrays, codes, the kept
+   * vectors (when `keepVectors`) and search scratch.
+   */
+  memoryBytes(): number {
+    return (
+      this.centroids.memoryBytes() + this.pq.memoryBytes() + (this.precomputed?.byteLength ?? 0) +
+      this.listOffsets.byteLength + this.listIds.byteLength + this.listCodes.byteLength + (this.vectors?.memoryBytes() ?? 0) +
+      this.centroidDist.byteLength + this.probeLists.byteLength + this.probeDist.byteLength + this.queryTable.byteLength +
+      this.listTable.byteLength + this.residual.byteLength + this.candIds.byteLength + this.candDist.byteLength +
+      this.exact.byteLength + this.heap.dist.byteLength + this.heap.ids.byteLength + this.finalHeap.dist.byteLength +
+      this.finalHeap.ids.byteLength + this.probeHeap.dist.byteLength + this.probeHeap.ids.byteLength
+    );
+  }
+
+  /**
+   * The index as an annlab file: parameters, coarse centroids, codebooks, CSR offsets, ids,
+   * codes, and the full vectors when kept. The precomputed table is derived data and is
+   * rebuilt on load.
+   */
+  serialize(): Uint8Array {
+    const w = new BinaryWriter(IvfPqIndex.TAG, IvfPqIndex.FORMAT_VERSION);
+    const params: IvfPqFileParams = {
+      dim: this.dim, metric: this.metric, seed: this.seed, nlist: this.nlist, m: this.m, nbits: this.nbits,
+      niter: this.niter, pqNiter: this.pq.niter, init: this.init, maxPointsPerCentroid: this.maxPointsPerCentroid,
+      byResidual: this.byResidual, keepVectors: this.keepVectors, precomputedTableMaxBytes: this.precomputedTableMaxBytes,
+      trained: this.isTrained,
+    };
+    w.json(params);
+    w.array(this.centroids.view());
+    w.array(this.pq.centroids);
+    w.array(this.listOffsets);
+    w.array(this.listIds);
+    w.array(this.listCodes);
+    w.array(this.vectors !== null ? this.vectors.view() : new Float32Array(0));
+    return w.finish();
+  }
+
+  /** Load an index written by {@link IvfPqIndex.serialize}; damaged or foreign bytes throw `AnnlabError`. */
+  static deserialize(bytes: Uint8Array, options: { kernels?: KernelBackend } = {}): IvfPqIndex {
+    const r = BinaryReader.open(bytes, IvfPqIndex.TAG);
+    r.expectVersion(IvfPqIndex.FORMAT_VERSION);
+    const p = r.json<IvfPqFileParams>();
+    let index: IvfPqIndex;
+    try {
+      index = new IvfPqIndex({
+        dim: p.dim, metric: p.metric, seed: p.seed, nlist: p.nlist, m: p.m, nbits: p.nbits, niter: p.niter, pqNiter: p.pqNiter,
+        init: p.init, maxPointsPerCentroid: p.maxPointsPerCentroid, byResidual: p.byResidual, keepVectors: p.keepVectors,
+        precomputedTableMaxBytes: p.precomputedTableMaxBytes, kernels: options.kernels,
+      });
+    } catch (e) {
+      throw new AnnlabError('CORRUPT_DATA', `IVF-PQ file has invalid parameters: ${(e as Error).message}`, { cause: e });
+    }
+    const { dim, m } = index;
+    const centroids = r.f32array();
+    const pqCentroids = r.f32array(index.pq.centroids.length);
+    const offsets = r.i32array(index.nlist + 1);
+    const ids = r.i32array();
+    const codes = r.u8array(ids.length * m);
+    const vectors = r.f32array();
+    r.finish();
+    const trained = p.trained === true;
+    if (
+      centroids.length !== (trained ? index.nlist * dim : 0) || !csrIsConsistent(offsets, index.nlist, ids, ids.length) ||
+      (!trained && ids.length > 0) || vectors.length !== (index.keepVectors ? ids.length * dim : 0)
+    ) {
+      throw new AnnlabError('CORRUPT_DATA', 'IVF-PQ file is inconsistent (centroids, list offsets, ids or vectors do not match).');
+    }
+    const ksub = index.pq.ksub;
+    for (let i = 0; i < codes.length; i++) {
+      if (codes[i] >= ksub) throw new AnnlabError('CORRUPT_DATA', `IVF-PQ file holds a code ${codes[i]} ≥ ksub = ${ksub}.`);
+    }
+    if (trained) {
+      index.centroids.append(centroids);
+      index.pq.centroids = pqCentroids;
+      index.pq.isTrained = true;
+      index.setupTables();
+      index.isTrained = true;
+    }
+    index.listOffsets = offsets;
+    index.listIds = ids;
+    index.listCodes = codes;
+    if (index.vectors !== null) {
+      // Stored rows are already normalised (cosine): copy them as they are.
+      const store = index.vectors;
+      store.reserve(ids.length);
+      store.data.set(vectors);
+      store.size = ids.length;
+    }
+    return index;
+  }
+}
+
+function checkBoolean(name: string, value: unknown, dflt: boolean): boolean {
+  if (value === undefined) return dflt;
+  if (typeof value !== 'boolean') throw new AnnlabError('INVALID_PARAMETER', `${name} must be true or false, got ${String(value)}.`);
+  return value;
+}
+
+/** Residuals x − c(x) of `n` prepared rows against their nearest coarse centroid. */
+function residualsOf(x: Float32Array, n: number, dim: number, centroids: Float32Array, nlist: number, policy: MetricPolicy): Float32Array {
+  const { labels } = assignCoarse(x, n, dim, centroids, nlist, policy);
+  const out = x.slice(0, n * dim);
+  for (let i = 0; i < n; i++) {
+    const co = labels[i] * dim;
+    const o = i * dim;
+    for (let t = 0; t < dim; t++) out[o + t] -= centroids[co + t];
+  }
+  return out;
+}
+
+/** A second seed derived from `seed` (kept a safe integer). */
+function derivedSeed(seed: number, salt: number): number {
+  return seed <= Number.MAX_SAFE_INTEGER - salt ? seed + salt : seed - salt;
+}
