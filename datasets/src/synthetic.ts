@@ -146,6 +146,9 @@ export function parseSyntheticRef(ref: string): SyntheticSpec {
     }
     const key = item.slice(0, eq).trim();
     const value = item.slice(eq + 1).trim();
+    if (!(KEYS as readonly string[]).includes(key)) {
+      throw new AnnlabError('INVALID_PARAMETER', `${ref}: unknown key '${key}'. Known keys: ${KEYS.join(', ')}.`);
+    }
     if (key in out) throw new AnnlabError('INVALID_PARAMETER', `${ref}: key '${key}' is given twice.`);
     if (key === 'metric' || key === 'kind') {
       out[key] = value;
