@@ -1,6 +1,10 @@
 /**
- * @annlab/rpforest: Annoy-style random-projection forest (two-means splits, one priority queue over all trees).
+ * @annlab/rpforest: Annoy-style random-projection forest (two-means splits, one priority
+ * queue over all trees), with adds after build, deletes, more trees on a built forest, and
+ * a search trace for learners.
  *
  * @packageDocumentation
  */
-export {};
+export { RpForestIndex, RpForestSearchStats } from './rp-forest-index.js';
+export type { RpForestInfo, RpForestLeafVisit, RpForestOptions, RpForestSearchParams, RpForestTrace } from './rp-forest-index.js';
+export { TWO_MEANS_STEPS, createSplitInto, marginOf, twoMeans } from './two-means.js';
