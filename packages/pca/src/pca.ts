@@ -358,6 +358,11 @@ export class Pca {
     return out;
   }
 
+  /** Output scale per direction (1/√eigenvalue when whitening, else 1), length `components`; a copy. */
+  outputScale(): Float64Array {
+    return Float64Array.from(this.scale);
+  }
+
   /** Bytes held by the transform's typed arrays. */
   memoryBytes(): number {
     return (

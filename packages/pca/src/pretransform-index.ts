@@ -59,6 +59,7 @@ import {
   type TrainableIndex,
 } from '@annlab/core';
 import { Pca, type PcaSolver } from './pca.js';
+import { Projector } from './internal/projector.js';
 
 /** What a factory receives to build the inner index. */
 export interface InnerIndexOptions {
@@ -161,13 +162,17 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
   readonly seed: number;
   /** Whether the original vectors are kept for re-ranking. */
   readonly keepVectors: boolean;
-  /** The transform (untrained until the first `add` or `train`). */
-  pca: Pca;
+  private model: Pca;
   /** The index over the projections. */
   readonly inner: AnnIndex;
   /** The original vectors (unit-normalised for cosine); empty when `keepVectors` is false. */
   readonly store: VectorStore;
   private readonly pcaOptions: ConstructorParameters<typeof Pca>[0];
+  private readonly kernels: KernelBackend;
+  /** The trained PCA as one kernel call per vector (a placeholder until training). */
+  private projector: Projector;
+  /** One row, for the normalised copy of a cosine vector. */
+  private readonly rowScratch: Float32Array;
   private readonly policy: MetricPolicy;
   private readonly dc: DistanceComputer;
   private readonly heap: MaxHeap;
@@ -192,8 +197,11 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
       oversampling: options.oversampling,
       powerIterations: options.powerIterations,
     };
-    this.pca = new Pca(this.pcaOptions); // validates components, solver, ...
+    this.model = new Pca(this.pcaOptions); // validates components, solver, ...
     const kernels = options.kernels ?? 'auto';
+    this.kernels = kernels;
+    this.projector = new Projector(null, this.dim, kernels);
+    this.rowScratch = new Float32Array(this.dim);
     const innerMetric = innerMetricFor(this.metric);
     let inner: AnnIndex;
     if (typeof options.inner === 'function') {
@@ -226,6 +234,11 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
     return this.inner.size;
   }
 
+  /** The transform (untrained until the first `add` or `train`); read-only use. */
+  get pca(): Pca {
+    return this.model;
+  }
+
   /** True once the PCA is trained (explicitly or by the first `add`). */
   get isTrained(): boolean {
     return this.pca.isTrained;
@@ -255,7 +268,29 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
     }
     const pca = new Pca(this.pcaOptions);
     pca.train(this.prepared(vectors, n));
-    this.pca = pca;
+    this.setPca(pca);
+  }
+
+  private setPca(pca: Pca): void {
+    this.model = pca;
+    this.projector = new Projector(pca, this.dim, this.kernels);
+  }
+
+  /** Project n rows (normalising each first for cosine) into `out` (n × components). */
+  private projectRows(x: Float32Array, n: number, projector: Projector, out: Float32Array, center: boolean): void {
+    const dim = this.dim;
+    const k = projector.components;
+    const normalize = this.policy.normalize;
+    const row = this.rowScratch;
+    for (let i = 0; i < n; i++) {
+      if (normalize) {
+        row.set(x.subarray(i * dim, (i + 1) * dim));
+        normalizeInPlace(row, 0, dim);
+        projector.projectInto(row, 0, out, i * k, center);
+      } else {
+        projector.projectInto(x, i * dim, out, i * k, center);
+      }
+    }
   }
 
   /**
@@ -266,16 +301,18 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
   add(vectors: Float32Array): void {
     const n = checkVectors(vectors, this.dim, 'vectors');
     if (n === 0) return;
-    const src = this.prepared(vectors, n);
-    let pca = this.pca;
+    let pca = this.model;
+    let projector = this.projector;
     if (!pca.isTrained) {
       pca = new Pca(this.pcaOptions);
-      pca.train(src);
+      pca.train(this.prepared(vectors, n));
+      projector = new Projector(pca, this.dim, this.kernels);
     }
     const projected = new Float32Array(n * pca.components);
-    pca.applyInto(src, n, projected, true);
+    this.projectRows(vectors, n, projector, projected, true);
     this.inner.add(projected);
-    this.pca = pca;
+    this.model = pca;
+    this.projector = projector;
     if (this.keepVectors) this.store.append(vectors);
   }
 
@@ -298,9 +335,8 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
     const dim = this.dim;
     const pca = this.pca;
     const isIp = this.metric === 'inner-product';
-    const src = this.prepared(queries, nq);
     const projected = new Float32Array(nq * pca.components);
-    pca.applyInto(src, nq, projected, !isIp);
+    this.projectRows(queries, nq, this.projector, projected, !isIp);
     const kk = rerank > 0 ? k * rerank : k;
     const found = this.inner.search(projected, kk, innerParams);
     if (rerank === 0) {
@@ -339,10 +375,11 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
     return result;
   }
 
-  /** Bytes held: the PCA, the inner index, the kept original vectors and search scratch. */
+  /** Bytes held: the PCA (and its float32 projector), the inner index, the kept original vectors and scratch. */
   memoryBytes(): number {
     return (
-      this.pca.memoryBytes() + this.inner.memoryBytes() + (this.keepVectors ? this.store.memoryBytes() : 0) +
+      this.pca.memoryBytes() + this.projector.memoryBytes() + this.inner.memoryBytes() +
+      (this.keepVectors ? this.store.memoryBytes() : 0) + this.rowScratch.byteLength +
       this.heap.dist.byteLength + this.heap.ids.byteLength
     );
   }
@@ -414,7 +451,7 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
     if (index.keepVectors ? vectors.length !== inner.size * index.dim : vectors.length !== 0) {
       throw new AnnlabError('CORRUPT_DATA', `PCA pre-transform file is inconsistent: ${vectors.length} stored values for ${inner.size} vectors of dim ${index.dim}.`);
     }
-    index.pca = pca;
+    index.setPca(pca);
     if (vectors.length > 0) {
       // Rows are stored as written (already normalised for cosine): adopt, do not re-append.
       index.store.data = vectors;
