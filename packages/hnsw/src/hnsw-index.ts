@@ -1087,20 +1087,16 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
         visited.clear();
         visited.add(u);
         let m = 0;
-        const push = (x: number): void => {
-          if (deleted[x] === 0 && visited.visit(x)) {
-            if (m === this.selIds.length) this.growSel(m * 2);
-            this.selIds[m++] = x;
-          }
-        };
         for (let j = 1; j <= cnt; j++) {
           const v = arr[base + j];
-          if (deleted[v] === 0) {
-            push(v);
-          } else {
-            const vb = this.linkBase(v, lc);
-            const vc = arr[vb];
-            for (let t = 1; t <= vc; t++) push(arr[vb + t]);
+          // A live neighbour stays a candidate; a deleted one is replaced by its live neighbours.
+          const vb = deleted[v] === 0 ? -1 : this.linkBase(v, lc);
+          const vc = vb < 0 ? 1 : arr[vb];
+          for (let t = 1; t <= vc; t++) {
+            const x = vb < 0 ? v : arr[vb + t];
+            if (deleted[x] !== 0 || !visited.visit(x)) continue;
+            if (m === this.selIds.length) this.growSel(m * 2);
+            this.selIds[m++] = x;
           }
         }
         dcAux.setQueryToRow(u);
