@@ -1,6 +1,50 @@
 /**
- * @annlab/bench: The annlab harness: suites, recall/QPS sweeps, Pareto fronts, JSON lines, SVG plots, HTML report; native peers side by side.
+ * @annlab/bench: the annlab harness. Suites of algorithms × build grids × search sweeps,
+ * recall@k by ann-benchmarks' rule, single-thread QPS and latency percentiles, batch QPS,
+ * build time, index bytes, distance computations; JSON lines, CSV, Pareto fronts, SVG plots
+ * (vega-lite in Node) and an HTML report. Native peers (hnswlib-node, annoy, usearch, FAISS
+ * via Python) run through the same adapter interface as annlab's own indexes.
  *
  * @packageDocumentation
  */
-export {};
+export type { AlgorithmAdapter, BuildInput, BuiltIndex, ExternalMeasurement, Searcher } from './adapters/adapter.js';
+export { ANNLAB_ALGORITHMS, AnnlabAdapter, BuiltAnnlabIndex, PCA_BUILD_KEYS, PcaPipelineAdapter, loadAnnlabClass } from './adapters/annlab.js';
+export type { AnnlabIndexClass } from './adapters/annlab.js';
+export { AnnoyAdapter, HnswlibAdapter, UsearchAdapter } from './adapters/native.js';
+export { FaissAdapter } from './adapters/faiss.js';
+export { NATIVE_PEERS, createAdapter, knownAlgorithms } from './adapters/registry.js';
+export { builtinSynthetic, datasetsApi, exactGroundTruth, parseSyntheticSpec, resolveDataset } from './dataset.js';
+export type { BenchDataset, ResolveDatasetOptions } from './dataset.js';
+export { annlabVersion, collectEnvironment } from './environment.js';
+export type { Environment } from './environment.js';
+export { readRun, writeReport, writeRun } from './output.js';
+export type { RunInfo, WrittenFiles } from './output.js';
+export { dominates, paretoFlags, paretoFront } from './pareto.js';
+export type { ParetoPoint } from './pareto.js';
+export { buildLabel, buildMemorySpec, recallQpsSpec, renderPlots, renderSvg } from './plots.js';
+export type { Plots } from './plots.js';
+export { RECALL_EPSILON, exactDistance, idOverlapRecall, kthDistances, rowDistances, thresholdRecall } from './recall.js';
+export type { RecallResult } from './recall.js';
+export { escapeHtml, renderReport } from './report.js';
+export type { ReportMeta } from './report.js';
+export { markPareto, runSuite } from './runner.js';
+export type { BenchmarkRun, ResultLine, RunError, RunEvent, RunOptions, SkippedAlgorithm } from './runner.js';
+export { expandGrid, paramsLabel, parseSuite } from './suite.js';
+export type { ParamGrid, ParamValue, Params, Suite, SuiteRun } from './suite.js';
+export { loadSuite, shippedSuites, suitesDir } from './suites.js';
+export {
+  RECALL_LEVELS,
+  formatBytes,
+  formatQps,
+  formatSeconds,
+  parseJsonLines,
+  summarize,
+  summaryCells,
+  summaryTable,
+  textTable,
+  toCsv,
+  toJsonLines,
+} from './summary.js';
+export type { SummaryRow } from './summary.js';
+export { nowMs, percentile, summarizeLatency } from './timing.js';
+export type { Latency } from './timing.js';

@@ -1,0 +1,37 @@
+/**
+ * Algorithm name → adapter: annlab's indexes, `pca+<name>` pipelines, native peers.
+ *
+ * @module
+ */
+import { AnnlabError } from '@annlab/core';
+import type { AlgorithmAdapter } from './adapter.js';
+import { ANNLAB_ALGORITHMS, AnnlabAdapter, PcaPipelineAdapter } from './annlab.js';
+import { FaissAdapter } from './faiss.js';
+import { AnnoyAdapter, HnswlibAdapter, UsearchAdapter } from './native.js';
+
+/** Native peers by suite name. */
+export const NATIVE_PEERS: readonly string[] = ['hnswlib-node', 'annoy', 'usearch', 'faiss'];
+
+/** Every algorithm name the harness knows (pipelines as `pca+<name>`). */
+export function knownAlgorithms(): string[] {
+  const annlab = Object.keys(ANNLAB_ALGORITHMS);
+  return [...annlab, ...annlab.filter((n) => n !== 'flat').map((n) => `pca+${n}`), 'pca+flat', ...NATIVE_PEERS];
+}
+
+/** The adapter for a suite algorithm name; `AnnlabError('NOT_FOUND')` naming the known ones otherwise. */
+export function createAdapter(name: string): AlgorithmAdapter {
+  if (name in ANNLAB_ALGORITHMS) return new AnnlabAdapter(name);
+  if (name.startsWith('pca+') && name.slice(4) in ANNLAB_ALGORITHMS) return new PcaPipelineAdapter(name.slice(4));
+  switch (name) {
+    case 'hnswlib-node':
+      return new HnswlibAdapter();
+    case 'annoy':
+      return new AnnoyAdapter();
+    case 'usearch':
+      return new UsearchAdapter();
+    case 'faiss':
+      return new FaissAdapter();
+    default:
+      throw new AnnlabError('NOT_FOUND', `unknown algorithm "${name}"; known: ${knownAlgorithms().join(', ')}.`);
+  }
+}

@@ -1,0 +1,356 @@
+/**
+ * The harness loop, ann-benchmarks style: for each algorithm × build configuration, build
+ * once (timed, with the index's bytes and the process's resident-memory growth), then sweep
+ * the search parameters. Each sweep point gets
+ *
+ * 1. an instrumented pass (annlab indexes) counting distance computations per query;
+ * 2. a warm-up, then `repeats` timed passes of one query at a time on this thread, keeping
+ *    the fastest (QPS = queries / summed query time; latency percentiles from that pass);
+ * 3. `repeats` timed batch calls (the library's own batch path), keeping the fastest;
+ * 4. recall@k by ann-benchmarks' threshold rule and by id overlap, on the returned ids.
+ *
+ * @module
+ */
+import { AnnlabError, SearchStats, isAnnlabError } from '@annlab/core';
+import type { AlgorithmAdapter, BuiltIndex } from './adapters/adapter.js';
+import { createAdapter } from './adapters/registry.js';
+import type { BenchDataset } from './dataset.js';
+import { collectEnvironment, type Environment } from './environment.js';
+import { paretoFlags } from './pareto.js';
+import { idOverlapRecall, kthDistances, rowDistances, thresholdRecall } from './recall.js';
+import { expandGrid, type Params, type Suite } from './suite.js';
+import { nowMs, summarizeLatency, type Latency } from './timing.js';
+
+/** One measured sweep point: one JSON line of results.jsonl. */
+export interface ResultLine {
+  /** Always `'result'`. */
+  type: 'result';
+  /** Suite name. */
+  suite: string;
+  /** Dataset name. */
+  dataset: string;
+  /** Algorithm name as in the suite (its `label` when the suite gives one). */
+  algorithm: string;
+  /** The adapter that ran it (the suite's `algorithm`). */
+  implementation: string;
+  /** `annlab` or `native`. */
+  kind: 'annlab' | 'native';
+  /** Build parameters. */
+  build: Params;
+  /** Search parameters. */
+  search: Params;
+  /** Neighbours per query. */
+  k: number;
+  /** Number of queries. */
+  queries: number;
+  /** Number of base vectors. */
+  nBase: number;
+  /** Vector dimension. */
+  dim: number;
+  /** Metric. */
+  metric: string;
+  /** Threshold recall@k (ann-benchmarks' rule), in [0, 1]. */
+  recall: number;
+  /** Plain id-overlap recall@k, in [0, 1]. */
+  recallIdOverlap: number;
+  /** Queries per second, one query at a time on one thread (best run). */
+  qps: number;
+  /** Queries per second of one batched call (best run). */
+  batchQps: number;
+  /** Per-query latency percentiles of the best one-at-a-time run, milliseconds. */
+  latencyMs: Latency;
+  /** Seconds to build this configuration (construct + add, including training). */
+  buildSeconds: number;
+  /** Index bytes (annlab: `memoryBytes()`; peers: saved file size), null when unknown. */
+  indexBytes: number | null;
+  /** Growth of the process's resident set during the build, bytes (noisy; 0 when it shrank). */
+  rssGrowthBytes: number;
+  /** Distance computations per query (annlab's instrumented path), null for peers. */
+  distanceComputations: number | null;
+  /** Graph hops or tree nodes per query where counted, else null. */
+  hops: number | null;
+  /** Timed repetitions (best kept). */
+  repeats: number;
+  /** True when this point is on its algorithm's recall/QPS Pareto front. */
+  pareto: boolean;
+  /** Where it ran. */
+  environment: Environment;
+}
+
+/** An algorithm that was not run, and why. */
+export interface SkippedAlgorithm {
+  /** Algorithm name. */
+  algorithm: string;
+  /** One line for the user. */
+  reason: string;
+}
+
+/** A build or search that failed. */
+export interface RunError {
+  /** Algorithm name. */
+  algorithm: string;
+  /** Build parameters. */
+  build: Params;
+  /** Search parameters, when the failure was in a search. */
+  search?: Params;
+  /** The error message. */
+  message: string;
+}
+
+/** Everything a run produced. */
+export interface BenchmarkRun {
+  /** Suite name. */
+  suite: string;
+  /** Dataset summary. */
+  dataset: { name: string; metric: string; dim: number; nBase: number; queries: number; k: number };
+  /** Where it ran. */
+  environment: Environment;
+  /** One line per sweep point. */
+  results: ResultLine[];
+  /** Algorithms not run. */
+  skipped: SkippedAlgorithm[];
+  /** Failed builds and searches. */
+  errors: RunError[];
+  /** Wall time of the whole run, seconds. */
+  totalSeconds: number;
+}
+
+/** Progress events, for terminals and logs. */
+export type RunEvent =
+  | { type: 'skip'; algorithm: string; reason: string }
+  | { type: 'build-start'; algorithm: string; build: Params; buildIndex: number; buildTotal: number }
+  | { type: 'build-done'; algorithm: string; build: Params; seconds: number; indexBytes: number | null }
+  | { type: 'search-done'; algorithm: string; build: Params; search: Params; done: number; total: number; result: ResultLine }
+  | { type: 'error'; algorithm: string; build: Params; search?: Params; message: string };
+
+/** Options for {@link runSuite}. */
+export interface RunOptions {
+  /** Override the suite's `repeats`. */
+  repeats?: number;
+  /** Queries answered (untimed) before the timed passes. @defaultValue 20 */
+  warmupQueries?: number;
+  /** Run only these algorithms (names as in the suite). */
+  only?: string[];
+  /** Progress callback. */
+  onEvent?: (event: RunEvent) => void;
+  /** Environment to record (default: collected now). */
+  environment?: Environment;
+  /** Adapter factory (tests inject their own). @defaultValue {@link createAdapter} */
+  adapterFor?: (name: string) => AlgorithmAdapter;
+}
+
+function gc(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (typeof g === 'function') g();
+}
+
+function rss(): number {
+  return process.memoryUsage().rss;
+}
+
+function message(e: unknown): string {
+  return isAnnlabError(e) || e instanceof Error ? e.message : String(e);
+}
+
+interface PointMeasure {
+  ids: Int32Array;
+  latenciesMs: Float64Array;
+  qps: number;
+  batchQps: number;
+  distanceComputations: number | null;
+  hops: number | null;
+}
+
+async function measurePoint(
+  built: BuiltIndex, queries: Float32Array, nq: number, k: number, params: Params, repeats: number, warmup: number,
+): Promise<PointMeasure> {
+  if (built.measure !== undefined) {
+    const m = await built.measure(queries, nq, k, params, repeats);
+    return { ...m, distanceComputations: null, hops: null };
+  }
+  let distanceComputations: number | null = null;
+  let hops: number | null = null;
+  const scratch = new Int32Array(nq * k);
+  if (built.countsDistances) {
+    const stats = new SearchStats();
+    const s = built.searcher(queries, nq, k, params, stats);
+    for (let q = 0; q < nq; q++) s.one(q, scratch, q * k);
+    distanceComputations = stats.distanceComputations / nq;
+    hops = stats.hops > 0 ? stats.hops / nq : null;
+  }
+  const s = built.searcher(queries, nq, k, params);
+  for (let q = 0; q < Math.min(warmup, nq); q++) s.one(q, scratch, q * k);
+  let bestTotal = Infinity;
+  let bestLat = new Float64Array(nq);
+  const ids = new Int32Array(nq * k);
+  for (let r = 0; r < repeats; r++) {
+    const lat = new Float64Array(nq);
+    const out = r === 0 ? ids : scratch;
+    let total = 0;
+    for (let q = 0; q < nq; q++) {
+      const t0 = nowMs();
+      s.one(q, out, q * k);
+      const dt = nowMs() - t0;
+      lat[q] = dt;
+      total += dt;
+    }
+    if (total < bestTotal) {
+      bestTotal = total;
+      bestLat = lat;
+    }
+  }
+  let bestBatch = Infinity;
+  for (let r = 0; r < repeats; r++) {
+    const t0 = nowMs();
+    s.batch(scratch);
+    bestBatch = Math.min(bestBatch, nowMs() - t0);
+  }
+  return {
+    ids,
+    latenciesMs: bestLat,
+    qps: nq / (Math.max(bestTotal, 1e-9) / 1000),
+    batchQps: nq / (Math.max(bestBatch, 1e-9) / 1000),
+    distanceComputations,
+    hops,
+  };
+}
+
+/** Run a suite on a resolved dataset. Failures of one build or search are recorded, never thrown. */
+export async function runSuite(suite: Suite, dataset: BenchDataset, options: RunOptions = {}): Promise<BenchmarkRun> {
+  const started = nowMs();
+  const environment = options.environment ?? collectEnvironment();
+  const emit = options.onEvent ?? (() => {});
+  const adapterFor = options.adapterFor ?? createAdapter;
+  const k = suite.k ?? 10;
+  const repeats = options.repeats ?? suite.repeats ?? 2;
+  const warmup = options.warmupQueries ?? 20;
+  const seed = suite.seed ?? 42;
+  const dim = dataset.dim;
+  const nBase = dataset.base.length / dim;
+  let queries = dataset.queries;
+  let nq = queries.length / dim;
+  if (suite.queries !== undefined && suite.queries < nq) {
+    nq = suite.queries;
+    queries = queries.subarray(0, nq * dim);
+  }
+  if (dataset.groundTruth === undefined || dataset.groundTruthK < k) {
+    throw new AnnlabError('INVALID_PARAMETER', `dataset ${dataset.name} has ${dataset.groundTruthK} ground-truth columns, fewer than k = ${k}; resolve it with resolveDataset(..., { k }).`);
+  }
+  const gt = dataset.groundTruth;
+  const gtK = dataset.groundTruthK;
+  const kth = kthDistances(gt, gtK, nq, k, queries, dataset.base, dim, dataset.metric);
+  const suiteName = suite.name ?? 'suite';
+
+  const results: ResultLine[] = [];
+  const skipped: SkippedAlgorithm[] = [];
+  const errors: RunError[] = [];
+  const runs = options.only === undefined ? suite.runs : suite.runs.filter((r) => options.only?.includes(r.label ?? r.algorithm) === true || options.only?.includes(r.algorithm) === true);
+
+  for (const run of runs) {
+    const name = run.label ?? run.algorithm;
+    let adapter: AlgorithmAdapter;
+    try {
+      adapter = adapterFor(run.algorithm);
+    } catch (e) {
+      skipped.push({ algorithm: name, reason: message(e) });
+      emit({ type: 'skip', algorithm: name, reason: message(e) });
+      continue;
+    }
+    const reason = await adapter.unavailableReason();
+    if (reason !== null) {
+      skipped.push({ algorithm: name, reason });
+      emit({ type: 'skip', algorithm: name, reason });
+      continue;
+    }
+    const builds = expandGrid(run.build);
+    const searches = expandGrid(run.search);
+    for (let b = 0; b < builds.length; b++) {
+      const build = builds[b];
+      emit({ type: 'build-start', algorithm: name, build, buildIndex: b, buildTotal: builds.length });
+      gc();
+      const rssBefore = rss();
+      let built: BuiltIndex;
+      let buildSeconds: number;
+      try {
+        const t0 = nowMs();
+        built = await adapter.build({ base: dataset.base, n: nBase, dim, metric: dataset.metric, seed }, build);
+        buildSeconds = built.buildSeconds ?? (nowMs() - t0) / 1000;
+      } catch (e) {
+        errors.push({ algorithm: name, build, message: message(e) });
+        emit({ type: 'error', algorithm: name, build, message: message(e) });
+        continue;
+      }
+      const rssGrowthBytes = Math.max(0, rss() - rssBefore);
+      let indexBytes: number | null = null;
+      try {
+        indexBytes = built.memoryBytes();
+      } catch {
+        indexBytes = null;
+      }
+      emit({ type: 'build-done', algorithm: name, build, seconds: buildSeconds, indexBytes });
+      for (let s = 0; s < searches.length; s++) {
+        const search = searches[s];
+        let m: PointMeasure;
+        try {
+          m = await measurePoint(built, queries, nq, k, search, repeats, warmup);
+        } catch (e) {
+          errors.push({ algorithm: name, build, search, message: message(e) });
+          emit({ type: 'error', algorithm: name, build, search, message: message(e) });
+          continue;
+        }
+        const dists = rowDistances(m.ids, nq, k, queries, dataset.base, dim, dataset.metric);
+        const line: ResultLine = {
+          type: 'result',
+          suite: suiteName,
+          dataset: dataset.name,
+          algorithm: name,
+          implementation: run.algorithm,
+          kind: adapter.kind,
+          build,
+          search,
+          k,
+          queries: nq,
+          nBase,
+          dim,
+          metric: dataset.metric,
+          recall: thresholdRecall(m.ids, dists, nq, k, kth).mean,
+          recallIdOverlap: idOverlapRecall(m.ids, nq, k, gt, gtK).mean,
+          qps: m.qps,
+          batchQps: m.batchQps,
+          latencyMs: summarizeLatency(m.latenciesMs),
+          buildSeconds,
+          indexBytes,
+          rssGrowthBytes,
+          distanceComputations: m.distanceComputations,
+          hops: m.hops,
+          repeats,
+          pareto: false,
+          environment,
+        };
+        results.push(line);
+        emit({ type: 'search-done', algorithm: name, build, search, done: s + 1, total: searches.length, result: line });
+      }
+      try {
+        await built.dispose?.();
+      } catch {
+        // Nothing useful to do about a failed cleanup.
+      }
+    }
+  }
+  markPareto(results);
+  return {
+    suite: suiteName,
+    dataset: { name: dataset.name, metric: dataset.metric, dim, nBase, queries: nq, k },
+    environment,
+    results,
+    skipped,
+    errors,
+    totalSeconds: (nowMs() - started) / 1000,
+  };
+}
+
+/** Set each line's `pareto` flag: on the recall/QPS front of its algorithm (across its builds). */
+export function markPareto(results: ResultLine[]): void {
+  const flags = paretoFlags(results, (r) => r.algorithm);
+  for (let i = 0; i < results.length; i++) results[i].pareto = flags[i];
+}
