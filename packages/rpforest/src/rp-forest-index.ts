@@ -72,6 +72,7 @@ import {
   metricPolicy,
   type AnnIndex,
   type IndexOptions,
+  type KernelBackend,
   type Metric,
   type MetricPolicy,
   type SearchParams,
@@ -1180,14 +1181,17 @@ export class RpForestIndex implements AnnIndex<RpForestSearchParams> {
    * Load an index written by {@link RpForestIndex.serialize}. When `bytes` is suitably
    * aligned every array is a zero-copy view into it (copied only on the first `add`,
    * `delete` or `addTrees`). Damaged, foreign or inconsistent bytes throw `AnnlabError`.
+   *
+   * @param options - `kernels`: the distance backend of the loaded index. The default `'js'`
+   * keeps the vectors zero-copy; `'simd'`/`'auto'` copy them into WebAssembly memory.
    */
-  static deserialize(bytes: Uint8Array): RpForestIndex {
+  static deserialize(bytes: Uint8Array, options: { kernels?: KernelBackend } = {}): RpForestIndex {
     const r = BinaryReader.open(bytes, RpForestIndex.TAG);
     r.expectVersion(RpForestIndex.FORMAT_VERSION);
     const p = r.json<SerializedParams>();
     let index: RpForestIndex;
     try {
-      index = new RpForestIndex({ dim: p.dim, metric: p.metric, nTrees: p.nTrees, leafSize: p.leafSize, seed: p.seed, kernels: 'js' });
+      index = new RpForestIndex({ dim: p.dim, metric: p.metric, nTrees: p.nTrees, leafSize: p.leafSize, seed: p.seed, kernels: options.kernels ?? 'js' });
     } catch (e) {
       throw new AnnlabError('CORRUPT_DATA', `rpforest file has invalid parameters: ${(e as Error).message}`, { cause: e });
     }
