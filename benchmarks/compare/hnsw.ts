@@ -11,11 +11,14 @@
  * Run (heavy: several minutes; the `hnsw` package build alone takes ~4-5 minutes):
  *   flock /tmp/annlab-cpu.lock npx tsx --conditions=source benchmarks/compare/hnsw.ts
  * Environment knobs: HNSW_N (base size, default 60000), HNSW_Q (queries, default 1000),
- * HNSW_PEERS (comma list of `annlab,hnswlib,hnsw`; default all), HNSW_EF (comma list),
+ * HNSW_PEERS (comma list of `annlab,annlab-js,hnswlib,hnsw`: @annlab/hnsw with
+ * kernels 'auto' (WebAssembly SIMD where available) and 'js' (plain TypeScript kernels), hnswlib-node,
+ * the hnsw package; default all), HNSW_EF (comma list),
  * HNSW_OUT (write the JSON summary there).
  */
 import { gunzipSync } from 'node:zlib';
-import { readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -31,7 +34,7 @@ const Q = Number(process.env.HNSW_Q ?? 1000);
 const K = 10;
 const M = 16;
 const EF_CONSTRUCTION = 200;
-const PEERS = (process.env.HNSW_PEERS ?? 'annlab,hnswlib,hnsw').split(',');
+const PEERS = (process.env.HNSW_PEERS ?? 'annlab,annlab-js,hnswlib,hnsw').split(',');
 const EFS = (process.env.HNSW_EF ?? '10,15,20,30,40,60,80,120,200,400,800').split(',').map(Number);
 
 function readIdx(path: string, maxRows: number): { rows: number; dim: number; data: Float32Array } {
@@ -90,14 +93,23 @@ const queries = test.data;
 console.log(`fashion-mnist: base ${train.rows} × ${dim}, queries ${test.rows}, k = ${K}, M = ${M}, efConstruction = ${EF_CONSTRUCTION}`);
 console.log(`node ${process.version}`);
 
-// Ground truth: the true 10th distance per query.
+// Ground truth: the true 10th distance per query (cached in /tmp between runs).
 const t0 = performance.now();
-const flat = new FlatIndex({ dim });
-flat.add(base);
-const gt = flat.search(queries, K);
-const kth = new Float64Array(Q);
-for (let q = 0; q < Q; q++) kth[q] = gt.distances[q * K + K - 1];
-console.log(`ground truth (FlatIndex batch): ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+const gtCache = join(tmpdir(), `annlab-fmnist-kth-${train.rows}-${Q}.f64`);
+let kth: Float64Array;
+if (existsSync(gtCache)) {
+  const b = readFileSync(gtCache);
+  kth = new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  console.log(`ground truth: cached in ${gtCache}`);
+} else {
+  const flat = new FlatIndex({ dim });
+  flat.add(base);
+  const gt = flat.search(queries, K);
+  kth = new Float64Array(Q);
+  for (let q = 0; q < Q; q++) kth[q] = gt.distances[q * K + K - 1];
+  writeFileSync(gtCache, new Uint8Array(kth.buffer));
+  console.log(`ground truth (FlatIndex batch): ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
 
 function recallOf(q: number, ids: ArrayLike<number>): number {
   let hit = 0;
@@ -130,22 +142,24 @@ function sweep(name: string, searchOne: (q: number, ef: number) => ArrayLike<num
 
 const summaries: Summary[] = [];
 
-if (PEERS.includes('annlab')) {
-  const ix = new HnswIndex({ dim, M, efConstruction: EF_CONSTRUCTION, seed: 42, capacity: train.rows });
+for (const kernels of ['auto', 'js'] as const) {
+  const name = kernels === 'auto' ? '@annlab/hnsw' : '@annlab/hnsw js';
+  if (!PEERS.includes(kernels === 'auto' ? 'annlab' : 'annlab-js')) continue;
+  const ix = new HnswIndex({ dim, M, efConstruction: EF_CONSTRUCTION, seed: 42, capacity: train.rows, kernels });
   const start = performance.now();
   ix.add(base);
   const buildSeconds = (performance.now() - start) / 1000;
   const inv = ix.checkInvariants();
-  console.log(`@annlab/hnsw build ${buildSeconds.toFixed(1)} s; invariants ok=${inv.ok} unreachable=${inv.unreachable}`);
+  console.log(`${name} (kernels '${kernels}', backend ${ix.store.backend}) build ${buildSeconds.toFixed(1)} s; invariants ok=${inv.ok} unreachable=${inv.unreachable}`);
   const outIds = new Int32Array(K);
   const outDist = new Float32Array(K);
-  const points = sweep('@annlab/hnsw', (q, ef) => {
+  const points = sweep(name, (q, ef) => {
     ix.searchInto(queries, q * dim, K, outIds, outDist, 0, { efSearch: ef });
     return outIds.slice();
   });
   const bytes = ix.serialize().byteLength;
   summaries.push({
-    name: '@annlab/hnsw', buildSeconds, indexBytes: bytes, bytesNote: `serialize() length; memoryBytes() = ${ix.memoryBytes()}`,
+    name, buildSeconds, indexBytes: bytes, bytesNote: `serialize() length; memoryBytes() = ${ix.memoryBytes()}`,
     points, qpsAt95: qpsAtRecall(points, 0.95),
   });
 }
@@ -202,10 +216,9 @@ for (const s of summaries) {
     `| ${s.name} | ${s.buildSeconds.toFixed(1)} | ${s.indexBytes} (${s.bytesNote}) | ${r20?.toFixed(4) ?? '-'} | ${r40?.toFixed(4) ?? '-'} | ${s.qpsAt95.toFixed(0)} |`,
   );
 }
-const mine = summaries.find((s) => s.name === '@annlab/hnsw');
-if (mine !== undefined) {
+for (const mine of summaries.filter((s) => s.name.startsWith('@annlab'))) {
   for (const s of summaries) {
-    if (s !== mine) console.log(`QPS@0.95 ratio @annlab/hnsw / ${s.name} = ${(mine.qpsAt95 / s.qpsAt95).toFixed(2)}`);
+    if (!s.name.startsWith('@annlab')) console.log(`QPS@0.95 ratio ${mine.name} / ${s.name} = ${(mine.qpsAt95 / s.qpsAt95).toFixed(2)}`);
   }
 }
 if (process.env.HNSW_OUT !== undefined) writeFileSync(process.env.HNSW_OUT, JSON.stringify({ n: train.rows, queries: Q, summaries }, null, 2));
