@@ -122,6 +122,7 @@ export class HnswSearchStats extends SearchStats {
   /** Nodes expanded per level, index = level (0 = bottom); grows as needed. */
   hopsPerLayer: number[];
 
+  /** All counters start at zero. */
   constructor() {
     super();
     this.hopsPerLayer = [];
@@ -1166,8 +1167,8 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
   /**
    * Check the graph (hnswlib's `checkIntegrity`): link counts within bounds (M above level
    * 0, Mmax0 on it), neighbour ids in range, no self links, no duplicate links, neighbours
-   * present on the level, links only between nodes of that level, no links into nodes
-   * removed by `compact`, entry point on the top level; and count the live nodes that
+   * on the level (their top level is at least it), entry point on the top level; and count
+   * the live nodes that
    * cannot be reached from the entry point on level 0. O(n · M).
    */
   checkInvariants(): HnswInvariantReport {
@@ -1335,6 +1336,9 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
       throw new AnnlabError('CORRUPT_DATA', `hnsw index file holds ${data.length} vector values, not a multiple of dim = ${index.dim}.`);
     }
     const n = data.length / index.dim;
+    if ((p.entryPoint as number) >= n || (n > 0 && (p.live as number) > n)) {
+      throw new AnnlabError('CORRUPT_DATA', `hnsw index file: entry point ${String(p.entryPoint)} or live count ${String(p.live)} does not fit ${n} nodes.`);
+    }
     const levels = r.u8array(n);
     const deleted = r.u8array(n);
     const links0 = r.i32array(n * index.stride0);
