@@ -196,6 +196,7 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
       seed: this.seed,
       oversampling: options.oversampling,
       powerIterations: options.powerIterations,
+      kernels: options.kernels,
     };
     this.model = new Pca(this.pcaOptions); // validates components, solver, ...
     const kernels = options.kernels ?? 'auto';

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { AnnlabError, type Rng } from '@annlab/core';
-import { gemmNT, syrkNT } from './gemm.js';
+import { AnnlabError, type KernelBackend, type Rng } from '@annlab/core';
+import { matrixKernels } from './matrix-kernels.js';
 import { symmetricEigen } from './eigen.js';
 
 /** What a fit produces. */
@@ -20,6 +20,8 @@ export interface PcaFit {
   eigenvalues: Float64Array;
   /** Total variance: the covariance trace (divisor n − 1). */
   totalVariance: number;
+  /** Which matrix kernels ran. */
+  backend: 'js' | 'simd';
 }
 
 /** Rows per block in the covariance and randomized passes (measured: 128 beats 64 and 256). */
@@ -84,14 +86,15 @@ export function fixSigns(vectors: Float64Array, rows: number, dim: number): void
  * centred into a feature-major float64 tile, then a register-blocked symmetric rank-k update
  * of C's upper triangle), then the dense symmetric eigensolver.
  */
-export function fitExact(x: Float32Array, n: number, dim: number, components: number): PcaFit {
+export function fitExact(x: Float32Array, n: number, dim: number, components: number, kernels: KernelBackend): PcaFit {
   const mean = columnMeans(x, n, dim);
-  const cov = new Float64Array(dim * dim);
-  const xct = new Float64Array(dim * FIT_BLOCK);
+  const mk = matrixKernels(kernels, dim * dim + dim * FIT_BLOCK, 2);
+  const cov = mk.alloc(dim * dim);
+  const xct = mk.alloc(dim * FIT_BLOCK);
   for (let r0 = 0; r0 < n; r0 += FIT_BLOCK) {
     const rows = Math.min(FIT_BLOCK, n - r0);
     centerBlock(x, r0, rows, dim, mean, null, xct);
-    syrkNT(xct, dim, rows, cov, dim);
+    mk.syrkNT(xct, dim, rows, cov, dim);
   }
   const inv = 1 / (n - 1);
   let trace = 0;
@@ -103,7 +106,7 @@ export function fitExact(x: Float32Array, n: number, dim: number, components: nu
   const eigenvalues = new Float64Array(components);
   for (let c = 0; c < components; c++) eigenvalues[c] = Math.max(0, eig.values[c]);
   fixSigns(eig.vectors, components, dim);
-  return { mean, components: eig.vectors, eigenvalues, totalVariance: trace };
+  return { mean, components: eig.vectors, eigenvalues, totalVariance: trace, backend: mk.backend };
 }
 
 /**
@@ -154,16 +157,18 @@ export function orthonormalizeRows(q: Float64Array, rows: number, len: number, r
  */
 export function fitRandomized(
   x: Float32Array, n: number, dim: number, components: number, l: number, powerIterations: number, rng: Rng,
+  kernels: KernelBackend,
 ): PcaFit {
   const mean = columnMeans(x, n, dim);
-  let qt = new Float64Array(l * dim);
+  const mk = matrixKernels(kernels, 2 * l * dim + 2 * FIT_BLOCK * dim + 2 * FIT_BLOCK * l + l * l, 7);
+  let qt = mk.alloc(l * dim);
   for (let i = 0; i < qt.length; i++) qt[i] = rng.nextGaussian();
   orthonormalizeRows(qt, l, dim, rng);
-  let zt = new Float64Array(l * dim);
-  const xc = new Float64Array(FIT_BLOCK * dim);
-  const xct = new Float64Array(FIT_BLOCK * dim);
-  const y = new Float64Array(FIT_BLOCK * l);
-  const yt = new Float64Array(FIT_BLOCK * l);
+  let zt = mk.alloc(l * dim);
+  const xc = mk.alloc(FIT_BLOCK * dim);
+  const xct = mk.alloc(FIT_BLOCK * dim);
+  const y = mk.alloc(FIT_BLOCK * l);
+  const yt = mk.alloc(FIT_BLOCK * l);
   let sumSquares = 0;
   const passes = powerIterations + 1;
   for (let pass = 0; pass < passes; pass++) {
@@ -174,10 +179,10 @@ export function fitRandomized(
       if (pass === 0) sumSquares += ss;
       // Y = Xc_block Q  (rows × l)
       y.fill(0, 0, rows * l);
-      gemmNT(xc, 0, rows, qt, 0, l, dim, y, 0, l);
+      mk.gemmNT(xc, 0, rows, qt, 0, l, dim, y, 0, l);
       for (let r = 0; r < rows; r++) for (let c = 0; c < l; c++) yt[c * rows + r] = y[r * l + c];
       // Zᵀ += Yᵀ Xc_block  (l × dim)
-      gemmNT(yt, 0, l, xct, 0, dim, rows, zt, 0, dim);
+      mk.gemmNT(yt, 0, l, xct, 0, dim, rows, zt, 0, dim);
     }
     if (pass < passes - 1) {
       const t = qt;
@@ -187,8 +192,8 @@ export function fitRandomized(
     }
   }
   // Rayleigh–Ritz: M = Qᵀ Z (l × l, symmetric up to rounding).
-  const m = new Float64Array(l * l);
-  gemmNT(qt, 0, l, zt, 0, l, dim, m, 0, l);
+  const m = mk.alloc(l * l);
+  mk.gemmNT(qt, 0, l, zt, 0, l, dim, m, 0, l);
   for (let i = 0; i < l; i++) {
     for (let j = i + 1; j < l; j++) {
       const v = 0.5 * (m[i * l + j] + m[j * l + i]);
@@ -211,5 +216,5 @@ export function fitRandomized(
   const inv = 1 / (n - 1);
   const eigenvalues = new Float64Array(components);
   for (let c = 0; c < components; c++) eigenvalues[c] = Math.max(0, eig.values[c] * inv);
-  return { mean, components: out, eigenvalues, totalVariance: sumSquares * inv };
+  return { mean, components: out, eigenvalues, totalVariance: sumSquares * inv, backend: mk.backend };
 }
