@@ -56,6 +56,7 @@ export { AdcScanner } from './wasm/adc-scanner.js';
 export { WASM_MAX_BYTES, WasmRows } from './wasm/wasm-rows.js';
 export { checkKernelBackend, decodeBase64, kernelBytes, resolveKernelBackend, simdSupported } from './wasm/wasm-kernels.js';
 export type { KernelExports } from './wasm/wasm-kernels.js';
+export { KERNELS_COMPILER_VERSION, KERNELS_SOURCE_SHA256, KERNELS_WASM_LENGTH } from './wasm/kernels-wasm.generated.js';
 
 export { MaxHeap, MinHeap } from './heap.js';
 export { VisitedSet } from './visited-set.js';
