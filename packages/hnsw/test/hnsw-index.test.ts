@@ -273,6 +273,21 @@ describe('HnswIndex: filtered search', () => {
     });
   }
 
+  it('completes a graph search that falls short with a scan (unreachable nodes)', () => {
+    // Inner product on raw clustered data: low-norm points lose their in-links (a known MIPS
+    // graph effect), so a graph search alone cannot return every allowed id.
+    const { base: data, queries: qs } = clusteredSplit(300, 5, DIM, 5, 11);
+    const mips = new HnswIndex({ dim: DIM, metric: 'inner-product', M: 6, efConstruction: 40 });
+    mips.add(data);
+    expect(mips.checkInvariants().unreachable).toBeGreaterThan(0);
+    const plain = mips.search(qs, 300, { efSearch: 300 });
+    expect(Array.from(plain.ids).filter((id) => id < 0).length).toBeGreaterThan(0);
+    const e = mips.explain(qs.subarray(0, DIM), 300, { filter: () => true, efSearch: 300 });
+    expect(e.strategy).toBe('graph+scan');
+    expect(new Set(Array.from(e.result.ids)).size).toBe(300);
+    expect(e.result.ids.includes(-1)).toBe(false);
+  });
+
   it('filter excluding everything gives padding; filter plus deletes', () => {
     const r = ix.search(q.subarray(0, DIM), 3, { filter: () => false });
     expect(Array.from(r.ids)).toEqual([-1, -1, -1]);
