@@ -17,8 +17,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AnnlabError, BinaryReader, BinaryWriter, type AnnIndex, type SearchParams, type SearchResult } from '@annlab/core';
+import { AnnlabError, BinaryReader, BinaryWriter, type AnnIndex, type SearchResult } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
+import { HnswIndex, type HnswSearchParams } from '@annlab/hnsw';
 import { loadGlove, makeWordVectors, type WordVectors } from './glove.js';
 import {
   DEFAULT_SIF_A,
@@ -110,17 +111,11 @@ export interface WordHit {
   distance: number;
 }
 
-/** Search-time options. */
-export interface QueryOptions extends SearchParams {
-  /**
-   * HNSW `efSearch` (candidate list size while searching; at least k).
-   * @defaultValue 64
-   */
-  efSearch?: number;
-}
+/** Search-time options (HNSW's: `efSearch`, the candidate list size while searching, default max(k, 64)). */
+export type QueryOptions = HnswSearchParams;
 
-/** Current choice of index for the glosses. */
-export const GLOSS_INDEX_KIND: IndexKind = 'flat';
+/** Which index serves the glosses (flat only in tests comparing against exact search). */
+export const GLOSS_INDEX_KIND: IndexKind = 'hnsw';
 
 const MODEL_TAG = 'sif-model';
 const MODEL_VERSION = 1;
@@ -161,15 +156,15 @@ function chooseHeldOut(n: number, m: number, seed: number): Int32Array {
   return perm.slice(0, take).sort();
 }
 
-/** Create the (empty) gloss index for `settings`. */
+/** Create the (empty) gloss index for `settings`: HNSW over cosine distance. */
 export function createGlossIndex(dim: number, settings: BuildSettings): AnnIndex<QueryOptions> {
-  void settings;
-  return new FlatIndex({ dim, metric: 'cosine', seed: settings.seed });
+  if (settings.indexKind === 'flat') return new FlatIndex({ dim, metric: 'cosine' });
+  return new HnswIndex({ dim, metric: 'cosine', seed: settings.seed, M: settings.M, efConstruction: settings.efConstruction });
 }
 
-/** Read a serialized gloss index. */
+/** Read a serialized gloss index (HNSW or flat, told apart by the file's tag). */
 export function deserializeGlossIndex(bytes: Uint8Array): AnnIndex<QueryOptions> {
-  return FlatIndex.deserialize(bytes);
+  return BinaryReader.peekHeader(bytes).tag === FlatIndex.TAG ? FlatIndex.deserialize(bytes) : HnswIndex.deserialize(bytes);
 }
 
 function time<T>(onProgress: ((m: string) => void) | undefined, label: string, f: () => T): T {

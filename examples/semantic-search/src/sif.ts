@@ -10,7 +10,8 @@
  * Paper step → function:
  * - Algorithm 1, line 1-3 (weighted average `v_s = 1/|s| Σ a/(a+p(w)) v_w`): {@link sifAverage}
  *   (one text) and {@link sifAverages} (a corpus).
- * - line 4 (first singular vector `u` of the matrix of all `v_s`): {@link firstComponent}.
+ * - line 4 (first singular vector `u` of the matrix of all `v_s`): {@link firstComponent},
+ *   with `@annlab/pca`.
  * - line 5-7 (`v_s ← v_s − u uᵀ v_s`): {@link removeComponent}.
  * - The estimate of `p(w)`: {@link wordFrequencies}.
  *
@@ -24,6 +25,7 @@
  * @module
  */
 import { AnnlabError } from '@annlab/core';
+import { Pca } from '@annlab/pca';
 import type { WordVectors } from './glove.js';
 import { resolveTokens, tokenize } from './text.js';
 
@@ -108,44 +110,19 @@ export function removeComponent(x: Float32Array, n: number, dim: number, u: Floa
  * right singular vector of the (uncentred) matrix, i.e. the top eigenvector of `xᵀx`.
  * Unit length, sign fixed so that its largest-magnitude component is positive.
  *
- * Computed here by power iteration on the `dim × dim` second-moment matrix (the paper uses
- * scikit-learn's TruncatedSVD, which is the same vector).
+ * The paper computes it with scikit-learn's TruncatedSVD, which does not subtract the mean.
+ * {@link Pca} does (it is a PCA), so it is trained on the rows together with their negations,
+ * `[x; −x]`: that set has mean zero and covariance `xᵀx / (2n − 1)`, whose top eigenvector
+ * is exactly the first right singular vector of `x`. The exact solver is used (dim is 100).
  */
 export function firstComponent(x: Float32Array, n: number, dim: number): Float32Array {
-  const c = new Float64Array(dim * dim);
-  for (let i = 0; i < n; i++) {
-    const off = i * dim;
-    for (let a = 0; a < dim; a++) {
-      const xa = x[off + a]!;
-      if (xa === 0) continue;
-      const ca = a * dim;
-      for (let b = a; b < dim; b++) c[ca + b]! += xa * x[off + b]!;
-    }
-  }
-  for (let a = 0; a < dim; a++) for (let b = 0; b < a; b++) c[a * dim + b] = c[b * dim + a]!;
-  let v = new Float64Array(dim).fill(1 / Math.sqrt(dim));
-  let next = new Float64Array(dim);
-  for (let iter = 0; iter < 1000; iter++) {
-    let norm = 0;
-    for (let a = 0; a < dim; a++) {
-      let s = 0;
-      for (let b = 0; b < dim; b++) s += c[a * dim + b]! * v[b]!;
-      next[a] = s;
-      norm += s * s;
-    }
-    norm = Math.sqrt(norm);
-    if (norm === 0) break;
-    let change = 0;
-    for (let a = 0; a < dim; a++) {
-      next[a]! /= norm;
-      change = Math.max(change, Math.abs(next[a]! - v[a]!));
-    }
-    const t = v;
-    v = next;
-    next = t;
-    if (change < 1e-12) break;
-  }
-  return canonicalSign(Float32Array.from(v));
+  if (n === 0) throw new AnnlabError('EMPTY_INDEX', 'The first principal component needs at least one sentence vector.');
+  const both = new Float32Array(2 * n * dim);
+  both.set(x.subarray(0, n * dim));
+  for (let i = 0; i < n * dim; i++) both[n * dim + i] = -x[i]!;
+  const pca = new Pca({ dim, components: 1, solver: 'exact' });
+  pca.train(both);
+  return canonicalSign(Float32Array.from(pca.componentMatrix.subarray(0, dim)));
 }
 
 /** Flip `u` so that its largest-magnitude component is positive (a stable sign for an eigenvector). */

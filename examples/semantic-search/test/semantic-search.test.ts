@@ -3,11 +3,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlatIndex } from '@annlab/flat';
+import { HnswIndex } from '@annlab/hnsw';
 import { loadGlove } from '../src/glove.ts';
 import { SemanticSearch } from '../src/semantic-search.ts';
 import { firstComponent, removeComponent, sifWeights, wordFrequencies } from '../src/sif.ts';
 import { resolveTokens, tokenize } from '../src/text.ts';
 import { parseDataLine, splitGloss } from '../src/wordnet.ts';
+
+/** Reference: top eigenvector of xᵀx by plain power iteration (what TruncatedSVD's first vector is). */
+function powerIterationReference(x: Float32Array, n: number, dim: number): Float64Array {
+  let v = new Float64Array(dim).fill(1);
+  for (let iter = 0; iter < 500; iter++) {
+    const xv = new Float64Array(n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) xv[i]! += x[i * dim + j]! * v[j]!;
+    const next = new Float64Array(dim);
+    for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) next[j]! += x[i * dim + j]! * xv[i]!;
+    const norm = Math.hypot(...next);
+    v = next.map((t) => t / norm);
+  }
+  return v;
+}
 
 const WEEKDAYS = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
 
@@ -88,8 +103,9 @@ describe('SIF', () => {
     expect(w[0]).toBeLessThan(w[1]!);
   });
 
-  it('finds the dominant direction and removing it leaves rows orthogonal to it', () => {
-    // Rows = 5·d + small noise, so the first singular vector is ±d/‖d‖.
+  it('finds the uncentred first singular vector (not the centred PCA direction) and removes it', () => {
+    // Rows = 5·d + small noise, so the first singular vector is ±d/‖d‖; a centred PCA would
+    // instead return a direction of the noise.
     const dim = 6;
     const n = 200;
     const d = new Float32Array([1, 2, -1, 0.5, 0, 3]);
@@ -101,6 +117,10 @@ describe('SIF', () => {
       x[i] = 5 * d[i % dim]! + (s / 2147483648 - 0.5) * 0.1;
     }
     const u = firstComponent(x, n, dim);
+    const ref = powerIterationReference(x, n, dim);
+    let refCos = 0;
+    for (let j = 0; j < dim; j++) refCos += u[j]! * ref[j]!;
+    expect(Math.abs(refCos)).toBeGreaterThan(1 - 1e-6);
     let cos = 0;
     for (let j = 0; j < dim; j++) cos += (u[j]! * d[j]!) / dn;
     expect(Math.abs(cos)).toBeGreaterThan(0.9999);
@@ -120,13 +140,14 @@ describe('pipeline on a slice of WordNet (every 40th synset)', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'annlab-semantic-'));
-    search = SemanticSearch.build({ every: 40, holdOut: 100, wordVocabulary: 20_000 });
+    search = SemanticSearch.build({ every: 40, holdOut: 100, wordVocabulary: 20_000, efConstruction: 100 });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('indexes a few thousand glosses and holds some out', () => {
     expect(search.synsets.length).toBeGreaterThan(2500);
     expect(search.heldOut.length).toBe(100);
+    expect(search.index).toBeInstanceOf(HnswIndex);
     expect(search.index.size).toBe(search.synsets.length);
     const ids = new Set(search.synsets.map((s) => s.id));
     for (const h of search.heldOut) expect(ids.has(h.id)).toBe(false);
@@ -177,8 +198,8 @@ describe('pipeline on a slice of WordNet (every 40th synset)', () => {
 
   it('saves and loads to the same answers', () => {
     search.save(dir);
-    expect(SemanticSearch.isCached(dir, { every: 40, holdOut: 100, wordVocabulary: 20_000 })).toBe(true);
-    expect(SemanticSearch.isCached(dir, { every: 41, holdOut: 100, wordVocabulary: 20_000 })).toBe(false);
+    expect(SemanticSearch.isCached(dir, { every: 40, holdOut: 100, wordVocabulary: 20_000, efConstruction: 100 })).toBe(true);
+    expect(SemanticSearch.isCached(dir, { every: 40, holdOut: 100, wordVocabulary: 20_000 })).toBe(false);
     const loaded = SemanticSearch.load(dir);
     const query = 'a large body of salt water';
     expect(loaded.search(query, 5)).toEqual(search.search(query, 5));
