@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Rng } from '@annlab/core';
-import { jacobiEigenRef, symmetricEigen } from '../src/internal/eigen.js';
+import { jacobiEigenRef, symmetricEigen, symmetricEigenQl } from '../src/internal/eigen.js';
 import { orthonormalityError } from './helpers.js';
 
 function randomSymmetric(n: number, rng: Rng): Float64Array {
@@ -32,14 +32,46 @@ describe('symmetric eigensolver (Householder + implicit QL)', () => {
         const a = randomSymmetric(n, new Rng(seed));
         const ref = jacobiEigenRef(a, n);
         const want = Math.max(1, n >> 1);
-        const e = symmetricEigen(Float64Array.from(a), n, want);
-        for (let i = 0; i < n; i++) expect(Math.abs(e.values[i] - ref.values[i])).toBeLessThan(1e-10);
-        for (let i = 1; i < n; i++) expect(e.values[i]).toBeLessThanOrEqual(e.values[i - 1]);
-        expect(residual(a, n, e.values, e.vectors, want)).toBeLessThan(1e-10);
-        expect(orthonormalityError(e.vectors, want, n)).toBeLessThan(1e-12);
+        for (const solve of [symmetricEigen, symmetricEigenQl]) {
+          const e = solve(Float64Array.from(a), n, want);
+          for (let i = 0; i < n; i++) expect(Math.abs(e.values[i] - ref.values[i])).toBeLessThan(1e-10);
+          for (let i = 1; i < n; i++) expect(e.values[i]).toBeLessThanOrEqual(e.values[i - 1]);
+          expect(residual(a, n, e.values, e.vectors, want)).toBeLessThan(1e-10);
+          expect(orthonormalityError(e.vectors, want, n)).toBeLessThan(1e-12);
+        }
       }),
       { seed: 7, numRuns: 40 },
     );
+  });
+
+  it('inverse iteration separates clusters of (nearly) equal eigenvalues', () => {
+    // A random orthogonal similarity of diag(5, 5, 5, 2, 2 + 1e-13, 0, 0, −1): exact clusters
+    // and a near-cluster, all eigenvectors wanted.
+    const n = 8;
+    const lam = [5, 5, 5, 2, 2 + 1e-13, 0, 0, -1];
+    const rng = new Rng(11);
+    const q = new Float64Array(n * n);
+    for (let i = 0; i < q.length; i++) q[i] = rng.nextGaussian();
+    for (let i = 0; i < n; i++) {
+      for (let p = 0; p < i; p++) {
+        let s = 0;
+        for (let j = 0; j < n; j++) s += q[i * n + j] * q[p * n + j];
+        for (let j = 0; j < n; j++) q[i * n + j] -= s * q[p * n + j];
+      }
+      let nn = 0;
+      for (let j = 0; j < n; j++) nn += q[i * n + j] ** 2;
+      for (let j = 0; j < n; j++) q[i * n + j] /= Math.sqrt(nn);
+    }
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let c = 0; c < n; c++) s += q[c * n + i] * lam[c] * q[c * n + j];
+      a[i * n + j] = s;
+    }
+    const e = symmetricEigen(Float64Array.from(a), n, n);
+    expect(residual(a, n, e.values, e.vectors, n)).toBeLessThan(1e-12);
+    expect(orthonormalityError(e.vectors, n, n)).toBeLessThan(1e-12);
+    for (let i = 0; i < n; i++) expect(e.values[i]).toBeCloseTo([5, 5, 5, 2, 2, 0, 0, -1][i], 12);
   });
 
   it('handles diagonal, repeated and zero eigenvalues', () => {

@@ -13,15 +13,18 @@
  * | step                                   | function                 |
  * |----------------------------------------|--------------------------|
  * | A = Q T Qᵀ, Q = H₀ H₁ … (reflectors)    | `tridiagonalize`         |
- * | T = S Λ Sᵀ by implicit QL               | `tridiagonalQl`          |
+ * | eigenvalues of T by implicit QL         | `tridiagonalQl`          |
+ * | eigenvectors s of T by inverse iteration | `tridiagonalInverseIteration` |
  * | eigenvector of A = Q s (wanted ones)    | `backTransform`          |
  *
  * Deviations from the textbook versions, all for speed with identical results up to
  * rounding: the reduction works on the upper triangle only (the symmetric matrix–vector
- * product and the rank-2 update each touch m²/2 entries instead of m²); the QL rotations are
- * applied to the *rows* of Sᵀ (each eigenvector is a contiguous row), not to columns of S;
- * and Q is never formed: only the eigenvectors the caller wants are multiplied by the stored
- * reflectors, which costs want·n² instead of n³.
+ * product and the rank-2 update each touch m²/2 entries instead of m²); QL computes the
+ * eigenvalues only, and the eigenvectors the caller wants are found by inverse iteration on
+ * T (LAPACK's dsterf + dstein route, O(n) per vector and iteration, instead of accumulating
+ * every rotation, O(n³)); and Q is never formed: only the wanted eigenvectors are multiplied
+ * by the stored reflectors, want·n² instead of n³. {@link symmetricEigenQl} keeps the
+ * textbook path (rotations accumulated on the rows of Sᵀ) as the reference.
  *
  * @module
  */
@@ -116,9 +119,10 @@ function pythag(a: number, b: number): number {
 /**
  * Implicit QL on the symmetric tridiagonal matrix (`diag`, `off`; `off[i]` couples i and
  * i+1, `off[n−1]` = 0). On return `diag` holds the eigenvalues (unsorted) and row j of `zt`
- * (n × n, row-major, initially the identity) the eigenvector of `diag[j]`.
+ * (n × n, row-major, initially the identity) the eigenvector of `diag[j]`; with `zt` null
+ * only the eigenvalues are computed (O(n²) instead of O(n³)).
  */
-export function tridiagonalQl(diag: Float64Array, off: Float64Array, n: number, zt: Float64Array): void {
+export function tridiagonalQl(diag: Float64Array, off: Float64Array, n: number, zt: Float64Array | null): void {
   const d = diag;
   const e = off;
   for (let l = 0; l < n; l++) {
@@ -162,6 +166,7 @@ export function tridiagonalQl(diag: Float64Array, off: Float64Array, n: number, 
         p = s * r;
         d[i + 1] = g + p;
         g = c * r - b;
+        if (zt === null) continue;
         // Rotate eigenvector rows i and i+1.
         const ri = i * n;
         const rj = ri + n;
@@ -177,6 +182,115 @@ export function tridiagonalQl(diag: Float64Array, off: Float64Array, n: number, 
       e[l] = g;
       e[m] = 0;
     } while (m !== l);
+  }
+}
+
+/**
+ * Eigenvectors of the symmetric tridiagonal matrix (`diag`, `off`) for the given (accurate)
+ * eigenvalues `lambdas` (descending), by inverse iteration (Golub & Van Loan §8.2.2; LAPACK's
+ * dstein): solve (T − λI) x = b by Gaussian elimination with partial pivoting, normalise,
+ * repeat. Eigenvalues closer than 1e-3·‖T‖ form a cluster and each new vector is
+ * re-orthogonalized against the earlier vectors of its cluster (modified Gram–Schmidt) in
+ * every iteration, so repeated eigenvalues get orthogonal eigenvectors. Start vectors come
+ * from a fixed linear congruential sequence (deterministic). Rows of `out` (count × n).
+ */
+export function tridiagonalInverseIteration(
+  diag: Float64Array, off: Float64Array, n: number, lambdas: Float64Array, count: number, out: Float64Array,
+): void {
+  let tnorm = 0;
+  for (let i = 0; i < n; i++) tnorm = Math.max(tnorm, Math.abs(diag[i]) + Math.abs(off[i]) + (i > 0 ? Math.abs(off[i - 1]) : 0));
+  const tiny = tnorm > 0 ? tnorm * Number.EPSILON : 1e-300;
+  const clusterGap = 1e-3 * tnorm;
+  // LU factors of T − σI with row interchanges: U has diagonal u0, super-diagonals u1, u2;
+  // multipliers l; swap flags.
+  const u0 = new Float64Array(n);
+  const u1 = new Float64Array(n);
+  const u2 = new Float64Array(n);
+  const mult = new Float64Array(n);
+  const swap = new Uint8Array(n);
+  const x = new Float64Array(n);
+  let seed = 0x9e3779b9;
+  let clusterStart = 0;
+  for (let c = 0; c < count; c++) {
+    if (c > 0 && lambdas[c - 1] - lambdas[c] > clusterGap) clusterStart = c;
+    // Perturb equal eigenvalues apart slightly so their systems differ (dstein does the same).
+    let sigma = lambdas[c];
+    if (c > clusterStart && sigma >= lambdas[c - 1] - 10 * tiny) sigma = lambdas[c - 1] - 10 * tiny;
+    // Factor T − σI = P L U.
+    let a = diag[0] - sigma; // current diagonal candidate
+    let b = n > 1 ? off[0] : 0; // current super-diagonal candidate
+    for (let i = 0; i < n - 1; i++) {
+      const sub = off[i]; // T[i+1][i]
+      const nextDiag = diag[i + 1] - sigma;
+      const nextSup = i + 1 < n - 1 ? off[i + 1] : 0;
+      if (Math.abs(a) >= Math.abs(sub)) {
+        swap[i] = 0;
+        const piv = a === 0 ? tiny : a;
+        const m = sub / piv;
+        u0[i] = piv;
+        u1[i] = b;
+        u2[i] = 0;
+        mult[i] = m;
+        a = nextDiag - m * b;
+        b = nextSup;
+      } else {
+        swap[i] = 1;
+        const m = a / sub;
+        u0[i] = sub;
+        u1[i] = nextDiag;
+        u2[i] = nextSup;
+        mult[i] = m;
+        a = b - m * nextDiag;
+        b = -m * nextSup;
+      }
+    }
+    u0[n - 1] = a === 0 ? tiny : a;
+    // Start vector.
+    for (let i = 0; i < n; i++) {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      x[i] = seed / 4294967296 - 0.5;
+    }
+    const off0 = c * n;
+    for (let iter = 0; iter < 5; iter++) {
+      // Solve L: apply the row operations to x.
+      for (let i = 0; i < n - 1; i++) {
+        if (swap[i] === 1) {
+          const t = x[i];
+          x[i] = x[i + 1];
+          x[i + 1] = t - mult[i] * x[i];
+        } else {
+          x[i + 1] -= mult[i] * x[i];
+        }
+      }
+      // Back substitution with U (diagonal and two super-diagonals).
+      for (let i = n - 1; i >= 0; i--) {
+        let s = x[i];
+        if (i + 1 < n) s -= u1[i] * x[i + 1];
+        if (i + 2 < n) s -= u2[i] * x[i + 2];
+        const piv = Math.abs(u0[i]) < tiny ? (u0[i] < 0 ? -tiny : tiny) : u0[i];
+        x[i] = s / piv;
+      }
+      // Re-orthogonalize against the cluster, then normalise.
+      for (let p = clusterStart; p < c; p++) {
+        let d = 0;
+        for (let i = 0; i < n; i++) d += x[i] * out[p * n + i];
+        for (let i = 0; i < n; i++) x[i] -= d * out[p * n + i];
+      }
+      // Scale by the largest entry first (the solve can return values near overflow).
+      let big = 0;
+      for (let i = 0; i < n; i++) big = Math.max(big, Math.abs(x[i]));
+      if (big === 0 || !Number.isFinite(big)) {
+        throw new AnnlabError('INVALID_PARAMETER', 'the symmetric eigensolver could not complete an eigenvector (inverse iteration broke down); the input matrix is not finite-valued.');
+      }
+      let nn = 0;
+      for (let i = 0; i < n; i++) {
+        x[i] /= big;
+        nn += x[i] * x[i];
+      }
+      const scale = 1 / Math.sqrt(nn);
+      for (let i = 0; i < n; i++) x[i] *= scale;
+    }
+    for (let i = 0; i < n; i++) out[off0 + i] = x[i];
   }
 }
 
@@ -206,13 +320,31 @@ export function symmetricEigen(a: Float64Array, n: number, want: number): Symmet
   const off = new Float64Array(n);
   const beta = new Float64Array(n);
   tridiagonalize(a, n, diag, off, beta);
+  // Eigenvalues only (O(n²)), then inverse iteration for the wanted eigenvectors of T.
+  const d = Float64Array.from(diag);
+  const e = Float64Array.from(off);
+  tridiagonalQl(d, e, n, null);
+  const values = Float64Array.from(d).sort().reverse();
+  const vectors = new Float64Array(want * n);
+  tridiagonalInverseIteration(diag, off, n, values, want, vectors);
+  for (let c = 0; c < want; c++) backTransform(a, beta, n, vectors, c * n);
+  return { values, vectors };
+}
+
+/**
+ * The same decomposition with the eigenvectors accumulated by the QL rotations (O(n³),
+ * the textbook tql2 path): the reference {@link symmetricEigen} is tested against.
+ */
+export function symmetricEigenQl(a: Float64Array, n: number, want: number): SymmetricEigen {
+  const diag = new Float64Array(n);
+  const off = new Float64Array(n);
+  const beta = new Float64Array(n);
+  tridiagonalize(a, n, diag, off, beta);
   const zt = new Float64Array(n * n);
   for (let i = 0; i < n; i++) zt[i * n + i] = 1;
   tridiagonalQl(diag, off, n, zt);
   // Order by eigenvalue descending (ties by index, for determinism).
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const sorted = Array.from(order).sort((x, y) => diag[y] - diag[x] || x - y);
+  const sorted = Array.from({ length: n }, (_, i) => i).sort((x, y) => diag[y] - diag[x] || x - y);
   const values = new Float64Array(n);
   for (let i = 0; i < n; i++) values[i] = diag[sorted[i]];
   const vectors = new Float64Array(want * n);
