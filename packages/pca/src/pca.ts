@@ -10,9 +10,11 @@
  * Two solvers compute the same directions:
  *
  * - **exact**: the covariance C = Xcᵀ Xc / (n − 1) accumulated in blocks of rows with a
- *   register-blocked float64 kernel (`internal/gemm.ts`), then Householder
- *   tridiagonalization and implicit QL (Golub & Van Loan, *Matrix Computations*, 4th ed.,
- *   §8.3; the tred2/tql2 method of Numerical Recipes §11.2–11.3; `internal/eigen.ts`).
+ *   register-blocked float64 kernel (`internal/gemm.ts`, or its WebAssembly SIMD twin
+ *   `assembly/gemm.ts`), then Householder tridiagonalization, implicit QL for the
+ *   eigenvalues and inverse iteration for the wanted eigenvectors (Golub & Van Loan,
+ *   *Matrix Computations*, 4th ed., §8.3 and §8.2.2; the tred2/tql2 method of Numerical
+ *   Recipes §11.2–11.3; `internal/eigen.ts`).
  *   Cost ≈ n·dim²/2 multiply-adds plus O(dim³); memory dim² float64.
  * - **randomized**: Halko, Martinsson & Tropp, "Finding structure with randomness:
  *   probabilistic algorithms for constructing approximate matrix decompositions", SIAM
@@ -73,7 +75,7 @@ export interface PcaOptions {
    */
   whiten?: boolean;
   /**
-   * `'exact'`: covariance + dense eigensolver, cost ≈ n·dim²/2 + 6·dim³ multiply-adds, memory
+   * `'exact'`: covariance + dense eigensolver, cost ≈ n·dim²/2 + 2·dim³ multiply-adds, memory
    * dim² float64; deterministic and accurate to rounding. `'randomized'`: Halko et al.,
    * cost ≈ 2·(powerIterations + 1)·n·dim·(components + oversampling), memory O(dim·l);
    * accurate for the leading directions, best when components ≪ dim and dim is large.
@@ -235,7 +237,7 @@ export class Pca {
     const d = this.dim;
     const l = this.subspaceSize();
     const q = this.resolvePowerIterations(n);
-    return { exact: (n * d * d) / 2 + 6 * d * d * d, randomized: 2 * (q + 1) * n * d * l };
+    return { exact: (n * d * d) / 2 + 2 * d * d * d, randomized: 2 * (q + 1) * n * d * l };
   }
 
   private subspaceSize(): number {
