@@ -182,6 +182,10 @@ export class Pca {
   /** Output scale per direction: 1/√eigenvalue when whitening, else 1. Length `components`. */
   private scale: Float64Array;
   private isTrainedFlag: boolean;
+  /** apply scratch: a centred block of rows (APPLY_BLOCK × dim), allocated on first use. */
+  private blockX: Float64Array;
+  /** apply scratch: the block's outputs (APPLY_BLOCK × components). */
+  private blockY: Float64Array;
 
   /** @param options - see {@link PcaOptions}. */
   constructor(options: PcaOptions) {
@@ -220,6 +224,8 @@ export class Pca {
     this.totalVariance = 0;
     this.scale = new Float64Array(0);
     this.isTrainedFlag = false;
+    this.blockX = new Float64Array(0);
+    this.blockY = new Float64Array(0);
   }
 
   /** True once {@link Pca.train} has run. */
@@ -331,9 +337,12 @@ export class Pca {
     const mean = this.mean;
     const w = this.componentMatrix;
     const scale = this.scale;
-    const rowsMax = Math.min(APPLY_BLOCK, n);
-    const xc = new Float64Array(rowsMax * dim);
-    const y = new Float64Array(rowsMax * k);
+    if (this.blockX.length < Math.min(APPLY_BLOCK, n) * dim) {
+      this.blockX = new Float64Array(APPLY_BLOCK * dim);
+      this.blockY = new Float64Array(APPLY_BLOCK * k);
+    }
+    const xc = this.blockX;
+    const y = this.blockY;
     for (let r0 = 0; r0 < n; r0 += APPLY_BLOCK) {
       const rows = Math.min(APPLY_BLOCK, n - r0);
       for (let r = 0; r < rows; r++) {
@@ -385,7 +394,7 @@ export class Pca {
   memoryBytes(): number {
     return (
       this.mean.byteLength + this.componentMatrix.byteLength + this.eigenvalues.byteLength +
-      this.explainedVarianceRatio.byteLength + this.scale.byteLength
+      this.explainedVarianceRatio.byteLength + this.scale.byteLength + this.blockX.byteLength + this.blockY.byteLength
     );
   }
 
