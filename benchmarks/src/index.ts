@@ -8,12 +8,12 @@
  * @packageDocumentation
  */
 export type { AlgorithmAdapter, BuildInput, BuiltIndex, ExternalMeasurement, Searcher } from './adapters/adapter.js';
-export { ANNLAB_ALGORITHMS, AnnlabAdapter, BuiltAnnlabIndex, PCA_BUILD_KEYS, PcaPipelineAdapter, loadAnnlabClass } from './adapters/annlab.js';
+export { ANNLAB_ALGORITHMS, AnnlabAdapter, BuiltAnnlabIndex, PCA_BUILD_KEYS, PcaPipelineAdapter, deserializeAnnlabIndex, loadAnnlabClass } from './adapters/annlab.js';
 export type { AnnlabIndexClass } from './adapters/annlab.js';
 export { AnnoyAdapter, HnswlibAdapter, UsearchAdapter } from './adapters/native.js';
 export { FaissAdapter } from './adapters/faiss.js';
 export { NATIVE_PEERS, createAdapter, knownAlgorithms } from './adapters/registry.js';
-export { builtinSynthetic, datasetsApi, exactGroundTruth, parseSyntheticSpec, resolveDataset } from './dataset.js';
+export { resolveDataset } from './dataset.js';
 export type { BenchDataset, ResolveDatasetOptions } from './dataset.js';
 export { annlabVersion, collectEnvironment } from './environment.js';
 export type { Environment } from './environment.js';

@@ -50,10 +50,11 @@ function frontPoints(results: readonly ResultLine[], key: (r: ResultLine) => str
   return out;
 }
 
-function title(results: readonly ResultLine[], what: string): string {
-  if (results.length === 0) return what;
+function title(results: readonly ResultLine[], what: string): { text: string; subtitle?: string; limit: number; subtitleFontSize: number; anchor: 'start' } {
+  if (results.length === 0) return { text: what, limit: 640, subtitleFontSize: 11, anchor: 'start' };
   const r = results[0];
-  return `${what}: ${r.dataset} (k=${r.k}, ${r.queries} queries)`;
+  // `limit` truncates with an ellipsis, so a long synthetic reference cannot widen the plot.
+  return { text: what, subtitle: `${r.dataset} · k=${r.k} · ${r.queries} queries`, limit: 640, subtitleFontSize: 11, anchor: 'start' };
 }
 
 /** Label of one build: `hnsw M=16,efConstruction=200`. */

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { AnnlabError, type AnnIndex, type SearchParams, type SearchStats } from '@annlab/core';
+import { AnnlabError, BinaryReader, type AnnIndex, type SearchParams, type SearchStats } from '@annlab/core';
 import type { Params } from '../suite.js';
 import type { AlgorithmAdapter, BuildInput, BuiltIndex, Searcher } from './adapter.js';
 
@@ -33,7 +33,7 @@ export const ANNLAB_ALGORITHMS: Readonly<Record<string, { pkg: string; className
 };
 
 /** Build parameters that belong to the PCA stage of a `pca+<name>` pipeline (the rest go to the inner index). */
-export const PCA_BUILD_KEYS: readonly string[] = ['components', 'whiten', 'solver', 'keepVectors', 'storeOriginal', 'rerankStorage'];
+export const PCA_BUILD_KEYS: readonly string[] = ['components', 'whiten', 'solver', 'oversampling', 'powerIterations', 'keepVectors'];
 
 async function importPackage(pkg: string): Promise<Record<string, unknown>> {
   // Literal specifiers so bundlers and vitest see every package.
@@ -199,4 +199,27 @@ export class PcaPipelineAdapter implements AlgorithmAdapter {
     index.add(input.base);
     return new BuiltAnnlabIndex(index);
   }
+}
+
+/**
+ * Load any annlab index file: the file's tag picks the class (flat, rpforest, hnsw, ivfflat,
+ * ivfpq, or a PCA pipeline, whose inner index is loaded the same way).
+ */
+export async function deserializeAnnlabIndex(bytes: Uint8Array): Promise<AnnIndex<SearchParams>> {
+  const tag = BinaryReader.peekHeader(bytes).tag;
+  const loaders: Record<string, (b: Uint8Array) => AnnIndex<SearchParams>> = {};
+  for (const entry of Object.values(ANNLAB_ALGORITHMS)) {
+    const cls = await loadAnnlabClass(entry.pkg, entry.className);
+    if (typeof cls !== 'string') loaders[cls.TAG] = (b) => cls.deserialize(b);
+  }
+  const pca = await loadAnnlabClass('@annlab/pca', 'PreTransformIndex');
+  if (typeof pca !== 'string') {
+    const withLoaders = pca as unknown as { TAG: string; deserialize(b: Uint8Array, l: typeof loaders): AnnIndex<SearchParams> };
+    loaders[withLoaders.TAG] = (b) => withLoaders.deserialize(b, loaders);
+  }
+  const load = loaders[tag];
+  if (load === undefined) {
+    throw new AnnlabError('WRONG_FORMAT', `this file holds a '${tag}' index, which no installed annlab package reads (known: ${Object.keys(loaders).join(', ')}).`);
+  }
+  return load(bytes);
 }

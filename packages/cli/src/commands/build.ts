@@ -1,0 +1,63 @@
+/**
+ * `annlab build`: build one annlab index over a dataset's base vectors and save it.
+ *
+ * @module
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { AnnlabError } from '@annlab/core';
+import { createAdapter, formatBytes, nowMs, paramsLabel, resolveDataset, type Params } from '@annlab/bench';
+import { EXIT } from '../exit.js';
+import type { CliIo } from '../io.js';
+import { createProgress } from '../progress.js';
+
+/** Options of `annlab build`. */
+export interface BuildCommandOptions {
+  /** Dataset reference. */
+  dataset: string;
+  /** Algorithm (`hnsw`, `rpforest`, `ivfflat`, `ivfpq`, `flat`, `pca+<name>`). */
+  algorithm: string;
+  /** Build parameters. */
+  param: Params;
+  /** Output file. */
+  out: string;
+  /** Use at most this many base vectors. */
+  maxBase?: number;
+  /** Seed. */
+  seed?: number;
+  /** JSON output. */
+  json?: boolean;
+  /** No progress output. */
+  quiet?: boolean;
+}
+
+/** Run `annlab build`; resolves to the exit code. */
+export async function buildCommand(opts: BuildCommandOptions, io: CliIo): Promise<number> {
+  const adapter = createAdapter(opts.algorithm);
+  if (adapter.kind !== 'annlab') {
+    throw new AnnlabError('UNSUPPORTED_OPERATION', `${opts.algorithm} is a native peer; \`annlab build\` saves annlab indexes only (flat, rpforest, hnsw, ivfflat, ivfpq, pca+<name>).`);
+  }
+  const reason = await adapter.unavailableReason();
+  if (reason !== null) throw new AnnlabError('NOT_FOUND', reason);
+  const progress = createProgress(io, 0, opts.quiet === true);
+  const resolveOpts: Parameters<typeof resolveDataset>[1] = { k: 1, onProgress: (m) => progress.message(m) };
+  if (opts.maxBase !== undefined) resolveOpts.maxBase = opts.maxBase;
+  const ds = await resolveDataset(opts.dataset, resolveOpts);
+  const n = ds.base.length / ds.dim;
+  progress.message(`building ${opts.algorithm} ${paramsLabel(opts.param)} over ${n} vectors`);
+  const t0 = nowMs();
+  const built = await adapter.build({ base: ds.base, n, dim: ds.dim, metric: ds.metric, seed: opts.seed ?? 42 }, opts.param);
+  const seconds = (nowMs() - t0) / 1000;
+  progress.stop();
+  if (built.serialize === undefined) throw new AnnlabError('UNSUPPORTED_OPERATION', `${opts.algorithm} cannot be saved.`);
+  const bytes = built.serialize();
+  mkdirSync(dirname(opts.out), { recursive: true });
+  writeFileSync(opts.out, bytes);
+  const info = { algorithm: opts.algorithm, build: opts.param, dataset: ds.name, n, dim: ds.dim, metric: ds.metric, buildSeconds: seconds, indexBytes: built.memoryBytes(), fileBytes: bytes.length, out: opts.out };
+  io.out(
+    opts.json === true
+      ? `${JSON.stringify(info)}\n`
+      : `built ${opts.algorithm} ${paramsLabel(opts.param)} over ${n} × ${ds.dim} (${ds.metric}) in ${seconds.toFixed(2)} s; index ${formatBytes(info.indexBytes)}; wrote ${opts.out} (${formatBytes(bytes.length)})\n`,
+  );
+  return EXIT.OK;
+}

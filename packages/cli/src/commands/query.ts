@@ -1,0 +1,103 @@
+/**
+ * `annlab query`: load a saved index, search a dataset's queries one at a time, report
+ * recall@k (ann-benchmarks' rule and id overlap) and latency; optionally write the returned
+ * ids as .ivecs so other tools can check them.
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { AnnlabError } from '@annlab/core';
+import { writeIvecs } from '@annlab/datasets';
+import {
+  BuiltAnnlabIndex,
+  deserializeAnnlabIndex,
+  idOverlapRecall,
+  kthDistances,
+  nowMs,
+  paramsLabel,
+  resolveDataset,
+  rowDistances,
+  summarizeLatency,
+  thresholdRecall,
+  type Params,
+} from '@annlab/bench';
+import { EXIT } from '../exit.js';
+import type { CliIo } from '../io.js';
+import { createProgress } from '../progress.js';
+
+/** Options of `annlab query`. */
+export interface QueryCommandOptions {
+  /** Index file written by `annlab build` (or any annlab `serialize()`). */
+  index: string;
+  /** Dataset reference (its queries are searched). */
+  dataset: string;
+  /** Neighbours per query. */
+  k: number;
+  /** Search parameters. */
+  param: Params;
+  /** Use at most this many queries. */
+  queries?: number;
+  /** Use at most this many base vectors (must match the indexed ones). */
+  maxBase?: number;
+  /** Write the returned ids here as .ivecs. */
+  idsOut?: string;
+  /** JSON output. */
+  json?: boolean;
+  /** No progress output. */
+  quiet?: boolean;
+}
+
+/** Run `annlab query`; resolves to the exit code. */
+export async function queryCommand(opts: QueryCommandOptions, io: CliIo): Promise<number> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(opts.index);
+  } catch (e) {
+    throw new AnnlabError('NOT_FOUND', `cannot read index file ${opts.index}: ${(e as Error).message}`);
+  }
+  const index = await deserializeAnnlabIndex(bytes);
+  const progress = createProgress(io, 0, opts.quiet === true);
+  const resolveOpts: Parameters<typeof resolveDataset>[1] = { k: opts.k, onProgress: (m) => progress.message(m) };
+  if (opts.queries !== undefined) resolveOpts.maxQueries = opts.queries;
+  if (opts.maxBase !== undefined) resolveOpts.maxBase = opts.maxBase;
+  const ds = await resolveDataset(opts.dataset, resolveOpts);
+  progress.stop();
+  if (ds.dim !== index.dim) {
+    throw new AnnlabError('DIMENSION_MISMATCH', `the index has dim ${index.dim} but dataset ${ds.name} has dim ${ds.dim}; query it with the dataset it was built from.`);
+  }
+  const nBase = ds.base.length / ds.dim;
+  if (index.size !== nBase) {
+    throw new AnnlabError('INVALID_PARAMETER', `the index holds ${index.size} vectors but dataset ${ds.name} has ${nBase} base vectors; pass the same --max-base used for \`annlab build\`.`);
+  }
+  const nq = ds.queries.length / ds.dim;
+  const k = opts.k;
+  const searcher = new BuiltAnnlabIndex(index).searcher(ds.queries, nq, k, opts.param);
+  const ids = new Int32Array(nq * k);
+  for (let q = 0; q < Math.min(20, nq); q++) searcher.one(q, ids, q * k);
+  const lat = new Float64Array(nq);
+  let total = 0;
+  for (let q = 0; q < nq; q++) {
+    const t0 = nowMs();
+    searcher.one(q, ids, q * k);
+    lat[q] = nowMs() - t0;
+    total += lat[q];
+  }
+  const gt = ds.groundTruth as Int32Array;
+  const kth = kthDistances(gt, ds.groundTruthK, nq, k, ds.queries, ds.base, ds.dim, ds.metric);
+  const recall = thresholdRecall(ids, rowDistances(ids, nq, k, ds.queries, ds.base, ds.dim, ds.metric), nq, k, kth).mean;
+  const recallIdOverlap = idOverlapRecall(ids, nq, k, gt, ds.groundTruthK).mean;
+  if (opts.idsOut !== undefined) writeIvecs(opts.idsOut, ids, k);
+  const latency = summarizeLatency(lat);
+  const qps = nq / (total / 1000);
+  const info = { index: opts.index, dataset: ds.name, queries: nq, k, search: opts.param, recall, recallIdOverlap, qps, latencyMs: latency, idsOut: opts.idsOut ?? null };
+  if (opts.json === true) io.out(`${JSON.stringify(info)}\n`);
+  else {
+    io.out(
+      `${ds.name}: ${nq} queries, k=${k}${Object.keys(opts.param).length > 0 ? `, ${paramsLabel(opts.param)}` : ''}\n` +
+        `recall@${k} ${recall.toFixed(4)} (id overlap ${recallIdOverlap.toFixed(4)})\n` +
+        `${Math.round(qps)} QPS; latency p50 ${latency.p50.toFixed(3)} ms, p95 ${latency.p95.toFixed(3)} ms, p99 ${latency.p99.toFixed(3)} ms\n` +
+        (opts.idsOut !== undefined ? `wrote ids to ${opts.idsOut}\n` : ''),
+    );
+  }
+  return EXIT.OK;
+}

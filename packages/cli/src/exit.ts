@@ -1,0 +1,58 @@
+/**
+ * Exit codes and the one-line error format.
+ *
+ * | code | meaning |
+ * | ---- | ------- |
+ * | 0 | success |
+ * | 1 | unexpected internal error (a bug: run again with `--verbose` and report the stack) |
+ * | 2 | usage error: unknown option, bad parameter or suite (`INVALID_PARAMETER`, `DIMENSION_MISMATCH`, ...) |
+ * | 3 | the benchmark finished, but some builds or searches failed (see the report) |
+ * | 4 | something named does not exist: dataset, file, algorithm (`NOT_FOUND`) |
+ * | 5 | reading, writing or downloading failed (`IO`) |
+ * | 6 | a file is damaged or of the wrong kind (`CORRUPT_DATA`, `WRONG_FORMAT`, `UNSUPPORTED_VERSION`) |
+ *
+ * @module
+ */
+import { isAnnlabError } from '@annlab/core';
+
+/** The CLI's exit codes (see the module comment). */
+export const EXIT = {
+  OK: 0,
+  INTERNAL: 1,
+  USAGE: 2,
+  PARTIAL: 3,
+  NOT_FOUND: 4,
+  IO: 5,
+  BAD_DATA: 6,
+} as const;
+
+/** The exit code for an error thrown by a command. */
+export function exitCodeFor(e: unknown): number {
+  if (isAnnlabError(e)) {
+    switch (e.code) {
+      case 'NOT_FOUND':
+        return EXIT.NOT_FOUND;
+      case 'IO':
+        return EXIT.IO;
+      case 'CORRUPT_DATA':
+      case 'WRONG_FORMAT':
+      case 'UNSUPPORTED_VERSION':
+        return EXIT.BAD_DATA;
+      default:
+        return EXIT.USAGE;
+    }
+  }
+  const code = (e as { code?: unknown }).code;
+  if (code === 'ENOENT') return EXIT.NOT_FOUND;
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return EXIT.IO;
+  return EXIT.INTERNAL;
+}
+
+/** One line describing `e` (its stack too when `verbose`). */
+export function formatError(e: unknown, verbose: boolean): string {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const head = isAnnlabError(err) ? `annlab: error [${err.code}]: ${err.message}` : `annlab: error: ${err.message}`;
+  if (verbose && err.stack !== undefined) return `${head}\n${err.stack}\n`;
+  const hint = exitCodeFor(e) === EXIT.INTERNAL ? ' (run with --verbose for the stack)' : '';
+  return `${head.split('\n')[0]}${hint}\n`;
+}
