@@ -292,6 +292,8 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
   private rng: Rng;
   private levelDraws: number;
   private live: number;
+  /** True while some deleted node may still be linked into the graph (cleared by compact). */
+  private linkedDeletes: boolean;
   private readonly stride0: number;
   private readonly strideU: number;
   /** Candidates at or below this internal distance from a base count as its duplicates. */
@@ -337,6 +339,7 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
     this.rng = new Rng(this.seed);
     this.levelDraws = 0;
     this.live = 0;
+    this.linkedDeletes = false;
     this.stride0 = 1 + this.Mmax0;
     this.strideU = 1 + this.M;
     this.dupEps = this.policy.kind === 'l2' ? 0 : this.policy.bias === 1 ? 1e-6 : -Infinity;
@@ -835,15 +838,16 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
   /**
    * Alg. 5 K-NN-SEARCH for one query, written into caller-owned output at `outOff` (k
    * entries, ascending, padded). Inputs are not validated here; `search` does that.
-   * Without filter, stats, or deleted nodes this is the plain path; otherwise the checked
-   * path (see {@link HnswSearchParams.filter}).
+   * Without filter, stats, or deleted nodes still linked into the graph (none, or all
+   * unlinked by `compact`) this is the plain path; otherwise the checked path (see
+   * {@link HnswSearchParams.filter}).
    */
   searchInto(
     query: Float32Array, qOff: number, k: number, outIds: Int32Array, outDist: Float32Array, outOff: number,
     params: HnswSearchParams = {},
   ): void {
     const ef = Math.max(k, params.efSearch ?? 64);
-    if (params.filter === undefined && params.stats === undefined && this.live === this.store.size) {
+    if (params.filter === undefined && params.stats === undefined && !this.linkedDeletes) {
       this.knnSearch(query, qOff, k, ef, outIds, outDist, outOff);
     } else {
       this.searchChecked(query, qOff, k, ef, params.filter, params.stats, null, outIds, outDist, outOff);
@@ -1035,6 +1039,7 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
     this.checkLiveId(id);
     this.deleted[id] = 1;
     this.live--;
+    this.linkedDeletes = true;
   }
 
   /**
@@ -1071,7 +1076,7 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
    */
   compact(): void {
     const n = this.store.size;
-    if (this.live === n) return;
+    if (!this.linkedDeletes) return;
     const visited = this.visited;
     const dcAux = this.dcAux;
     const deleted = this.deleted;
@@ -1116,6 +1121,7 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
         arr[this.linkBase(u, lc)] = 0;
       }
     }
+    this.linkedDeletes = false;
     // Entry point: the live node with the highest level (smallest id among ties).
     if (deleted[this.entryPoint] !== 0) {
       let best = -1;
@@ -1167,7 +1173,8 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
   /**
    * Check the graph (hnswlib's `checkIntegrity`): link counts within bounds (M above level
    * 0, Mmax0 on it), neighbour ids in range, no self links, no duplicate links, neighbours
-   * on the level (their top level is at least it), entry point on the top level; and count
+   * on the level (their top level is at least it), no links to deleted nodes once
+   * `compact` has run, entry point on the top level; and count
    * the live nodes that
    * cannot be reached from the entry point on level 0. O(n · M).
    */
@@ -1203,6 +1210,7 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
           if (v < 0 || v >= n) report(`node ${u} level ${lc}: neighbour ${v} out of range [0, ${n})`);
           else if (v === u) report(`node ${u} level ${lc}: links to itself`);
           else if (this.levels[v] < lc) report(`node ${u} level ${lc}: neighbour ${v} has top level ${this.levels[v]}`);
+          else if (!this.linkedDeletes && this.deleted[v] !== 0) report(`node ${u} level ${lc}: links to ${v}, deleted and compacted away`);
           for (let t = 1; t < j; t++) if (arr[base + t] === v) report(`node ${u} level ${lc}: duplicate link to ${v}`);
         }
       }
@@ -1294,6 +1302,7 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
       entryPoint: this.entryPoint,
       maxLevel: this.maxLevel,
       live: this.live,
+      linkedDeletes: this.linkedDeletes,
     });
     w.array(this.store.view());
     w.array(this.levels.subarray(0, n));
@@ -1359,6 +1368,7 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
     index.entryPoint = p.entryPoint as number;
     index.maxLevel = p.maxLevel as number;
     index.live = p.live as number;
+    index.linkedDeletes = p.linkedDeletes === true;
     const draws = p.levelDraws as number;
     for (let i = 0; i < draws; i++) index.drawLevel();
     const check = index.checkInvariants();
