@@ -215,8 +215,8 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams> {
    */
   add(vectors: Float32Array): void {
     const n = checkVectors(vectors, this.dim, 'vectors');
-    if (!this.isTrained) this.train(vectors);
     if (n === 0) return;
+    if (!this.isTrained) this.train(vectors);
     const dim = this.dim;
     const x = preparedCopy(vectors, n, dim, this.policy);
     const { labels } = assignCoarse(x, n, dim, this.centroids.data, this.nlist, this.policy);

@@ -388,8 +388,8 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
    */
   add(vectors: Float32Array): void {
     const n = checkVectors(vectors, this.dim, 'vectors');
-    if (!this.isTrained) this.train(vectors);
     if (n === 0) return;
+    if (!this.isTrained) this.train(vectors);
     const { dim, m, nlist } = this;
     const x = preparedCopy(vectors, n, dim, this.policy);
     const { labels } = assignCoarse(x, n, dim, this.centroids.data, nlist, this.policy);
@@ -569,7 +569,7 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
     return out;
   }
 
-  /** The reproduction of stored vector `id` (coarse centroid + decoded residual). */
+  /** The reproduction of stored vector `id` (coarse centroid + decoded residual); O(size), not for hot paths. */
   reconstruct(id: number): Float32Array {
     if (!Number.isInteger(id) || id < 0 || id >= this.size) {
       throw new AnnlabError('INVALID_PARAMETER', `id must be an integer in [0, ${this.size}), got ${String(id)}.`);

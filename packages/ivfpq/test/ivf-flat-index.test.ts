@@ -91,6 +91,8 @@ describe('IvfFlatIndex', () => {
     expectCode(() => new IvfFlatIndex({ dim: 4, nprobe: 3 } as never), 'INVALID_PARAMETER');
     expectCode(() => new IvfFlatIndex({ dim: 4 }).search(new Float32Array(4), 1), 'NOT_TRAINED');
     const ix = new IvfFlatIndex({ dim: 2, nlist: 10 });
+    ix.add(new Float32Array(0)); // an empty add is a no-op, even untrained
+    expect(ix.isTrained).toBe(false);
     expectCode(() => ix.add(new Float32Array(10)), 'INVALID_PARAMETER'); // nlist > n
     expect(ix.isTrained).toBe(false);
     ix.add(clustered(50, 2, 3, 1));
