@@ -28,7 +28,7 @@ export interface GroundTruth {
 }
 
 /**
- * The exact k nearest base vectors of each query, by {@link FlatIndex}'s batch path (ties by
+ * The exact k nearest base vectors of each query, by `FlatIndex`'s batch path (ties by
  * smaller id).
  *
  * @param base - `n × dim` row-major.

@@ -146,7 +146,11 @@ export async function readHdf5Dataset(file: string, options: Hdf5ReadOptions = {
   try {
     f = new mod.File(file, 'r');
   } catch (e) {
-    throw new AnnlabError('WRONG_FORMAT', `${file}: HDF5 library could not open it (${(e as Error).message ?? String(e)}).`, { cause: e });
+    throw new AnnlabError(
+      'CORRUPT_DATA',
+      `${file}: has an HDF5 signature but the HDF5 library could not open it (${(e as Error).message ?? String(e)}); the file is probably truncated or damaged. Download it again.`,
+      { cause: e },
+    );
   }
   try {
     const keys = f.keys();

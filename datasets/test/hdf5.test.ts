@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reportedDistance } from '@annlab/core';
@@ -88,6 +88,11 @@ describe('ann-benchmarks HDF5', () => {
     const nan = join(dir, 'nan.hdf5');
     await writeHdf5Dataset(nan, { metric: 'euclidean', dim: 2, base: new Float32Array([1, NaN]), queries: new Float32Array([0, 0]) });
     await expectAnnlabErrorAsync(() => readHdf5Dataset(nan), 'NON_FINITE', nan, "'train' row 0, column 1");
+
+    const cut = join(dir, 'cut.hdf5');
+    await writeHdf5Dataset(cut, { metric: 'euclidean', dim: 8, base: new Float32Array(8 * 500).fill(1), queries: new Float32Array(8) });
+    writeFileSync(cut, readFileSync(cut).subarray(0, 1500));
+    await expectAnnlabErrorAsync(() => readHdf5Dataset(cut), 'CORRUPT_DATA', cut);
 
     const text = join(dir, 'text.hdf5');
     writeFileSync(text, 'not hdf5 at all');

@@ -1,7 +1,7 @@
 /**
  * File helpers shared by the readers and writers: chunked reads of large files, atomic
  * writes (temp file + rename), and the translation of Node's file errors into
- * {@link AnnlabError}s that name the file.
+ * `AnnlabError`s that name the file.
  *
  * @module
  */
