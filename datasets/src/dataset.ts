@@ -68,12 +68,19 @@ function optionalInt(name: string, v: unknown, min: number): number | undefined 
   return v;
 }
 
-/** Where a registry dataset can be read without the network: the local mirror, else the cache; undefined when neither has it. */
+/**
+ * Where a registry dataset can be read without the network: in the local mirror (env
+ * `ANNLAB_LOCAL_DATASETS`) under the entry's `localName` or as `<name>.hdf5`, else in the
+ * cache; undefined when neither has it.
+ */
 export function localDatasetPath(entry: RegistryEntry, cacheDir?: string): string | undefined {
   const mirror = process.env.ANNLAB_LOCAL_DATASETS;
   if (mirror !== undefined && mirror.length > 0) {
     const p = join(mirror, entry.localName);
     if (isFetched(entry, p)) return p;
+    // An ann-benchmarks copy of any entry under its own name serves as well.
+    const h5 = join(mirror, `${entry.name}.hdf5`);
+    if (existsSync(h5) && statSync(h5).isFile()) return h5;
   }
   const cached = cachedPath(entry, resolveCacheDir(cacheDir));
   return isFetched(entry, cached) ? cached : undefined;

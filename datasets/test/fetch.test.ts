@@ -161,7 +161,7 @@ describe('fetch', () => {
     const mirror = join(root, 'local');
     const sift = join(mirror, 'siftsmall');
     mkdirSync(sift, { recursive: true });
-    const { writeFvecs, writeIvecs } = await import('@annlab/datasets');
+    const { writeFvecs, writeHdf5Dataset, writeIvecs } = await import('@annlab/datasets');
     writeFvecs(join(sift, 'siftsmall_base.fvecs'), Float32Array.from({ length: 20 * 128 }, (_, i) => i % 7), 128);
     writeFvecs(join(sift, 'siftsmall_query.fvecs'), Float32Array.from({ length: 2 * 128 }, (_, i) => i % 5), 128);
     writeIvecs(join(sift, 'siftsmall_groundtruth.ivecs'), Int32Array.from({ length: 2 * 3 }, (_, i) => i), 3);
@@ -171,6 +171,12 @@ describe('fetch', () => {
       const ds = await loadDataset('siftsmall-128-euclidean', { cacheDir: join(root, 'unused') });
       expect(ds).toMatchObject({ name: 'siftsmall-128-euclidean', metric: 'euclidean', dim: 128, groundTruthK: 3 });
       expect(existsSync(join(root, 'unused'))).toBe(false);
+      // An ann-benchmarks file under the entry's name: metric from its 'distance' attribute.
+      await writeHdf5Dataset(join(mirror, 'glove-25-angular.hdf5'), {
+        metric: 'cosine', dim: 25, base: Float32Array.from({ length: 25 * 4 }, (_, i) => (i % 3) - 1), queries: new Float32Array(25).fill(0.5),
+      });
+      const glove = await loadDataset('glove-25-angular', { cacheDir: join(root, 'unused'), k: 2 });
+      expect(glove).toMatchObject({ name: 'glove-25-angular', metric: 'cosine', dim: 25, groundTruthK: 2 });
     } finally {
       if (saved === undefined) delete process.env.ANNLAB_LOCAL_DATASETS;
       else process.env.ANNLAB_LOCAL_DATASETS = saved;
