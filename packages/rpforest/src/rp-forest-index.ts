@@ -871,9 +871,11 @@ export class RpForestIndex implements AnnIndex<RpForestSearchParams> {
     const tags = visited.tags;
     const epoch = visited.epoch;
     let cand = this.candIds;
-    if (cand.length < searchK + this.leafSize) {
-      cand = this.candIds = new Int32Array(searchK + this.leafSize);
-      this.candDist = new Float64Array(searchK + this.leafSize);
+    // Distinct candidates never exceed the id count, however large searchK is.
+    const want = Math.min(searchK + this.leafSize, this.store.size);
+    if (cand.length < want) {
+      cand = this.candIds = new Int32Array(want);
+      this.candDist = new Float64Array(want);
     }
 
     queue.clear();

@@ -74,6 +74,8 @@ describe('RpForestIndex exhaustive search', () => {
       const exact = flat.search(queries, 10, { oneByOne: true });
       expect(recallAgainstFlat(base, queries, dim, 10, r.ids, metric)).toBe(1);
       expect(Array.from(r.ids)).toEqual(Array.from(exact.ids));
+      // A huge searchK allocates nothing beyond the id count and is just as exact.
+      expect(ix.search(queries, 10, { searchK: Number.MAX_SAFE_INTEGER }).ids).toEqual(r.ids);
     });
   }
 });
