@@ -4,8 +4,9 @@
  *
  * 1. PCA-64 fit time per solver (exact, randomized with scikit-learn's defaults, randomized
  *    with 2 power iterations, auto) next to scikit-learn's `PCA(svd_solver='randomized')` and
- *    `'full'` on the same float32 data (run as a subprocess: benchmarks/compare/pca_sklearn.py,
- *    Debian `python3-sklearn`), with the explained-variance-ratio sum of each.
+ *    `'full'` on the same data as float32 and as float64 (annlab computes in float64), run as a
+ *    subprocess (benchmarks/compare/pca_sklearn.py, Debian `python3-sklearn`), best of 3,
+ *    with the explained-variance-ratio sum of each.
  * 2. PCA-64 + HNSW (M = 16, efConstruction = 200) with and without exact re-ranking, next to
  *    the same HNSW on the full 784 dimensions: recall@10 (ann-benchmarks' rule: a returned id
  *    counts when its distance ≤ the true 10th distance + 1e-3; ground truth from FlatIndex)
@@ -113,8 +114,12 @@ if (fits.length > 0 && sklearn !== null) {
   const sk = sklearn.solvers;
   const exact = fits.find((f) => f.name === 'annlab exact');
   const rand = fits.find((f) => f.name.startsWith('annlab randomized (sklearn'));
-  if (exact && sk.full) console.log(`  ratio exact / sklearn full: ${(exact.seconds / sk.full.seconds).toFixed(2)}×`);
-  if (rand && sk.randomized) console.log(`  ratio randomized / sklearn randomized: ${(rand.seconds / sk.randomized.seconds).toFixed(2)}×`);
+  for (const dtype of ['float32', 'float64']) {
+    const full = sk[`full ${dtype}`];
+    const randomized = sk[`randomized ${dtype}`];
+    if (exact && full) console.log(`  ratio annlab exact / sklearn full (${dtype}): ${(exact.seconds / full.seconds).toFixed(2)}×`);
+    if (rand && randomized) console.log(`  ratio annlab randomized / sklearn randomized (${dtype}): ${(rand.seconds / randomized.seconds).toFixed(2)}×`);
+  }
 }
 summary.fits = fits;
 
