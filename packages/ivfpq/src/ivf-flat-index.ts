@@ -52,6 +52,8 @@ import type { KMeansInit } from './kmeans.js';
 import { selectProbes } from './internal/assign.js';
 import { assignCoarse, checkCoarseOptions, preparedCopy, trainCoarse, type CoarseOptions } from './internal/coarse.js';
 import { csrIsConsistent, planListMerge } from './internal/inverted-lists.js';
+import { storeBytes, storeRows, storeView } from './internal/store-rows.js';
+
 
 /** Options for {@link IvfFlatIndex}. */
 export interface IvfFlatIndexOptions extends IndexOptions {
@@ -202,7 +204,7 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams> {
       throw new AnnlabError('UNSUPPORTED_OPERATION', 'IvfFlatIndex is already trained and holds vectors; build a new index to retrain.');
     }
     const x = preparedCopy(vectors, n, this.dim, this.policy);
-    const { centroids, warnings } = trainCoarse(x, this.dim, this.policy, this.coarse, this.seed);
+    const { centroids, warnings } = trainCoarse(x, this.dim, this.policy, this.coarse, this.seed, this.kernels);
     this.centroids.truncate(0);
     this.centroids.append(centroids);
     this.warnings = warnings;
@@ -219,15 +221,15 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams> {
     if (!this.isTrained) this.train(vectors);
     const dim = this.dim;
     const x = preparedCopy(vectors, n, dim, this.policy);
-    const { labels } = assignCoarse(x, n, dim, this.centroids.data, this.nlist, this.policy);
+    const { labels } = assignCoarse(x, n, dim, this.centroids, this.nlist, this.policy);
     const oldTotal = this.size;
     const { offsets, source } = planListMerge(this.listOffsets, this.nlist, labels, n);
     const total = oldTotal + n;
     const ids = new Int32Array(total);
     const store = new VectorStore(dim, { normalize: this.policy.normalize, kernels: this.kernels, capacity: total });
     store.reserve(total);
-    const data = store.data;
-    const old = this.listVectors.data;
+    const data = storeRows(store);
+    const old = storeRows(this.listVectors);
     for (let s = 0; s < total; s++) {
       const src = source[s];
       if (src < oldTotal) {
@@ -326,7 +328,7 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams> {
   /** Bytes held: centroids, CSR arrays, list vectors and search scratch. */
   memoryBytes(): number {
     return (
-      this.centroids.memoryBytes() + this.listOffsets.byteLength + this.listIds.byteLength + this.listVectors.memoryBytes() +
+      storeBytes(this.centroids) + this.listOffsets.byteLength + this.listIds.byteLength + storeBytes(this.listVectors) +
       this.centroidDist.byteLength + this.probeLists.byteLength + this.probeDist.byteLength + this.scan.byteLength +
       this.heap.dist.byteLength + this.heap.ids.byteLength + this.probeHeap.dist.byteLength + this.probeHeap.ids.byteLength
     );
@@ -340,10 +342,10 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams> {
       maxPointsPerCentroid: this.maxPointsPerCentroid, trained: this.isTrained,
     };
     w.json(params);
-    w.array(this.centroids.view());
+    w.array(storeView(this.centroids));
     w.array(this.listOffsets);
     w.array(this.listIds);
-    w.array(this.listVectors.view());
+    w.array(storeView(this.listVectors));
     return w.finish();
   }
 
@@ -380,7 +382,7 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams> {
     // The rows were normalised when first added: copy them as they are (no second normalisation).
     const store = index.listVectors;
     store.reserve(ids.length);
-    store.data.set(vectors);
+    storeRows(store).set(vectors);
     store.size = ids.length;
     return index;
   }

@@ -56,10 +56,12 @@ import {
 } from '@annlab/core';
 import type { KMeansInit } from './kmeans.js';
 import { ProductQuantizer } from './product-quantizer.js';
-import { selectProbes } from './internal/assign.js';
+import { centroidStore, selectProbes } from './internal/assign.js';
 import { scanCodes } from './internal/adc-scan.js';
 import { assignCoarse, checkCoarseOptions, preparedCopy, trainCoarse, type CoarseOptions } from './internal/coarse.js';
 import { csrIsConsistent, planListMerge } from './internal/inverted-lists.js';
+import { storeBytes, storeRows, storeView } from './internal/store-rows.js';
+
 
 /** Options for {@link IvfPqIndex}. */
 export interface IvfPqIndexOptions extends IndexOptions {
@@ -234,6 +236,7 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
   /** True once trained. */
   isTrained: boolean;
 
+  private readonly kernels: KernelBackend | undefined;
   private readonly policy: MetricPolicy;
   private readonly coarse: CoarseOptions;
   private readonly centroidDc: DistanceComputer;
@@ -273,12 +276,14 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
     this.pq = new ProductQuantizer({
       dim: this.dim, m: options.m, nbits: options.nbits ?? 8, niter: options.pqNiter ?? 25,
       maxPointsPerCentroid: this.maxPointsPerCentroid, seed: derivedSeed(this.seed, 1), onWarning: options.onWarning,
+      kernels: options.kernels,
     });
     this.m = this.pq.m;
     this.nbits = this.pq.nbits;
     this.byResidual = checkBoolean('byResidual', options.byResidual, true);
     this.keepVectors = checkBoolean('keepVectors', options.keepVectors, false);
     this.precomputedTableMaxBytes = checkInteger('precomputedTableMaxBytes', options.precomputedTableMaxBytes ?? 128 * 1024 * 1024, 0);
+    this.kernels = options.kernels;
     this.policy = metricPolicy(this.metric);
     this.centroids = new VectorStore(this.dim, { kernels: options.kernels });
     this.listOffsets = new Int32Array(this.nlist + 1);
@@ -323,7 +328,7 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
     }
     const dim = this.dim;
     const x = preparedCopy(vectors, n, dim, this.policy);
-    const { centroids, warnings } = trainCoarse(x, dim, this.policy, this.coarse, this.seed);
+    const { centroids, warnings } = trainCoarse(x, dim, this.policy, this.coarse, this.seed, this.kernels);
     // PQ training sample: its k-means would subsample to this many anyway; taking the sample
     // first bounds the residual copy's memory.
     const cap = this.pq.ksub * this.maxPointsPerCentroid;
@@ -335,7 +340,7 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
       for (let i = 0; i < cap; i++) sample.set(x.subarray(pick[i] * dim, pick[i] * dim + dim), i * dim);
       ns = cap;
     }
-    const pqInput = this.byResidual ? residualsOf(sample, ns, dim, centroids, this.nlist, this.policy) : sample;
+    const pqInput = this.byResidual ? residualsOf(sample, ns, dim, centroids, this.nlist, this.policy, this.kernels) : sample;
     this.pq.train(pqInput);
     this.centroids.truncate(0);
     this.centroids.append(centroids);
@@ -362,7 +367,7 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
       return;
     }
     const pqc = this.pq.centroids;
-    const cen = this.centroids.data;
+    const cen = storeRows(this.centroids);
     const norms = new Float64Array(m * ksub);
     for (let i = 0; i < m * ksub; i++) {
       let s = 0;
@@ -392,10 +397,10 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
     if (!this.isTrained) this.train(vectors);
     const { dim, m, nlist } = this;
     const x = preparedCopy(vectors, n, dim, this.policy);
-    const { labels } = assignCoarse(x, n, dim, this.centroids.data, nlist, this.policy);
+    const { labels } = assignCoarse(x, n, dim, this.centroids, nlist, this.policy);
     const newCodes = new Uint8Array(n * m);
     const chunk = new Float32Array(Math.min(n, ENCODE_CHUNK) * dim);
-    const cen = this.centroids.data;
+    const cen = storeRows(this.centroids);
     for (let i0 = 0; i0 < n; i0 += ENCODE_CHUNK) {
       const nb = Math.min(ENCODE_CHUNK, n - i0);
       chunk.set(x.subarray(i0 * dim, (i0 + nb) * dim));
@@ -520,7 +525,7 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
         for (let i = 0; i < mk; i++) lt[i] = pre[o + i] + 2 * qt[i];
         worst = scanCodes(codes, ids, start, end, m, ksub, lt, this.probeDist[p], heap, limit, worst);
       } else if (mode === TableMode.L2PerList) {
-        const cen = this.centroids.data;
+        const cen = storeRows(this.centroids);
         const co = l * this.dim;
         const res = this.residual;
         for (let t = 0; t < this.dim; t++) res[t] = qv[t] - cen[co + t];
@@ -581,7 +586,7 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
     const out = new Float32Array(this.dim);
     this.pq.decodeInto(this.listCodes, slot * this.m, out, 0);
     if (this.byResidual) {
-      const cen = this.centroids.data;
+      const cen = storeRows(this.centroids);
       for (let t = 0; t < this.dim; t++) out[t] += cen[l * this.dim + t];
     }
     return out;
@@ -593,8 +598,8 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
    */
   memoryBytes(): number {
     return (
-      this.centroids.memoryBytes() + this.pq.memoryBytes() + (this.precomputed?.byteLength ?? 0) +
-      this.listOffsets.byteLength + this.listIds.byteLength + this.listCodes.byteLength + (this.vectors?.memoryBytes() ?? 0) +
+      storeBytes(this.centroids) + this.pq.memoryBytes() + (this.precomputed?.byteLength ?? 0) +
+      this.listOffsets.byteLength + this.listIds.byteLength + this.listCodes.byteLength + (this.vectors !== null ? storeBytes(this.vectors) : 0) +
       this.centroidDist.byteLength + this.probeLists.byteLength + this.probeDist.byteLength + this.queryTable.byteLength +
       this.listTable.byteLength + this.residual.byteLength + this.candIds.byteLength + this.candDist.byteLength +
       this.exact.byteLength + this.heap.dist.byteLength + this.heap.ids.byteLength + this.finalHeap.dist.byteLength +
@@ -616,12 +621,12 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
       trained: this.isTrained,
     };
     w.json(params);
-    w.array(this.centroids.view());
+    w.array(storeView(this.centroids));
     w.array(this.pq.centroids);
     w.array(this.listOffsets);
     w.array(this.listIds);
     w.array(this.listCodes);
-    w.array(this.vectors !== null ? this.vectors.view() : new Float32Array(0));
+    w.array(this.vectors !== null ? storeView(this.vectors) : new Float32Array(0));
     return w.finish();
   }
 
@@ -673,7 +678,7 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
       // Stored rows are already normalised (cosine): copy them as they are.
       const store = index.vectors;
       store.reserve(ids.length);
-      store.data.set(vectors);
+      storeRows(store).set(vectors);
       store.size = ids.length;
     }
     return index;
@@ -687,8 +692,10 @@ function checkBoolean(name: string, value: unknown, dflt: boolean): boolean {
 }
 
 /** Residuals x − c(x) of `n` prepared rows against their nearest coarse centroid. */
-function residualsOf(x: Float32Array, n: number, dim: number, centroids: Float32Array, nlist: number, policy: MetricPolicy): Float32Array {
-  const { labels } = assignCoarse(x, n, dim, centroids, nlist, policy);
+function residualsOf(
+  x: Float32Array, n: number, dim: number, centroids: Float32Array, nlist: number, policy: MetricPolicy, kernels: KernelBackend | undefined,
+): Float32Array {
+  const { labels } = assignCoarse(x, n, dim, centroidStore(centroids, nlist, dim, kernels), nlist, policy);
   const out = x.slice(0, n * dim);
   for (let i = 0; i < n; i++) {
     const co = labels[i] * dim;

@@ -32,8 +32,11 @@
  *
  * @module
  */
-import { AnnlabError, Rng, checkDim, checkInteger, checkKnownKeys, checkOptions, checkSeed, checkVectors, dotRange, l2SquaredRange } from '@annlab/core';
-import { AssignScratch, assignNearest } from './internal/assign.js';
+import {
+  AnnlabError, Rng, checkDim, checkInteger, checkKnownKeys, checkOptions, checkSeed, checkVectors, dotRange, l2SquaredRange,
+  type KernelBackend,
+} from '@annlab/core';
+import { AssignScratch, assignNearest, centroidStore, refreshCentroidStore } from './internal/assign.js';
 
 /** How {@link KMeans} chooses its starting centroids. */
 export type KMeansInit = 'random' | 'kmeans++';
@@ -88,9 +91,15 @@ export interface KMeansOptions {
    * {@link KMeans.warnings}; the library never writes to the console.
    */
   onWarning?: (message: string) => void;
+  /**
+   * Backend of the assignment tile kernels (see core's `KernelBackend`); results agree up
+   * to floating-point summation order, only speed differs.
+   * @defaultValue `'auto'`
+   */
+  kernels?: KernelBackend;
 }
 
-const OPTION_KEYS = ['dim', 'k', 'niter', 'init', 'spherical', 'maxPointsPerCentroid', 'minPointsPerCentroid', 'seed', 'onWarning'] as const;
+const OPTION_KEYS = ['dim', 'k', 'niter', 'init', 'spherical', 'maxPointsPerCentroid', 'minPointsPerCentroid', 'seed', 'onWarning', 'kernels'] as const;
 
 /** Seeded k-means (Lloyd) with k-means++ or random initialisation; see the module doc. */
 export class KMeans {
@@ -125,6 +134,7 @@ export class KMeans {
   /** True once {@link KMeans.train} has run. */
   isTrained: boolean;
   private readonly onWarning: ((message: string) => void) | undefined;
+  private readonly kernels: KernelBackend | undefined;
 
   /** @param options - see {@link KMeansOptions}. */
   constructor(options: KMeansOptions) {
@@ -147,6 +157,7 @@ export class KMeans {
       throw new AnnlabError('INVALID_PARAMETER', 'onWarning must be a function (message: string) => void.');
     }
     this.onWarning = options.onWarning;
+    this.kernels = options.kernels;
     this.centroids = new Float32Array(this.k * this.dim);
     this.objective = new Float64Array(0);
     this.warnings = [];
@@ -195,10 +206,12 @@ export class KMeans {
     const sums = new Float64Array(k * dim);
     const counts = new Int32Array(k);
     const scratch = new AssignScratch(dim, k);
+    const store = centroidStore(centroids, k, dim, this.kernels);
     const objective = new Float64Array(this.niter);
     let splits = 0;
     for (let it = 0; it < this.niter; it++) {
-      assignNearest(pts, 0, np, dim, centroids, k, this.spherical, 1, labels, dists, scratch);
+      refreshCentroidStore(store, centroids, k);
+      assignNearest(pts, 0, np, dim, store, k, this.spherical, 1, labels, dists, scratch);
       let obj = 0;
       for (let i = 0; i < np; i++) obj += dists[i];
       objective[it] = obj;
@@ -225,7 +238,8 @@ export class KMeans {
     const out = labels ?? new Int32Array(n);
     const d = distances ?? new Float64Array(n);
     if (out.length < n || d.length < n) throw new AnnlabError('INVALID_PARAMETER', `assign outputs must hold at least ${n} entries.`);
-    assignNearest(x, 0, n, this.dim, this.centroids, this.k, this.spherical, 1, out, d, new AssignScratch(this.dim, this.k));
+    const store = centroidStore(this.centroids, this.k, this.dim, this.kernels);
+    assignNearest(x, 0, n, this.dim, store, this.k, this.spherical, 1, out, d, new AssignScratch(this.dim, this.k));
     return out;
   }
 

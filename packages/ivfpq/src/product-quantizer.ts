@@ -39,9 +39,10 @@ import {
   dotRange,
   l2SquaredRange,
   Rng,
+  type KernelBackend,
 } from '@annlab/core';
 import { KMeans } from './kmeans.js';
-import { AssignScratch, assignNearest } from './internal/assign.js';
+import { AssignScratch, assignNearest, centroidStore } from './internal/assign.js';
 
 /** Options for {@link ProductQuantizer}. */
 export interface ProductQuantizerOptions {
@@ -76,9 +77,15 @@ export interface ProductQuantizerOptions {
   seed?: number;
   /** Receives training warnings (too few training vectors per centroid). */
   onWarning?: (message: string) => void;
+  /**
+   * Backend of the tile kernels used by training and batch encoding (see core's
+   * `KernelBackend`). Not saved in files.
+   * @defaultValue `'auto'`
+   */
+  kernels?: KernelBackend;
 }
 
-const OPTION_KEYS = ['dim', 'm', 'nbits', 'niter', 'maxPointsPerCentroid', 'seed', 'onWarning'] as const;
+const OPTION_KEYS = ['dim', 'm', 'nbits', 'niter', 'maxPointsPerCentroid', 'seed', 'onWarning', 'kernels'] as const;
 
 /** A product quantizer (FAISS `ProductQuantizer`); see the module doc. */
 export class ProductQuantizer {
@@ -113,6 +120,7 @@ export class ProductQuantizer {
   /** True once trained. */
   isTrained: boolean;
   private readonly onWarning: ((message: string) => void) | undefined;
+  private readonly kernels: KernelBackend | undefined;
 
   /** @param options - see {@link ProductQuantizerOptions}. */
   constructor(options: ProductQuantizerOptions) {
@@ -139,6 +147,7 @@ export class ProductQuantizer {
       throw new AnnlabError('INVALID_PARAMETER', 'onWarning must be a function (message: string) => void.');
     }
     this.onWarning = options.onWarning;
+    this.kernels = options.kernels;
     this.centroids = new Float32Array(this.m * this.ksub * this.dsub);
     this.warnings = [];
     this.isTrained = false;
@@ -174,7 +183,7 @@ export class ProductQuantizer {
         }
         continue;
       }
-      const km = new KMeans({ dim: dsub, k: ksub, niter: this.niter, maxPointsPerCentroid: this.maxPointsPerCentroid, seed });
+      const km = new KMeans({ dim: dsub, k: ksub, niter: this.niter, maxPointsPerCentroid: this.maxPointsPerCentroid, seed, kernels: this.kernels });
       km.train(sub);
       centroids.set(km.centroids, out);
       if (j === 0) for (const w of km.warnings) warnings.push(`product quantizer: ${w}`);
@@ -212,9 +221,8 @@ export class ProductQuantizer {
     const labels = new Int32Array(BLOCK);
     const dists = new Float64Array(BLOCK);
     const scratch = new AssignScratch(dsub, ksub);
-    const book = new Float32Array(ksub * dsub);
     for (let j = 0; j < m; j++) {
-      book.set(this.centroids.subarray(j * ksub * dsub, (j + 1) * ksub * dsub));
+      const book = centroidStore(this.centroids.subarray(j * ksub * dsub, (j + 1) * ksub * dsub), ksub, dsub, this.kernels);
       for (let i0 = 0; i0 < n; i0 += BLOCK) {
         const nb = Math.min(BLOCK, n - i0);
         for (let i = 0; i < nb; i++) {
@@ -308,13 +316,15 @@ export class ProductQuantizer {
   }
 
   /** Load a quantizer written by {@link ProductQuantizer.serialize}. */
-  static deserialize(bytes: Uint8Array): ProductQuantizer {
+  static deserialize(bytes: Uint8Array, options: { kernels?: KernelBackend } = {}): ProductQuantizer {
     const r = BinaryReader.open(bytes, ProductQuantizer.TAG);
     r.expectVersion(ProductQuantizer.FORMAT_VERSION);
     const p = r.json<{ dim: number; m: number; nbits: number; niter: number; maxPointsPerCentroid: number; seed: number; trained: boolean }>();
     let pq: ProductQuantizer;
     try {
-      pq = new ProductQuantizer({ dim: p.dim, m: p.m, nbits: p.nbits, niter: p.niter, maxPointsPerCentroid: p.maxPointsPerCentroid, seed: p.seed });
+      pq = new ProductQuantizer({
+        dim: p.dim, m: p.m, nbits: p.nbits, niter: p.niter, maxPointsPerCentroid: p.maxPointsPerCentroid, seed: p.seed, kernels: options.kernels,
+      });
     } catch (e) {
       throw new AnnlabError('CORRUPT_DATA', `product quantizer file has invalid parameters: ${(e as Error).message}`, { cause: e });
     }

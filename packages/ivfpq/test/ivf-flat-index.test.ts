@@ -86,6 +86,22 @@ describe('IvfFlatIndex', () => {
     expect(r.distances[299]).toBe(Infinity);
   });
 
+  it('keeps working after distance calls grow the WebAssembly scratch (add, serialize, memory)', () => {
+    const d = 256; // 64 queries × 256 floats of tile scratch: more than the initial scratch
+    const x = clustered(400, d, 6, 4);
+    for (const kernels of ['auto', 'js'] as const) {
+      const ix = new IvfFlatIndex({ dim: d, nlist: 4, kernels });
+      ix.add(x.subarray(0, 200 * d));
+      ix.search(x.subarray(0, 20 * d), 3, { nprobe: 4 });
+      ix.add(x.subarray(200 * d));
+      expect(ix.memoryBytes()).toBeGreaterThanOrEqual(400 * d * 4);
+      const back = IvfFlatIndex.deserialize(ix.serialize());
+      expect(Array.from(back.search(x.subarray(0, 5 * d), 3, { nprobe: 4 }).ids)).toEqual(
+        Array.from(ix.search(x.subarray(0, 5 * d), 3, { nprobe: 4 }).ids),
+      );
+    }
+  });
+
   it('raises typed errors and leaves the index unchanged on a failed add', () => {
     expectCode(() => new IvfFlatIndex({ dim: 4, nlist: 0 }), 'INVALID_PARAMETER');
     expectCode(() => new IvfFlatIndex({ dim: 4, nprobe: 3 } as never), 'INVALID_PARAMETER');

@@ -2,14 +2,17 @@
  * Batch nearest-centroid assignment and per-query probe selection, shared by k-means, the
  * IVF indexes and the product quantizer.
  *
- * Assignment tiles blocks of points against blocks of centroids with core's register-blocked
- * `l2SquaredTile` / `dotTile` kernels (so each loaded centroid component is reused by several
- * points), then keeps the best centroid per point. Exact distances, no norm expansion: the
+ * Assignment tiles blocks of points against blocks of centroids through core's
+ * `distanceTileInto` (the register-blocked `l2SquaredTile` / `dotTile` kernels, or their
+ * WebAssembly SIMD twins when the centroid store lives in wasm memory), so each loaded
+ * centroid component is reused by several points; then it keeps the best centroid per point. Exact distances, no norm expansion: the
  * k-means objective computed from them is exactly what the monotonicity test checks.
  *
  * @module
  */
-import { dotTile, l2SquaredTile, type MaxHeap } from '@annlab/core';
+import { VectorStore, distanceTileInto, type KernelBackend, type MaxHeap } from '@annlab/core';
+import { storeRows } from './store-rows.js';
+
 
 /** Points per assignment tile: their running minima stay in registers/cache. */
 const POINT_BLOCK = 64;
@@ -32,15 +35,31 @@ export class AssignScratch {
 }
 
 /**
+ * A store holding a copy of `k × dim` centroids, on the requested kernel backend (the tile
+ * kernels read their rows from a store).
+ */
+export function centroidStore(centroids: Float32Array, k: number, dim: number, kernels: KernelBackend | undefined): VectorStore {
+  const store = new VectorStore(dim, { kernels, capacity: k });
+  store.append(centroids, 0, k);
+  return store;
+}
+
+/** Overwrite the rows of a store made by {@link centroidStore} with updated centroids. */
+export function refreshCentroidStore(store: VectorStore, centroids: Float32Array, k: number): void {
+  storeRows(store).set(centroids.subarray(0, k * store.dim));
+}
+
+/**
  * For each of the `n` rows of `x` (row-major, `dim` per row, starting at row `xStart`), the
- * nearest of the `k` rows of `centroids`: `labels[i]` and its internal distance `dists[i]`
+ * nearest of the `k` rows of the `centroids` store: `labels[i]` and its internal distance `dists[i]`
  * (squared L2 when `dotMode` is false, else `bias − ⟨x, c⟩`). Ties go to the smaller centroid
  * index.
  */
 export function assignNearest(
-  x: Float32Array, xStart: number, n: number, dim: number, centroids: Float32Array, k: number,
+  x: Float32Array, xStart: number, n: number, dim: number, centroids: VectorStore, k: number,
   dotMode: boolean, bias: number, labels: Int32Array, dists: Float64Array, scratch: AssignScratch,
 ): void {
+  if (centroids.dim !== dim) throw new Error(`assignNearest: centroid store has dim ${centroids.dim}, points have ${dim}`);
   const cb = scratch.centroidBlock;
   const tile = scratch.tile;
   for (let p0 = 0; p0 < n; p0 += POINT_BLOCK) {
@@ -51,8 +70,7 @@ export function assignNearest(
     }
     for (let c0 = 0; c0 < k; c0 += cb) {
       const count = Math.min(cb, k - c0);
-      if (dotMode) dotTile(x, xStart + p0, pb, centroids, c0, count, dim, bias, tile);
-      else l2SquaredTile(x, xStart + p0, pb, centroids, c0, count, dim, tile);
+      distanceTileInto(centroids, dotMode ? 'dot' : 'l2', bias, x, xStart + p0, pb, c0, count, tile);
       for (let i = 0; i < pb; i++) {
         let best = dists[p0 + i];
         let bestC = labels[p0 + i];

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { AnnlabError, checkInteger, normalizeInPlace, type MetricPolicy } from '@annlab/core';
+import { AnnlabError, checkInteger, normalizeInPlace, type KernelBackend, type MetricPolicy, type VectorStore } from '@annlab/core';
 import { KMeans, type KMeansInit } from '../kmeans.js';
 import { AssignScratch, assignNearest } from './assign.js';
 
@@ -49,7 +49,7 @@ export function preparedCopy(x: Float32Array, n: number, dim: number, policy: Me
  * @returns the centroids (nlist × dim) and the k-means warnings.
  */
 export function trainCoarse(
-  x: Float32Array, dim: number, policy: MetricPolicy, o: CoarseOptions, seed: number,
+  x: Float32Array, dim: number, policy: MetricPolicy, o: CoarseOptions, seed: number, kernels: KernelBackend | undefined,
 ): { centroids: Float32Array; warnings: string[] } {
   const n = x.length / dim;
   if (n < o.nlist) {
@@ -61,7 +61,7 @@ export function trainCoarse(
   }
   const km = new KMeans({
     dim, k: o.nlist, niter: o.niter, init: o.init, spherical: policy.kind === 'dot',
-    maxPointsPerCentroid: o.maxPointsPerCentroid, seed, onWarning: o.onWarning,
+    maxPointsPerCentroid: o.maxPointsPerCentroid, seed, onWarning: o.onWarning, kernels,
   });
   km.train(x);
   return { centroids: km.centroids, warnings: km.warnings };
@@ -69,7 +69,7 @@ export function trainCoarse(
 
 /** The nearest coarse centroid of each prepared row (labels) and the internal distance to it. */
 export function assignCoarse(
-  x: Float32Array, n: number, dim: number, centroids: Float32Array, nlist: number, policy: MetricPolicy,
+  x: Float32Array, n: number, dim: number, centroids: VectorStore, nlist: number, policy: MetricPolicy,
 ): { labels: Int32Array; dists: Float64Array } {
   const labels = new Int32Array(n);
   const dists = new Float64Array(n);
