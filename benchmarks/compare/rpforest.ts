@@ -48,7 +48,7 @@ const STOP_RECALL = 0.985;
 /** Queries re-run with stats to report distance computations per query. */
 const STATS_QUERIES = 100;
 const TREES = (process.env.RPF_TREES ?? '10,50,100').split(',').map(Number);
-const SEARCH_K = (process.env.RPF_SEARCHK ?? '1000,2000,3000,5000,8000,12000,20000,30000').split(',').map(Number);
+const SEARCH_K = (process.env.RPF_SEARCHK ?? '100,200,300,500,700,1000,1500,2000,3000,5000,8000,12000').split(',').map(Number);
 const PEERS = (process.env.RPF_PEERS ?? 'annlab,annoy').split(',');
 const KERNELS = (process.env.RPF_KERNELS ?? 'js') as KernelBackend;
 
