@@ -35,9 +35,8 @@ import {
   checkOptions,
   checkVectors,
   createSearchResult,
-  dotTile,
+  distanceTileInto,
   drainToRow,
-  l2SquaredTile,
   metricPolicy,
   normalizeInPlace,
   type AnnIndex,
@@ -175,8 +174,7 @@ export class FlatIndex implements AnnIndex<FlatSearchParams> {
   private searchBatch(queries: Float32Array, nq: number, k: number, outIds: Int32Array, outDist: Float32Array): void {
     const dim = this.dim;
     const n = this.store.size;
-    const data = this.store.data;
-    const isL2 = this.policy.kind === 'l2';
+    const kind = this.policy.kind;
     const bias = this.policy.bias;
     let rowBlock = Math.max(2, Math.floor(ROW_BLOCK_BYTES / (4 * dim)));
     rowBlock = Math.min(rowBlock & ~1, Math.max(2, n + (n & 1)));
@@ -194,8 +192,7 @@ export class FlatIndex implements AnnIndex<FlatSearchParams> {
       worst.fill(Infinity);
       for (let start = 0; start < n; start += rowBlock) {
         const count = Math.min(rowBlock, n - start);
-        if (isL2) l2SquaredTile(qbuf, 0, qb, data, start, count, dim, tile);
-        else dotTile(qbuf, 0, qb, data, start, count, dim, bias, tile);
+        distanceTileInto(this.store, kind, bias, qbuf, 0, qb, start, count, tile);
         for (let i = 0; i < qb; i++) {
           const heap = heaps[i];
           let w = worst[i];
