@@ -32,9 +32,9 @@
 import { instantiateKernels, type KernelExports } from './wasm-kernels.js';
 
 /** Bytes per WebAssembly page. */
-export const WASM_PAGE_BYTES = 65536;
+export const WASM_PAGE_BYTES: number = 65536;
 /** Largest 32-bit WebAssembly memory: 65 536 pages = 4 GiB. */
-export const WASM_MAX_BYTES = 65536 * WASM_PAGE_BYTES;
+export const WASM_MAX_BYTES: number = 65536 * WASM_PAGE_BYTES;
 /** Address of the query slot. */
 const QUERY_PTR = 64;
 /** Scratch bytes reserved up front (a 1024-row float64 block plus ids). */
