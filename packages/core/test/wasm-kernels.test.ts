@@ -212,6 +212,35 @@ describe('WebAssembly SIMD kernels', () => {
     adcScanRef(table, 8, 256, codes, 0, n, want, 0);
     for (let i = 0; i < n; i += 997) expectClose(out[i], want[i], 8);
   });
+
+  it('ADC over resident codes and float64 tables equals the reference on both backends', () => {
+    const m = 12;
+    const ksub = 64;
+    const rng = new Rng(9);
+    const table64 = new Float64Array(m * ksub);
+    for (let i = 0; i < table64.length; i++) table64[i] = rng.nextFloat() * 10;
+    const table32 = Float32Array.from(table64);
+    const rows = 3000;
+    const codes = new Uint8Array(5 + rows * m);
+    for (let i = 0; i < codes.length; i++) codes[i] = rng.nextInt(ksub);
+    const want = new Float64Array(rows);
+    adcScanRef(table32, m, ksub, codes, 5, rows, want, 0);
+    for (const backend of ['simd', 'js'] as const) {
+      const scanner = new AdcScanner(m, ksub, backend);
+      scanner.setTable(table64);
+      scanner.setCodes(codes, 5, rows);
+      expect(scanner.residentSize).toBe(rows);
+      const out = new Float64Array(rows);
+      scanner.scanResident(0, 1000, out, 0);
+      scanner.scanResident(1000, rows - 1000, out, 1000);
+      for (let i = 0; i < rows; i++) expectClose(out[i], want[i], 10 * m);
+      // A plain scan after resident codes were set does not disturb them.
+      scanner.scan(codes, 5 + 7 * m, 3, out, 0);
+      for (let i = 0; i < 3; i++) expectClose(out[i], want[7 + i], 10 * m);
+      scanner.scanResident(2990, 10, out, 0);
+      for (let i = 0; i < 10; i++) expectClose(out[i], want[2990 + i], 10 * m);
+    }
+  });
 });
 
 describe('VectorStore on WebAssembly memory', () => {
