@@ -57,7 +57,7 @@ import {
 import type { KMeansInit } from './kmeans.js';
 import { ProductQuantizer } from './product-quantizer.js';
 import { centroidStore, selectProbes } from './internal/assign.js';
-import { scanCodes } from './internal/adc-scan.js';
+import { scanCodes, scanCodesTwoTables } from './internal/adc-scan.js';
 import { assignCoarse, checkCoarseOptions, preparedCopy, trainCoarse, type CoarseOptions } from './internal/coarse.js';
 import { csrIsConsistent, planListMerge } from './internal/inverted-lists.js';
 import { storeBytes, storeRows, storeView } from './internal/store-rows.js';
@@ -509,7 +509,10 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
     const qt = this.queryTable;
     const lt = this.listTable;
     const mode = this.mode;
-    if (mode === TableMode.L2Precomputed) this.pq.computeIpTable(qv, 0, qt, 0); // −⟨q_j, r_jc⟩
+    if (mode === TableMode.L2Precomputed) {
+      this.pq.computeIpTable(qv, 0, qt, 0); // −⟨q_j, r_jc⟩
+      for (let i = 0; i < mk; i++) qt[i] *= 2; // term 3 = −2⟨q_j, r_jc⟩
+    }
     else if (mode === TableMode.L2Raw) this.pq.computeL2Table(qv, 0, qt, 0);
     else if (mode === TableMode.Dot) this.pq.computeIpTable(qv, 0, qt, 0);
     const bias = this.policy.bias;
@@ -522,8 +525,13 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
       if (mode === TableMode.L2Precomputed) {
         const pre = this.precomputed as Float32Array;
         const o = l * mk;
-        for (let i = 0; i < mk; i++) lt[i] = pre[o + i] + 2 * qt[i];
-        worst = scanCodes(codes, ids, start, end, m, ksub, lt, this.probeDist[p], heap, limit, worst);
+        if (end - start < ksub) {
+          // Short list: two lookups per sub-code beat adding the m × ksub tables first.
+          worst = scanCodesTwoTables(codes, ids, start, end, m, ksub, pre, o, qt, this.probeDist[p], heap, limit, worst);
+        } else {
+          for (let i = 0; i < mk; i++) lt[i] = pre[o + i] + qt[i];
+          worst = scanCodes(codes, ids, start, end, m, ksub, lt, this.probeDist[p], heap, limit, worst);
+        }
       } else if (mode === TableMode.L2PerList) {
         const cen = storeRows(this.centroids);
         const co = l * this.dim;

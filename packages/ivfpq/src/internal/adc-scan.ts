@@ -66,3 +66,52 @@ export function scanCodesRef(
     heap.offer(d, ids[s], limit);
   }
 }
+
+/**
+ * ADC scan with the table split in two, summed per lookup: distance = base + Σ_j
+ * (tableA[aOff + j·ksub + code_j] + tableB[j·ksub + code_j]). IVF-PQ uses it for Euclidean
+ * residual search with the precomputed term 2 (tableA, one block per list) and the per-query
+ * term 3 (tableB) when the list is short: adding the two tables first costs m·ksub additions
+ * per list, scanning with two lookups costs m per code, so for fewer than ksub codes the
+ * two-lookup scan is cheaper (FAISS makes the same choice between its "tables" and
+ * "pointer" scans). Same pruning and heap contract as {@link scanCodes}.
+ * @returns the updated pruning threshold.
+ */
+export function scanCodesTwoTables(
+  codes: Uint8Array, ids: Int32Array, start: number, end: number, m: number, ksub: number,
+  tableA: Float32Array, aOff: number, tableB: Float64Array, base: number, heap: MaxHeap, limit: number, worst: number,
+): number {
+  if ((m & 1) === 0) {
+    const step = 2 * ksub;
+    for (let s = start; s < end; s++) {
+      const c = s * m;
+      let d0 = base;
+      let d1 = 0;
+      for (let j = 0, t = 0; j < m; j += 2, t += step) {
+        const c0 = t + codes[c + j];
+        const c1 = t + ksub + codes[c + j + 1];
+        d0 += tableA[aOff + c0] + tableB[c0];
+        d1 += tableA[aOff + c1] + tableB[c1];
+      }
+      const d = d0 + d1;
+      if (d <= worst) {
+        heap.offer(d, ids[s], limit);
+        if (heap.size === limit) worst = heap.dist[0];
+      }
+    }
+    return worst;
+  }
+  for (let s = start; s < end; s++) {
+    const c = s * m;
+    let d = base;
+    for (let j = 0, t = 0; j < m; j++, t += ksub) {
+      const cj = t + codes[c + j];
+      d += tableA[aOff + cj] + tableB[cj];
+    }
+    if (d <= worst) {
+      heap.offer(d, ids[s], limit);
+      if (heap.size === limit) worst = heap.dist[0];
+    }
+  }
+  return worst;
+}
