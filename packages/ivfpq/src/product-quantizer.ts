@@ -30,6 +30,8 @@ import {
   AnnlabError,
   BinaryReader,
   BinaryWriter,
+  DistanceComputer,
+  VectorStore,
   checkDim,
   checkInteger,
   checkKnownKeys,
@@ -38,6 +40,7 @@ import {
   checkVectors,
   dotRange,
   l2SquaredRange,
+  metricPolicy,
   Rng,
   type KernelBackend,
 } from '@annlab/core';
@@ -121,6 +124,10 @@ export class ProductQuantizer {
   isTrained: boolean;
   private readonly onWarning: ((message: string) => void) | undefined;
   private readonly kernels: KernelBackend | undefined;
+  /** The codebooks as a core store (m·ksub rows of dsub) for the SIMD table path; built on demand. */
+  private bookOf: Float32Array | null;
+  private l2Dc: DistanceComputer | null;
+  private ipDc: DistanceComputer | null;
 
   /** @param options - see {@link ProductQuantizerOptions}. */
   constructor(options: ProductQuantizerOptions) {
@@ -148,6 +155,9 @@ export class ProductQuantizer {
     }
     this.onWarning = options.onWarning;
     this.kernels = options.kernels;
+    this.bookOf = null;
+    this.l2Dc = null;
+    this.ipDc = null;
     this.centroids = new Float32Array(this.m * this.ksub * this.dsub);
     this.warnings = [];
     this.isTrained = false;
@@ -280,6 +290,14 @@ export class ProductQuantizer {
    */
   computeL2Table(q: Float32Array, qOff: number, table: Float64Array, tOff: number): void {
     const { m, ksub, dsub } = this;
+    const dc = this.simdComputer(false);
+    if (dc !== null) {
+      for (let j = 0; j < m; j++) {
+        dc.setQuery(q, qOff + j * dsub);
+        dc.distancesToRange(j * ksub, ksub, table, tOff + j * ksub);
+      }
+      return;
+    }
     for (let j = 0; j < m; j++) l2SquaredRange(q, qOff + j * dsub, this.centroids, j * ksub, ksub, dsub, table, tOff + j * ksub);
   }
 
@@ -289,7 +307,37 @@ export class ProductQuantizer {
    */
   computeIpTable(q: Float32Array, qOff: number, table: Float64Array, tOff: number): void {
     const { m, ksub, dsub } = this;
+    const dc = this.simdComputer(true);
+    if (dc !== null) {
+      for (let j = 0; j < m; j++) {
+        dc.setQuery(q, qOff + j * dsub);
+        dc.distancesToRange(j * ksub, ksub, table, tOff + j * ksub);
+      }
+      return;
+    }
     for (let j = 0; j < m; j++) dotRange(q, qOff + j * dsub, this.centroids, j * ksub, ksub, dsub, 0, table, tOff + j * ksub);
+  }
+
+  /**
+   * On the SIMD backend, a distance computer over the codebooks held as a core store (the
+   * (m, ksub, dsub) layout is already m·ksub rows of dsub), so the tables run on the wasm
+   * kernels; null on the plain-TS backend, where the loops above call the kernels directly
+   * (no per-call query copy). Rebuilt whenever `centroids` is replaced (train, load): replace
+   * the array rather than editing it in place.
+   */
+  private simdComputer(ip: boolean): DistanceComputer | null {
+    if (this.bookOf !== this.centroids) {
+      this.bookOf = this.centroids;
+      this.l2Dc = null;
+      this.ipDc = null;
+      const store = new VectorStore(this.dsub, { kernels: this.kernels, capacity: this.m * this.ksub });
+      if (store.wasm !== null) {
+        store.append(this.centroids);
+        this.l2Dc = new DistanceComputer(store, metricPolicy('euclidean'));
+        this.ipDc = new DistanceComputer(store, metricPolicy('inner-product'));
+      }
+    }
+    return ip ? this.ipDc : this.l2Dc;
   }
 
   /**
