@@ -39,12 +39,15 @@ export class FileHandle {
   /** Open `file` for reading; throws NOT_FOUND / IO naming it. */
   constructor(file: string) {
     this.file = file;
+    let fd = -1;
     try {
-      this.fd = openSync(file, 'r');
-      const st = fstatSync(this.fd);
+      fd = openSync(file, 'r');
+      const st = fstatSync(fd);
       if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
       this.size = st.size;
+      this.fd = fd;
     } catch (e) {
+      if (fd >= 0) closeSync(fd);
       throw fileError(file, e, 'opening it');
     }
   }
