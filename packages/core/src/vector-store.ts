@@ -95,7 +95,10 @@ export class VectorStore {
    * in when the rows live in WebAssembly memory (and adopts it as is otherwise).
    */
   get data(): Float32Array {
-    return this.rows;
+    // In WebAssembly memory the current view is the WasmRows one: growing the memory (for
+    // rows or for per-call kernel scratch) detaches every earlier view of its buffer.
+    const wasm = this.wasm;
+    return wasm !== null ? wasm.data : this.rows;
   }
 
   set data(value: Float32Array) {
@@ -135,7 +138,7 @@ export class VectorStore {
 
   /** Rows the current allocation can hold. */
   get capacity(): number {
-    return this.rows.length / this.dim;
+    return this.data.length / this.dim;
   }
 
   /**
@@ -152,7 +155,9 @@ export class VectorStore {
         this.rows = wasm.data;
         return;
       }
-      this.wasm = null; // past the 32-bit memory limit: continue on the scalar backend
+      // Past the 32-bit memory limit: continue on the scalar backend, from the current view.
+      this.rows = wasm.data;
+      this.wasm = null;
     }
     const next = new Float32Array(cap * this.dim);
     next.set(this.rows.subarray(0, this.size * this.dim));
@@ -209,11 +214,11 @@ export class VectorStore {
    * {@link VectorStore.reservedBytes} reports that total.
    */
   memoryBytes(): number {
-    return this.rows.byteLength;
+    return this.data.byteLength;
   }
 
   /** Bytes the store actually holds: the whole WebAssembly memory on SIMD, else the rows. */
   reservedBytes(): number {
-    return this.wasm !== null ? this.wasm.byteLength : this.rows.byteLength;
+    return this.wasm !== null ? this.wasm.byteLength : this.data.byteLength;
   }
 }

@@ -60,3 +60,24 @@ describe('DistanceComputer', () => {
     expect(ip.distanceTo(0)).toBe(-11);
   });
 });
+
+describe('VectorStore in WebAssembly memory', () => {
+  it('keeps `data` valid after kernel scratch growth detaches the old buffer', () => {
+    const s = new VectorStore(4, { kernels: 'simd' });
+    const rows = new Float32Array(40).map((_, i) => i);
+    s.append(rows);
+    expect(s.backend).toBe('simd');
+    const dc = new DistanceComputer(s, metricPolicy('euclidean'));
+    dc.setQuery(rows, 0);
+    // A long id list forces the per-call scratch region, and so the memory, to grow.
+    const ids = new Int32Array(300_000).fill(3);
+    const out = new Float64Array(ids.length);
+    dc.distancesToIds(ids, 0, ids.length, out, 0);
+    expect(out[ids.length - 1]).toBe(l2SquaredRef(rows, 0, rows, 12, 4));
+    expect(s.data.length).toBe(s.capacity * 4);
+    expect(Array.from(s.row(9))).toEqual([36, 37, 38, 39]);
+    expect(Array.from(s.view())).toEqual(Array.from(rows));
+    s.append(new Float32Array([1, 2, 3, 4]));
+    expect(Array.from(s.row(10))).toEqual([1, 2, 3, 4]);
+  });
+});
