@@ -263,6 +263,23 @@ describe('VectorStore on WebAssembly memory', () => {
     expect(b.reservedBytes()).toBeGreaterThan(b.memoryBytes());
   });
 
+  it('data stays valid when scratch use (not an append) grows the memory', () => {
+    const dim = 32;
+    const rng = new Rng(4);
+    const x = values(rng, 100 * dim);
+    const store = new VectorStore(dim, { kernels: 'simd' });
+    store.append(x);
+    const before = store.reservedBytes();
+    const queries = values(rng, 600 * dim);
+    const out = new Float64Array(600 * 100);
+    distanceTileInto(store, 'l2', 0, queries, 0, 600, 0, 100, out); // needs ~550 KB of scratch
+    expect(store.reservedBytes()).toBeGreaterThan(before);
+    expect(store.data.length).toBe(store.capacity * dim);
+    expect(store.data.buffer).toBe(store.wasm?.memory.buffer);
+    expect(Array.from(store.view())).toEqual(Array.from(x));
+    expectClose(out[599 * 100 + 99], l2SquaredRef(queries, 599 * dim, x, 99 * dim, dim), out[599 * 100 + 99]);
+  });
+
   it('two computers over one store keep their own queries', () => {
     const dim = 19;
     const rng = new Rng(2);
