@@ -1043,11 +1043,14 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
   }
 
   /**
-   * Replace the vector of live `id` and relink it: its outgoing links on every level are
-   * chosen afresh by a search from the entry point (as in INSERT), and it is offered as a
-   * reverse link to its new neighbours. Nodes that linked to the old position keep their
-   * links (they remain valid edges, only less useful); hnswlib additionally re-selects the
-   * neighbours' lists.
+   * Replace the vector of live `id` and relink it, in two steps (after hnswlib's
+   * `updatePoint`):
+   * 1. each old neighbour v of `id` re-selects its list, with the heuristic, from its own
+   *    neighbours, the neighbours of `id` and `id` itself, measured from v — so links to the
+   *    old position are dropped where something better is at hand;
+   * 2. `id`'s own links on every level are chosen afresh by a search from the entry point
+   *    (as in INSERT), and it is offered as a reverse link to its new neighbours.
+   * Nodes outside that neighbourhood that linked to `id` keep their (still valid) links.
    */
   update(id: number, vector: Float32Array): void {
     this.checkLiveId(id);
@@ -1055,6 +1058,7 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
     if (n !== 1) throw new AnnlabError('DIMENSION_MISMATCH', `update takes exactly one vector of dim = ${this.dim} values, got ${n} rows.`);
     this.store.set(id, vector, 0);
     if (this.store.size === 1) return;
+    this.repairNeighbors(id);
     this.dc.setQueryToRow(id);
     let ep = this.entryPoint;
     if (ep === id) {
@@ -1065,6 +1069,37 @@ export class HnswIndex implements AnnIndex<HnswSearchParams> {
       if (arr[base] > 0) ep = arr[base + 1];
     }
     this.linkNode(id, this.levels[id], ep);
+  }
+
+  /** Step 1 of {@link HnswIndex.update}: the old neighbours of `id` re-select their lists. */
+  private repairNeighbors(id: number): void {
+    const visited = this.visited;
+    const dcAux = this.dcAux;
+    for (let lc = 0; lc <= this.levels[id]; lc++) {
+      const arr = lc === 0 ? this.links0 : this.upperLinks;
+      const cap = lc === 0 ? this.Mmax0 : this.M;
+      const ib = this.linkBase(id, lc);
+      const icnt = arr[ib];
+      if (this.selIds.length < 2 * cap + 2) this.growSel(2 * cap + 2);
+      for (let j = 1; j <= icnt; j++) {
+        const v = arr[ib + j];
+        const vb = this.linkBase(v, lc);
+        const vcnt = arr[vb];
+        visited.clear();
+        visited.add(v);
+        const ids = this.selIds;
+        let m = 0;
+        for (let t = 1; t <= vcnt; t++) if (visited.visit(arr[vb + t])) ids[m++] = arr[vb + t];
+        for (let t = 1; t <= icnt; t++) if (visited.visit(arr[ib + t])) ids[m++] = arr[ib + t];
+        if (visited.visit(id)) ids[m++] = id;
+        dcAux.setQueryToRow(v);
+        dcAux.distancesToIds(ids, 0, m, this.selDist, 0);
+        sortByDistance(ids, this.selDist, m);
+        const kept = this.selectNeighbors(v, ids, this.selDist, m, cap, this.chosen);
+        arr[vb] = kept;
+        for (let t = 0; t < kept; t++) arr[vb + 1 + t] = this.chosen[t];
+      }
+    }
   }
 
   /**
