@@ -277,6 +277,11 @@ export class SemanticSearch {
       return time(options.onProgress, `loading the index from ${dir}`, () => SemanticSearch.load(dir));
     }
     options.onProgress?.(`no index in ${dir} for these settings: building it (about a minute on one core)`);
+    return SemanticSearch.rebuild(dir, options);
+  }
+
+  /** Build and save, ignoring any cache in `dir`. */
+  static rebuild(dir: string, options: BuildOptions = {}): SemanticSearch {
     const built = SemanticSearch.build(options);
     time(options.onProgress, `saving to ${dir}`, () => built.save(dir));
     return built;

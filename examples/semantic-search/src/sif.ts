@@ -16,7 +16,7 @@
  * - The estimate of `p(w)`: {@link wordFrequencies}.
  *
  * Deviations, stated honestly:
- * - `p(w)` is estimated from the corpus being indexed (the WordNet definitions: about 1.3M
+ * - `p(w)` is estimated from the corpus being indexed (the WordNet definitions: about 1.2M
  *   tokens), not from English Wikipedia as in the paper; words never seen in it get
  *   `p = 0`, i.e. the full weight 1. With `a = 1e-3` a word making up 0.1% of the tokens
  *   gets weight ½.
