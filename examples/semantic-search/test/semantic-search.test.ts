@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -181,19 +181,19 @@ describe('pipeline on a slice of WordNet (every 40th synset)', () => {
     }
   });
 
-  it('agrees with exact search on held-out glosses (recall@10 against flat)', () => {
+  it('agrees with exact search on held-out glosses (recall@10 against flat at efSearch 32)', () => {
     const dim = search.embedder.dim;
     const q = search.embedAll(search.heldOut.map((s) => s.definition));
     const flat = new FlatIndex({ dim, metric: 'cosine' });
     flat.add(search.embedAll(search.synsets.map((s) => s.definition)));
     const truth = flat.search(q, 10);
-    const got = search.searchVectors(q, 10, { efSearch: 64 });
+    const got = search.searchVectors(q, 10, { efSearch: 32 }); // observed 0.992 (1.0 at efSearch 64)
     let hit = 0;
     for (let i = 0; i < search.heldOut.length; i++) {
       const kth = truth.distances[i * 10 + 9]!;
       for (let j = 0; j < 10; j++) if (got.distances[i * 10 + j]! <= kth + 1e-3) hit++;
     }
-    expect(hit / (search.heldOut.length * 10)).toBeGreaterThan(0.95);
+    expect(hit / (search.heldOut.length * 10)).toBeGreaterThan(0.97);
   });
 
   it('saves and loads to the same answers', () => {
@@ -205,5 +205,14 @@ describe('pipeline on a slice of WordNet (every 40th synset)', () => {
     expect(loaded.search(query, 5)).toEqual(search.search(query, 5));
     expect(loaded.nearestWords('thursday', 4)).toEqual(search.nearestWords('thursday', 4));
     expect(Array.from(loaded.embedder.embed(query))).toEqual(Array.from(search.embedder.embed(query)));
+  });
+
+  it('refuses a damaged cache file', () => {
+    search.save(dir);
+    const file = join(dir, 'model.bin');
+    const bytes = readFileSync(file);
+    bytes[bytes.length >> 1]! ^= 0x40;
+    writeFileSync(file, bytes);
+    expect(() => SemanticSearch.load(dir)).toThrow(expect.objectContaining({ code: 'CORRUPT_DATA' }));
   });
 });
