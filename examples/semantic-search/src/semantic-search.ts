@@ -342,7 +342,8 @@ export class SemanticSearch {
 
   /** Raw index search of precomputed sentence vectors. */
   searchVectors(queries: Float32Array, k: number, options: QueryOptions = {}): SearchResult {
-    return this.index.search(queries, k, { efSearch: Math.max(k, options.efSearch ?? 64) });
+    const index = this.index;
+    return index instanceof HnswIndex ? index.search(queries, k, { efSearch: Math.max(k, options.efSearch ?? 64) }) : index.search(queries, k);
   }
 
   /** The `k` glosses closest in meaning to `text`. */

@@ -61,6 +61,7 @@ export interface FlatSearchParams extends SearchParams {
 }
 
 const OPTION_KEYS = ['dim', 'metric', 'seed', 'kernels'] as const;
+const SEARCH_KEYS = ['stats', 'oneByOne'] as const;
 /** Queries per batch tile: their heaps and a copy of them stay in cache. */
 const QUERY_BLOCK = 64;
 /** Target bytes of base rows per tile (about half an L2 cache). */
@@ -121,6 +122,8 @@ export class FlatIndex implements AnnIndex<FlatSearchParams> {
   search(queries: Float32Array, k: number, params: FlatSearchParams = {}): SearchResult {
     const nq = checkVectors(queries, this.dim, 'queries');
     checkK(k);
+    checkOptions(params, 'FlatIndex.search params');
+    checkKnownKeys(params, SEARCH_KEYS, 'FlatIndex.search params');
     const result = createSearchResult(nq, k);
     if (this.store.size === 0 || nq === 0) return result;
     if (nq === 1 || params.oneByOne === true) {

@@ -111,6 +111,7 @@ describe('FlatIndex', () => {
     expect(errorCode(() => index.search(new Float32Array([1]), 1))).toBe('DIMENSION_MISMATCH');
     expect(errorCode(() => index.search(new Float32Array([1, Infinity]), 1))).toBe('NON_FINITE');
     expect(errorCode(() => index.search(new Float32Array([1, 1]), 0))).toBe('INVALID_PARAMETER');
+    expect(errorCode(() => index.search(new Float32Array([1, 1]), 1, { efSearch: 8 } as never))).toBe('INVALID_PARAMETER');
     expect(errorCode(() => index.reconstruct(5))).toBe('INVALID_PARAMETER');
     expect(errorCode(() => FlatIndex.deserialize(new Uint8Array(3)))).toBe('CORRUPT_DATA');
   });
