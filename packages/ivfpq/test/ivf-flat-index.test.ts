@@ -38,7 +38,8 @@ describe('IvfFlatIndex', () => {
       const r1 = recallAt(base, queries, dim, metric, 10, ivf.search(queries, 10, { nprobe: 1 }).ids);
       const r4 = recallAt(base, queries, dim, metric, 10, ivf.search(queries, 10, { nprobe: 4 }).ids);
       expect(r4).toBeGreaterThanOrEqual(r1);
-      expect(r4).toBeGreaterThan(metric === 'inner-product' ? 0.75 : 0.85); // observed 0.85 (ip) to 0.9+
+      // Observed: euclidean 0.99, cosine 0.923, inner-product 0.85 (seeded data).
+      expect(r4).toBeGreaterThan({ euclidean: 0.95, cosine: 0.88, 'inner-product': 0.8 }[metric]);
     });
   }
 

@@ -57,8 +57,9 @@ describe('IvfPqIndex', () => {
       const plain = recallAt(base, queries, dim, metric, 10, ix.search(queries, 10, { nprobe: 8 }).ids);
       const rr = recallAt(base, queries, dim, metric, 10, ix.search(queries, 10, { nprobe: 8, rerank: 10 }).ids);
       expect(rr).toBeGreaterThanOrEqual(plain);
-      expect(rr).toBeGreaterThan(0.93);
-      expect(plain).toBeGreaterThan(0.3);
+      // Observed: re-ranked 1 / 0.986 / 0.986, ADC alone 0.828 / 0.812 / 0.734 (euclidean / cosine / ip).
+      expect(rr).toBeGreaterThan(0.95);
+      expect(plain).toBeGreaterThan({ euclidean: 0.78, cosine: 0.77, 'inner-product': 0.68 }[metric]);
     });
   }
 

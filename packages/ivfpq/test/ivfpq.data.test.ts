@@ -33,8 +33,8 @@ describe('Fashion-MNIST slice', () => {
     const r16 = recallAt(base, queries, dim, 'euclidean', 10, ix.search(queries, 10, { nprobe: 16 }).ids);
     const all = recallAt(base, queries, dim, 'euclidean', 10, ix.search(queries, 10, { nprobe: 64 }).ids);
     console.log(`IVF-Flat nlist 64 recall@10: nprobe 4 ${r4}, nprobe 16 ${r16}, nprobe 64 ${all}`);
-    expect(r4).toBeGreaterThan(0.85);
-    expect(r16).toBeGreaterThan(0.98);
+    expect(r4).toBeGreaterThan(0.96); // observed 0.987
+    expect(r16).toBeGreaterThan(0.99); // observed 1
     expect(all).toBe(1);
   });
 
@@ -44,8 +44,8 @@ describe('Fashion-MNIST slice', () => {
     const plain = recallAt(base, queries, dim, 'euclidean', 10, ix.search(queries, 10, { nprobe: 8 }).ids);
     const rr = recallAt(base, queries, dim, 'euclidean', 10, ix.search(queries, 10, { nprobe: 8, rerank: 10 }).ids);
     console.log(`IVF-PQ nlist 64 m 28 nprobe 8 recall@10: ADC ${plain}, rerank 10 ${rr}`);
-    expect(plain).toBeGreaterThan(0.6);
-    expect(rr).toBeGreaterThan(0.97);
+    expect(plain).toBeGreaterThan(0.65); // observed 0.689
+    expect(rr).toBeGreaterThan(0.98); // observed 0.999
     expect(ix.memoryBytes()).toBeGreaterThan(10000 * (28 + 4 + 4 * dim));
   });
 });
