@@ -47,4 +47,12 @@ export {
 } from './summary.js';
 export type { SummaryRow } from './summary.js';
 export { nowMs, percentile, summarizeLatency } from './timing.js';
+export { smallestReaching } from './tune/bisect.js';
+export type { BisectResult, SweepPoint } from './tune/bisect.js';
+export { tunePlotSpec, tuneTable, tuneUsage, writeTune } from './tune/output.js';
+export type { TuneFiles, TuneUsage } from './tune/output.js';
+export { TUNABLE_ALGORITHMS, defaultTuneSpace, noLargerThan, spaceConfigurations } from './tune/space.js';
+export type { BisectedParam, TuneSpace } from './tune/space.js';
+export { selectQueries, splitQueries, tune } from './tune/tune.js';
+export type { AlgorithmTune, TuneChoice, TuneOptions, TuneResult, TuneSweep, TunedBuild } from './tune/tune.js';
 export type { Latency } from './timing.js';

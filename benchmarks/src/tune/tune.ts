@@ -1,0 +1,448 @@
+/**
+ * `tune`: the fastest parameters reaching a target recall, per algorithm (FAISS's
+ * `ParameterSpace::explore` / autotune idea, faiss/AutoTune.h, carried across annlab's
+ * algorithms).
+ *
+ * 1. The queries are split, seeded, into a tuning half and a held-out half. Every choice is
+ *    made on the tuning half; the held-out half only reports (so the answer is not fitted
+ *    to the queries it is judged on).
+ * 2. Build configurations come from a per-algorithm space ({@link TuneSpace}), the library
+ *    defaults first, then in a seeded random order, at most `maxBuilds` builds. A
+ *    configuration is skipped without building when a measured one proves it cannot help:
+ *    its index would exceed `maxMemoryBytes` (by a lower-bound estimate, or because a
+ *    configuration no larger was already over), or a configuration no smaller never reached
+ *    the target even at the most exhaustive search setting.
+ * 3. Each build is made once and reused: the search parameter (efSearch, searchK, nprobe) is
+ *    found by galloping + bisection ({@link smallestReaching}) on recall over the tuning
+ *    half, once per value of the secondary parameters (ivfpq's rerank).
+ * 4. The bisected point and a few points below it are measured by the harness itself
+ *    (`runSuite`: warm-up, timed single-query passes, batch pass, recall by ann-benchmarks'
+ *    rule) on the held-out half; those lines give the Pareto front and the QPS.
+ * 5. The chosen configuration is the one with the highest measured QPS among those whose
+ *    tuning recall reached the target; its held-out recall is reported beside it.
+ *
+ * Recall for the bisection uses the harness's scoring (`rowDistances`, `kthDistances`,
+ * `thresholdRecall`) on the adapter's batch searcher; nothing is timed there.
+ *
+ * @module
+ */
+import { AnnlabError, Rng, isAnnlabError } from '@annlab/core';
+import type { AlgorithmAdapter, BuiltIndex } from '../adapters/adapter.js';
+import { createAdapter } from '../adapters/registry.js';
+import type { BenchDataset } from '../dataset.js';
+import { collectEnvironment, type Environment } from '../environment.js';
+import { kthDistances, rowDistances, thresholdRecall } from '../recall.js';
+import { markPareto, runSuite, type ResultLine } from '../runner.js';
+import { expandGrid, paramsLabel, type Params, type SuiteRun } from '../suite.js';
+import { nowMs } from '../timing.js';
+import { smallestReaching, type SweepPoint } from './bisect.js';
+import { defaultTuneSpace, noLargerThan, spaceConfigurations, type TuneSpace } from './space.js';
+
+/** Options of {@link tune}. */
+export interface TuneOptions {
+  /** Algorithms to tune (`hnsw`, `rpforest`, `ivfflat`, `ivfpq`, `pca+hnsw`, ...). */
+  algorithms: readonly string[];
+  /** Recall@k to reach, in (0, 1]. */
+  targetRecall: number;
+  /** Neighbours per query. @defaultValue 10 */
+  k?: number;
+  /** Wall-time budget for the whole call, seconds; no new build or evaluation starts after it. @defaultValue no limit */
+  budgetSeconds?: number;
+  /** Largest index allowed, bytes (`memoryBytes()`); larger configurations are excluded. @defaultValue no limit */
+  maxMemoryBytes?: number;
+  /** Seed of the query split, the configuration order and every build. @defaultValue 42 */
+  seed?: number;
+  /** Fraction of the queries held out for reporting. @defaultValue 0.5 */
+  heldOutFraction?: number;
+  /** Most builds per algorithm. @defaultValue 6 */
+  maxBuilds?: number;
+  /** Timed repetitions per measured point (best kept). @defaultValue 2 */
+  repeats?: number;
+  /** Points measured per bisection (the bisected one and the nearest below it). @defaultValue 3 */
+  pointsPerSweep?: number;
+  /** Parameter spaces replacing the defaults, by algorithm. */
+  spaces?: Readonly<Record<string, TuneSpace>>;
+  /** Progress lines. */
+  onProgress?: (message: string) => void;
+  /** Adapter factory (tests inject their own). @defaultValue {@link createAdapter} */
+  adapterFor?: (name: string) => AlgorithmAdapter;
+  /** Environment recorded in the result lines (default: collected now). */
+  environment?: Environment;
+}
+
+/** One measured configuration (build + search). */
+export interface TuneChoice {
+  /** Build parameters. */
+  build: Params;
+  /** Search parameters. */
+  search: Params;
+  /** Recall@k on the tuning half. */
+  tuneRecall: number;
+  /** Recall@k on the held-out half (the harness's measurement). */
+  heldOutRecall: number;
+  /** Single-query QPS on the held-out half (best run). */
+  qps: number;
+  /** Index bytes. */
+  indexBytes: number | null;
+  /** Build seconds. */
+  buildSeconds: number;
+}
+
+/** One bisection over a build (one setting of the secondary search parameters). */
+export interface TuneSweep {
+  /** Secondary search parameters held fixed (e.g. `{ rerank: 4 }`), `{}` when none. */
+  fixed: Params;
+  /** The bisected parameter. */
+  param: string;
+  /** Smallest value found reaching the target on the tuning half, or null. */
+  value: number | null;
+  /** Recall at `value` (the best measured when null). */
+  recall: number;
+  /** Highest recall measured in this sweep. */
+  ceiling: number;
+  /** True when the most exhaustive value was evaluated. */
+  reachedMax: boolean;
+  /** Every evaluated value with its tuning recall. */
+  sweep: SweepPoint[];
+  /** Monotonicity and budget notes. */
+  notes: string[];
+}
+
+/** What happened to one build configuration. */
+export interface TunedBuild {
+  /** Build parameters. */
+  build: Params;
+  /**
+   * `measured`: built and swept; `over-memory`: built (or estimated) above the memory limit;
+   * `skipped`: excluded by a configuration already measured; `failed`: the build threw.
+   */
+  status: 'measured' | 'over-memory' | 'skipped' | 'failed';
+  /** One line on why (for skipped, over-memory and failed builds). */
+  reason: string;
+  /** Build seconds, when built. */
+  buildSeconds: number | null;
+  /** Index bytes (measured, or the lower-bound estimate for a refused build). */
+  indexBytes: number | null;
+  /** Bisections run on this build. */
+  sweeps: TuneSweep[];
+}
+
+/** The tuning answer for one algorithm. */
+export interface AlgorithmTune {
+  /** Algorithm name. */
+  algorithm: string;
+  /**
+   * `reached`: the chosen configuration meets the target on the held-out half too;
+   * `held-out-short`: it met the target on the tuning half only; `not-reached`: no
+   * configuration met it (see `best`); `unavailable`: the algorithm cannot run here.
+   */
+  status: 'reached' | 'held-out-short' | 'not-reached' | 'unavailable';
+  /** One paragraph for the user (what was chosen, or why nothing was). */
+  message: string;
+  /** The fastest configuration reaching the target on the tuning half, or null. */
+  chosen: TuneChoice | null;
+  /** The highest held-out recall measured (the "best reached" when nothing met the target). */
+  best: TuneChoice | null;
+  /** The measured points on the held-out recall/QPS Pareto front, by increasing recall. */
+  pareto: TuneChoice[];
+  /** Every held-out measurement as harness result lines (`pareto` flags set). */
+  results: ResultLine[];
+  /** Every configuration considered, in the order tried. */
+  builds: TunedBuild[];
+  /** Why exploring stopped: the space was exhausted, `maxBuilds`, or the budget. */
+  stoppedBy: 'space' | 'max-builds' | 'budget';
+  /** Notes (monotonicity, budget, memory). */
+  notes: string[];
+  /** Seconds spent on this algorithm. */
+  seconds: number;
+}
+
+/** Everything {@link tune} returns. */
+export interface TuneResult {
+  /** Dataset summary. */
+  dataset: { name: string; metric: string; dim: number; nBase: number; queries: number };
+  /** The target recall@k. */
+  targetRecall: number;
+  /** Neighbours per query. */
+  k: number;
+  /** Seed used. */
+  seed: number;
+  /** Queries in each half. */
+  split: { tuning: number; heldOut: number };
+  /** The memory limit, bytes, or null. */
+  maxMemoryBytes: number | null;
+  /** The budget, seconds, or null. */
+  budgetSeconds: number | null;
+  /** One answer per algorithm, in the order asked. */
+  algorithms: AlgorithmTune[];
+  /** Wall time, seconds. */
+  totalSeconds: number;
+}
+
+/** A dataset restricted to some of its queries (rows of queries and ground truth copied). */
+export function selectQueries(dataset: BenchDataset, rows: Int32Array, name: string): BenchDataset {
+  const dim = dataset.dim;
+  const gtK = dataset.groundTruthK;
+  const queries = new Float32Array(rows.length * dim);
+  const gt = new Int32Array(rows.length * gtK);
+  const src = dataset.groundTruth ?? new Int32Array(0);
+  for (let i = 0; i < rows.length; i++) {
+    queries.set(dataset.queries.subarray(rows[i] * dim, (rows[i] + 1) * dim), i * dim);
+    gt.set(src.subarray(rows[i] * gtK, (rows[i] + 1) * gtK), i * gtK);
+  }
+  return { name: `${dataset.name} (${name})`, metric: dataset.metric, dim, base: dataset.base, queries, groundTruth: gt, groundTruthK: gtK };
+}
+
+/**
+ * A seeded split of `nq` query rows: `heldOut` = round(nq × fraction) rows (at least one),
+ * the rest for tuning; both sorted.
+ */
+export function splitQueries(nq: number, heldOutFraction: number, seed: number): { tuning: Int32Array; heldOut: Int32Array } {
+  const perm = new Int32Array(nq);
+  for (let i = 0; i < nq; i++) perm[i] = i;
+  const rng = new Rng(seed);
+  for (let i = nq - 1; i > 0; i--) {
+    const j = rng.nextInt(i + 1);
+    const t = perm[i];
+    perm[i] = perm[j];
+    perm[j] = t;
+  }
+  const nHeld = Math.min(nq - 1, Math.max(1, Math.round(nq * heldOutFraction)));
+  return { heldOut: perm.slice(0, nHeld).sort(), tuning: perm.slice(nHeld).sort() };
+}
+
+function message(e: unknown): string {
+  return isAnnlabError(e) || e instanceof Error ? e.message : String(e);
+}
+
+function seededOrder<T>(items: T[], seed: number): T[] {
+  // Keep the first (the defaults); shuffle the rest.
+  const rest = items.slice(1);
+  const rng = new Rng(seed);
+  for (let i = rest.length - 1; i > 0; i--) {
+    const j = rng.nextInt(i + 1);
+    const t = rest[i];
+    rest[i] = rest[j];
+    rest[j] = t;
+  }
+  return items.length === 0 ? [] : [items[0], ...rest];
+}
+
+/** A harness adapter that hands out one already-built index (so `runSuite` reuses it). */
+function reuseAdapter(name: string, built: BuiltIndex, buildSeconds: number): AlgorithmAdapter {
+  const shared: BuiltIndex = {
+    searcher: (q, nq, k, p, stats) => built.searcher(q, nq, k, p, stats),
+    memoryBytes: () => built.memoryBytes(),
+    countsDistances: built.countsDistances,
+    buildSeconds,
+  };
+  if (built.measure !== undefined) shared.measure = (q, nq, k, p, r) => built.measure!(q, nq, k, p, r);
+  return { name, kind: 'annlab', unavailableReason: async () => null, build: async () => shared };
+}
+
+function checkOptions(options: TuneOptions, nq: number, dataset: BenchDataset, k: number): void {
+  const t = options.targetRecall;
+  if (!Number.isFinite(t) || t <= 0 || t > 1) {
+    throw new AnnlabError('INVALID_PARAMETER', `target recall ${t} cannot be reached: recall@k lies in [0, 1]; pass a value in (0, 1], e.g. 0.95.`);
+  }
+  if (options.algorithms.length === 0) throw new AnnlabError('INVALID_PARAMETER', 'no algorithm to tune; name one (e.g. hnsw) or all.');
+  if (nq < 2) throw new AnnlabError('INVALID_PARAMETER', `tune needs at least 2 queries to split into a tuning and a held-out half; ${dataset.name} has ${nq}.`);
+  if (dataset.groundTruth === undefined || dataset.groundTruthK < k) {
+    throw new AnnlabError('INVALID_PARAMETER', `dataset ${dataset.name} has ${dataset.groundTruthK} ground-truth columns, fewer than k = ${k}; resolve it with resolveDataset(..., { k }).`);
+  }
+  const f = options.heldOutFraction ?? 0.5;
+  if (!(f > 0 && f < 1)) throw new AnnlabError('INVALID_PARAMETER', `heldOutFraction must lie in (0, 1), got ${f}.`);
+  if (options.budgetSeconds !== undefined && !(options.budgetSeconds >= 0)) throw new AnnlabError('INVALID_PARAMETER', `budget must be ≥ 0 seconds, got ${options.budgetSeconds}.`);
+  if (options.maxMemoryBytes !== undefined && !(options.maxMemoryBytes > 0)) throw new AnnlabError('INVALID_PARAMETER', `max memory must be a positive number of bytes, got ${options.maxMemoryBytes}.`);
+}
+
+function choiceOf(line: ResultLine, tuneRecall: number): TuneChoice {
+  return { build: line.build, search: line.search, tuneRecall, heldOutRecall: line.recall, qps: line.qps, indexBytes: line.indexBytes, buildSeconds: line.buildSeconds };
+}
+
+function fmt(r: number): string {
+  return r.toFixed(4);
+}
+
+/**
+ * Tune `options.algorithms` on `dataset` (with ground truth of at least k columns): for each,
+ * the fastest measured configuration whose recall@k on the tuning half of the queries
+ * reaches `targetRecall`, its recall on the held-out half, the Pareto front, and an honest
+ * account when the target was not reached within the budget or memory limit.
+ *
+ * @throws AnnlabError `INVALID_PARAMETER` for a target outside (0, 1], fewer than 2 queries or
+ * missing ground truth; `NOT_FOUND` for an algorithm without a tuning space.
+ */
+export async function tune(dataset: BenchDataset, options: TuneOptions): Promise<TuneResult> {
+  const started = nowMs();
+  const k = options.k ?? 10;
+  const dim = dataset.dim;
+  const nBase = dataset.base.length / dim;
+  const nq = dataset.queries.length / dim;
+  checkOptions(options, nq, dataset, k);
+  const seed = options.seed ?? 42;
+  const target = options.targetRecall;
+  const maxBuilds = options.maxBuilds ?? 6;
+  const repeats = options.repeats ?? 2;
+  const perSweep = Math.max(1, options.pointsPerSweep ?? 3);
+  const maxMemory = options.maxMemoryBytes ?? Infinity;
+  const deadline = options.budgetSeconds === undefined ? Infinity : started + options.budgetSeconds * 1000;
+  const overBudget = (): boolean => nowMs() >= deadline;
+  const say = options.onProgress ?? (() => {});
+  const adapterFor = options.adapterFor ?? createAdapter;
+  const environment = options.environment ?? collectEnvironment();
+  const spaces = options.algorithms.map((a) => options.spaces?.[a] ?? defaultTuneSpace(a, nBase, dim, k));
+
+  const split = splitQueries(nq, options.heldOutFraction ?? 0.5, seed);
+  const tuning = selectQueries(dataset, split.tuning, 'tuning');
+  const heldOut = selectQueries(dataset, split.heldOut, 'held-out');
+  const nt = split.tuning.length;
+  const kth = kthDistances(tuning.groundTruth!, tuning.groundTruthK, nt, k, tuning.queries, dataset.base, dim, dataset.metric);
+  const ids = new Int32Array(nt * k);
+  const recallOn = (built: BuiltIndex, params: Params): number => {
+    built.searcher(tuning.queries, nt, k, params).batch(ids);
+    const d = rowDistances(ids, nt, k, tuning.queries, dataset.base, dim, dataset.metric);
+    return thresholdRecall(ids, d, nt, k, kth).mean;
+  };
+
+  const answers: AlgorithmTune[] = [];
+  for (const space of spaces) {
+    const t0 = nowMs();
+    const algorithm = space.algorithm;
+    const builds: TunedBuild[] = [];
+    const results: ResultLine[] = [];
+    const tuneRecallOf = new Map<string, number>();
+    const notes: string[] = [];
+    let stoppedBy: AlgorithmTune['stoppedBy'] = 'space';
+    const adapter = adapterFor(algorithm);
+    const unavailable = await adapter.unavailableReason();
+    if (unavailable !== null) {
+      answers.push({ algorithm, status: 'unavailable', message: `${algorithm} cannot run here: ${unavailable}`, chosen: null, best: null, pareto: [], results, builds, stoppedBy, notes, seconds: 0 });
+      continue;
+    }
+    const configs = seededOrder(spaceConfigurations(space), seed);
+    const overMemory: Params[] = [];
+    const belowTarget: Params[] = [];
+    let built0 = 0;
+    let lastBuildSeconds = 0;
+    for (const build of configs) {
+      if (built0 >= maxBuilds) {
+        stoppedBy = 'max-builds';
+        break;
+      }
+      const remaining = (deadline - nowMs()) / 1000;
+      if (remaining <= 0 || (built0 > 0 && lastBuildSeconds > remaining)) {
+        stoppedBy = 'budget';
+        notes.push(`the time budget ran out after ${built0} build${built0 === 1 ? '' : 's'} (${configs.length - builds.length} configurations not tried).`);
+        break;
+      }
+      const estimate = space.estimateBytes(build, nBase, dim);
+      if (estimate > maxMemory) {
+        overMemory.push(build);
+        builds.push({ build, status: 'over-memory', reason: `needs at least ${estimate} bytes (estimate), over the limit of ${maxMemory}`, buildSeconds: null, indexBytes: estimate, sweeps: [] });
+        continue;
+      }
+      const heavier = overMemory.find((o) => noLargerThan(o, build, space.direction));
+      if (heavier !== undefined) {
+        builds.push({ build, status: 'skipped', reason: `no smaller than ${paramsLabel(heavier)}, which is over the memory limit`, buildSeconds: null, indexBytes: null, sweeps: [] });
+        continue;
+      }
+      const weaker = belowTarget.find((f) => noLargerThan(build, f, space.direction));
+      if (weaker !== undefined) {
+        builds.push({ build, status: 'skipped', reason: `no larger than ${paramsLabel(weaker)}, which stays below the target at its most exhaustive search`, buildSeconds: null, indexBytes: null, sweeps: [] });
+        continue;
+      }
+      say(`${algorithm}: building ${paramsLabel(build)}`);
+      let built: BuiltIndex;
+      const b0 = nowMs();
+      try {
+        built = await adapter.build({ base: dataset.base, n: nBase, dim, metric: dataset.metric, seed }, build);
+      } catch (e) {
+        builds.push({ build, status: 'failed', reason: message(e), buildSeconds: null, indexBytes: null, sweeps: [] });
+        continue;
+      }
+      built0++;
+      const buildSeconds = built.buildSeconds ?? (nowMs() - b0) / 1000;
+      lastBuildSeconds = buildSeconds;
+      const indexBytes = built.memoryBytes();
+      try {
+        if (indexBytes !== null && indexBytes > maxMemory) {
+          overMemory.push(build);
+          builds.push({ build, status: 'over-memory', reason: `${indexBytes} bytes, over the limit of ${maxMemory}`, buildSeconds, indexBytes, sweeps: [] });
+          continue;
+        }
+        const primary = space.search(build);
+        const sweeps: TuneSweep[] = [];
+        const runs: SuiteRun[] = [];
+        for (const fixed of expandGrid(space.searchExtra)) {
+          const r = await smallestReaching(primary.name, (v) => recallOn(built, { ...fixed, [primary.name]: v }), primary.min, primary.max, target, overBudget);
+          sweeps.push({ fixed, param: primary.name, value: r.value, recall: r.recall, ceiling: r.ceiling, reachedMax: r.reachedMax, sweep: r.sweep, notes: r.notes });
+          for (const p of r.sweep) tuneRecallOf.set(`${paramsLabel(build)}|${paramsLabel({ ...fixed, [primary.name]: p.value })}`, p.recall);
+          // Measure the bisected value and the nearest values below it (or the best reached).
+          const anchor = r.value ?? r.sweep.reduce((best, p) => (p.recall > best.recall ? p : best), r.sweep[0] ?? { value: primary.min, recall: 0 }).value;
+          const values = r.sweep.filter((p) => p.value <= anchor).slice(-perSweep).map((p) => p.value);
+          if (r.sweep.length > 0) runs.push({ algorithm, build, search: { ...fixed, [primary.name]: values } });
+          say(`${algorithm} ${paramsLabel(build)}${paramsLabel(fixed) === '' ? '' : ` ${paramsLabel(fixed)}`}: ${r.value === null ? `below target (best ${fmt(r.ceiling)})` : `${primary.name}=${r.value} reaches ${fmt(r.recall)}`}`);
+        }
+        builds.push({ build, status: 'measured', reason: '', buildSeconds, indexBytes, sweeps });
+        if (sweeps.length > 0 && sweeps.every((s) => s.value === null && s.reachedMax)) belowTarget.push(build);
+        if (runs.length > 0) {
+          say(`${algorithm} ${paramsLabel(build)}: timing ${runs.reduce((s, r) => s + expandGrid(r.search).length, 0)} points on the held-out queries`);
+          const run = await runSuite(
+            { name: 'tune', dataset: dataset.name, k, repeats, seed, runs },
+            heldOut,
+            { environment, repeats, adapterFor: () => reuseAdapter(algorithm, built, buildSeconds) },
+          );
+          results.push(...run.results);
+          for (const e of run.errors) notes.push(`search ${paramsLabel(e.search ?? {})} on ${paramsLabel(e.build)} failed: ${e.message}`);
+        }
+      } finally {
+        await built.dispose?.();
+      }
+      if (overBudget()) {
+        stoppedBy = 'budget';
+        notes.push(`the time budget ran out after ${built0} build${built0 === 1 ? '' : 's'}.`);
+        break;
+      }
+    }
+    markPareto(results);
+    const choices = results.map((line) => choiceOf(line, tuneRecallOf.get(`${paramsLabel(line.build)}|${paramsLabel(line.search)}`) ?? Number.NaN));
+    let chosen: TuneChoice | null = null;
+    let best: TuneChoice | null = null;
+    for (const c of choices) {
+      if (c.tuneRecall >= target && (chosen === null || c.qps > chosen.qps)) chosen = c;
+      if (best === null || c.heldOutRecall > best.heldOutRecall || (c.heldOutRecall === best.heldOutRecall && c.qps > best.qps)) best = c;
+    }
+    const pareto = choices.filter((_, i) => results[i].pareto).sort((a, b) => a.heldOutRecall - b.heldOutRecall);
+    for (const b of builds) for (const s of b.sweeps) notes.push(...s.notes);
+    const nMemory = builds.filter((b) => b.status === 'over-memory').length;
+    const limits: string[] = [];
+    if (stoppedBy === 'budget') limits.push('the time budget ran out');
+    if (nMemory > 0) limits.push(`${nMemory} configuration${nMemory === 1 ? ' was' : 's were'} over the memory limit`);
+    let status: AlgorithmTune['status'];
+    let text: string;
+    if (chosen !== null) {
+      status = chosen.heldOutRecall >= target ? 'reached' : 'held-out-short';
+      text = `${algorithm} ${paramsLabel(chosen.build)} with ${paramsLabel(chosen.search)}: recall ${fmt(chosen.tuneRecall)} on the tuning queries, ${fmt(chosen.heldOutRecall)} held out, ${chosen.qps.toFixed(0)} QPS.`;
+      if (status === 'held-out-short') text += ` It falls short of ${target} on the held-out queries; take a larger ${space.search(chosen.build).name} for margin.`;
+    } else {
+      status = 'not-reached';
+      const why = limits.length > 0 ? ` (${limits.join('; ')})` : '';
+      text = best === null
+        ? `${algorithm}: nothing was measured${why}; raise the budget or the memory limit.`
+        : `${algorithm} did not reach recall ${target}${why}; best reached: ${paramsLabel(best.build)} with ${paramsLabel(best.search)}, recall ${fmt(best.heldOutRecall)} held out at ${best.qps.toFixed(0)} QPS.`;
+    }
+    answers.push({ algorithm, status, message: text, chosen, best, pareto, results, builds, stoppedBy, notes, seconds: (nowMs() - t0) / 1000 });
+  }
+  return {
+    dataset: { name: dataset.name, metric: dataset.metric, dim, nBase, queries: nq },
+    targetRecall: target,
+    k,
+    seed,
+    split: { tuning: split.tuning.length, heldOut: split.heldOut.length },
+    maxMemoryBytes: options.maxMemoryBytes ?? null,
+    budgetSeconds: options.budgetSeconds ?? null,
+    algorithms: answers,
+    totalSeconds: (nowMs() - started) / 1000,
+  };
+}
