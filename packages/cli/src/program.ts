@@ -10,6 +10,7 @@ import { annlabVersion, knownAlgorithms, type Params } from '@annlab/bench';
 import { Command, CommanderError } from 'commander';
 import { benchCommand, type BenchCommandOptions } from './commands/bench.js';
 import { buildCommand } from './commands/build.js';
+import { registerExplainCommand } from './commands/explain.js';
 import { datasetsFetchCommand, datasetsInfoCommand, datasetsListCommand } from './commands/datasets.js';
 import { queryCommand } from './commands/query.js';
 import { reportCommand } from './commands/report.js';
@@ -102,6 +103,8 @@ export function createProgram(io: CliIo, setCode: (code: number) => void): Comma
     .option('-o, --out <dir>', 'output directory (default: beside the results file)')
     .option('--json', 'JSON output')
     .action(async (file: string, opts: { out?: string; json?: boolean }) => setCode(await reportCommand(file, opts, io)));
+
+  registerExplainCommand(program, io, setCode);
 
   return program;
 }
