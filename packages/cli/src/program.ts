@@ -15,6 +15,7 @@ import { datasetsFetchCommand, datasetsInfoCommand, datasetsListCommand } from '
 import { queryCommand } from './commands/query.js';
 import { reportCommand } from './commands/report.js';
 import { collectParam, integer, positiveInt } from './commands/shared.js';
+import { registerTune } from './commands/tune.js';
 import { EXIT, exitCodeFor, formatError } from './exit.js';
 import { processIo, type CliIo } from './io.js';
 
@@ -104,6 +105,7 @@ export function createProgram(io: CliIo, setCode: (code: number) => void): Comma
     .option('--json', 'JSON output')
     .action(async (file: string, opts: { out?: string; json?: boolean }) => setCode(await reportCommand(file, opts, io)));
 
+  registerTune(program, io, setCode);
   registerExplainCommand(program, io, setCode);
 
   return program;
