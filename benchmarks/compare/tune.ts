@@ -19,7 +19,9 @@
  *
  * Environment knobs: TUNE_N (base size, default 60000), TUNE_Q (queries, default 1000),
  * TUNE_TARGET (0.95), TUNE_BUDGET_MIN (minutes per tune run, default 7), TUNE_MAX_BUILDS (6),
- * TUNE_OUT (default /tmp/annlab-tune-fashion-mnist), ANNLAB_SHARED_DATASETS.
+ * TUNE_OUT (default /tmp/annlab-tune-fashion-mnist), TUNE_SUITE_RESULTS (a results.jsonl of
+ * `annlab bench --config fashion-mnist` to compare with instead of the `suite` step's),
+ * ANNLAB_SHARED_DATASETS.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -99,7 +101,9 @@ async function runSuiteStep(): Promise<void> {
 }
 
 function report(): void {
-  const suite = parseJsonLines(readFileSync(join(OUT, 'suite.jsonl'), 'utf8'));
+  const suiteFile = process.env.TUNE_SUITE_RESULTS ?? join(OUT, 'suite.jsonl');
+  const suite = parseJsonLines(readFileSync(suiteFile, 'utf8'));
+  console.log(`suite points from ${suiteFile}`);
   const rows: string[][] = [['algorithm', 'tune wall s', 'builds', 'tune: chosen build', 'search', 'recall tune / held out', 'QPS', 'suite: best point ≥ target', 'recall', 'QPS']];
   for (const algorithm of ALGORITHMS) {
     let result: TuneResult;
