@@ -46,7 +46,12 @@ export interface TuneOptions {
   targetRecall: number;
   /** Neighbours per query. @defaultValue 10 */
   k?: number;
-  /** Wall-time budget for the whole call, seconds; no new build or evaluation starts after it. @defaultValue no limit */
+  /**
+   * Wall-time budget for the whole call, seconds, shared equally by the algorithms (each gets
+   * an equal part of what is left when it starts); no new build or evaluation starts after an
+   * algorithm's share. A build or held-out timing already under way finishes, so a run can
+   * overrun by about one build. @defaultValue no limit
+   */
   budgetSeconds?: number;
   /** Largest index allowed, bytes (`memoryBytes()`); larger configurations are excluded. @defaultValue no limit */
   maxMemoryBytes?: number;
@@ -286,7 +291,9 @@ export async function tune(dataset: BenchDataset, options: TuneOptions): Promise
   const repeats = options.repeats ?? 2;
   const perSweep = Math.max(1, options.pointsPerSweep ?? 3);
   const maxMemory = options.maxMemoryBytes ?? Infinity;
-  const deadline = options.budgetSeconds === undefined ? Infinity : started + options.budgetSeconds * 1000;
+  const end = options.budgetSeconds === undefined ? Infinity : started + options.budgetSeconds * 1000;
+  // Each algorithm gets an equal share of what is left when it starts.
+  let deadline = end;
   const overBudget = (): boolean => nowMs() >= deadline;
   const say = options.onProgress ?? (() => {});
   const adapterFor = options.adapterFor ?? createAdapter;
@@ -306,8 +313,10 @@ export async function tune(dataset: BenchDataset, options: TuneOptions): Promise
   };
 
   const answers: AlgorithmTune[] = [];
-  for (const space of spaces) {
+  for (let s = 0; s < spaces.length; s++) {
+    const space = spaces[s];
     const t0 = nowMs();
+    deadline = end === Infinity ? Infinity : t0 + Math.max(0, end - t0) / (spaces.length - s);
     const algorithm = space.algorithm;
     const builds: TunedBuild[] = [];
     const results: ResultLine[] = [];
