@@ -1,0 +1,264 @@
+/**
+ * Tuning curves for the docs: for each algorithm, one small benchmark suite whose build grid
+ * varies the algorithm's main build parameter and whose search sweep varies its search
+ * parameter, run through @annlab/bench's `runSuite` (the same harness, recall rule and timer
+ * as `annlab bench`). Each run produces, per algorithm, an SVG (recall on x, QPS on a log y
+ * axis, one line per build configuration, one point per search value — every point, not only
+ * the Pareto front, so the effect of each knob is visible) and a markdown table fragment.
+ *
+ * The grids live here, in one place, so the figures in docs/figures/ are always what this
+ * script measured: refresh them with `pnpm docs:curves`.
+ *
+ * @module
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import {
+  formatBytes,
+  formatQps,
+  formatSeconds,
+  paramsLabel,
+  renderSvg,
+  resolveDataset,
+  runSuite,
+  type BenchDataset,
+  type ResultLine,
+  type Suite,
+  type SuiteRun,
+} from '@annlab/bench';
+
+/** One dataset the curves are measured on. */
+export interface CurveDataset {
+  /** Short key used in file names (`fashion-mnist`, `siftsmall`). */
+  key: string;
+  /** Title shown in figures and tables. */
+  title: string;
+  /** Dataset reference for @annlab/datasets (a path, registry name or `synthetic:...`). */
+  ref: string;
+  /** Keep only the first `maxBase` base vectors (subsampling, stated in the guides). */
+  maxBase?: number;
+  /** Keep only the first `queries` queries. */
+  queries?: number;
+}
+
+/** One algorithm's tuning grid: build parameters × search sweep. */
+export interface CurveGrid {
+  /** Algorithm name as the harness knows it (`hnsw`, `pca+flat`, ...). */
+  algorithm: string;
+  /** Guide the figure belongs to (`hnsw`, `rpforest`, `ivfpq`, `pca`, `flat`). */
+  guide: string;
+  /** Build grid. */
+  build?: SuiteRun['build'];
+  /** Search sweep. */
+  search?: SuiteRun['search'];
+}
+
+/** Options of {@link runCurves}. */
+export interface CurveOptions {
+  /** Output directory for SVGs and markdown fragments. */
+  outDir: string;
+  /** Datasets to measure on. */
+  datasets: CurveDataset[];
+  /** Grids per dataset key (the same grid shape may differ by dataset, e.g. PQ `m` must divide dim). */
+  grids: (dataset: CurveDataset, dim: number) => CurveGrid[];
+  /** Neighbours per query. @defaultValue 10 */
+  k?: number;
+  /** Timed repetitions per point (best kept). @defaultValue 1 */
+  repeats?: number;
+  /** Progress lines. */
+  log?: (message: string) => void;
+  /**
+   * Directory of the guides (docs/). Every `<!-- curves:begin STEM -->` …
+   * `<!-- curves:end STEM -->` block in its *.md files is replaced with the figure and table
+   * of that stem (e.g. `hnsw-hnsw-siftsmall`), so the guides never hold hand-typed numbers.
+   */
+  guidesDir?: string;
+}
+
+/** What {@link runCurves} wrote. */
+export interface CurveOutput {
+  /** Files written (absolute or relative to the working directory, as `outDir` was given). */
+  files: string[];
+  /** Every result line, per dataset key. */
+  results: Record<string, ResultLine[]>;
+  /** Wall-clock seconds of the whole run. */
+  seconds: number;
+  /** Guides whose curve blocks were refreshed. */
+  updatedGuides: string[];
+}
+
+/** The grids the docs use; small enough that both datasets run in well under 20 minutes on 2 busy cores. */
+export function docsGrids(dataset: CurveDataset, dim: number): CurveGrid[] {
+  // PQ needs m | dim: 784 = 16·49 = 28·28, 128 = 16·8.
+  const pqM = (dim % 28 === 0 ? [28, 56] : [16, 32]).filter((m) => m <= dim && dim % m === 0);
+  const components = (dataset.key === 'siftsmall' ? [16, 32, 64] : [16, 48, 96]).filter((c) => c < dim);
+  return [
+    { algorithm: 'flat', guide: 'flat' },
+    { algorithm: 'hnsw', guide: 'hnsw', build: { M: [8, 16, 32], efConstruction: [100] }, search: { efSearch: [10, 20, 40, 80, 160, 320] } },
+    { algorithm: 'rpforest', guide: 'rpforest', build: { nTrees: [10, 40] }, search: { searchK: [200, 1000, 4000, 16000] } },
+    { algorithm: 'ivfflat', guide: 'ivfpq', build: { nlist: [64, 256], niter: [10] }, search: { nprobe: [1, 2, 4, 8, 16, 32] } },
+    { algorithm: 'ivfpq', guide: 'ivfpq', build: { nlist: [64], m: pqM.length > 0 ? pqM : [1], nbits: [8], niter: [10], pqNiter: [10], keepVectors: [true] }, search: { nprobe: [4, 16], rerank: [0, 10] } },
+    { algorithm: 'pca+flat', guide: 'pca', build: { components: components.length > 0 ? components : [Math.max(1, dim >> 1)] }, search: { rerank: [0, 4, 16] } },
+  ];
+}
+
+/** Series label of one result: its build parameters. */
+function seriesOf(r: ResultLine): string {
+  const b = paramsLabel(r.build);
+  return b === '' ? r.algorithm : `${r.algorithm} ${b}`;
+}
+
+/** vega-lite spec: recall (x) vs QPS (log y), one line per build, points labelled by search value. */
+export function tuningCurveSpec(results: readonly ResultLine[], title: string, subtitle: string): Record<string, unknown> {
+  const values = results.map((r, order) => ({ series: seriesOf(r), recall: r.recall, qps: r.qps, search: paramsLabel(r.search), order }));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: { text: title, subtitle, anchor: 'start', subtitleFontSize: 11, limit: 640 },
+    width: 520,
+    height: 300,
+    background: 'white',
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: { field: 'recall', type: 'quantitative', title: 'recall@10', scale: { zero: false } },
+          y: { field: 'qps', type: 'quantitative', title: 'queries per second (1 thread, log)', scale: { type: 'log' } },
+          color: { field: 'series', type: 'nominal', title: 'build' },
+          order: { field: 'order', type: 'quantitative' },
+          tooltip: [{ field: 'series' }, { field: 'search' }, { field: 'recall' }, { field: 'qps' }],
+        },
+      },
+      {
+        mark: { type: 'text', dx: 4, dy: -6, align: 'left', fontSize: 8, color: '#555' },
+        encoding: {
+          x: { field: 'recall', type: 'quantitative' },
+          y: { field: 'qps', type: 'quantitative', scale: { type: 'log' } },
+          text: { field: 'search' },
+        },
+      },
+    ],
+  };
+}
+
+/** Markdown table of results: build, search, recall, QPS, build time, index size. */
+export function curveTable(results: readonly ResultLine[]): string {
+  const lines = ['| build | search | recall@10 | QPS (1 thread) | build time | index size | distances / query |', '|---|---|---:|---:|---:|---:|---:|'];
+  for (const r of results) {
+    const b = paramsLabel(r.build) || '–';
+    const s = paramsLabel(r.search) || '–';
+    const dc = r.distanceComputations === null ? '–' : String(Math.round(r.distanceComputations));
+    const bytes = r.indexBytes === null ? '–' : formatBytes(r.indexBytes);
+    lines.push(`| ${b} | ${s} | ${r.recall.toFixed(3)} | ${formatQps(r.qps)} | ${formatSeconds(r.buildSeconds)} | ${bytes} | ${dc} |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function describe(ds: BenchDataset, nq: number): string {
+  const n = ds.base.length / ds.dim;
+  return `${ds.name}: ${n} base × ${ds.dim}, ${nq} queries, ${ds.metric}`;
+}
+
+/**
+ * Run every grid on every dataset and write `<guide>-<algorithm>-<dataset>.svg` and `.md`
+ * into `outDir`, plus `curves-<dataset>.json` (the raw result lines) and `curves-meta.md`.
+ */
+export async function runCurves(options: CurveOptions): Promise<CurveOutput> {
+  const t0 = performance.now();
+  const k = options.k ?? 10;
+  const log = options.log ?? (() => {});
+  mkdirSync(options.outDir, { recursive: true });
+  const files: string[] = [];
+  const results: Record<string, ResultLine[]> = {};
+  const meta: string[] = [];
+  const fragments = new Map<string, { svgFile: string; table: string }>();
+  for (const spec of options.datasets) {
+    const dsOpts: Parameters<typeof resolveDataset>[1] = { k };
+    if (spec.maxBase !== undefined) dsOpts.maxBase = spec.maxBase;
+    if (spec.queries !== undefined) dsOpts.maxQueries = spec.queries;
+    log(`loading ${spec.ref}`);
+    const ds = await resolveDataset(spec.ref, dsOpts);
+    const nq = ds.queries.length / ds.dim;
+    const all: ResultLine[] = [];
+    for (const grid of options.grids(spec, ds.dim)) {
+      const run: SuiteRun = { algorithm: grid.algorithm };
+      if (grid.build !== undefined) run.build = grid.build;
+      if (grid.search !== undefined) run.search = grid.search;
+      const suite: Suite = { name: `docs-curves-${spec.key}`, dataset: spec.ref, k, repeats: options.repeats ?? 1, runs: [run] };
+      const ts = performance.now();
+      const out = await runSuite(suite, ds, {
+        repeats: options.repeats ?? 1,
+        onEvent: (e) => {
+          if (e.type === 'build-done') log(`  ${spec.key} ${e.algorithm} ${paramsLabel(e.build)} built in ${e.seconds.toFixed(1)} s`);
+        },
+      });
+      for (const err of out.errors) log(`  error: ${err.algorithm} ${paramsLabel(err.build)}: ${err.message}`);
+      for (const s of out.skipped) log(`  skipped: ${s.algorithm}: ${s.reason}`);
+      const rs = out.results;
+      all.push(...rs);
+      log(`  ${spec.key} ${grid.algorithm}: ${rs.length} points in ${((performance.now() - ts) / 1000).toFixed(1)} s`);
+      const stem = `${grid.guide}-${grid.algorithm.replace(/[^a-z0-9]+/gi, '-')}-${spec.key}`;
+      const svgFile = join(options.outDir, `${stem}.svg`);
+      const mdFile = join(options.outDir, `${stem}.md`);
+      const subtitle = `${describe(ds, nq)} · k=${k} · measured by docs/scripts/curves.ts`;
+      writeFileSync(svgFile, await renderSvg(tuningCurveSpec(rs, `${grid.algorithm} on ${spec.title}`, subtitle) as never));
+      writeFileSync(mdFile, `<!-- generated by docs/scripts/curves.ts (pnpm docs:curves); do not edit -->\n\n_${describe(ds, nq)}, k = ${k}_\n\n${curveTable(rs)}`);
+      files.push(svgFile, mdFile);
+      fragments.set(stem, { svgFile, table: `_${describe(ds, nq)}, k = ${k}_\n\n${curveTable(rs)}` });
+    }
+    results[spec.key] = all;
+    const jsonFile = join(options.outDir, `curves-${spec.key}.json`);
+    writeFileSync(jsonFile, JSON.stringify({ dataset: describe(ds, nq), environment: all[0]?.environment ?? null, results: all.map(slim) }, null, 1) + '\n');
+    files.push(jsonFile);
+    meta.push(`- ${spec.title}: ${describe(ds, nq)}${spec.maxBase !== undefined ? ` (first ${spec.maxBase} base vectors; ground truth recomputed on them)` : ''}`);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const env = Object.values(results)[0]?.[0]?.environment;
+  const metaFile = join(options.outDir, 'curves-meta.md');
+  writeFileSync(
+    metaFile,
+    `<!-- generated by docs/scripts/curves.ts (pnpm docs:curves); do not edit -->\n\n${meta.join('\n')}\n- whole run: ${seconds.toFixed(0)} s` +
+      (env !== undefined ? `; ${envLine(env)}` : '') + '\n',
+  );
+  files.push(metaFile);
+  const updatedGuides = options.guidesDir !== undefined ? spliceGuides(options.guidesDir, fragments) : [];
+  return { files, results, seconds, updatedGuides };
+}
+
+const BLOCK = /<!-- curves:begin ([\w.-]+) -->[\s\S]*?<!-- curves:end \1 -->/g;
+
+/**
+ * Replace every curves block in the guides of `guidesDir` whose stem has a fragment. Returns
+ * the guides changed. Blocks whose stem was not measured in this run are left as they are.
+ */
+export function spliceGuides(guidesDir: string, fragments: ReadonlyMap<string, { svgFile: string; table: string }>): string[] {
+  const changed: string[] = [];
+  if (!existsSync(guidesDir)) return changed;
+  for (const name of readdirSync(guidesDir)) {
+    if (!name.endsWith('.md')) continue;
+    const file = join(guidesDir, name);
+    const text = readFileSync(file, 'utf8');
+    const next = text.replace(BLOCK, (whole: string, stem: string) => {
+      const f = fragments.get(stem);
+      if (f === undefined) return whole;
+      const rel = relative(guidesDir, f.svgFile).split('\\').join('/');
+      return `<!-- curves:begin ${stem} -->\n<!-- generated by docs/scripts/curves.ts (pnpm docs:curves); do not edit by hand -->\n\n![${basename(f.svgFile, '.svg')}](${rel})\n\n${f.table}\n<!-- curves:end ${stem} -->`;
+    });
+    if (next !== text) {
+      writeFileSync(file, next);
+      changed.push(file);
+    }
+  }
+  return changed;
+}
+
+function envLine(env: unknown): string {
+  const e = env as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const key of ['node', 'cpu', 'cores', 'annlabVersion', 'gitCommit']) if (e[key] !== undefined) parts.push(`${key}: ${String(e[key])}`);
+  return parts.join(', ');
+}
+
+function slim(r: ResultLine): Record<string, unknown> {
+  return { algorithm: r.algorithm, build: r.build, search: r.search, recall: r.recall, qps: r.qps, buildSeconds: r.buildSeconds, indexBytes: r.indexBytes, distanceComputations: r.distanceComputations };
+}
