@@ -52,7 +52,6 @@ import type { KMeansInit } from './kmeans.js';
 import { selectProbes } from './internal/assign.js';
 import { assignCoarse, checkCoarseOptions, preparedCopy, trainCoarse, type CoarseOptions } from './internal/coarse.js';
 import { csrIsConsistent, planListMerge } from './internal/inverted-lists.js';
-import { storeBytes, storeRows, storeView } from './internal/store-rows.js';
 
 
 /** Options for {@link IvfFlatIndex}. */
@@ -228,8 +227,8 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams> {
     const ids = new Int32Array(total);
     const store = new VectorStore(dim, { normalize: this.policy.normalize, kernels: this.kernels, capacity: total });
     store.reserve(total);
-    const data = storeRows(store);
-    const old = storeRows(this.listVectors);
+    const data = store.data;
+    const old = this.listVectors.data;
     for (let s = 0; s < total; s++) {
       const src = source[s];
       if (src < oldTotal) {
@@ -328,7 +327,7 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams> {
   /** Bytes held: centroids, CSR arrays, list vectors and search scratch. */
   memoryBytes(): number {
     return (
-      storeBytes(this.centroids) + this.listOffsets.byteLength + this.listIds.byteLength + storeBytes(this.listVectors) +
+      this.centroids.memoryBytes() + this.listOffsets.byteLength + this.listIds.byteLength + this.listVectors.memoryBytes() +
       this.centroidDist.byteLength + this.probeLists.byteLength + this.probeDist.byteLength + this.scan.byteLength +
       this.heap.dist.byteLength + this.heap.ids.byteLength + this.probeHeap.dist.byteLength + this.probeHeap.ids.byteLength
     );
@@ -342,10 +341,10 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams> {
       maxPointsPerCentroid: this.maxPointsPerCentroid, trained: this.isTrained,
     };
     w.json(params);
-    w.array(storeView(this.centroids));
+    w.array(this.centroids.view());
     w.array(this.listOffsets);
     w.array(this.listIds);
-    w.array(storeView(this.listVectors));
+    w.array(this.listVectors.view());
     return w.finish();
   }
 
@@ -382,7 +381,7 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams> {
     // The rows were normalised when first added: copy them as they are (no second normalisation).
     const store = index.listVectors;
     store.reserve(ids.length);
-    storeRows(store).set(vectors);
+    store.data.set(vectors);
     store.size = ids.length;
     return index;
   }

@@ -60,7 +60,6 @@ import { centroidStore, selectProbes } from './internal/assign.js';
 import { scanCodes, scanCodesTwoTables } from './internal/adc-scan.js';
 import { assignCoarse, checkCoarseOptions, preparedCopy, trainCoarse, type CoarseOptions } from './internal/coarse.js';
 import { csrIsConsistent, planListMerge } from './internal/inverted-lists.js';
-import { storeBytes, storeRows, storeView } from './internal/store-rows.js';
 
 
 /** Options for {@link IvfPqIndex}. */
@@ -367,7 +366,7 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
       return;
     }
     const pqc = this.pq.centroids;
-    const cen = storeRows(this.centroids);
+    const cen = this.centroids.data;
     const norms = new Float64Array(m * ksub);
     for (let i = 0; i < m * ksub; i++) {
       let s = 0;
@@ -400,7 +399,7 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
     const { labels } = assignCoarse(x, n, dim, this.centroids, nlist, this.policy);
     const newCodes = new Uint8Array(n * m);
     const chunk = new Float32Array(Math.min(n, ENCODE_CHUNK) * dim);
-    const cen = storeRows(this.centroids);
+    const cen = this.centroids.data;
     for (let i0 = 0; i0 < n; i0 += ENCODE_CHUNK) {
       const nb = Math.min(ENCODE_CHUNK, n - i0);
       chunk.set(x.subarray(i0 * dim, (i0 + nb) * dim));
@@ -533,7 +532,7 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
           worst = scanCodes(codes, ids, start, end, m, ksub, lt, this.probeDist[p], heap, limit, worst);
         }
       } else if (mode === TableMode.L2PerList) {
-        const cen = storeRows(this.centroids);
+        const cen = this.centroids.data;
         const co = l * this.dim;
         const res = this.residual;
         for (let t = 0; t < this.dim; t++) res[t] = qv[t] - cen[co + t];
@@ -594,7 +593,7 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
     const out = new Float32Array(this.dim);
     this.pq.decodeInto(this.listCodes, slot * this.m, out, 0);
     if (this.byResidual) {
-      const cen = storeRows(this.centroids);
+      const cen = this.centroids.data;
       for (let t = 0; t < this.dim; t++) out[t] += cen[l * this.dim + t];
     }
     return out;
@@ -606,8 +605,8 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
    */
   memoryBytes(): number {
     return (
-      storeBytes(this.centroids) + this.pq.memoryBytes() + (this.precomputed?.byteLength ?? 0) +
-      this.listOffsets.byteLength + this.listIds.byteLength + this.listCodes.byteLength + (this.vectors !== null ? storeBytes(this.vectors) : 0) +
+      this.centroids.memoryBytes() + this.pq.memoryBytes() + (this.precomputed?.byteLength ?? 0) +
+      this.listOffsets.byteLength + this.listIds.byteLength + this.listCodes.byteLength + (this.vectors !== null ? this.vectors.memoryBytes() : 0) +
       this.centroidDist.byteLength + this.probeLists.byteLength + this.probeDist.byteLength + this.queryTable.byteLength +
       this.listTable.byteLength + this.residual.byteLength + this.candIds.byteLength + this.candDist.byteLength +
       this.exact.byteLength + this.heap.dist.byteLength + this.heap.ids.byteLength + this.finalHeap.dist.byteLength +
@@ -629,12 +628,12 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
       trained: this.isTrained,
     };
     w.json(params);
-    w.array(storeView(this.centroids));
+    w.array(this.centroids.view());
     w.array(this.pq.centroids);
     w.array(this.listOffsets);
     w.array(this.listIds);
     w.array(this.listCodes);
-    w.array(this.vectors !== null ? storeView(this.vectors) : new Float32Array(0));
+    w.array(this.vectors !== null ? this.vectors.view() : new Float32Array(0));
     return w.finish();
   }
 
@@ -686,7 +685,7 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
       // Stored rows are already normalised (cosine): copy them as they are.
       const store = index.vectors;
       store.reserve(ids.length);
-      storeRows(store).set(vectors);
+      store.data.set(vectors);
       store.size = ids.length;
     }
     return index;

@@ -11,7 +11,6 @@
  * @module
  */
 import { VectorStore, distanceTileInto, type KernelBackend, type MaxHeap } from '@annlab/core';
-import { storeRows } from './store-rows.js';
 
 
 /** Points per assignment tile: their running minima stay in registers/cache. */
@@ -46,7 +45,7 @@ export function centroidStore(centroids: Float32Array, k: number, dim: number, k
 
 /** Overwrite the rows of a store made by {@link centroidStore} with updated centroids. */
 export function refreshCentroidStore(store: VectorStore, centroids: Float32Array, k: number): void {
-  storeRows(store).set(centroids.subarray(0, k * store.dim));
+  store.data.set(centroids.subarray(0, k * store.dim));
 }
 
 /**
