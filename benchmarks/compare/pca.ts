@@ -25,7 +25,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import type { AnnIndex } from '@annlab/core';
+import type { AnnIndex, SearchParams } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
 import { HnswIndex } from '@annlab/hnsw';
 import { Pca, PreTransformIndex, type PcaOptions } from '@annlab/pca';
@@ -97,13 +97,17 @@ if (PARTS.includes('fit')) {
     console.log(`  ${name.padEnd(40)} ${seconds.toFixed(2).padStart(7)} s  EVR ${ratio.toFixed(4)}  (${pca.solverUsed}, q=${pca.powerIterationsUsed})`);
   }
 }
-let sklearn: { solvers: Record<string, { seconds: number; explainedVarianceRatio: number }> } | null = null;
+interface SklearnReport {
+  solvers: Record<string, { seconds: number; explainedVarianceRatio: number }>;
+}
+let sklearn = null as SklearnReport | null;
 if (PARTS.includes('sklearn')) {
   try {
     const out = execFileSync('/usr/bin/python3', [join(here, 'pca_sklearn.py'), trainPath, String(N), String(COMPONENTS), '3'], { encoding: 'utf8' });
-    sklearn = JSON.parse(out) as typeof sklearn;
-    summary.sklearn = sklearn;
-    for (const [solver, r] of Object.entries(sklearn!.solvers)) {
+    const report = JSON.parse(out) as SklearnReport;
+    sklearn = report;
+    summary.sklearn = report;
+    for (const [solver, r] of Object.entries(report.solvers)) {
       console.log(`  ${`scikit-learn ${solver}`.padEnd(40)} ${r.seconds.toFixed(2).padStart(7)} s  EVR ${r.explainedVarianceRatio.toFixed(4)}`);
     }
   } catch (e) {
@@ -150,11 +154,11 @@ if (PARTS.includes('index')) {
     }
     return hits;
   };
-  const sweep = (name: string, ix: AnnIndex, reranks: number[], buildSeconds: number): void => {
+  const sweep = (name: string, ix: AnnIndex<SearchParams & Record<string, unknown>>, reranks: number[], buildSeconds: number): void => {
     const row: IndexRow = { name, buildSeconds, indexBytes: ix.memoryBytes(), points: [] };
     for (const rerank of reranks) {
       for (const efSearch of EFS) {
-        const params = rerank > 0 ? { efSearch: Math.max(efSearch, K * rerank), rerank } : { efSearch };
+        const params: SearchParams & Record<string, unknown> = rerank > 0 ? { efSearch: Math.max(efSearch, K * rerank), rerank } : { efSearch };
         for (let q = 0; q < Math.min(nq, 100); q++) ix.search(queries.data.subarray(q * dim, (q + 1) * dim), K, params); // warm-up
         let hits = 0;
         const t0 = performance.now();
