@@ -59,8 +59,8 @@ export async function explainPca(options: ExplainOptions): Promise<Picture> {
   for (let i = 0; i < n; i++) {
     const a = 0.2 * rng.nextGaussian();
     const b = 0.05 * rng.nextGaussian();
-    xy[2 * i] = 0.5 + a * Math.cos(angle) - b * Math.sin(angle);
-    xy[2 * i + 1] = 0.5 + a * Math.sin(angle) + b * Math.cos(angle);
+    xy[2 * i] = Math.min(0.98, Math.max(0.02, 0.5 + a * Math.cos(angle) - b * Math.sin(angle)));
+    xy[2 * i + 1] = Math.min(0.98, Math.max(0.02, 0.5 + a * Math.sin(angle) + b * Math.cos(angle)));
   }
   const pca = await construct<PcaLike>('@annlab/pca', 'Pca', { dim: 2, components: 1, seed });
   pca.train(xy);

@@ -155,7 +155,7 @@ export async function explainPq(options: ExplainOptions): Promise<Picture> {
     { color: colorOf(0), label: 'reproduction value: centroid + (c₀, c₁)' },
     { color: '#999', label: 'point → its reconstruction', shape: 'line' },
   ]);
-  body += textAt(gap, panel + 90, `IvfPqIndex nlist=${nlist}, m=2, nbits=${nbits}, byResidual=${index.byResidual}, seed=${seed}, ${n} points; codebooks from index.pq.centroids, reconstructions from index.reconstruct(id)`, { 'font-size': 11, fill: '#555' });
+  body += textAt(gap, panel + 90, `IvfPqIndex nlist=${nlist}, m=2, nbits=${nbits}, byResidual=${index.byResidual}, seed=${seed}, ${n} points; index.pq.centroids, index.reconstruct(id)`, { 'font-size': 11, fill: '#555' });
   const svg = svgDocument(sx + sw + 60, panel + 110, 'IVF-PQ codebooks', `Product quantization of ${n} 2-D residuals with 2 sub-quantizers of ${ksub} values each: every point is stored as a list number and two ${nbits}-bit codes.`, body);
   return { name: 'ivfpq', file: 'ivfpq-codebook.svg', svg, summary: `${nlist} lists × ${ksub * ksub} reproduction values` };
 }
