@@ -1,11 +1,12 @@
 import { defineConfig } from 'vitest/config';
-import { sourceResolve } from './vitest.shared.ts';
+import { ciReporters, sourceResolve } from './vitest.shared.ts';
 
 // Browser checks (`pnpm test:browser`): the HTML report opened in headless Chromium through
 // playwright-core. Needs a Chromium binary: Debian's `chromium` at /usr/bin/chromium, or the
 // path in env ANNLAB_CHROMIUM.
 export default defineConfig({
   test: {
+    reporters: ciReporters('browser'),
     projects: [
       {
         ...sourceResolve,

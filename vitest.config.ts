@@ -12,7 +12,7 @@ export default defineConfig({
         name,
         root: dir,
         include: ['test/**/*.test.ts'],
-        exclude: ['test/**/*.data.test.ts', '**/node_modules/**'],
+        exclude: ['test/**/*.data.test.ts', 'test/**/*.browser.test.ts', '**/node_modules/**'],
         testTimeout: 60_000,
       },
     })),
