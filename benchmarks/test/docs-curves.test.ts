@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docsGrids, runCurves, type CurveGrid } from '../../docs/scripts/curves-lib.ts';
+import { docsGrids, replotCurves, runCurves, type CurveGrid } from '../../docs/scripts/curves-lib.ts';
 
 // The docs' tuning-curve script on a tiny synthetic dataset: the same code path as
 // `pnpm docs:curves` (harness run, SVG, markdown table, guide splicing), in a second or two.
@@ -42,6 +42,7 @@ describe('docs curves script', () => {
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
     expect(svg).toContain('recall@10');
+    expect(svg).toContain('M=4');
     expect((svg.match(/<path/g) ?? []).length).toBeGreaterThan(4);
 
     const table = readFileSync(join(figures, 'ivfpq-ivfflat-tiny.md'), 'utf8');
@@ -55,6 +56,12 @@ describe('docs curves script', () => {
     expect(spliced).toContain('| M=4,efConstruction=20 | efSearch=10 |');
     expect(spliced).toContain('kept');
     expect(readFileSync(join(figures, 'curves-meta.md'), 'utf8')).toContain('300 base × 8');
+
+    // --replot redraws the same figures from the saved measurements.
+    const replotted = await replotCurves({ outDir: figures, datasets: [DATASET] });
+    expect(replotted).toContain(join(figures, 'hnsw-hnsw-tiny.svg'));
+    expect(readFileSync(join(figures, 'hnsw-hnsw-tiny.svg'), 'utf8')).toBe(svg);
+    expect(readFileSync(join(figures, 'ivfpq-ivfflat-tiny.md'), 'utf8')).toBe(table);
   });
 
   it("the docs' own grids are valid for any dimension (PQ m divides dim, PCA keeps fewer components than dim)", () => {

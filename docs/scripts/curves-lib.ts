@@ -23,6 +23,7 @@ import {
   runSuite,
   type BenchDataset,
   type ResultLine,
+  type Params,
   type Suite,
   type SuiteRun,
 } from '@annlab/bench';
@@ -102,18 +103,40 @@ export function docsGrids(dataset: CurveDataset, dim: number): CurveGrid[] {
   ];
 }
 
-/** Series label of one result: its build parameters. */
-function seriesOf(r: ResultLine): string {
-  const b = paramsLabel(r.build);
-  return b === '' ? r.algorithm : `${r.algorithm} ${b}`;
+/** The fields of a result line the figures and tables use (what `curves-<dataset>.json` keeps). */
+export type CurvePoint = Pick<ResultLine, 'algorithm' | 'build' | 'search' | 'recall' | 'qps' | 'buildSeconds' | 'indexBytes' | 'distanceComputations'>;
+
+/** Keys whose value differs between the given parameter sets, in first-seen order. */
+function varyingKeys(sets: readonly Params[]): string[] {
+  const keys: string[] = [];
+  for (const p of sets) for (const key of Object.keys(p)) if (!keys.includes(key)) keys.push(key);
+  return keys.filter((key) => new Set(sets.map((p) => JSON.stringify(p[key]))).size > 1);
 }
 
-/** vega-lite spec: recall (x) vs QPS (log y), one line per build, points labelled by search value. */
-export function tuningCurveSpec(results: readonly ResultLine[], title: string, subtitle: string): Record<string, unknown> {
-  const values = results.map((r, order) => ({ series: seriesOf(r), recall: r.recall, qps: r.qps, search: paramsLabel(r.search), order }));
+function pick(p: Params, keys: readonly string[]): Params {
+  const out: Params = {};
+  for (const key of keys) if (p[key] !== undefined) out[key] = p[key];
+  return out;
+}
+
+/**
+ * vega-lite spec: recall (x) vs QPS (log y). One line per build configuration (labelled by
+ * the build parameters that vary) and per value of every search parameter but the first;
+ * the points of a line walk the first search parameter, each labelled with its value.
+ */
+export function tuningCurveSpec(results: readonly CurvePoint[], title: string, subtitle: string): Record<string, unknown> {
+  const buildKeys = varyingKeys(results.map((r) => r.build));
+  const searchKeys = results.length > 0 ? Object.keys(results[0].search) : [];
+  const walk = searchKeys.slice(0, 1);
+  const rest = searchKeys.slice(1);
+  const values = results.map((r, order) => {
+    const label = [paramsLabel(pick(r.build, buildKeys)), paramsLabel(pick(r.search, rest))].filter((x) => x !== '').join(' ');
+    return { series: label === '' ? r.algorithm : label, recall: r.recall, qps: r.qps, search: paramsLabel(pick(r.search, walk)), order };
+  });
+  const legendTitle = [...buildKeys, ...rest].join(', ') || 'configuration';
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: title, subtitle, anchor: 'start', subtitleFontSize: 11, limit: 640 },
+    title: { text: title, subtitle, anchor: 'start', subtitleFontSize: 11, limit: 760 },
     width: 520,
     height: 300,
     background: 'white',
@@ -124,7 +147,7 @@ export function tuningCurveSpec(results: readonly ResultLine[], title: string, s
         encoding: {
           x: { field: 'recall', type: 'quantitative', title: 'recall@10', scale: { zero: false } },
           y: { field: 'qps', type: 'quantitative', title: 'queries per second (1 thread, log)', scale: { type: 'log' } },
-          color: { field: 'series', type: 'nominal', title: 'build' },
+          color: { field: 'series', type: 'nominal', title: legendTitle, legend: { labelLimit: 260 } },
           order: { field: 'order', type: 'quantitative' },
           tooltip: [{ field: 'series' }, { field: 'search' }, { field: 'recall' }, { field: 'qps' }],
         },
@@ -142,7 +165,7 @@ export function tuningCurveSpec(results: readonly ResultLine[], title: string, s
 }
 
 /** Markdown table of results: build, search, recall, QPS, build time, index size. */
-export function curveTable(results: readonly ResultLine[]): string {
+export function curveTable(results: readonly CurvePoint[]): string {
   const lines = ['| build | search | recall@10 | QPS (1 thread) | build time | index size | distances / query |', '|---|---|---:|---:|---:|---:|---:|'];
   for (const r of results) {
     const b = paramsLabel(r.build) || '–';
@@ -152,6 +175,61 @@ export function curveTable(results: readonly ResultLine[]): string {
     lines.push(`| ${b} | ${s} | ${r.recall.toFixed(3)} | ${formatQps(r.qps)} | ${formatSeconds(r.buildSeconds)} | ${bytes} | ${dc} |`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** File stem of one figure: `<guide>-<algorithm>-<dataset key>`. */
+export function figureStem(guide: string, algorithm: string, key: string): string {
+  return `${guide}-${algorithm.replace(/[^a-z0-9]+/gi, '-')}-${key}`;
+}
+
+/** Write one algorithm's SVG and markdown table; returns the fragment for the guides. */
+async function writeFigure(
+  outDir: string, stem: string, title: string, description: string, k: number, rs: readonly CurvePoint[],
+): Promise<{ svgFile: string; mdFile: string; table: string }> {
+  const svgFile = join(outDir, `${stem}.svg`);
+  const mdFile = join(outDir, `${stem}.md`);
+  const subtitle = `${description} · k=${k} · docs/scripts/curves.ts`;
+  writeFileSync(svgFile, await renderSvg(tuningCurveSpec(rs, title, subtitle) as never));
+  const table = `_${description}, k = ${k}_\n\n${curveTable(rs)}`;
+  writeFileSync(mdFile, `<!-- generated by docs/scripts/curves.ts (pnpm docs:curves); do not edit -->\n\n${table}`);
+  return { svgFile, mdFile, table };
+}
+
+/**
+ * Re-render every figure and table (and the guides' curve blocks) from the measurements
+ * saved in `curves-<key>.json`, without measuring again: for changes to how curves are
+ * drawn. `pnpm docs:curves --replot`.
+ */
+export async function replotCurves(options: { outDir: string; datasets: CurveDataset[]; guidesDir?: string }): Promise<string[]> {
+  const fragments = new Map<string, { svgFile: string; table: string }>();
+  const files: string[] = [];
+  for (const spec of options.datasets) {
+    const saved = JSON.parse(readFileSync(join(options.outDir, `curves-${spec.key}.json`), 'utf8')) as {
+      dataset: string; k?: number; results: (CurvePoint & { guide?: string })[];
+    };
+    const k = saved.k ?? 10;
+    const byStem = new Map<string, { guide: string; algorithm: string; rs: CurvePoint[] }>();
+    for (const r of saved.results) {
+      const guide = r.guide ?? guideOf(r.algorithm);
+      const stem = figureStem(guide, r.algorithm, spec.key);
+      const entry = byStem.get(stem) ?? { guide, algorithm: r.algorithm, rs: [] };
+      entry.rs.push(r);
+      byStem.set(stem, entry);
+    }
+    for (const [stem, e] of byStem) {
+      const f = await writeFigure(options.outDir, stem, `${e.algorithm} on ${spec.title}`, saved.dataset, k, e.rs);
+      files.push(f.svgFile, f.mdFile);
+      fragments.set(stem, f);
+    }
+  }
+  if (options.guidesDir !== undefined) files.push(...spliceGuides(options.guidesDir, fragments));
+  return files;
+}
+
+/** The guide an algorithm's curves belong to, from the docs' grids. */
+function guideOf(algorithm: string): string {
+  const g = docsGrids({ key: '', title: '', ref: '' }, 784).find((x) => x.algorithm === algorithm);
+  return g?.guide ?? algorithm;
 }
 
 function describe(ds: BenchDataset, nq: number): string {
@@ -180,6 +258,7 @@ export async function runCurves(options: CurveOptions): Promise<CurveOutput> {
     const ds = await resolveDataset(spec.ref, dsOpts);
     const nq = ds.queries.length / ds.dim;
     const all: ResultLine[] = [];
+    const guideByAlgorithm = new Map<string, string>();
     for (const grid of options.grids(spec, ds.dim)) {
       const run: SuiteRun = { algorithm: grid.algorithm };
       if (grid.build !== undefined) run.build = grid.build;
@@ -197,18 +276,15 @@ export async function runCurves(options: CurveOptions): Promise<CurveOutput> {
       const rs = out.results;
       all.push(...rs);
       log(`  ${spec.key} ${grid.algorithm}: ${rs.length} points in ${((performance.now() - ts) / 1000).toFixed(1)} s`);
-      const stem = `${grid.guide}-${grid.algorithm.replace(/[^a-z0-9]+/gi, '-')}-${spec.key}`;
-      const svgFile = join(options.outDir, `${stem}.svg`);
-      const mdFile = join(options.outDir, `${stem}.md`);
-      const subtitle = `${describe(ds, nq)} · k=${k} · measured by docs/scripts/curves.ts`;
-      writeFileSync(svgFile, await renderSvg(tuningCurveSpec(rs, `${grid.algorithm} on ${spec.title}`, subtitle) as never));
-      writeFileSync(mdFile, `<!-- generated by docs/scripts/curves.ts (pnpm docs:curves); do not edit -->\n\n_${describe(ds, nq)}, k = ${k}_\n\n${curveTable(rs)}`);
-      files.push(svgFile, mdFile);
-      fragments.set(stem, { svgFile, table: `_${describe(ds, nq)}, k = ${k}_\n\n${curveTable(rs)}` });
+      const stem = figureStem(grid.guide, grid.algorithm, spec.key);
+      const f = await writeFigure(options.outDir, stem, `${grid.algorithm} on ${spec.title}`, describe(ds, nq), k, rs);
+      files.push(f.svgFile, f.mdFile);
+      fragments.set(stem, f);
+      guideByAlgorithm.set(grid.algorithm, grid.guide);
     }
     results[spec.key] = all;
     const jsonFile = join(options.outDir, `curves-${spec.key}.json`);
-    writeFileSync(jsonFile, JSON.stringify({ dataset: describe(ds, nq), environment: all[0]?.environment ?? null, results: all.map(slim) }, null, 1) + '\n');
+    writeFileSync(jsonFile, JSON.stringify({ dataset: describe(ds, nq), k, environment: all[0]?.environment ?? null, results: all.map((r) => ({ guide: guideByAlgorithm.get(r.algorithm), ...slim(r) })) }, null, 1) + '\n');
     files.push(jsonFile);
     meta.push(`- ${spec.title}: ${describe(ds, nq)}${spec.maxBase !== undefined ? ` (first ${spec.maxBase} base vectors; ground truth recomputed on them)` : ''}`);
   }
@@ -259,6 +335,6 @@ function envLine(env: unknown): string {
   return parts.join(', ');
 }
 
-function slim(r: ResultLine): Record<string, unknown> {
+function slim(r: ResultLine): CurvePoint {
   return { algorithm: r.algorithm, build: r.build, search: r.search, recall: r.recall, qps: r.qps, buildSeconds: r.buildSeconds, indexBytes: r.indexBytes, distanceComputations: r.distanceComputations };
 }
