@@ -52,7 +52,7 @@ describe('docs curves script', () => {
     const spliced = readFileSync(guide, 'utf8');
     expect(out.updatedGuides).toEqual([guide]);
     expect(spliced).not.toContain('stale numbers');
-    expect(spliced).toContain('![hnsw-hnsw-tiny](figures/hnsw-hnsw-tiny.svg)');
+    expect(spliced).toContain('![hnsw on tiny synthetic: recall@10 against single-thread QPS](figures/hnsw-hnsw-tiny.svg)');
     expect(spliced).toContain('| M=4,efConstruction=20 | efSearch=10 |');
     expect(spliced).toContain('kept');
     expect(readFileSync(join(figures, 'curves-meta.md'), 'utf8')).toContain('300 base × 8');
