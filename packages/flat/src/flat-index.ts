@@ -10,9 +10,10 @@
  *   the k best (the heap's top is the current k-th distance, so most rows cost one compare).
  * - **Batch** (`search` with more than one query): tiles queries × rows so that each block
  *   of rows is read from memory once per block of 64 queries rather than once per query,
- *   and the 4 × 2 register-blocked tile kernel reuses every loaded value several times. This
- *   is what BLAS-backed brute force (FAISS's `knn_L2sqr` via `sgemm`) does, without the
- *   ‖q‖² + ‖x‖² − 2⟨q,x⟩ expansion, so distances stay exact.
+ *   and the 4 × 2 register-blocked tile kernel (`distanceTileInto`: WebAssembly SIMD for a
+ *   SIMD store, `l2SquaredTile` / `dotTile` otherwise) reuses every loaded value several
+ *   times. This is what BLAS-backed brute force (FAISS's `knn_L2sqr` via `sgemm`) does,
+ *   without the ‖q‖² + ‖x‖² − 2⟨q,x⟩ expansion, so distances stay exact.
  *
  * Both paths break ties by the smaller id. Their distances can differ in the last bits of a
  * float (the tile sums components in another order), so two near-equal neighbours may swap
