@@ -130,7 +130,8 @@ function ivfpqSpace(n: number, dim: number): Omit<TuneSpace, 'algorithm'> {
     // pqNiter 10 (FAISS's default is 25) as in the shipped suites: PQ training costs
     // 2^nbits · n · dim per iteration whatever m is, and 10 iterations lose little recall.
     fixedBuild: { keepVectors: true, pqNiter: 10 },
-    first: { nlist: nlists[Math.min(1, nlists.length - 1)], m: ms[Math.floor(ms.length / 2)], nbits: nbits[0] },
+    // First m: about 8 dimensions per sub-quantizer (the ADC scan costs m lookups per code).
+    first: { nlist: nlists[Math.min(1, nlists.length - 1)], m: ms.reduce((a, b) => (Math.abs(dim / b - 8) < Math.abs(dim / a - 8) ? b : a)), nbits: nbits[0] },
     direction: { m: 1, nbits: 1 },
     search: (b) => ({ name: 'nprobe', min: 1, max: num(b, 'nlist', 1) }),
     searchExtra: { rerank: [0, 4, 16] },
