@@ -34,6 +34,11 @@ export const CONTAINER_VERSION = 1;
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/**
+ * The typed arrays a section can hold.
+ *
+ * @inline
+ */
 type TypedArray = Float32Array | Float64Array | Int32Array | Uint32Array | Uint8Array | Uint16Array | Int8Array;
 
 /** Builds an annlab file: header, body fields in order, then the checksum on {@link BinaryWriter.finish}. */

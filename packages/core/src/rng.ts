@@ -69,7 +69,13 @@ export class Rng {
   }
 
   /** Shuffle `a` in place (Fisher–Yates) and return it. */
-  shuffle<T extends { length: number; [i: number]: number }>(a: T): T {
+  shuffle<
+    T extends {
+      /** Number of elements. */
+      length: number;
+      [i: number]: number;
+    },
+  >(a: T): T {
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.nextInt(i + 1);
       const t = a[i];

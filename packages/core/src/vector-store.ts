@@ -101,6 +101,7 @@ export class VectorStore {
     return wasm !== null ? wasm.data : this.rows;
   }
 
+  /** Replace the rows with `value` (copied into WebAssembly memory when the store lives there). */
   set data(value: Float32Array) {
     const wasm = this.wasm;
     if (wasm !== null) {
