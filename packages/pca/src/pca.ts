@@ -239,7 +239,12 @@ export class Pca {
   }
 
   /** Estimated multiply-adds of each solver for n training vectors (what `'auto'` compares). */
-  costEstimate(n: number): { exact: number; randomized: number } {
+  costEstimate(n: number): {
+    /** Multiply-adds of the exact solver. */
+    exact: number;
+    /** Multiply-adds of the randomized solver. */
+    randomized: number;
+  } {
     const d = this.dim;
     const l = this.subspaceSize();
     const q = this.resolvePowerIterations(n);
