@@ -40,7 +40,14 @@ export interface DirectoryContents {
   /** Columns of `groundTruth` (0 when absent). */
   groundTruthK: number;
   /** The files read. */
-  files: { base: string; query: string; groundtruth?: string };
+  files: {
+    /** The base vectors file. */
+    base: string;
+    /** The queries file. */
+    query: string;
+    /** The ground-truth file, when the directory has one. */
+    groundtruth?: string;
+  };
 }
 
 /** Options for {@link loadDirectory}. */

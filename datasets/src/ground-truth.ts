@@ -67,7 +67,16 @@ export interface GroundTruthCacheOptions {
  */
 export function cachedGroundTruth(
   base: Float32Array, queries: Float32Array, dim: number, metric: Metric, k: number, options: GroundTruthCacheOptions,
-): { ids: Int32Array; k: number; file: string; computed: boolean } {
+): {
+  /** Neighbour ids, nQueries × k, best first. */
+  ids: Int32Array;
+  /** Columns in `ids` (≥ the k asked for). */
+  k: number;
+  /** The cache file holding them. */
+  file: string;
+  /** True when computed now, false when read from the cache. */
+  computed: boolean;
+} {
   const nq = queries.length / dim;
   const dir = join(options.cacheDir, 'groundtruth');
   const key = datasetKey(base, queries, dim, metric);
