@@ -44,7 +44,12 @@ export interface WrittenFiles {
 }
 
 /** Render the plots and the report for `results` into `dir` (used by bench and by `annlab report`). */
-export async function writeReport(dir: string, results: readonly ResultLine[], meta: ReportMeta): Promise<{ report: string; plots: string[] }> {
+export async function writeReport(dir: string, results: readonly ResultLine[], meta: ReportMeta): Promise<{
+  /** Path of report.html. */
+  report: string;
+  /** Paths of the SVG plots. */
+  plots: string[];
+}> {
   mkdirSync(dir, { recursive: true });
   const plots = await renderPlots(results);
   const files: string[] = [];
@@ -80,7 +85,12 @@ export async function writeRun(dir: string, run: BenchmarkRun): Promise<WrittenF
 }
 
 /** Read results.jsonl (and run.json beside it, when present). */
-export function readRun(jsonlPath: string): { results: ResultLine[]; info: RunInfo | null } {
+export function readRun(jsonlPath: string): {
+  /** The result lines. */
+  results: ResultLine[];
+  /** The run.json beside the file, or null when absent. */
+  info: RunInfo | null;
+} {
   if (!existsSync(jsonlPath)) throw new AnnlabError('NOT_FOUND', `no results file at ${jsonlPath}; pass the results.jsonl written by \`annlab bench\`.`);
   const results = parseJsonLines(readFileSync(jsonlPath, 'utf8'), jsonlPath);
   const infoPath = join(dirname(jsonlPath), 'run.json');

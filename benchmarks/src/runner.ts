@@ -102,7 +102,20 @@ export interface BenchmarkRun {
   /** Suite name. */
   suite: string;
   /** Dataset summary. */
-  dataset: { name: string; metric: string; dim: number; nBase: number; queries: number; k: number };
+  dataset: {
+    /** Dataset name. */
+    name: string;
+    /** Metric searched by. */
+    metric: string;
+    /** Vector dimension. */
+    dim: number;
+    /** Base vectors indexed. */
+    nBase: number;
+    /** Queries run. */
+    queries: number;
+    /** Neighbours per query. */
+    k: number;
+  };
   /** Where it ran. */
   environment: Environment;
   /** One line per sweep point. */
@@ -117,11 +130,66 @@ export interface BenchmarkRun {
 
 /** Progress events, for terminals and logs. */
 export type RunEvent =
-  | { type: 'skip'; algorithm: string; reason: string }
-  | { type: 'build-start'; algorithm: string; build: Params; buildIndex: number; buildTotal: number }
-  | { type: 'build-done'; algorithm: string; build: Params; seconds: number; indexBytes: number | null }
-  | { type: 'search-done'; algorithm: string; build: Params; search: Params; done: number; total: number; result: ResultLine }
-  | { type: 'error'; algorithm: string; build: Params; search?: Params; message: string };
+  | {
+      /** An algorithm is not run. */
+      type: 'skip';
+      /** Its name. */
+      algorithm: string;
+      /** Why (not installed, unknown, ...). */
+      reason: string;
+    }
+  | {
+      /** A build starts. */
+      type: 'build-start';
+      /** Algorithm name. */
+      algorithm: string;
+      /** Build parameters. */
+      build: Params;
+      /** 0-based number of this build among the algorithm's builds. */
+      buildIndex: number;
+      /** Builds of this algorithm. */
+      buildTotal: number;
+    }
+  | {
+      /** A build finished. */
+      type: 'build-done';
+      /** Algorithm name. */
+      algorithm: string;
+      /** Build parameters. */
+      build: Params;
+      /** Build wall time, seconds. */
+      seconds: number;
+      /** Index size in bytes, or null when unknown. */
+      indexBytes: number | null;
+    }
+  | {
+      /** One sweep point was measured. */
+      type: 'search-done';
+      /** Algorithm name. */
+      algorithm: string;
+      /** Build parameters. */
+      build: Params;
+      /** Search parameters of the point. */
+      search: Params;
+      /** Points done so far for this build. */
+      done: number;
+      /** Points in this build's sweep. */
+      total: number;
+      /** The measured line. */
+      result: ResultLine;
+    }
+  | {
+      /** A build or search failed. */
+      type: 'error';
+      /** Algorithm name. */
+      algorithm: string;
+      /** Build parameters. */
+      build: Params;
+      /** Search parameters, when a search failed. */
+      search?: Params;
+      /** The error message. */
+      message: string;
+    };
 
 /** Options for {@link runSuite}. */
 export interface RunOptions {

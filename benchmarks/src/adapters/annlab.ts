@@ -24,7 +24,12 @@ export interface AnnlabIndexClass {
 }
 
 /** Where each annlab algorithm lives: suite name → package and exported class. */
-export const ANNLAB_ALGORITHMS: Readonly<Record<string, { pkg: string; className: string }>> = {
+export const ANNLAB_ALGORITHMS: Readonly<Record<string, {
+  /** Package name, e.g. `@annlab/hnsw`. */
+  pkg: string;
+  /** Exported class name, e.g. `HnswIndex`. */
+  className: string;
+}>> = {
   flat: { pkg: '@annlab/flat', className: 'FlatIndex' },
   rpforest: { pkg: '@annlab/rpforest', className: 'RpForestIndex' },
   hnsw: { pkg: '@annlab/hnsw', className: 'HnswIndex' },

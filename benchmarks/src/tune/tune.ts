@@ -172,7 +172,18 @@ export interface AlgorithmTune {
 /** Everything {@link tune} returns. */
 export interface TuneResult {
   /** Dataset summary. */
-  dataset: { name: string; metric: string; dim: number; nBase: number; queries: number };
+  dataset: {
+    /** Dataset name. */
+    name: string;
+    /** Metric searched by. */
+    metric: string;
+    /** Vector dimension. */
+    dim: number;
+    /** Base vectors indexed. */
+    nBase: number;
+    /** Queries in the dataset (before the split). */
+    queries: number;
+  };
   /** The target recall@k. */
   targetRecall: number;
   /** Neighbours per query. */
@@ -180,7 +191,12 @@ export interface TuneResult {
   /** Seed used. */
   seed: number;
   /** Queries in each half. */
-  split: { tuning: number; heldOut: number };
+  split: {
+    /** Queries used for tuning. */
+    tuning: number;
+    /** Queries held out to check the chosen configuration. */
+    heldOut: number;
+  };
   /** The memory limit, bytes, or null. */
   maxMemoryBytes: number | null;
   /** The budget, seconds, or null. */
@@ -209,7 +225,12 @@ export function selectQueries(dataset: BenchDataset, rows: Int32Array, name: str
  * A seeded split of `nq` query rows: `heldOut` = round(nq × fraction) rows (at least one),
  * the rest for tuning; both sorted.
  */
-export function splitQueries(nq: number, heldOutFraction: number, seed: number): { tuning: Int32Array; heldOut: Int32Array } {
+export function splitQueries(nq: number, heldOutFraction: number, seed: number): {
+  /** Query rows used for tuning. */
+  tuning: Int32Array;
+  /** Query rows held out. */
+  heldOut: Int32Array;
+} {
   const perm = new Int32Array(nq);
   for (let i = 0; i < nq; i++) perm[i] = i;
   const rng = new Rng(seed);
