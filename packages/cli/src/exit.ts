@@ -17,12 +17,19 @@ import { isAnnlabError } from '@annlab/core';
 
 /** The CLI's exit codes (see the module comment). */
 export const EXIT = {
+  /** Success. */
   OK: 0,
+  /** Unexpected internal error (a bug: run again with `--verbose` and report the stack). */
   INTERNAL: 1,
+  /** Usage error: unknown option, bad parameter or suite. */
   USAGE: 2,
+  /** The benchmark finished, but some builds or searches failed. */
   PARTIAL: 3,
+  /** Something named does not exist: dataset, file, algorithm. */
   NOT_FOUND: 4,
+  /** Reading, writing or downloading failed. */
   IO: 5,
+  /** A file is damaged or of the wrong kind. */
   BAD_DATA: 6,
 } as const;
 
