@@ -418,9 +418,9 @@ export async function tune(dataset: BenchDataset, options: TuneOptions): Promise
           // Measure the bisected value and the nearest values below it (or the best reached).
           const anchor = r.value ?? r.sweep.reduce((best, p) => (p.recall > best.recall ? p : best), r.sweep[0] ?? { value: primary.min, recall: 0 }).value;
           const values = r.sweep.filter((p) => p.value <= anchor).slice(-perSweep).map((p) => p.value);
-          // One value above the bisected one, as a margin in case the held-out queries need it.
+          // One value 25 % above the bisected one, as a margin in case the held-out queries need it.
           if (r.value !== null && r.value < primary.max) {
-            const above = r.sweep.find((p) => p.value > anchor)?.value ?? Math.min(primary.max, Math.max(r.value + 1, Math.ceil(r.value * 1.25)));
+            const above = Math.min(primary.max, Math.max(r.value + 1, Math.ceil(r.value * 1.25)));
             if (!tuneRecallOf.has(`${paramsLabel(build)}|${paramsLabel({ ...fixed, [primary.name]: above })}`)) {
               tuneRecallOf.set(`${paramsLabel(build)}|${paramsLabel({ ...fixed, [primary.name]: above })}`, recallOn(built, { ...fixed, [primary.name]: above }));
             }
