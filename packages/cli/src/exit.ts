@@ -6,7 +6,7 @@
  * | 0 | success |
  * | 1 | unexpected internal error (a bug: run again with `--verbose` and report the stack) |
  * | 2 | usage error: unknown option, bad parameter or suite (`INVALID_PARAMETER`, `DIMENSION_MISMATCH`, ...) |
- * | 3 | the benchmark finished, but some builds or searches failed (see the report) |
+ * | 3 | finished, but not fully: some builds or searches failed (`bench`, see the report), or the target recall was not reached within the budget or memory limit (`tune`) |
  * | 4 | something named does not exist: dataset, file, algorithm (`NOT_FOUND`) |
  * | 5 | reading, writing or downloading failed (`IO`) |
  * | 6 | a file is damaged or of the wrong kind (`CORRUPT_DATA`, `WRONG_FORMAT`, `UNSUPPORTED_VERSION`) |
@@ -23,7 +23,7 @@ export const EXIT = {
   INTERNAL: 1,
   /** Usage error: unknown option, bad parameter or suite. */
   USAGE: 2,
-  /** The benchmark finished, but some builds or searches failed. */
+  /** Finished, but not fully: some builds or searches failed (`bench`), or `tune` did not reach its target. */
   PARTIAL: 3,
   /** Something named does not exist: dataset, file, algorithm. */
   NOT_FOUND: 4,
