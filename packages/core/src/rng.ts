@@ -1,7 +1,8 @@
 /**
  * A seeded random number generator: every random choice in annlab comes from one of these,
  * passed explicitly (pynndescent's `rng_state`, FAISS's `seed`, Annoy's `set_seed`), so the
- * same seed and inputs always give the same index. Library code never calls `Math.random`.
+ * same seed and inputs always give the same index. Library code never draws from the global,
+ * unseeded generator.
  *
  * Backed by seedrandom's Alea generator (Baagøe): fast, 2^116 period, and its output is the
  * same on every JavaScript engine.
