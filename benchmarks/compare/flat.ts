@@ -7,28 +7,19 @@
  * Base: the 60,000 training images; queries: the first N test images (default 1000);
  * Euclidean, k = 10.
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { l2SquaredRef } from '@annlab/core';
+import { readIdxMatrix } from '@annlab/datasets';
 import { FlatIndex } from '@annlab/flat';
 
 const dir = process.argv[2] ?? new URL('../../../shared/datasets', import.meta.url).pathname;
 const nq = Number(process.argv[3] ?? 1000);
 const kernels = (process.env.ANNLAB_KERNELS ?? 'js') as 'js' | 'simd' | 'auto';
 
-function readIdx(path: string, limit: number): Float32Array {
-  const b = gunzipSync(readFileSync(path));
-  const n = Math.min(limit, b.readUInt32BE(4));
-  const dim = b.readUInt32BE(8) * b.readUInt32BE(12);
-  const out = new Float32Array(n * dim);
-  for (let i = 0; i < out.length; i++) out[i] = b[16 + i];
-  return out;
-}
 
 const dim = 784;
 const k = 10;
-const base = readIdx(`${dir}/fashion-mnist/train-images-idx3-ubyte.gz`, 60000);
-const queries = readIdx(`${dir}/fashion-mnist/t10k-images-idx3-ubyte.gz`, nq);
+const base = readIdxMatrix(`${dir}/fashion-mnist/train-images-idx3-ubyte.gz`, { maxRows: 60000 }).data;
+const queries = readIdxMatrix(`${dir}/fashion-mnist/t10k-images-idx3-ubyte.gz`, { maxRows: nq }).data;
 const n = base.length / dim;
 
 const index = new FlatIndex({ dim, kernels });

@@ -16,13 +16,13 @@
  * the hnsw package; default all), HNSW_EF (comma list),
  * HNSW_OUT (write the JSON summary there).
  */
-import { gunzipSync } from 'node:zlib';
 import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { FlatIndex } from '@annlab/flat';
+import { readIdxMatrix } from '@annlab/datasets';
 import { HnswIndex } from '@annlab/hnsw';
 import { HNSW } from 'hnsw';
 import hnswlib from 'hnswlib-node';
@@ -37,15 +37,6 @@ const EF_CONSTRUCTION = 200;
 const PEERS = (process.env.HNSW_PEERS ?? 'annlab,annlab-js,hnswlib,hnsw').split(',');
 const EFS = (process.env.HNSW_EF ?? '10,15,20,30,40,60,80,120,200,400,800').split(',').map(Number);
 
-function readIdx(path: string, maxRows: number): { rows: number; dim: number; data: Float32Array } {
-  const buf = gunzipSync(readFileSync(path));
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const rows = Math.min(maxRows, view.getUint32(4));
-  const dim = view.getUint32(8) * view.getUint32(12);
-  const data = new Float32Array(rows * dim);
-  for (let i = 0; i < rows * dim; i++) data[i] = buf[16 + i];
-  return { rows, dim, data };
-}
 
 function l2(a: Float32Array, aOff: number, b: Float32Array, bOff: number, dim: number): number {
   let s = 0;
@@ -85,8 +76,8 @@ function qpsAtRecall(points: Point[], target: number): number {
   return NaN;
 }
 
-const train = readIdx(join(DATA, 'fashion-mnist/train-images-idx3-ubyte.gz'), N);
-const test = readIdx(join(DATA, 'fashion-mnist/t10k-images-idx3-ubyte.gz'), Q);
+const train = readIdxMatrix(join(DATA, 'fashion-mnist/train-images-idx3-ubyte.gz'), { maxRows: N });
+const test = readIdxMatrix(join(DATA, 'fashion-mnist/t10k-images-idx3-ubyte.gz'), { maxRows: Q });
 const dim = train.dim;
 const base = train.data;
 const queries = test.data;

@@ -24,8 +24,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { l2SquaredRef } from '@annlab/core';
+import { readIdxMatrix } from '@annlab/datasets';
 import { FlatIndex } from '@annlab/flat';
 import { IvfFlatIndex, IvfPqIndex } from '@annlab/ivfpq';
 
@@ -41,14 +41,6 @@ const k = 10;
 const dim = 784;
 const TARGET = 0.95;
 
-function readIdx(path: string, limit: number): Float32Array {
-  const b = gunzipSync(readFileSync(path));
-  const n = Math.min(limit, b.readUInt32BE(4));
-  const d = b.readUInt32BE(8) * b.readUInt32BE(12);
-  const out = new Float32Array(n * d);
-  for (let i = 0; i < out.length; i++) out[i] = b[16 + i];
-  return out;
-}
 
 interface Run {
   name: string;
@@ -69,8 +61,8 @@ const RUNS: Run[] = [
 const smoke = process.env.ANNLAB_IVFPQ_SMOKE === '1';
 if (smoke) for (const r of RUNS) r.nlist /= 8;
 const nBase = smoke ? 5000 : 60000;
-const base = readIdx(`${dir}/fashion-mnist/train-images-idx3-ubyte.gz`, nBase);
-const queries = readIdx(`${dir}/fashion-mnist/t10k-images-idx3-ubyte.gz`, nq);
+const base = readIdxMatrix(`${dir}/fashion-mnist/train-images-idx3-ubyte.gz`, { maxRows: nBase }).data;
+const queries = readIdxMatrix(`${dir}/fashion-mnist/t10k-images-idx3-ubyte.gz`, { maxRows: nq }).data;
 const n = base.length / dim;
 
 // Ground truth: the true 10th distance per query.

@@ -19,13 +19,13 @@
  * PCA_EF (comma list of efSearch values), PCA_RERANK (comma list, default 0,2,4),
  * PCA_OUT (write the JSON summary there).
  */
-import { gunzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { AnnIndex, SearchParams } from '@annlab/core';
+import { readIdxMatrix } from '@annlab/datasets';
 import { FlatIndex } from '@annlab/flat';
 import { HnswIndex } from '@annlab/hnsw';
 import { Pca, PreTransformIndex, type PcaOptions } from '@annlab/pca';
@@ -42,15 +42,6 @@ const PARTS = (process.env.PCA_PARTS ?? 'fit,sklearn,index').split(',');
 const EFS = (process.env.PCA_EF ?? '10,20,40,80,160,320').split(',').map(Number);
 const RERANKS = (process.env.PCA_RERANK ?? '0,2,4').split(',').map(Number);
 
-function readIdx(path: string, maxRows: number): { rows: number; dim: number; data: Float32Array } {
-  const buf = gunzipSync(readFileSync(path));
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const rows = Math.min(maxRows, view.getUint32(4));
-  const dim = view.getUint32(8) * view.getUint32(12);
-  const data = new Float32Array(rows * dim);
-  for (let i = 0; i < rows * dim; i++) data[i] = buf[16 + i];
-  return { rows, dim, data };
-}
 
 function l2(a: Float32Array, aOff: number, b: Float32Array, bOff: number, dim: number): number {
   let s = 0;
@@ -62,8 +53,8 @@ function l2(a: Float32Array, aOff: number, b: Float32Array, bOff: number, dim: n
 }
 
 const trainPath = join(DATA, 'fashion-mnist/train-images-idx3-ubyte.gz');
-const base = readIdx(trainPath, N);
-const queries = readIdx(join(DATA, 'fashion-mnist/t10k-images-idx3-ubyte.gz'), Q);
+const base = readIdxMatrix(trainPath, { maxRows: N });
+const queries = readIdxMatrix(join(DATA, 'fashion-mnist/t10k-images-idx3-ubyte.gz'), { maxRows: Q });
 const dim = base.dim;
 const n = base.rows;
 const nq = queries.rows;

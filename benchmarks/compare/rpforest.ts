@@ -19,13 +19,13 @@
  * (`annlab,annoy`), RPF_KERNELS (`js` default: the plain TypeScript kernels; `auto`/`simd`
  * for the WebAssembly backend), RPF_OUT (write the JSON summary there).
  */
-import { gunzipSync } from 'node:zlib';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import type { KernelBackend } from '@annlab/core';
+import { readIdxMatrix } from '@annlab/datasets';
 import { FlatIndex } from '@annlab/flat';
 import { RpForestIndex, RpForestSearchStats } from '@annlab/rpforest';
 
@@ -52,15 +52,6 @@ const SEARCH_K = (process.env.RPF_SEARCHK ?? '100,200,300,500,700,1000,1500,2000
 const PEERS = (process.env.RPF_PEERS ?? 'annlab,annoy').split(',');
 const KERNELS = (process.env.RPF_KERNELS ?? 'js') as KernelBackend;
 
-function readIdx(path: string, maxRows: number): { rows: number; dim: number; data: Float32Array } {
-  const buf = gunzipSync(readFileSync(path));
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const rows = Math.min(maxRows, view.getUint32(4));
-  const dim = view.getUint32(8) * view.getUint32(12);
-  const data = new Float32Array(rows * dim);
-  for (let i = 0; i < rows * dim; i++) data[i] = buf[16 + i];
-  return { rows, dim, data };
-}
 
 function l2(a: Float32Array, aOff: number, b: Float32Array, bOff: number, dim: number): number {
   let s = 0;
@@ -118,8 +109,8 @@ function recallOf(ids: Int32Array, base: Float32Array, queries: Float32Array, di
 }
 
 function main(): void {
-  const train = readIdx(join(DATA, 'fashion-mnist/train-images-idx3-ubyte.gz'), N);
-  const test = readIdx(join(DATA, 'fashion-mnist/t10k-images-idx3-ubyte.gz'), Q);
+  const train = readIdxMatrix(join(DATA, 'fashion-mnist/train-images-idx3-ubyte.gz'), { maxRows: N });
+  const test = readIdxMatrix(join(DATA, 'fashion-mnist/t10k-images-idx3-ubyte.gz'), { maxRows: Q });
   const dim = train.dim;
   const base = train.data;
   const queries = test.data;

@@ -15,12 +15,11 @@
  *
  * Environment: SIMD_Q, SIMD_Q1, SIMD_NATIVE=0 to skip hnswlib-node.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { gunzipSync } from 'node:zlib';
 import { FlatIndex } from '@annlab/flat';
+import { readIdxMatrix } from '@annlab/datasets';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DATA = process.env.ANNLAB_SHARED_DATASETS ?? join(here, '../../../shared/datasets');
@@ -28,19 +27,11 @@ const Q = Number(process.env.SIMD_Q ?? 1000);
 const Q1 = Number(process.env.SIMD_Q1 ?? 300);
 const K = 10;
 
-function readIdx(path: string, limit: number): { n: number; dim: number; data: Float32Array } {
-  const b = gunzipSync(readFileSync(path));
-  const n = Math.min(limit, b.readUInt32BE(4));
-  const dim = b.readUInt32BE(8) * b.readUInt32BE(12);
-  const data = new Float32Array(n * dim);
-  for (let i = 0; i < data.length; i++) data[i] = b[16 + i];
-  return { n, dim, data };
-}
 
-const base = readIdx(join(DATA, 'fashion-mnist/train-images-idx3-ubyte.gz'), 60000);
-const qs = readIdx(join(DATA, 'fashion-mnist/t10k-images-idx3-ubyte.gz'), Q);
+const base = readIdxMatrix(join(DATA, 'fashion-mnist/train-images-idx3-ubyte.gz'), { maxRows: 60000 });
+const qs = readIdxMatrix(join(DATA, 'fashion-mnist/t10k-images-idx3-ubyte.gz'), { maxRows: Q });
 const dim = base.dim;
-console.log(`fashion-mnist: ${base.n} × ${dim} base, ${qs.n} queries, k = ${K}, node ${process.version}`);
+console.log(`fashion-mnist: ${base.rows} × ${dim} base, ${qs.rows} queries, k = ${K}, node ${process.version}`);
 
 const results: Record<string, { oneQps: number; batchQps: number; oneIds: Int32Array; batchIds: Int32Array }> = {};
 for (const kernels of ['js', 'simd'] as const) {
@@ -54,9 +45,9 @@ for (const kernels of ['js', 'simd'] as const) {
   const oneQps = Q1 / ((performance.now() - t) / 1000);
   t = performance.now();
   const batch = index.search(qs.data, K);
-  const batchQps = qs.n / ((performance.now() - t) / 1000);
+  const batchQps = qs.rows / ((performance.now() - t) / 1000);
   results[kernels] = { oneQps, batchQps, oneIds: one.ids, batchIds: batch.ids };
-  console.log(`flat ${kernels.padEnd(4)} (store backend ${index.store.backend}): one-query ${oneQps.toFixed(1)} QPS (${Q1} queries), batch ${batchQps.toFixed(1)} QPS (${qs.n} queries)`);
+  console.log(`flat ${kernels.padEnd(4)} (store backend ${index.store.backend}): one-query ${oneQps.toFixed(1)} QPS (${Q1} queries), batch ${batchQps.toFixed(1)} QPS (${qs.rows} queries)`);
 }
 
 function diff(a: Int32Array, b: Int32Array, rows: number): number {
@@ -66,14 +57,14 @@ function diff(a: Int32Array, b: Int32Array, rows: number): number {
 }
 const js = results.js;
 const simd = results.simd;
-console.log(`ids differing js vs simd: one-query ${diff(js.oneIds, simd.oneIds, Q1)}/${Q1 * K}, batch ${diff(js.batchIds, simd.batchIds, qs.n)}/${qs.n * K}; simd one vs batch ${diff(simd.oneIds, simd.batchIds, Q1)}/${Q1 * K}`);
+console.log(`ids differing js vs simd: one-query ${diff(js.oneIds, simd.oneIds, Q1)}/${Q1 * K}, batch ${diff(js.batchIds, simd.batchIds, qs.rows)}/${qs.rows * K}; simd one vs batch ${diff(simd.oneIds, simd.batchIds, Q1)}/${Q1 * K}`);
 console.log(`speed-up simd/js: one-query ${(simd.oneQps / js.oneQps).toFixed(2)}x, batch ${(simd.batchQps / js.batchQps).toFixed(2)}x`);
 
 if (process.env.SIMD_NATIVE !== '0') {
   const hnswlib = (await import('hnswlib-node')).default;
   const bf = new hnswlib.BruteforceSearch('l2', dim);
-  bf.initIndex(base.n);
-  for (let i = 0; i < base.n; i++) bf.addPoint(Array.from(base.data.subarray(i * dim, (i + 1) * dim)), i);
+  bf.initIndex(base.rows);
+  for (let i = 0; i < base.rows; i++) bf.addPoint(Array.from(base.data.subarray(i * dim, (i + 1) * dim)), i);
   const qArrays: number[][] = [];
   for (let i = 0; i < Q1; i++) qArrays.push(Array.from(qs.data.subarray(i * dim, (i + 1) * dim)));
   for (let i = 0; i < 8; i++) bf.searchKnn(qArrays[i], K);
