@@ -9,16 +9,35 @@ export { AnnlabError, isAnnlabError } from './errors.js';
 export type { AnnlabErrorCode } from './errors.js';
 
 export { METRICS, SearchStats } from './types.js';
-export type { AnnIndex, IndexOptions, KernelBackend, Metric, SearchParams, SearchResult, TrainableIndex } from './types.js';
+export type {
+  AnnIndex,
+  Deletable,
+  Explainable,
+  Explanation,
+  IndexClass,
+  IndexOptions,
+  InvariantCheckable,
+  InvariantReport,
+  KernelBackend,
+  LoadOptions,
+  Metric,
+  Reconstructible,
+  SearchParams,
+  SearchResult,
+  TrainableIndex,
+} from './types.js';
 
 export {
+  asCorruptData,
   checkDim,
+  checkId,
   checkInteger,
   checkK,
   checkKnownKeys,
   checkMetric,
   checkNumber,
   checkOptions,
+  checkSearchParams,
   checkSeed,
   checkVectors,
   firstNonFinite,

@@ -124,6 +124,22 @@ export interface AnnIndex<P extends SearchParams = SearchParams> {
   add(vectors: Float32Array): void;
   /** Search `nq × dim` row-major queries for their k nearest stored vectors. */
   search(queries: Float32Array, k: number, params?: P): SearchResult;
+  /**
+   * Search one query, writing its k results into caller-owned arrays (the out-first form of
+   * gl-matrix; `search` loops over it). The query is `query[qOff … qOff + dim)`; results go to
+   * `outIds[outOff … outOff + k)` and `outDist[outOff … outOff + k)`, ascending, padded with
+   * −1 / +Infinity. Inputs are not validated here (that is `search`'s job): call `search`
+   * unless you own the validation, as the harness and batch runners do.
+   */
+  searchInto(
+    query: Float32Array,
+    qOff: number,
+    k: number,
+    outIds: Int32Array,
+    outDist: Float32Array,
+    outOff: number,
+    params?: P,
+  ): void;
   /** The index as bytes (magic, version, algorithm tag, parameters, arrays, CRC32). */
   serialize(): Uint8Array;
   /** Bytes held by the index's typed arrays (vectors, links, codes, scratch). */
@@ -136,4 +152,84 @@ export interface TrainableIndex<P extends SearchParams = SearchParams> extends A
   readonly isTrained: boolean;
   /** Learn the index's parameters from `n × dim` row-major training vectors. */
   train(vectors: Float32Array): void;
+}
+
+/** Options every `deserialize` accepts (one shape for every index class). */
+export interface LoadOptions {
+  /**
+   * Distance-kernel implementation for the loaded index (see {@link KernelBackend}).
+   * @defaultValue `'auto'` — the same backend a freshly built index gets, so a reloaded
+   * index returns the same distances as the one that was saved.
+   */
+  kernels?: KernelBackend;
+}
+
+/**
+ * The static side of an index class: its file tag and version and its loader. Registries
+ * (the harness, the CLI, `PreTransformIndex`'s inner loaders) hold values of this type, so
+ * a change to a loader's signature fails to compile in every consumer.
+ *
+ * @typeParam I - the instance type the loader returns.
+ */
+export interface IndexClass<I extends AnnIndex = AnnIndex> {
+  /** Algorithm tag written in the file header. */
+  readonly TAG: string;
+  /** Format version the class writes (and the newest it reads). */
+  readonly FORMAT_VERSION: number;
+  /** Load an index written by `serialize`; refuses damaged or foreign bytes with `CORRUPT_DATA`. */
+  deserialize(bytes: Uint8Array, options?: LoadOptions): I;
+}
+
+/** Capability: the stored vector of an id can be read back (FAISS `reconstruct`). */
+export interface Reconstructible {
+  /**
+   * A copy of vector `id` as stored (normalised for cosine; decoded for lossy codes).
+   * Throws `INVALID_PARAMETER` for an id that is out of range or deleted.
+   */
+  reconstruct(id: number): Float32Array;
+}
+
+/** Capability: ids can be removed (FAISS `remove_ids`, hnswlib `markDelete`). */
+export interface Deletable {
+  /** Number of ids ever assigned (live and deleted); new ids continue from here. */
+  readonly idCount: number;
+  /** True when `id` was assigned and is not deleted. */
+  has(id: number): boolean;
+  /**
+   * Remove one id or many. All ids are checked first (integers in range, live, no
+   * repeats); on error nothing is deleted.
+   */
+  delete(ids: number | ArrayLike<number>): void;
+}
+
+/** The common part of every `explain` answer: the one query's results. */
+export interface Explanation {
+  /** The k results of the explained query (1 × k). */
+  readonly result: SearchResult;
+}
+
+/**
+ * Capability: one query's search, recorded for teaching and for the pictures of
+ * `annlab explain` (the path per layer, the leaves visited, the cells probed).
+ *
+ * @typeParam P - the index's search parameters.
+ * @typeParam E - the index's explanation, extending {@link Explanation}.
+ */
+export interface Explainable<P extends SearchParams, E extends Explanation> {
+  /** Run one query (`dim` values) as `search` would and record what it did. */
+  explain(query: Float32Array, k: number, params?: P): E;
+}
+
+/** What `checkInvariants` found; indexes extend it with their own counts. */
+export interface InvariantReport {
+  /** True when no violation was found. */
+  ok: boolean;
+  /** Violations found, each one sentence (at most 50 are listed). */
+  errors: string[];
+}
+
+/** Capability: the index can check its own structure (hnswlib's `checkIntegrity`). */
+export interface InvariantCheckable<R extends InvariantReport = InvariantReport> {
+  /** Check every structural invariant; reports, never throws, for a damaged structure. */
+  checkInvariants(): R;
 }

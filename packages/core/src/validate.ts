@@ -6,7 +6,7 @@
  * @module
  */
 import { AnnlabError } from './errors.js';
-import { METRICS, type Metric } from './types.js';
+import { METRICS, SearchStats, type Metric, type SearchParams } from './types.js';
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -120,5 +120,61 @@ export function checkKnownKeys(options: object, known: readonly string[], what: 
     if (!known.includes(key)) {
       throw new AnnlabError('INVALID_PARAMETER', `${what}: unknown option '${key}'. Known options: ${known.join(', ')}.`);
     }
+  }
+}
+
+/**
+ * Check an id argument: an integer in [0, count).
+ *
+ * @param count - ids assigned so far (the id count, live and deleted).
+ * @returns the id, typed as a number.
+ */
+export function checkId(id: unknown, count: number): number {
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= count) {
+    const range = count === 0 ? 'the index holds no ids yet' : `it must be an integer in [0, ${count})`;
+    throw new AnnlabError('INVALID_PARAMETER', `id ${describe(id)} is not valid: ${range}.`);
+  }
+  return id;
+}
+
+/**
+ * The one validation path for search parameters: `undefined` means none; anything else must
+ * be a plain object whose keys are all in `known` (a typo such as `nprob` is refused with the
+ * list of known keys), and whose `stats`, when given, is a {@link SearchStats} instance.
+ * Each index then checks the ranges of its own knobs.
+ *
+ * @param what - how to name the call in messages (`'IvfFlatIndex.search params'`).
+ * @returns the parameters, typed; `{}` for `undefined`.
+ */
+export function checkSearchParams<P extends SearchParams>(params: unknown, known: readonly string[], what: string): P {
+  if (params === undefined) return {} as P;
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) {
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `${what} must be an object such as { ${known.filter((k) => k !== 'stats')[0] ?? 'stats'}: … } or left out, got ${describe(params)}.`,
+    );
+  }
+  checkKnownKeys(params, known, what);
+  const stats = (params as SearchParams).stats;
+  if (stats !== undefined && !(stats instanceof SearchStats)) {
+    throw new AnnlabError('INVALID_PARAMETER', `${what}: stats must be a SearchStats instance (new SearchStats()), got ${describe(stats)}.`);
+  }
+  return params as P;
+}
+
+/**
+ * Run a loader step that validates parameters read from a file, turning its
+ * `INVALID_PARAMETER` errors into `CORRUPT_DATA` (the bytes, not the caller, are wrong).
+ *
+ * @param what - the file kind for the message (`'hnsw index file'`).
+ */
+export function asCorruptData<T>(what: string, step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    if (e instanceof AnnlabError && e.code === 'INVALID_PARAMETER') {
+      throw new AnnlabError('CORRUPT_DATA', `${what} has invalid parameters: ${e.message}`, { cause: e });
+    }
+    throw e;
   }
 }

@@ -1,0 +1,9 @@
+/**
+ * @annlab/test-kit: the helpers every package's tests share (private to the workspace).
+ *
+ * @packageDocumentation
+ */
+export { clustered, clusteredSplit } from './data.js';
+export type { ClusteredOptions } from './data.js';
+export { expectCode } from './errors.js';
+export { recallAgainstFlat } from './recall.js';
