@@ -10,7 +10,8 @@
  * Why an operation failed.
  *
  * - `DIMENSION_MISMATCH`: a vector or batch does not have the index's `dim` components.
- * - `NON_FINITE`: a vector holds NaN or ±Infinity.
+ * - `NON_FINITE`: a vector holds NaN or ±Infinity, or values outside the range float32
+ *   distances can represent (see `checkVectors`: |x| ≤ 1e15, non-zero rows not all below 1e-15).
  * - `INVALID_PARAMETER`: an option or argument is out of range or of the wrong type.
  * - `EMPTY_INDEX`: the operation needs at least one stored vector (e.g. training).
  * - `NOT_TRAINED`: a trainable index (IVF, PQ, PCA) was used before `train`.

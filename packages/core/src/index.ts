@@ -41,6 +41,8 @@ export {
   checkSeed,
   checkVectors,
   firstNonFinite,
+  MAX_ABS_COMPONENT,
+  MIN_ROW_SCALE,
 } from './validate.js';
 
 export {
@@ -72,7 +74,7 @@ export type { VectorStoreOptions } from './vector-store.js';
 export { DistanceComputer, distanceTileInto } from './distance-computer.js';
 
 export { AdcScanner } from './wasm/adc-scanner.js';
-export { WASM_MAX_BYTES, WasmRows } from './wasm/wasm-rows.js';
+export { WASM_MAX_BYTES, WasmRows, stableInput } from './wasm/wasm-rows.js';
 export { checkKernelBackend, decodeBase64, kernelBytes, resolveKernelBackend, simdSupported } from './wasm/wasm-kernels.js';
 export type { KernelExports } from './wasm/wasm-kernels.js';
 export { KERNELS_COMPILER_VERSION, KERNELS_SOURCE_SHA256, KERNELS_WASM_LENGTH } from './wasm/kernels-wasm.generated.js';

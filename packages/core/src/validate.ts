@@ -75,8 +75,24 @@ export function checkOptions(options: unknown, what: string): void {
 }
 
 /**
- * Check a batch of row-major vectors: a `Float32Array` whose length is a multiple of `dim`
- * and whose values are all finite.
+ * Largest magnitude a stored or query component may have. Distances are computed in float32
+ * by the SIMD kernels (and reported as float32 by every backend): with |x| ≤ 1e15 a squared
+ * distance or a dot product over up to 2^20 dimensions stays below 1e36, inside float32's range
+ * (3.4e38); beyond it sums overflow to Infinity and results silently go wrong.
+ */
+export const MAX_ABS_COMPONENT = 1e15;
+
+/**
+ * Smallest largest-magnitude a non-zero row may have. A row whose components are all below
+ * 1e-15 in magnitude has squares below 1e-30; differences between such rows underflow
+ * float32 (smallest normal 1.2e-38) and every distance reads 0. All-zero rows are allowed.
+ */
+export const MIN_ROW_SCALE = 1e-15;
+
+/**
+ * Check a batch of row-major vectors: a `Float32Array` whose length is a multiple of `dim`,
+ * whose values are all finite and inside the range float32 distances can represent
+ * (|x| ≤ {@link MAX_ABS_COMPONENT}; a non-zero row has some |x| ≥ {@link MIN_ROW_SCALE}).
  *
  * @param what - how to name the batch in messages (`'vectors'`, `'queries'`).
  * @returns the number of rows.
@@ -101,7 +117,30 @@ export function checkVectors(vectors: unknown, dim: number, what: string = 'vect
         `every value must be finite. Remove or impute NaN/Infinity before adding or searching.`,
     );
   }
+  checkScale(vectors, dim, what);
   return vectors.length / dim;
+}
+
+/** The range check of {@link checkVectors}, on finite values. */
+function checkScale(vectors: Float32Array, dim: number, what: string): void {
+  const n = vectors.length / dim;
+  for (let i = 0; i < n; i++) {
+    const base = i * dim;
+    let rowMax = 0;
+    for (let j = 0; j < dim; j++) {
+      const v = vectors[base + j];
+      const a = v < 0 ? -v : v;
+      if (a > rowMax) rowMax = a;
+    }
+    if (rowMax > MAX_ABS_COMPONENT || (rowMax > 0 && rowMax < MIN_ROW_SCALE)) {
+      throw new AnnlabError(
+        'NON_FINITE',
+        `${what} row ${i} has largest magnitude ${rowMax}, outside the range float32 distances can represent: ` +
+          `values must satisfy |x| ≤ ${MAX_ABS_COMPONENT}, and a non-zero row needs some |x| ≥ ${MIN_ROW_SCALE}. ` +
+          `Rescale the data (multiply every vector and query by one constant) so its values lie within [${MIN_ROW_SCALE}, ${MAX_ABS_COMPONENT}].`,
+      );
+    }
+  }
 }
 
 /** Index of the first NaN or ±Infinity in `x`, or −1. */

@@ -44,6 +44,22 @@ function align64(x: number): number {
   return Math.ceil(x / 64) * 64;
 }
 
+/**
+ * Every buffer of every store's WebAssembly memory handed out so far. Growing a memory
+ * detaches its old buffer and every view of it, so an input that views one (a self-join:
+ * `index.search(index.store.view(), k)`) must be copied before a call that may grow it.
+ */
+const MEMORY_BUFFERS = new WeakSet<ArrayBufferLike>();
+
+/**
+ * `x` itself, or a copy of it when it views the WebAssembly memory of an annlab store
+ * (which the call about to run may grow, detaching `x` mid-read). Indexes pass their `add`
+ * and `search` inputs through it; the check is one WeakSet lookup.
+ */
+export function stableInput(x: Float32Array): Float32Array {
+  return MEMORY_BUFFERS.has(x.buffer) ? x.slice() : x;
+}
+
 /** Rows of one store in WebAssembly memory, with the kernel instance that reads them. */
 export class WasmRows {
   /** Components per row. */
@@ -97,6 +113,7 @@ export class WasmRows {
     this.k = instantiateKernels(this.memory);
     this.queryOwner = null;
     const buffer = this.memory.buffer;
+    MEMORY_BUFFERS.add(buffer);
     this.f32 = new Float32Array(buffer);
     this.f64 = new Float64Array(buffer);
     this.i32 = new Int32Array(buffer);
@@ -138,6 +155,7 @@ export class WasmRows {
 
   private refreshViews(): void {
     const buffer = this.memory.buffer;
+    MEMORY_BUFFERS.add(buffer);
     this.f32 = new Float32Array(buffer);
     this.f64 = new Float64Array(buffer);
     this.i32 = new Int32Array(buffer);
