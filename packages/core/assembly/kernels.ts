@@ -18,7 +18,6 @@
  * - `l2Range` / `dotRange` → `l2SquaredRange` / `dotRange`
  * - `l2Ids` / `dotIds` → `l2SquaredIds` / `dotIds`
  * - `l2Tile` / `dotTile` → `l2SquaredTile` / `dotTile` (register-blocked 4 queries × 2 rows)
- * - `adcScan` → `adcScanRef` (PQ asymmetric distance over uint8 codes)
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -301,56 +300,5 @@ export function dotTile(qs: usize, nq: i32, rows: usize, count: i32, dim: i32, b
   }
   for (let qi = nq4; qi < nq; qi++) {
     dotRange(qs + (<usize>qi) * stride, rows, dim, count, bias, out + (<usize>qi) * outStride);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Product-quantisation ADC scan (Jégou, Douze & Schmid, TPAMI 2011, §III.A).
-
-/**
- * `out[i] = Σ_s table[s·ksub + codes[i·m + s]]` (float64) for `n` code rows of `m` bytes at
- * `codes`; `table` is `m × ksub` float32 (the per-query distance table).
- *
- * The work is table lookups (a gather), which SIMD cannot load in one instruction, so four
- * code rows are summed side by side in four independent f32 accumulators (the lanes of a
- * would-be f32x4), which keeps four lookups in flight; a remainder of fewer than four rows is
- * summed one at a time.
- */
-export function adcScan(table: usize, m: i32, ksub: i32, codes: usize, n: i32, out: usize): void {
-  const kStride = (<usize>ksub) << 2;
-  const rowBytes = <usize>m;
-  const n4 = n & ~3;
-  let c = codes;
-  let o = out;
-  for (let i = 0; i < n4; i += 4) {
-    let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
-    let t = table;
-    const c1 = c + rowBytes;
-    const c2 = c1 + rowBytes;
-    const c3 = c2 + rowBytes;
-    for (let s: usize = 0; s < rowBytes; s++) {
-      s0 += load<f32>(t + ((<usize>load<u8>(c + s)) << 2));
-      s1 += load<f32>(t + ((<usize>load<u8>(c1 + s)) << 2));
-      s2 += load<f32>(t + ((<usize>load<u8>(c2 + s)) << 2));
-      s3 += load<f32>(t + ((<usize>load<u8>(c3 + s)) << 2));
-      t += kStride;
-    }
-    store<f64>(o, <f64>s0);
-    store<f64>(o, <f64>s1, 8);
-    store<f64>(o, <f64>s2, 16);
-    store<f64>(o, <f64>s3, 24);
-    c = c3 + rowBytes;
-    o += 32;
-  }
-  for (let i = n4; i < n; i++) {
-    let s0: f32 = 0;
-    let t = table;
-    for (let s: usize = 0; s < rowBytes; s++) {
-      s0 += load<f32>(t + ((<usize>load<u8>(c + s)) << 2));
-      t += kStride;
-    }
-    store<f64>(o, <f64>s0);
-    c += rowBytes;
-    o += 8;
   }
 }

@@ -59,8 +59,6 @@ export {
 export type { KernelKind, MetricPolicy } from './metrics.js';
 
 export {
-  adcScan,
-  adcScanRef,
   dotIds,
   dotRange,
   dotTile,
@@ -72,8 +70,8 @@ export {
 export { VectorStore } from './vector-store.js';
 export type { VectorStoreOptions } from './vector-store.js';
 export { DistanceComputer, distanceTileInto } from './distance-computer.js';
+export { Refiner } from './refine.js';
 
-export { AdcScanner } from './wasm/adc-scanner.js';
 export { WASM_MAX_BYTES, WasmRows, stableInput } from './wasm/wasm-rows.js';
 export { checkKernelBackend, decodeBase64, kernelBytes, resolveKernelBackend, simdSupported } from './wasm/wasm-kernels.js';
 export type { KernelExports } from './wasm/wasm-kernels.js';

@@ -9,8 +9,6 @@
  *   k-means assignment get their speed: a base row is read from memory once per block of
  *   queries instead of once per query.
  *
- * - `adcScan…`: product-quantisation asymmetric distances over uint8 codes (IVF-PQ lists).
- *
  * All write internal distances (see `metrics.ts`) into a `Float64Array` at an offset and
  * allocate nothing. Each has an obvious equivalent built from the single-pair reference
  * kernels, and the tests hold them to it.
@@ -164,57 +162,5 @@ export function dotTile(
   }
   for (let qi = nq4; qi < nq; qi++) {
     dotRange(queries, (qStart + qi) * dim, data, start, count, dim, bias, out, qi * count);
-  }
-}
-
-/**
- * Reference PQ asymmetric distance computation (ADC; Jégou, Douze & Schmid, "Product
- * quantization for nearest neighbor search", TPAMI 2011, §III.A):
- * `out[outOff + i] = Σ_s table[s * ksub + codes[codesOff + i * m + s]]` for i in [0, n).
- *
- * @param table - the per-query distance table, `m × ksub` row-major (sub-quantizer, centroid).
- * @param codes - `n × m` uint8 codes, row-major, from `codesOff`.
- */
-export function adcScanRef(
-  table: Float32Array, m: number, ksub: number, codes: Uint8Array, codesOff: number, n: number,
-  out: Float64Array, outOff: number,
-): void {
-  for (let i = 0; i < n; i++) {
-    let sum = 0;
-    const c = codesOff + i * m;
-    for (let s = 0; s < m; s++) sum += table[s * ksub + codes[c + s]];
-    out[outOff + i] = sum;
-  }
-}
-
-/**
- * ADC scan, four code rows side by side (four independent sums keep four table lookups in
- * flight); same result as {@link adcScanRef} up to float64 rounding, which it matches exactly
- * since each row is still summed in order.
- */
-export function adcScan(
-  table: Float32Array, m: number, ksub: number, codes: Uint8Array, codesOff: number, n: number,
-  out: Float64Array, outOff: number,
-): void {
-  const n4 = n & ~3;
-  let c = codesOff;
-  for (let i = 0; i < n4; i += 4, c += 4 * m) {
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    const c1 = c + m, c2 = c1 + m, c3 = c2 + m;
-    for (let s = 0, t = 0; s < m; s++, t += ksub) {
-      s0 += table[t + codes[c + s]];
-      s1 += table[t + codes[c1 + s]];
-      s2 += table[t + codes[c2 + s]];
-      s3 += table[t + codes[c3 + s]];
-    }
-    out[outOff + i] = s0;
-    out[outOff + i + 1] = s1;
-    out[outOff + i + 2] = s2;
-    out[outOff + i + 3] = s3;
-  }
-  for (let i = n4; i < n; i++, c += m) {
-    let sum = 0;
-    for (let s = 0, t = 0; s < m; s++, t += ksub) sum += table[t + codes[c + s]];
-    out[outOff + i] = sum;
   }
 }

@@ -1,14 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  AdcScanner,
   AnnlabError,
   DistanceComputer,
   Rng,
   VectorStore,
   WasmRows,
-  adcScan,
-  adcScanRef,
   distanceTileInto,
   dotRef,
   internalDistanceRef,
@@ -60,7 +57,6 @@ describe('WebAssembly SIMD kernels', () => {
         expect((e as AnnlabError).message).toMatch(/'auto', 'js' or 'simd'/);
       }
     }
-    expect(() => new AdcScanner(4, 16, 'gpu' as never)).toThrow(AnnlabError);
   });
 
   it('one pair: l2 and dot equal the reference at dims 1..1000 and unaligned offsets', () => {
@@ -167,79 +163,6 @@ describe('WebAssembly SIMD kernels', () => {
       ),
       { seed: SEED, numRuns: 50 },
     );
-  });
-
-  it('ADC scan equals the reference on both backends', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 32 }),
-        fc.integer({ min: 1, max: 256 }),
-        fc.integer({ min: 0, max: 70 }),
-        fc.integer({ min: 0, max: 5 }),
-        fc.integer({ min: 1, max: 1 << 30 }),
-        (m, ksub, n, codesOff, seed) => {
-          const rng = new Rng(seed);
-          const table = values(rng, m * ksub + 2);
-          const codes = new Uint8Array(codesOff + n * m);
-          for (let i = 0; i < codes.length; i++) codes[i] = rng.nextInt(ksub);
-          const want = new Float64Array(n);
-          adcScanRef(table.subarray(2), m, ksub, codes, codesOff, n, want, 0);
-          const fast = new Float64Array(n + 1);
-          adcScan(table.subarray(2), m, ksub, codes, codesOff, n, fast, 1);
-          for (let i = 0; i < n; i++) expect(fast[1 + i]).toBe(want[i]);
-          for (const backend of ['simd', 'js'] as const) {
-            const scanner = new AdcScanner(m, ksub, backend);
-            expect(scanner.backend).toBe(backend);
-            scanner.setTable(table, 2);
-            const out = new Float64Array(n + 3);
-            scanner.scan(codes, codesOff, n, out, 3);
-            for (let i = 0; i < n; i++) expectClose(out[3 + i], want[i], m);
-          }
-        },
-      ),
-      { seed: SEED, numRuns: 40 },
-    );
-    // A scan larger than the scanner's initial memory grows it.
-    const scanner = new AdcScanner(8, 256, 'simd');
-    const table = values(new Rng(3), 8 * 256);
-    scanner.setTable(table);
-    const n = 20000;
-    const codes = new Uint8Array(n * 8);
-    for (let i = 0; i < codes.length; i++) codes[i] = (i * 37) & 255;
-    const out = new Float64Array(n);
-    const want = new Float64Array(n);
-    scanner.scan(codes, 0, n, out, 0);
-    adcScanRef(table, 8, 256, codes, 0, n, want, 0);
-    for (let i = 0; i < n; i += 997) expectClose(out[i], want[i], 8);
-  });
-
-  it('ADC over resident codes and float64 tables equals the reference on both backends', () => {
-    const m = 12;
-    const ksub = 64;
-    const rng = new Rng(9);
-    const table64 = new Float64Array(m * ksub);
-    for (let i = 0; i < table64.length; i++) table64[i] = rng.nextFloat() * 10;
-    const table32 = Float32Array.from(table64);
-    const rows = 3000;
-    const codes = new Uint8Array(5 + rows * m);
-    for (let i = 0; i < codes.length; i++) codes[i] = rng.nextInt(ksub);
-    const want = new Float64Array(rows);
-    adcScanRef(table32, m, ksub, codes, 5, rows, want, 0);
-    for (const backend of ['simd', 'js'] as const) {
-      const scanner = new AdcScanner(m, ksub, backend);
-      scanner.setTable(table64);
-      scanner.setCodes(codes, 5, rows);
-      expect(scanner.residentSize).toBe(rows);
-      const out = new Float64Array(rows);
-      scanner.scanResident(0, 1000, out, 0);
-      scanner.scanResident(1000, rows - 1000, out, 1000);
-      for (let i = 0; i < rows; i++) expectClose(out[i], want[i], 10 * m);
-      // A plain scan after resident codes were set does not disturb them.
-      scanner.scan(codes, 5 + 7 * m, 3, out, 0);
-      for (let i = 0; i < 3; i++) expectClose(out[i], want[7 + i], 10 * m);
-      scanner.scanResident(2990, 10, out, 0);
-      for (let i = 0; i < 10; i++) expectClose(out[i], want[2990 + i], 10 * m);
-    }
   });
 });
 

@@ -40,8 +40,6 @@ export interface KernelExports {
   l2Tile(qs: number, nq: number, rows: number, count: number, dim: number, out: number): void;
   /** `nq × count` tile of `bias − ⟨q, x⟩`, row-major by query. */
   dotTile(qs: number, nq: number, rows: number, count: number, dim: number, bias: number, out: number): void;
-  /** PQ asymmetric distances of `n` code rows (`m` bytes each) through an `m × ksub` table. */
-  adcScan(table: number, m: number, ksub: number, codes: number, n: number, out: number): void;
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
