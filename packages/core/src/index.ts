@@ -80,6 +80,7 @@ export { KERNELS_COMPILER_VERSION, KERNELS_SOURCE_SHA256, KERNELS_WASM_LENGTH } 
 export { MaxHeap, MinHeap } from './heap.js';
 export { VisitedSet } from './visited-set.js';
 export { Rng } from './rng.js';
+export type { RngState } from './rng.js';
 
 export { crc32, crc32Ref } from './crc32.js';
 export { BinaryReader, BinaryWriter, CONTAINER_VERSION, MAGIC } from './binary.js';
