@@ -27,23 +27,29 @@ import {
   BinaryWriter,
   DistanceComputer,
   MaxHeap,
-  SearchStats,
-  VectorStore,
+  asCorruptData,
   checkDim,
+  checkId,
   checkK,
   checkKnownKeys,
   checkMetric,
   checkOptions,
+  checkSearchParams,
+  checkSeed,
   checkVectors,
   createSearchResult,
   distanceTileInto,
   drainToRow,
   metricPolicy,
   normalizeInPlace,
+  VectorStore,
   type AnnIndex,
+  type IndexClass,
   type IndexOptions,
+  type LoadOptions,
   type Metric,
   type MetricPolicy,
+  type Reconstructible,
   type SearchParams,
   type SearchResult,
 } from '@annlab/core';
@@ -71,7 +77,7 @@ const ROW_BLOCK_BYTES = 256 * 1024;
 const SCAN_BLOCK = 1024;
 
 /** Exact search over all stored vectors. */
-export class FlatIndex implements AnnIndex<FlatSearchParams> {
+export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible {
   /** Algorithm tag in serialized files. */
   static readonly TAG: string = 'flat';
   /** Format version written by {@link FlatIndex.serialize}. */
@@ -89,12 +95,13 @@ export class FlatIndex implements AnnIndex<FlatSearchParams> {
   /** One-query scratch: distances for one block of rows, length `SCAN_BLOCK`. */
   private readonly scan: Float64Array;
 
-  /** @param options - `dim` (required) and `metric` (default `'euclidean'`). */
+  /** @param options - `dim` (required), `metric` (default `'euclidean'`), `kernels`; `seed` is checked but unused. */
   constructor(options: FlatIndexOptions) {
     checkOptions(options, 'FlatIndex');
     checkKnownKeys(options, OPTION_KEYS, 'FlatIndex');
     this.dim = checkDim(options.dim);
     this.metric = checkMetric(options.metric);
+    if (options.seed !== undefined) checkSeed(options.seed);
     this.policy = metricPolicy(this.metric);
     this.store = new VectorStore(this.dim, { normalize: this.policy.normalize, kernels: options.kernels });
     this.dc = new DistanceComputer(this.store, this.policy);
@@ -120,18 +127,20 @@ export class FlatIndex implements AnnIndex<FlatSearchParams> {
    * @param k - neighbours per query; rows are padded with −1/+Infinity when `k > size`.
    * @param params - `stats` to count distance computations; `oneByOne` to skip tiling.
    */
-  search(queries: Float32Array, k: number, params: FlatSearchParams = {}): SearchResult {
+  search(queries: Float32Array, k: number, params?: FlatSearchParams): SearchResult {
     const nq = checkVectors(queries, this.dim, 'queries');
     checkK(k);
-    checkOptions(params, 'FlatIndex.search params');
-    checkKnownKeys(params, SEARCH_KEYS, 'FlatIndex.search params');
+    const p = checkSearchParams<FlatSearchParams>(params, SEARCH_KEYS, 'FlatIndex.search params');
+    if (p.oneByOne !== undefined && typeof p.oneByOne !== 'boolean') {
+      throw new AnnlabError('INVALID_PARAMETER', `FlatIndex.search params: oneByOne must be true or false, got ${String(p.oneByOne)}.`);
+    }
     const result = createSearchResult(nq, k);
     if (this.store.size === 0 || nq === 0) return result;
-    if (nq === 1 || params.oneByOne === true) {
-      for (let q = 0; q < nq; q++) this.searchInto(queries, q * this.dim, k, result.ids, result.distances, q * k, params.stats);
+    if (nq === 1 || p.oneByOne === true) {
+      for (let q = 0; q < nq; q++) this.searchInto(queries, q * this.dim, k, result.ids, result.distances, q * k, p);
     } else {
       this.searchBatch(queries, nq, k, result.ids, result.distances);
-      const stats = params.stats;
+      const stats = p.stats;
       if (stats !== undefined) {
         stats.queries += nq;
         stats.distanceComputations += nq * this.store.size;
@@ -143,11 +152,12 @@ export class FlatIndex implements AnnIndex<FlatSearchParams> {
   /**
    * One query, written into caller-owned output (no allocation): the k nearest of
    * `query[qOff .. qOff + dim)` go to `outIds`/`outDist` at `outOff`, ascending, padded.
-   * Inputs are not validated here; `search` does that.
+   * Inputs are not validated here; `search` does that. Of `params` only `stats` is read.
    */
   searchInto(
-    query: Float32Array, qOff: number, k: number, outIds: Int32Array, outDist: Float32Array, outOff: number, stats?: SearchStats,
+    query: Float32Array, qOff: number, k: number, outIds: Int32Array, outDist: Float32Array, outOff: number, params?: FlatSearchParams,
   ): void {
+    const stats = params === undefined ? undefined : params.stats;
     const dc = this.dc;
     const heap = this.heap;
     const scan = this.scan;
@@ -217,10 +227,7 @@ export class FlatIndex implements AnnIndex<FlatSearchParams> {
 
   /** A copy of stored vector `id` (unit-normalised for cosine). */
   reconstruct(id: number): Float32Array {
-    if (!Number.isInteger(id) || id < 0 || id >= this.store.size) {
-      throw new AnnlabError('INVALID_PARAMETER', `id must be an integer in [0, ${this.store.size}), got ${String(id)}.`);
-    }
-    return this.store.row(id);
+    return this.store.row(checkId(id, this.store.size));
   }
 
   /** Bytes held: the vector storage plus search scratch. */
@@ -237,27 +244,30 @@ export class FlatIndex implements AnnIndex<FlatSearchParams> {
   }
 
   /**
-   * Load an index written by {@link FlatIndex.serialize}. The vectors are a zero-copy view
-   * into `bytes` when it is 4-byte aligned. Damaged or foreign bytes throw `AnnlabError`.
+   * Load an index written by {@link FlatIndex.serialize}. On the `'js'` backend the vectors
+   * are a zero-copy view into `bytes` when it is 4-byte aligned (on `'simd'` they are copied
+   * into WebAssembly memory). Damaged or foreign bytes throw `AnnlabError`.
+   *
+   * @param options - `kernels` for the loaded index (default `'auto'`, as for a new index).
    */
-  static deserialize(bytes: Uint8Array): FlatIndex {
+  static deserialize(bytes: Uint8Array, options: LoadOptions = {}): FlatIndex {
     const r = BinaryReader.open(bytes, FlatIndex.TAG);
     r.expectVersion(FlatIndex.FORMAT_VERSION);
-    const params = r.json<{ dim: unknown; metric: unknown }>();
-    let index: FlatIndex;
-    try {
-      index = new FlatIndex({ dim: params.dim as number, metric: params.metric as Metric });
-    } catch (e) {
-      throw new AnnlabError('CORRUPT_DATA', `flat index file has invalid parameters: ${(e as Error).message}`, { cause: e });
-    }
+    const params = r.json<{ dim?: unknown; metric?: unknown } | null>() ?? {};
+    const index = asCorruptData(
+      'flat index file',
+      () => new FlatIndex({ dim: params.dim as number, metric: params.metric as Metric, kernels: options.kernels }),
+    );
     const data = r.f32array();
     r.finish();
     if (data.length % index.dim !== 0) {
       throw new AnnlabError('CORRUPT_DATA', `flat index file holds ${data.length} values, not a multiple of dim = ${index.dim}.`);
     }
-    const adopted = VectorStore.adopt(index.dim, data, index.policy.normalize);
-    index.store.data = adopted.data;
-    index.store.size = adopted.size;
+    // Rows are stored as written (already normalised for cosine): adopt them, never re-append.
+    index.store.data = data;
+    index.store.size = data.length / index.dim;
     return index;
   }
 }
+
+FlatIndex satisfies IndexClass<FlatIndex>;

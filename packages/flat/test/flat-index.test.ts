@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AnnlabError, SearchStats, type AnnlabErrorCode } from '@annlab/core';
+import { AnnlabError, SearchStats, type AnnlabErrorCode, type IndexClass } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
+import { expectCode } from '@annlab/test-kit';
 import { bruteForce, seeded } from './helpers.js';
 
 function errorCode(fn: () => unknown): AnnlabErrorCode | 'none' {
@@ -96,24 +97,57 @@ describe('FlatIndex', () => {
   });
 
   it('gives typed errors for bad input, and a failed add leaves the index unchanged', () => {
-    expect(errorCode(() => new FlatIndex({ dim: 0 }))).toBe('INVALID_PARAMETER');
-    expect(errorCode(() => new FlatIndex({ dim: 4, metric: 'angular' as never }))).toBe('INVALID_PARAMETER');
-    expect(errorCode(() => new FlatIndex({ dim: 4, efSearch: 3 } as never))).toBe('INVALID_PARAMETER');
-    expect(errorCode(() => new FlatIndex(undefined as never))).toBe('INVALID_PARAMETER');
+    expectCode(() => new FlatIndex({ dim: 0 }), 'INVALID_PARAMETER');
+    expectCode(() => new FlatIndex({ dim: 4, metric: 'angular' as never }), 'INVALID_PARAMETER');
+    expectCode(() => new FlatIndex({ dim: 4, efSearch: 3 } as never), 'INVALID_PARAMETER');
+    expectCode(() => new FlatIndex(undefined as never), 'INVALID_PARAMETER');
     const index = new FlatIndex({ dim: 2 });
     index.add(new Float32Array([1, 1]));
     const before = index.serialize();
-    expect(errorCode(() => index.add(new Float32Array([1, 2, 3])))).toBe('DIMENSION_MISMATCH');
-    expect(errorCode(() => index.add(new Float32Array([1, 2, NaN, 4])))).toBe('NON_FINITE');
-    expect(errorCode(() => index.add([1, 2] as never))).toBe('INVALID_PARAMETER');
+    expectCode(() => index.add(new Float32Array([1, 2, 3])), 'DIMENSION_MISMATCH');
+    expectCode(() => index.add(new Float32Array([1, 2, NaN, 4])), 'NON_FINITE');
+    expectCode(() => index.add([1, 2] as never), 'INVALID_PARAMETER');
     expect(index.size).toBe(1);
     expect(index.serialize()).toEqual(before);
-    expect(errorCode(() => index.search(new Float32Array([1]), 1))).toBe('DIMENSION_MISMATCH');
-    expect(errorCode(() => index.search(new Float32Array([1, Infinity]), 1))).toBe('NON_FINITE');
-    expect(errorCode(() => index.search(new Float32Array([1, 1]), 0))).toBe('INVALID_PARAMETER');
-    expect(errorCode(() => index.search(new Float32Array([1, 1]), 1, { efSearch: 8 } as never))).toBe('INVALID_PARAMETER');
-    expect(errorCode(() => index.reconstruct(5))).toBe('INVALID_PARAMETER');
-    expect(errorCode(() => FlatIndex.deserialize(new Uint8Array(3)))).toBe('CORRUPT_DATA');
+    expectCode(() => index.search(new Float32Array([1]), 1), 'DIMENSION_MISMATCH');
+    expectCode(() => index.search(new Float32Array([1, Infinity]), 1), 'NON_FINITE');
+    expectCode(() => index.search(new Float32Array([1, 1]), 0), 'INVALID_PARAMETER');
+    expectCode(() => index.search(new Float32Array([1, 1]), 1, { efSearch: 8 } as never), 'INVALID_PARAMETER');
+    expectCode(() => index.reconstruct(5), 'INVALID_PARAMETER');
+    expectCode(() => FlatIndex.deserialize(new Uint8Array(3)), 'CORRUPT_DATA');
+  });
+
+  it('checks seed, search params and ids on the one validation path', () => {
+    expectCode(() => new FlatIndex({ dim: 2, seed: 1.5 }), 'INVALID_PARAMETER');
+    expectCode(() => new FlatIndex({ dim: 2, seed: 'x' as never }), 'INVALID_PARAMETER');
+    expect(new FlatIndex({ dim: 2, seed: -3 }).dim).toBe(2);
+    const index = new FlatIndex({ dim: 2 });
+    index.add(new Float32Array([1, 1, 2, 2]));
+    const q = new Float32Array([0, 0]);
+    expectCode(() => index.search(q, 1, null as never), 'INVALID_PARAMETER');
+    expectCode(() => index.search(q, 1, 'oneByOne' as never), 'INVALID_PARAMETER');
+    expectCode(() => index.search(q, 1, { stats: {} } as never), 'INVALID_PARAMETER');
+    expectCode(() => index.search(q, 1, { oneByOne: 1 } as never), 'INVALID_PARAMETER');
+    expect(index.search(q, 1, undefined).ids[0]).toBe(0);
+    expectCode(() => index.reconstruct(1.5), 'INVALID_PARAMETER');
+    expectCode(() => index.reconstruct(-1), 'INVALID_PARAMETER');
+  });
+
+  it('is an IndexClass: searchInto takes the params object, deserialize takes LoadOptions', () => {
+    const cls: IndexClass<FlatIndex> = FlatIndex;
+    const a = new FlatIndex({ dim, kernels: 'js' });
+    a.add(base);
+    const b = cls.deserialize(a.serialize(), { kernels: 'js' });
+    expect(b.store.backend).toBe('js');
+    expect(FlatIndex.deserialize(a.serialize(), { kernels: 'simd' }).store.backend).toBe('simd');
+    const ids = new Int32Array(6);
+    const dist = new Float32Array(6);
+    const stats = new SearchStats();
+    b.searchInto(queries, dim, 3, ids, dist, 3, { stats });
+    b.searchInto(queries, dim, 3, ids, dist, 0);
+    expect(Array.from(ids.subarray(0, 3))).toEqual(Array.from(ids.subarray(3)));
+    expect(Array.from(ids.subarray(0, 3))).toEqual(Array.from(a.search(queries.subarray(dim, 2 * dim), 3).ids));
+    expect(stats.distanceComputations).toBe(500);
   });
 
   it('memoryBytes covers the stored vectors', () => {
