@@ -297,6 +297,287 @@ function fmt(r: number): string {
   return r.toFixed(4);
 }
 
+// ---------------------------------------------------------------- point key
+
+/** One point (a build setting × a search setting) as a map key; made only by {@link pointKey}. */
+type PointKey = string & { readonly pointKeyBrand: true };
+
+/**
+ * The key of the point `build` × `search`. The tuning recalls found by bisection are stored
+ * under it and looked up under it for the held-out result lines, whose `search` has the same
+ * keys in the same order (`{ ...fixed, [bisected]: value }`, expanded by the harness).
+ */
+function pointKey(build: Params, search: Params): PointKey {
+  return `${paramsLabel(build)}|${paramsLabel(search)}` as PointKey;
+}
+
+/** The search setting of a sweep: the secondary parameters held fixed plus the bisected one. */
+function searchAt(fixed: Params, param: string, value: number): Params {
+  return { ...fixed, [param]: value };
+}
+
+// ---------------------------------------------------------------- shared state
+
+/** What tuning each algorithm shares: the data, the query split, the scoring and the limits. */
+interface TuneContext {
+  dataset: BenchDataset;
+  heldOut: BenchDataset;
+  nBase: number;
+  dim: number;
+  k: number;
+  seed: number;
+  target: number;
+  maxBuilds: number;
+  repeats: number;
+  perSweep: number;
+  maxMemory: number;
+  environment: Environment;
+  say: (message: string) => void;
+  /** Recall@k of a built index on the tuning half (batch searcher, harness scoring, untimed). */
+  recallOn: (built: BuiltIndex, params: Params) => number;
+}
+
+// ---------------------------------------------------------------- 2. pruning rules
+
+/**
+ * The pruning rules of step 2, over the configurations seen so far for one algorithm: a
+ * configuration is not built when its lower-bound size is over the memory limit, when one no
+ * larger was over it, or when one no smaller stayed below the target at its most exhaustive
+ * search.
+ */
+class PruningRules {
+  private readonly space: TuneSpace;
+  private readonly maxMemory: number;
+  private readonly nBase: number;
+  private readonly dim: number;
+  /** Configurations over the memory limit (estimated or measured). */
+  private readonly overMemory: Params[];
+  /** Configurations whose most exhaustive search stayed below the target. */
+  private readonly belowTarget: Params[];
+
+  constructor(space: TuneSpace, maxMemory: number, nBase: number, dim: number) {
+    this.space = space;
+    this.maxMemory = maxMemory;
+    this.nBase = nBase;
+    this.dim = dim;
+    this.overMemory = [];
+    this.belowTarget = [];
+  }
+
+  /** The record of `build` refused without building it, or null when it has to be built. */
+  refuse(build: Params): TunedBuild | null {
+    const estimate = this.space.estimateBytes(build, this.nBase, this.dim);
+    if (estimate > this.maxMemory) {
+      this.overMemory.push(build);
+      return { build, status: 'over-memory', reason: `needs at least ${estimate} bytes (estimate), over the limit of ${this.maxMemory}`, buildSeconds: null, indexBytes: estimate, sweeps: [] };
+    }
+    const heavier = this.overMemory.find((o) => noLargerThan(o, build, this.space.direction));
+    if (heavier !== undefined) {
+      return { build, status: 'skipped', reason: `no smaller than ${paramsLabel(heavier)}, which is over the memory limit`, buildSeconds: null, indexBytes: null, sweeps: [] };
+    }
+    const weaker = this.belowTarget.find((f) => noLargerThan(build, f, this.space.direction));
+    if (weaker !== undefined) {
+      return { build, status: 'skipped', reason: `no larger than ${paramsLabel(weaker)}, which stays below the target at its most exhaustive search`, buildSeconds: null, indexBytes: null, sweeps: [] };
+    }
+    return null;
+  }
+
+  /** Record a built configuration found over the memory limit. */
+  markOverMemory(build: Params): void {
+    this.overMemory.push(build);
+  }
+
+  /** Record a configuration whose every sweep stayed below the target at its most exhaustive value. */
+  markBelowTarget(build: Params): void {
+    this.belowTarget.push(build);
+  }
+}
+
+// ---------------------------------------------------------------- 3-4. build sweep
+
+/**
+ * Step 3 on one build: bisect the search parameter on the tuning half, once per setting of
+ * the secondary parameters, recording every evaluated point's tuning recall in `tuneRecall`.
+ * Returns the sweeps and, per sweep, the points to time on the held-out half (step 4): the
+ * bisected value, the nearest evaluated values below it, and one margin value 25 % above it.
+ */
+async function sweepBuild(
+  ctx: TuneContext,
+  space: TuneSpace,
+  build: Params,
+  built: BuiltIndex,
+  tuneRecall: Map<PointKey, number>,
+  overBudget: () => boolean,
+): Promise<{ sweeps: TuneSweep[]; runs: SuiteRun[] }> {
+  const algorithm = space.algorithm;
+  const primary = space.search(build);
+  const sweeps: TuneSweep[] = [];
+  const runs: SuiteRun[] = [];
+  for (const fixed of expandGrid(space.searchExtra)) {
+    const r = await smallestReaching(primary.name, (v) => ctx.recallOn(built, searchAt(fixed, primary.name, v)), primary.min, primary.max, ctx.target, overBudget);
+    sweeps.push({ fixed, param: primary.name, value: r.value, recall: r.recall, ceiling: r.ceiling, reachedMax: r.reachedMax, sweep: r.sweep, notes: r.notes });
+    for (const p of r.sweep) tuneRecall.set(pointKey(build, searchAt(fixed, primary.name, p.value)), p.recall);
+    // Measure the bisected value and the nearest values below it (or the best reached).
+    const anchor = r.value ?? r.sweep.reduce((best, p) => (p.recall > best.recall ? p : best), r.sweep[0] ?? { value: primary.min, recall: 0 }).value;
+    const values = r.sweep.filter((p) => p.value <= anchor).slice(-ctx.perSweep).map((p) => p.value);
+    // One value 25 % above the bisected one, as a margin in case the held-out queries need it.
+    if (r.value !== null && r.value < primary.max) {
+      const above = Math.min(primary.max, Math.max(r.value + 1, Math.ceil(r.value * 1.25)));
+      const key = pointKey(build, searchAt(fixed, primary.name, above));
+      if (!tuneRecall.has(key)) tuneRecall.set(key, ctx.recallOn(built, searchAt(fixed, primary.name, above)));
+      values.push(above);
+    }
+    if (r.sweep.length > 0) runs.push({ algorithm, build, search: { ...fixed, [primary.name]: values } });
+    ctx.say(`${algorithm} ${paramsLabel(build)}${paramsLabel(fixed) === '' ? '' : ` ${paramsLabel(fixed)}`}: ${r.value === null ? `below target (best ${fmt(r.ceiling)})` : `${primary.name}=${r.value} reaches ${fmt(r.recall)}`}`);
+  }
+  return { sweeps, runs };
+}
+
+/**
+ * Step 4: time `runs` on the held-out half with the harness itself (warm-up, timed
+ * single-query passes, batch pass, recall by ann-benchmarks' rule), reusing `built`.
+ * Appends the result lines to `results` and one note per failed search to `notes`.
+ */
+async function timeHeldOut(
+  ctx: TuneContext,
+  algorithm: string,
+  build: Params,
+  built: BuiltIndex,
+  buildSeconds: number,
+  runs: SuiteRun[],
+  results: ResultLine[],
+  notes: string[],
+): Promise<void> {
+  ctx.say(`${algorithm} ${paramsLabel(build)}: timing ${runs.reduce((s, r) => s + expandGrid(r.search).length, 0)} points on the held-out queries`);
+  const run = await runSuite(
+    { name: 'tune', dataset: ctx.dataset.name, k: ctx.k, repeats: ctx.repeats, seed: ctx.seed, runs },
+    ctx.heldOut,
+    { environment: ctx.environment, repeats: ctx.repeats, adapterFor: () => reuseAdapter(algorithm, built, buildSeconds) },
+  );
+  results.push(...run.results);
+  for (const e of run.errors) notes.push(`search ${paramsLabel(e.search ?? {})} on ${paramsLabel(e.build)} failed: ${e.message}`);
+}
+
+// ---------------------------------------------------------------- 5. choice
+
+/**
+ * Step 5: from the held-out result lines (their `pareto` flags set), the fastest
+ * configuration reaching the target on both halves (else on the tuning half only), the best
+ * reached, the Pareto front, and the message for the user.
+ */
+function choose(
+  space: TuneSpace,
+  target: number,
+  results: ResultLine[],
+  tuneRecall: ReadonlyMap<PointKey, number>,
+  builds: readonly TunedBuild[],
+  stoppedBy: AlgorithmTune['stoppedBy'],
+): Pick<AlgorithmTune, 'status' | 'message' | 'chosen' | 'best' | 'pareto'> {
+  const algorithm = space.algorithm;
+  const choices = results.map((line) => choiceOf(line, tuneRecall.get(pointKey(line.build, line.search)) ?? Number.NaN));
+  let chosen: TuneChoice | null = null;
+  let tuningOnly: TuneChoice | null = null;
+  let best: TuneChoice | null = null;
+  for (const c of choices) {
+    if (c.tuneRecall >= target && c.heldOutRecall >= target && (chosen === null || c.qps > chosen.qps)) chosen = c;
+    if (c.tuneRecall >= target && (tuningOnly === null || c.qps > tuningOnly.qps)) tuningOnly = c;
+    if (best === null || c.heldOutRecall > best.heldOutRecall || (c.heldOutRecall === best.heldOutRecall && c.qps > best.qps)) best = c;
+  }
+  const pareto = choices.filter((_, i) => results[i].pareto).sort((a, b) => a.heldOutRecall - b.heldOutRecall);
+  chosen ??= tuningOnly;
+  if (chosen !== null) {
+    const status = chosen.heldOutRecall >= target ? 'reached' : 'held-out-short';
+    let text = `${algorithm} ${paramsLabel(chosen.build)} with ${paramsLabel(chosen.search)}: recall ${fmt(chosen.tuneRecall)} on the tuning queries, ${fmt(chosen.heldOutRecall)} held out, ${chosen.qps.toFixed(0)} QPS.`;
+    if (status === 'held-out-short') text += ` It falls short of ${target} on the held-out queries; take a larger ${space.search(chosen.build).name} for margin.`;
+    return { status, message: text, chosen, best, pareto };
+  }
+  const nMemory = builds.filter((b) => b.status === 'over-memory').length;
+  const limits: string[] = [];
+  if (stoppedBy === 'budget') limits.push('the time budget ran out');
+  if (nMemory > 0) limits.push(`${nMemory} configuration${nMemory === 1 ? ' was' : 's were'} over the memory limit`);
+  const why = limits.length > 0 ? ` (${limits.join('; ')})` : '';
+  const text = best === null
+    ? `${algorithm}: nothing was measured${why}; raise the budget or the memory limit.`
+    : `${algorithm} did not reach recall ${target}${why}; best reached: ${paramsLabel(best.build)} with ${paramsLabel(best.search)}, recall ${fmt(best.heldOutRecall)} held out at ${best.qps.toFixed(0)} QPS.`;
+  return { status: 'not-reached', message: text, chosen: null, best, pareto };
+}
+
+// ---------------------------------------------------------------- one algorithm
+
+/** Tune one algorithm within `deadline` (ms on the {@link nowMs} clock): steps 2 to 5. */
+async function tuneAlgorithm(ctx: TuneContext, space: TuneSpace, adapter: AlgorithmAdapter, deadline: number): Promise<AlgorithmTune> {
+  const t0 = nowMs();
+  const overBudget = (): boolean => nowMs() >= deadline;
+  const algorithm = space.algorithm;
+  const builds: TunedBuild[] = [];
+  const results: ResultLine[] = [];
+  const tuneRecall = new Map<PointKey, number>();
+  const notes: string[] = [];
+  let stoppedBy: AlgorithmTune['stoppedBy'] = 'space';
+  const unavailable = await adapter.unavailableReason();
+  if (unavailable !== null) {
+    return { algorithm, status: 'unavailable', message: `${algorithm} cannot run here: ${unavailable}`, chosen: null, best: null, pareto: [], results, builds, stoppedBy, notes, seconds: 0 };
+  }
+  const configs = seededOrder(spaceConfigurations(space), ctx.seed);
+  const rules = new PruningRules(space, ctx.maxMemory, ctx.nBase, ctx.dim);
+  let builtCount = 0;
+  let lastBuildSeconds = 0;
+  for (const build of configs) {
+    if (builtCount >= ctx.maxBuilds) {
+      stoppedBy = 'max-builds';
+      break;
+    }
+    const remaining = (deadline - nowMs()) / 1000;
+    if (remaining <= 0 || (builtCount > 0 && lastBuildSeconds > remaining)) {
+      stoppedBy = 'budget';
+      notes.push(`the time budget ran out after ${builtCount} build${builtCount === 1 ? '' : 's'} (${configs.length - builds.length} configurations not tried).`);
+      break;
+    }
+    const refused = rules.refuse(build);
+    if (refused !== null) {
+      builds.push(refused);
+      continue;
+    }
+    ctx.say(`${algorithm}: building ${paramsLabel(build)}`);
+    let built: BuiltIndex;
+    const b0 = nowMs();
+    try {
+      built = await adapter.build({ base: ctx.dataset.base, n: ctx.nBase, dim: ctx.dim, metric: ctx.dataset.metric, seed: ctx.seed }, build);
+    } catch (e) {
+      builds.push({ build, status: 'failed', reason: message(e), buildSeconds: null, indexBytes: null, sweeps: [] });
+      continue;
+    }
+    builtCount++;
+    const buildSeconds = built.buildSeconds ?? (nowMs() - b0) / 1000;
+    lastBuildSeconds = buildSeconds;
+    const indexBytes = built.memoryBytes();
+    try {
+      if (indexBytes !== null && indexBytes > ctx.maxMemory) {
+        rules.markOverMemory(build);
+        builds.push({ build, status: 'over-memory', reason: `${indexBytes} bytes, over the limit of ${ctx.maxMemory}`, buildSeconds, indexBytes, sweeps: [] });
+        continue;
+      }
+      const { sweeps, runs } = await sweepBuild(ctx, space, build, built, tuneRecall, overBudget);
+      builds.push({ build, status: 'measured', reason: '', buildSeconds, indexBytes, sweeps });
+      if (sweeps.length > 0 && sweeps.every((s) => s.value === null && s.reachedMax)) rules.markBelowTarget(build);
+      if (runs.length > 0) await timeHeldOut(ctx, algorithm, build, built, buildSeconds, runs, results, notes);
+    } finally {
+      await built.dispose?.();
+    }
+    if (overBudget()) {
+      stoppedBy = 'budget';
+      notes.push(`the time budget ran out after ${builtCount} build${builtCount === 1 ? '' : 's'}.`);
+      break;
+    }
+  }
+  markPareto(results);
+  for (const b of builds) for (const s of b.sweeps) notes.push(...s.notes);
+  const answer = choose(space, ctx.target, results, tuneRecall, builds, stoppedBy);
+  return { algorithm, ...answer, results, builds, stoppedBy, notes, seconds: (nowMs() - t0) / 1000 };
+}
+
+// ---------------------------------------------------------------- entry point
+
 /**
  * Tune `options.algorithms` on `dataset` (with ground truth of at least k columns): for each,
  * the fastest measured configuration whose recall@k on the tuning half of the queries
@@ -314,18 +595,8 @@ export async function tune(dataset: BenchDataset, options: TuneOptions): Promise
   const nq = dataset.queries.length / dim;
   checkOptions(options, nq, dataset, k);
   const seed = options.seed ?? 42;
-  const target = options.targetRecall;
-  const maxBuilds = options.maxBuilds ?? 6;
-  const repeats = options.repeats ?? 2;
-  const perSweep = Math.max(1, options.pointsPerSweep ?? 3);
-  const maxMemory = options.maxMemoryBytes ?? Infinity;
   const end = options.budgetSeconds === undefined ? Infinity : started + options.budgetSeconds * 1000;
-  // Each algorithm gets an equal share of what is left when it starts.
-  let deadline = end;
-  const overBudget = (): boolean => nowMs() >= deadline;
-  const say = options.onProgress ?? (() => {});
   const adapterFor = options.adapterFor ?? createAdapter;
-  const environment = options.environment ?? collectEnvironment();
   const spaces = options.algorithms.map((a) => options.spaces?.[a] ?? defaultTuneSpace(a, nBase, dim, k));
 
   const split = splitQueries(nq, options.heldOutFraction ?? 0.5, seed);
@@ -334,157 +605,37 @@ export async function tune(dataset: BenchDataset, options: TuneOptions): Promise
   const nt = split.tuning.length;
   const kth = kthDistances(tuning.groundTruth!, tuning.groundTruthK, nt, k, tuning.queries, dataset.base, dim, dataset.metric);
   const ids = new Int32Array(nt * k);
-  const recallOn = (built: BuiltIndex, params: Params): number => {
-    built.searcher(tuning.queries, nt, k, params).batch(ids);
-    const d = rowDistances(ids, nt, k, tuning.queries, dataset.base, dim, dataset.metric);
-    return thresholdRecall(ids, d, nt, k, kth).mean;
+  const ctx: TuneContext = {
+    dataset,
+    heldOut,
+    nBase,
+    dim,
+    k,
+    seed,
+    target: options.targetRecall,
+    maxBuilds: options.maxBuilds ?? 6,
+    repeats: options.repeats ?? 2,
+    perSweep: Math.max(1, options.pointsPerSweep ?? 3),
+    maxMemory: options.maxMemoryBytes ?? Infinity,
+    environment: options.environment ?? collectEnvironment(),
+    say: options.onProgress ?? (() => {}),
+    recallOn: (built, params) => {
+      built.searcher(tuning.queries, nt, k, params).batch(ids);
+      const d = rowDistances(ids, nt, k, tuning.queries, dataset.base, dim, dataset.metric);
+      return thresholdRecall(ids, d, nt, k, kth).mean;
+    },
   };
 
   const answers: AlgorithmTune[] = [];
   for (let s = 0; s < spaces.length; s++) {
-    const space = spaces[s];
+    // Each algorithm gets an equal share of what is left when it starts.
     const t0 = nowMs();
-    deadline = end === Infinity ? Infinity : t0 + Math.max(0, end - t0) / (spaces.length - s);
-    const algorithm = space.algorithm;
-    const builds: TunedBuild[] = [];
-    const results: ResultLine[] = [];
-    const tuneRecallOf = new Map<string, number>();
-    const notes: string[] = [];
-    let stoppedBy: AlgorithmTune['stoppedBy'] = 'space';
-    const adapter = adapterFor(algorithm);
-    const unavailable = await adapter.unavailableReason();
-    if (unavailable !== null) {
-      answers.push({ algorithm, status: 'unavailable', message: `${algorithm} cannot run here: ${unavailable}`, chosen: null, best: null, pareto: [], results, builds, stoppedBy, notes, seconds: 0 });
-      continue;
-    }
-    const configs = seededOrder(spaceConfigurations(space), seed);
-    const overMemory: Params[] = [];
-    const belowTarget: Params[] = [];
-    let built0 = 0;
-    let lastBuildSeconds = 0;
-    for (const build of configs) {
-      if (built0 >= maxBuilds) {
-        stoppedBy = 'max-builds';
-        break;
-      }
-      const remaining = (deadline - nowMs()) / 1000;
-      if (remaining <= 0 || (built0 > 0 && lastBuildSeconds > remaining)) {
-        stoppedBy = 'budget';
-        notes.push(`the time budget ran out after ${built0} build${built0 === 1 ? '' : 's'} (${configs.length - builds.length} configurations not tried).`);
-        break;
-      }
-      const estimate = space.estimateBytes(build, nBase, dim);
-      if (estimate > maxMemory) {
-        overMemory.push(build);
-        builds.push({ build, status: 'over-memory', reason: `needs at least ${estimate} bytes (estimate), over the limit of ${maxMemory}`, buildSeconds: null, indexBytes: estimate, sweeps: [] });
-        continue;
-      }
-      const heavier = overMemory.find((o) => noLargerThan(o, build, space.direction));
-      if (heavier !== undefined) {
-        builds.push({ build, status: 'skipped', reason: `no smaller than ${paramsLabel(heavier)}, which is over the memory limit`, buildSeconds: null, indexBytes: null, sweeps: [] });
-        continue;
-      }
-      const weaker = belowTarget.find((f) => noLargerThan(build, f, space.direction));
-      if (weaker !== undefined) {
-        builds.push({ build, status: 'skipped', reason: `no larger than ${paramsLabel(weaker)}, which stays below the target at its most exhaustive search`, buildSeconds: null, indexBytes: null, sweeps: [] });
-        continue;
-      }
-      say(`${algorithm}: building ${paramsLabel(build)}`);
-      let built: BuiltIndex;
-      const b0 = nowMs();
-      try {
-        built = await adapter.build({ base: dataset.base, n: nBase, dim, metric: dataset.metric, seed }, build);
-      } catch (e) {
-        builds.push({ build, status: 'failed', reason: message(e), buildSeconds: null, indexBytes: null, sweeps: [] });
-        continue;
-      }
-      built0++;
-      const buildSeconds = built.buildSeconds ?? (nowMs() - b0) / 1000;
-      lastBuildSeconds = buildSeconds;
-      const indexBytes = built.memoryBytes();
-      try {
-        if (indexBytes !== null && indexBytes > maxMemory) {
-          overMemory.push(build);
-          builds.push({ build, status: 'over-memory', reason: `${indexBytes} bytes, over the limit of ${maxMemory}`, buildSeconds, indexBytes, sweeps: [] });
-          continue;
-        }
-        const primary = space.search(build);
-        const sweeps: TuneSweep[] = [];
-        const runs: SuiteRun[] = [];
-        for (const fixed of expandGrid(space.searchExtra)) {
-          const r = await smallestReaching(primary.name, (v) => recallOn(built, { ...fixed, [primary.name]: v }), primary.min, primary.max, target, overBudget);
-          sweeps.push({ fixed, param: primary.name, value: r.value, recall: r.recall, ceiling: r.ceiling, reachedMax: r.reachedMax, sweep: r.sweep, notes: r.notes });
-          for (const p of r.sweep) tuneRecallOf.set(`${paramsLabel(build)}|${paramsLabel({ ...fixed, [primary.name]: p.value })}`, p.recall);
-          // Measure the bisected value and the nearest values below it (or the best reached).
-          const anchor = r.value ?? r.sweep.reduce((best, p) => (p.recall > best.recall ? p : best), r.sweep[0] ?? { value: primary.min, recall: 0 }).value;
-          const values = r.sweep.filter((p) => p.value <= anchor).slice(-perSweep).map((p) => p.value);
-          // One value 25 % above the bisected one, as a margin in case the held-out queries need it.
-          if (r.value !== null && r.value < primary.max) {
-            const above = Math.min(primary.max, Math.max(r.value + 1, Math.ceil(r.value * 1.25)));
-            if (!tuneRecallOf.has(`${paramsLabel(build)}|${paramsLabel({ ...fixed, [primary.name]: above })}`)) {
-              tuneRecallOf.set(`${paramsLabel(build)}|${paramsLabel({ ...fixed, [primary.name]: above })}`, recallOn(built, { ...fixed, [primary.name]: above }));
-            }
-            values.push(above);
-          }
-          if (r.sweep.length > 0) runs.push({ algorithm, build, search: { ...fixed, [primary.name]: values } });
-          say(`${algorithm} ${paramsLabel(build)}${paramsLabel(fixed) === '' ? '' : ` ${paramsLabel(fixed)}`}: ${r.value === null ? `below target (best ${fmt(r.ceiling)})` : `${primary.name}=${r.value} reaches ${fmt(r.recall)}`}`);
-        }
-        builds.push({ build, status: 'measured', reason: '', buildSeconds, indexBytes, sweeps });
-        if (sweeps.length > 0 && sweeps.every((s) => s.value === null && s.reachedMax)) belowTarget.push(build);
-        if (runs.length > 0) {
-          say(`${algorithm} ${paramsLabel(build)}: timing ${runs.reduce((s, r) => s + expandGrid(r.search).length, 0)} points on the held-out queries`);
-          const run = await runSuite(
-            { name: 'tune', dataset: dataset.name, k, repeats, seed, runs },
-            heldOut,
-            { environment, repeats, adapterFor: () => reuseAdapter(algorithm, built, buildSeconds) },
-          );
-          results.push(...run.results);
-          for (const e of run.errors) notes.push(`search ${paramsLabel(e.search ?? {})} on ${paramsLabel(e.build)} failed: ${e.message}`);
-        }
-      } finally {
-        await built.dispose?.();
-      }
-      if (overBudget()) {
-        stoppedBy = 'budget';
-        notes.push(`the time budget ran out after ${built0} build${built0 === 1 ? '' : 's'}.`);
-        break;
-      }
-    }
-    markPareto(results);
-    const choices = results.map((line) => choiceOf(line, tuneRecallOf.get(`${paramsLabel(line.build)}|${paramsLabel(line.search)}`) ?? Number.NaN));
-    let chosen: TuneChoice | null = null;
-    let tuningOnly: TuneChoice | null = null;
-    let best: TuneChoice | null = null;
-    for (const c of choices) {
-      if (c.tuneRecall >= target && c.heldOutRecall >= target && (chosen === null || c.qps > chosen.qps)) chosen = c;
-      if (c.tuneRecall >= target && (tuningOnly === null || c.qps > tuningOnly.qps)) tuningOnly = c;
-      if (best === null || c.heldOutRecall > best.heldOutRecall || (c.heldOutRecall === best.heldOutRecall && c.qps > best.qps)) best = c;
-    }
-    const pareto = choices.filter((_, i) => results[i].pareto).sort((a, b) => a.heldOutRecall - b.heldOutRecall);
-    for (const b of builds) for (const s of b.sweeps) notes.push(...s.notes);
-    const nMemory = builds.filter((b) => b.status === 'over-memory').length;
-    const limits: string[] = [];
-    if (stoppedBy === 'budget') limits.push('the time budget ran out');
-    if (nMemory > 0) limits.push(`${nMemory} configuration${nMemory === 1 ? ' was' : 's were'} over the memory limit`);
-    let status: AlgorithmTune['status'];
-    let text: string;
-    chosen ??= tuningOnly;
-    if (chosen !== null) {
-      status = chosen.heldOutRecall >= target ? 'reached' : 'held-out-short';
-      text = `${algorithm} ${paramsLabel(chosen.build)} with ${paramsLabel(chosen.search)}: recall ${fmt(chosen.tuneRecall)} on the tuning queries, ${fmt(chosen.heldOutRecall)} held out, ${chosen.qps.toFixed(0)} QPS.`;
-      if (status === 'held-out-short') text += ` It falls short of ${target} on the held-out queries; take a larger ${space.search(chosen.build).name} for margin.`;
-    } else {
-      status = 'not-reached';
-      const why = limits.length > 0 ? ` (${limits.join('; ')})` : '';
-      text = best === null
-        ? `${algorithm}: nothing was measured${why}; raise the budget or the memory limit.`
-        : `${algorithm} did not reach recall ${target}${why}; best reached: ${paramsLabel(best.build)} with ${paramsLabel(best.search)}, recall ${fmt(best.heldOutRecall)} held out at ${best.qps.toFixed(0)} QPS.`;
-    }
-    answers.push({ algorithm, status, message: text, chosen, best, pareto, results, builds, stoppedBy, notes, seconds: (nowMs() - t0) / 1000 });
+    const deadline = end === Infinity ? Infinity : t0 + Math.max(0, end - t0) / (spaces.length - s);
+    answers.push(await tuneAlgorithm(ctx, spaces[s], adapterFor(spaces[s].algorithm), deadline));
   }
   return {
     dataset: { name: dataset.name, metric: dataset.metric, dim, nBase, queries: nq },
-    targetRecall: target,
+    targetRecall: ctx.target,
     k,
     seed,
     split: { tuning: split.tuning.length, heldOut: split.heldOut.length },
