@@ -9,6 +9,12 @@ import { expectAnnlabErrorAsync, listFiles, removeDir, tempDir } from './helpers
 const dir = tempDir('hdf5');
 afterAll(() => removeDir(dir));
 
+
+/** Values below 1e-3 in magnitude as 0: a row of only such values is outside the range indexes accept (see checkVectors). */
+function flushTiny(a: Float32Array): Float32Array {
+  return a.map((v) => (Math.abs(v) < 1e-3 ? 0 : v));
+}
+
 describe('ann-benchmarks HDF5', () => {
   it('round-trips train/test/neighbors/distances and the metric', async () => {
     const cases = fc.sample(
@@ -23,8 +29,8 @@ describe('ann-benchmarks HDF5', () => {
         .chain((r) =>
           fc.record({
             r: fc.constant(r),
-            base: fc.float32Array({ minLength: r.n * r.dim, maxLength: r.n * r.dim, noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }),
-            queries: fc.float32Array({ minLength: r.nq * r.dim, maxLength: r.nq * r.dim, noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }),
+            base: fc.float32Array({ minLength: r.n * r.dim, maxLength: r.n * r.dim, noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map(flushTiny),
+            queries: fc.float32Array({ minLength: r.nq * r.dim, maxLength: r.nq * r.dim, noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map(flushTiny),
           }),
         ),
       { seed: 7, numRuns: 12 },

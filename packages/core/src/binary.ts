@@ -314,13 +314,16 @@ export class BinaryReader {
     return out;
   }
 
-  /** Read a `Float32Array` section (a view into the input when aligned). */
+  /**
+   * Read a `Float32Array` section (a view into the input when aligned). Every value must be
+   * finite: NaN or ±Infinity behind an intact checksum means a buggy writer or a crafted file.
+   */
   f32array(expectedLength?: number): Float32Array {
-    return this.array(Float32Array, expectedLength);
+    return finiteSection(this.array(Float32Array, expectedLength));
   }
-  /** Read a `Float64Array` section. */
+  /** Read a `Float64Array` section; every value must be finite (see {@link BinaryReader.f32array}). */
   f64array(expectedLength?: number): Float64Array {
-    return this.array(Float64Array, expectedLength);
+    return finiteSection(this.array(Float64Array, expectedLength));
   }
   /** Read an `Int32Array` section. */
   i32array(expectedLength?: number): Int32Array {
@@ -349,4 +352,15 @@ export class BinaryReader {
 
 function hex(x: number): string {
   return `0x${x.toString(16).padStart(8, '0')}`;
+}
+
+/** `a`, after checking that every value is finite; CORRUPT_DATA naming the first that is not. */
+function finiteSection<T extends Float32Array | Float64Array>(a: T): T {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (v - v !== 0) {
+      throw new AnnlabError('CORRUPT_DATA', `annlab file is inconsistent: a float section holds ${v} at element ${i}; stored values are always finite.`);
+    }
+  }
+  return a;
 }

@@ -13,6 +13,7 @@
  * @module
  */
 import { AnnlabError } from './errors.js';
+import { checkVectors } from './validate.js';
 import { normalizeInPlace } from './metrics.js';
 import type { KernelBackend } from './types.js';
 import { checkKernelBackend, resolveKernelBackend } from './wasm/wasm-kernels.js';
@@ -130,6 +131,13 @@ export class VectorStore {
   static adopt(dim: number, data: Float32Array, normalize: boolean, kernels: KernelBackend = 'js'): VectorStore {
     if (data.length % dim !== 0) {
       throw new AnnlabError('CORRUPT_DATA', `vector section has ${data.length} values, not a multiple of dim = ${dim}.`);
+    }
+    // The same range add() enforces: stored values that would overflow float32 distances
+    // (or all-but-vanish) cannot have been added, so the file was crafted or damaged.
+    try {
+      checkVectors(data, dim, 'stored vectors');
+    } catch (e) {
+      throw new AnnlabError('CORRUPT_DATA', `vector section is inconsistent: ${(e as Error).message}`, { cause: e });
     }
     const store = new VectorStore(dim, { normalize, kernels });
     store.data = data;
