@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RpForestIndex, RpForestSearchStats } from '@annlab/rpforest';
-import { recallAgainstFlat } from './helpers.ts';
+import { recallAgainstFlat } from '@annlab/test-kit';
 
 const DATASETS = process.env.ANNLAB_SHARED_DATASETS ?? fileURLToPath(new URL('../../../../shared/datasets', import.meta.url));
 const N = 10000;
@@ -30,7 +30,7 @@ describe('RpForestIndex on a Fashion-MNIST slice (10,000 base, 200 queries, k = 
 
   it('builds a valid forest with Annoy-sized leaves', () => {
     expect(base.rows).toBe(N);
-    ix.checkInvariants();
+    expect(ix.checkInvariants()).toEqual({ ok: true, errors: [] });
     const info = ix.forestInfo();
     expect(info.trees).toBe(20);
     expect(ix.leafSize).toBe(786);
@@ -55,7 +55,7 @@ describe('RpForestIndex on a Fashion-MNIST slice (10,000 base, 200 queries, k = 
     const grown = new RpForestIndex({ dim, nTrees: 20 });
     grown.add(base.data.subarray(0, 8000 * dim));
     grown.add(base.data.subarray(8000 * dim));
-    grown.checkInvariants();
+    expect(grown.checkInvariants()).toEqual({ ok: true, errors: [] });
     const r = recallAgainstFlat(base.data, queries.data, dim, 10, grown.search(queries.data, 10, { searchK: 1000 }).ids);
     expect(r).toBeGreaterThan(0.96);
   });

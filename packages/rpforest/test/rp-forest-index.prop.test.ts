@@ -49,7 +49,7 @@ describe('RpForestIndex properties', () => {
             } else {
               ix.addTrees(op.count);
             }
-            ix.checkInvariants();
+            expect(ix.checkInvariants()).toEqual({ ok: true, errors: [] });
             expect(ix.size).toBe(live.length);
           }
         },
@@ -93,7 +93,7 @@ describe('RpForestIndex properties', () => {
           const ix = new RpForestIndex({ dim, metric, nTrees, leafSize: 4, kernels: 'js' });
           ix.add(base);
           const bytes = ix.serialize();
-          const back = RpForestIndex.deserialize(bytes);
+          const back = RpForestIndex.deserialize(bytes, { kernels: 'js' });
           expect(back.serialize()).toEqual(bytes);
           expect(back.search(queries, 3, { searchK: 10 })).toEqual(ix.search(queries, 3, { searchK: 10 }));
         },

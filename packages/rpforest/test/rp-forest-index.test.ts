@@ -1,18 +1,41 @@
 import { describe, expect, it } from 'vitest';
-import { AnnlabError, METRICS, SearchStats, isAnnlabError, type Metric } from '@annlab/core';
+import { AnnlabError, BinaryReader, BinaryWriter, METRICS, SearchStats, isAnnlabError, type IndexClass, type Metric } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
-import { RpForestIndex, RpForestSearchStats } from '@annlab/rpforest';
-import { clustered, clusteredSplit, recallAgainstFlat } from './helpers.ts';
+import { RpForestIndex, RpForestSearchStats, type RpForestExplanation } from '@annlab/rpforest';
+import { clustered, clusteredSplit, expectCode, recallAgainstFlat } from '@annlab/test-kit';
 
-function expectCode(fn: () => unknown, code: string): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
+// The class is a loader registries can hold (compile-time check).
+const _asClass: IndexClass<RpForestIndex> = RpForestIndex;
+void _asClass;
+
+/** Data as the package's tests have always drawn it: clusters of spread 0.3 around N(0, 1) centres. */
+const SPREAD = { spread: 0.3 };
+
+/** The forest's invariants hold (the report lists no violation). */
+function expectValid(ix: RpForestIndex): void {
+  expect(ix.checkInvariants()).toEqual({ ok: true, errors: [] });
+}
+
+/**
+ * recall@k against exact search over the ids that are still live: the oracle sees only the
+ * live rows, and returned ids are mapped to their row among them.
+ */
+function recallOnLive(
+  base: Float32Array, queries: Float32Array, dim: number, k: number, ids: Int32Array, live: (id: number) => boolean,
+): number {
+  const n = base.length / dim;
+  const row = new Int32Array(n).fill(-1);
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (live(i)) {
+      row[i] = keep.length;
+      keep.push(i);
+    }
   }
-  expect(caught).toBeInstanceOf(AnnlabError);
-  expect((caught as AnnlabError).code).toBe(code);
+  const liveBase = new Float32Array(keep.length * dim);
+  keep.forEach((id, r) => liveBase.set(base.subarray(id * dim, (id + 1) * dim), r * dim));
+  const mapped = Int32Array.from(ids, (id) => (id >= 0 ? row[id] : -1));
+  return recallAgainstFlat(liveBase, queries, dim, k, mapped);
 }
 
 describe('RpForestIndex basics', () => {
@@ -54,7 +77,7 @@ describe('RpForestIndex basics', () => {
     for (const metric of METRICS) {
       const ix = new RpForestIndex({ dim, metric, nTrees: 3, leafSize: 3 });
       ix.add(x);
-      ix.checkInvariants();
+      expectValid(ix);
       const r = ix.search(new Float32Array(dim).fill(1), 50, { searchK: 3 * 50 });
       expect(new Set(r.ids).size).toBe(50);
     }
@@ -65,7 +88,7 @@ describe('RpForestIndex exhaustive search', () => {
   for (const metric of METRICS) {
     it(`${metric}: searchK ≥ nTrees × n gives the exact answer`, () => {
       const dim = 12;
-      const { base, queries } = clusteredSplit(600, 40, dim, 8, 3);
+      const { base, queries } = clusteredSplit(600, 40, dim, 8, 3, SPREAD);
       const ix = new RpForestIndex({ dim, metric, nTrees: 4, leafSize: 16 });
       ix.add(base);
       const flat = new FlatIndex({ dim, metric });
@@ -89,7 +112,7 @@ describe('RpForestIndex recall floors (seeded clustered data, k = 10)', () => {
     'inner-product': [0.9, 0.975],
   };
   const dim = 24;
-  const { base, queries } = clusteredSplit(2000, 100, dim, 20, 7, 1);
+  const { base, queries } = clusteredSplit(2000, 100, dim, 20, 7, { spread: 1 });
   for (const metric of METRICS) {
     it(`${metric}`, () => {
       const ix = new RpForestIndex({ dim, metric, nTrees: 10 });
@@ -117,9 +140,9 @@ describe('RpForestIndex recall floors (seeded clustered data, k = 10)', () => {
   });
 });
 
-describe('RpForestIndex stats and trace', () => {
+describe('RpForestIndex stats and explain', () => {
   const dim = 8;
-  const { base, queries } = clusteredSplit(500, 5, dim, 5, 11);
+  const { base, queries } = clusteredSplit(500, 5, dim, 5, 11, SPREAD);
   const ix = new RpForestIndex({ dim, nTrees: 5, leafSize: 12 });
   ix.add(base);
 
@@ -139,13 +162,15 @@ describe('RpForestIndex stats and trace', () => {
     expect(plain.distanceComputations).toBeGreaterThan(0);
   });
 
-  it('trace gives the same answer and lists the leaves visited per tree', () => {
+  it('explain gives the same answer and lists the leaves visited per tree', () => {
     for (let q = 0; q < 5; q++) {
       const query = queries.subarray(q * dim, (q + 1) * dim);
-      const t = ix.trace(query, 5, { searchK: 60 });
+      const t: RpForestExplanation = ix.explain(query, 5, { searchK: 60 });
       const r = ix.search(query, 5, { searchK: 60 });
-      expect(Array.from(t.ids)).toEqual(Array.from(r.ids));
-      expect(Array.from(t.distances)).toEqual(Array.from(r.distances));
+      expect(t.result.nq).toBe(1);
+      expect(t.result.k).toBe(5);
+      expect(Array.from(t.result.ids)).toEqual(Array.from(r.ids));
+      expect(Array.from(t.result.distances)).toEqual(Array.from(r.distances));
       expect(t.leavesByTree.length).toBe(5);
       // Every tree's own best leaf comes first: its root is popped with priority +Infinity.
       for (const leaves of t.leavesByTree) expect(leaves.length).toBeGreaterThanOrEqual(1);
@@ -171,15 +196,15 @@ describe('RpForestIndex stats and trace', () => {
 
 describe('RpForestIndex updates beyond Annoy', () => {
   const dim = 10;
-  const all = clustered(1200, dim, 10, 21);
-  const queries = clustered(50, dim, 10, 22);
+  const all = clustered(1200, dim, 10, 21, SPREAD);
+  const queries = clustered(50, dim, 10, 22, SPREAD);
 
   it('adds after build: leaves split, invariants hold, recall stays close to a fresh build', () => {
     const ix = new RpForestIndex({ dim, nTrees: 8, leafSize: 12 });
     ix.add(all.subarray(0, 300 * dim));
     const before = ix.forestInfo().leaves;
     for (let i = 300; i < 1200; i += 100) ix.add(all.subarray(i * dim, (i + 100) * dim));
-    ix.checkInvariants();
+    expectValid(ix);
     expect(ix.size).toBe(1200);
     expect(ix.forestInfo().leaves).toBeGreaterThan(before);
     const fresh = new RpForestIndex({ dim, nTrees: 8, leafSize: 12 });
@@ -195,7 +220,7 @@ describe('RpForestIndex updates beyond Annoy', () => {
   it('adding one vector at a time into an empty forest works', () => {
     const ix = new RpForestIndex({ dim, nTrees: 3, leafSize: 4 });
     for (let i = 0; i < 200; i++) ix.add(all.subarray(i * dim, (i + 1) * dim));
-    ix.checkInvariants();
+    expectValid(ix);
     expect(ix.size).toBe(200);
     const base = all.subarray(0, 200 * dim);
     expect(recallAgainstFlat(base, queries, dim, 10, ix.search(queries, 10, { searchK: 600 }).ids)).toBe(1);
@@ -208,18 +233,18 @@ describe('RpForestIndex updates beyond Annoy', () => {
     const gone = new Set<number>();
     for (let id = 0; id < 400; id += 3) gone.add(id);
     ix.delete([...gone]);
-    ix.checkInvariants();
+    expectValid(ix);
     expect(ix.size).toBe(400 - gone.size);
     expect(ix.has(0)).toBe(false);
     expect(ix.has(1)).toBe(true);
     const r = ix.search(queries, 10, { searchK: 5 * 400 });
     for (const id of r.ids) expect(gone.has(id)).toBe(false);
-    expect(recallAgainstFlat(base, queries, dim, 10, r.ids, 'euclidean', (id) => !gone.has(id))).toBe(1);
+    expect(recallOnLive(base, queries, dim, 10, r.ids, (id) => !gone.has(id))).toBe(1);
     // Ids are not reused: the next add continues after the deleted ones.
     ix.add(all.subarray(400 * dim, 401 * dim));
     expect(ix.idCount).toBe(401);
     expect(ix.has(400)).toBe(true);
-    ix.checkInvariants();
+    expectValid(ix);
   });
 
   it('delete refuses unknown, repeated or deleted ids and changes nothing', () => {
@@ -240,7 +265,7 @@ describe('RpForestIndex updates beyond Annoy', () => {
     grown.add(base);
     const r2 = recallAgainstFlat(base, queries, dim, 10, grown.search(queries, 10, { searchK: 150 }).ids);
     grown.addTrees(10);
-    grown.checkInvariants();
+    expectValid(grown);
     expect(grown.nTrees).toBe(12);
     const r12 = recallAgainstFlat(base, queries, dim, 10, grown.search(queries, 10, { searchK: 150 }).ids);
     expect(r12).toBeGreaterThanOrEqual(r2);
@@ -256,7 +281,7 @@ describe('RpForestIndex updates beyond Annoy', () => {
 
 describe('RpForestIndex serialization', () => {
   const dim = 9;
-  const { base, queries } = clusteredSplit(700, 20, dim, 6, 31);
+  const { base, queries } = clusteredSplit(700, 20, dim, 6, 31, SPREAD);
 
   for (const metric of METRICS) {
     it(`${metric}: round trip searches identically and re-serializes to the same bytes`, () => {
@@ -264,7 +289,7 @@ describe('RpForestIndex serialization', () => {
       ix.add(base);
       ix.delete([3, 5, 8]);
       const bytes = ix.serialize();
-      const back = RpForestIndex.deserialize(bytes);
+      const back = RpForestIndex.deserialize(bytes, { kernels: 'js' });
       expect(back.size).toBe(ix.size);
       expect(back.metric).toBe(metric);
       expect(back.search(queries, 7, { searchK: 90 })).toEqual(ix.search(queries, 7, { searchK: 90 }));
@@ -274,7 +299,7 @@ describe('RpForestIndex serialization', () => {
       back.add(queries);
       back.delete(10);
       back.addTrees(1);
-      back.checkInvariants();
+      expectValid(back);
       expect(bytes).toEqual(copy);
       ix.add(queries);
       ix.delete(10);
@@ -291,12 +316,65 @@ describe('RpForestIndex serialization', () => {
     expect(back.search(queries, 5, { searchK: 50 })).toEqual(ix.search(queries, 5, { searchK: 50 }));
   });
 
-  it('loads zero-copy from an aligned buffer', () => {
+  it('reloads with default options onto the backend a default build uses: same ids and distances', () => {
+    for (const metric of METRICS) {
+      const ix = new RpForestIndex({ dim, metric, nTrees: 3 });
+      ix.add(base);
+      const back = RpForestIndex.deserialize(ix.serialize());
+      expect(back.store.kernels).toBe('auto');
+      expect(back.store.backend).toBe(ix.store.backend);
+      const want = ix.search(queries, 5, { searchK: 50 });
+      const got = back.search(queries, 5, { searchK: 50 });
+      expect(Array.from(got.ids)).toEqual(Array.from(want.ids));
+      expect(Array.from(got.distances)).toEqual(Array.from(want.distances));
+    }
+  });
+
+  it("loads zero-copy from an aligned buffer on the 'js' backend", () => {
     const ix = new RpForestIndex({ dim, nTrees: 2 });
     ix.add(base);
     const bytes = ix.serialize();
-    const back = RpForestIndex.deserialize(bytes);
+    const back = RpForestIndex.deserialize(bytes, { kernels: 'js' });
     expect(back.store.data.buffer).toBe(bytes.buffer);
+  });
+
+  it('refuses a file whose ranges are valid but whose trees share nodes (invariant report → CORRUPT_DATA)', () => {
+    const ix = new RpForestIndex({ dim, nTrees: 2, leafSize: 20 });
+    ix.add(base.subarray(0, 100 * dim));
+    // Rewrite the file with tree 1 pointing at tree 0's root: every range check passes.
+    const r = BinaryReader.open(ix.serialize(), RpForestIndex.TAG);
+    r.expectVersion(RpForestIndex.FORMAT_VERSION);
+    const w = new BinaryWriter(RpForestIndex.TAG, RpForestIndex.FORMAT_VERSION);
+    w.json(r.json());
+    w.array(r.f32array());
+    w.array(r.u8array());
+    w.array(r.f32array());
+    w.array(r.f32array());
+    w.array(r.f64array());
+    w.array(r.i32array());
+    w.array(r.i32array());
+    w.array(r.i32array());
+    w.array(r.i32array());
+    const roots = r.i32array().slice();
+    r.finish();
+    roots[1] = roots[0];
+    w.array(roots);
+    const err = expectCode(() => RpForestIndex.deserialize(w.finish()), 'CORRUPT_DATA');
+    expect(err.message).toMatch(/reached twice/);
+  });
+
+  it('checkInvariants reports a damaged structure instead of throwing', () => {
+    const ix = new RpForestIndex({ dim, nTrees: 2, leafSize: 20 });
+    ix.add(base.subarray(0, 100 * dim));
+    expectValid(ix);
+    // Wire inner node 0's second child back to itself: a cycle the walk must not follow forever.
+    const forest = (ix as unknown as { forest: { children: Int32Array } }).forest;
+    forest.children[1] = 0;
+    const report = ix.checkInvariants();
+    expect(report.ok).toBe(false);
+    expect(report.errors.length).toBeGreaterThan(0);
+    expect(report.errors.length).toBeLessThanOrEqual(50);
+    expect(report.errors.some((e) => e.includes('inner node 0 reached twice'))).toBe(true);
   });
 
   it('same seed ⇒ identical bytes; another seed ⇒ different trees', () => {
@@ -328,7 +406,7 @@ describe('RpForestIndex serialization', () => {
     const back = RpForestIndex.deserialize(new RpForestIndex({ dim, nTrees: 3 }).serialize());
     expect(back.size).toBe(0);
     back.add(base);
-    back.checkInvariants();
+    expectValid(back);
     expect(back.forestInfo().trees).toBe(3);
   });
 
@@ -364,7 +442,7 @@ describe('RpForestIndex typed errors', () => {
     expectCode(() => ix.search(new Float32Array([1, 2, 3]), 0), 'INVALID_PARAMETER');
     expectCode(() => ix.search(new Float32Array([1, 2, 3]), 1, { searchK: 0 }), 'INVALID_PARAMETER');
     expectCode(() => ix.search(new Float32Array([1, 2, 3]), 1, { searchk: 10 } as never), 'INVALID_PARAMETER');
-    expectCode(() => ix.trace(new Float32Array(6), 1), 'INVALID_PARAMETER');
+    expectCode(() => ix.explain(new Float32Array(6), 1), 'INVALID_PARAMETER');
     expectCode(() => ix.addTrees(0), 'INVALID_PARAMETER');
     expectCode(() => ix.reconstruct(9), 'INVALID_PARAMETER');
     expect(isAnnlabError(new AnnlabError('IO', 'x'))).toBe(true);
