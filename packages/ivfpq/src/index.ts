@@ -13,3 +13,4 @@ export { ProductQuantizer } from './product-quantizer.js';
 export type { ProductQuantizerOptions } from './product-quantizer.js';
 export { IvfPqIndex } from './ivf-pq-index.js';
 export type { IvfPqIndexOptions, IvfPqSearchParams } from './ivf-pq-index.js';
+export type { IvfExplanation } from './ivf-explanation.js';

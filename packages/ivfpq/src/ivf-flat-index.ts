@@ -15,6 +15,7 @@
  * - coarse quantizer q_c (k-means) → {@link IvfFlatIndex.train} (`trainCoarse`)
  * - inverted lists (CSR: `listOffsets`, `listIds`, list vectors) → {@link IvfFlatIndex.add}
  * - search: nearest `nprobe` cells (`selectProbes`), exact scan of their lists → {@link IvfFlatIndex.searchInto}
+ *   (recorded for teaching by {@link IvfFlatIndex.explain})
  *
  * Deviations: cosine and inner product use spherical k-means (unit centroids, assignment by
  * largest dot product); FAISS trains plain k-means unless `spherical` is set.
@@ -28,27 +29,32 @@ import {
   DistanceComputer,
   MaxHeap,
   VectorStore,
+  asCorruptData,
   checkDim,
   checkInteger,
   checkK,
   checkKnownKeys,
   checkMetric,
   checkOptions,
+  checkSearchParams,
   checkSeed,
   checkVectors,
   createSearchResult,
   drainToRow,
   metricPolicy,
+  type Explainable,
+  type IndexClass,
   type IndexOptions,
   type KernelBackend,
+  type LoadOptions,
   type Metric,
   type MetricPolicy,
   type SearchParams,
   type SearchResult,
-  type SearchStats,
   type TrainableIndex,
 } from '@annlab/core';
 import type { KMeansInit } from './kmeans.js';
+import { explainProbes, type IvfExplanation } from './ivf-explanation.js';
 import { selectProbes } from './internal/assign.js';
 import { assignCoarse, checkCoarseOptions, preparedCopy, trainCoarse, type CoarseOptions } from './internal/coarse.js';
 import { csrIsConsistent, planListMerge } from './internal/inverted-lists.js';
@@ -94,6 +100,7 @@ export interface IvfFlatSearchParams extends SearchParams {
 }
 
 const OPTION_KEYS = ['dim', 'metric', 'seed', 'kernels', 'nlist', 'niter', 'init', 'maxPointsPerCentroid', 'onWarning'] as const;
+const SEARCH_KEYS = ['stats', 'nprobe'] as const;
 /** Rows per block when scanning a list. */
 const SCAN_BLOCK = 1024;
 
@@ -110,7 +117,7 @@ interface IvfFlatFileParams {
 }
 
 /** An inverted-file index over exact vectors (FAISS `IndexIVFFlat`); see the module doc. */
-export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams> {
+export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explainable<IvfFlatSearchParams, IvfExplanation> {
   /** Algorithm tag in serialized files. */
   static readonly TAG: string = 'ivfflat';
   /** Format version written by {@link IvfFlatIndex.serialize}. */
@@ -252,21 +259,26 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams> {
    *
    * @param queries - `nq × dim` row-major.
    * @param k - neighbours per query; rows are padded with −1/+Infinity when fewer are found.
-   * @param params - `nprobe` (lists scanned, default 1), `stats`.
+   * @param params - `nprobe` (lists scanned, default 1), `stats`; unknown keys are refused.
    * @throws AnnlabError `NOT_TRAINED` before training.
    */
-  search(queries: Float32Array, k: number, params: IvfFlatSearchParams = {}): SearchResult {
+  search(queries: Float32Array, k: number, params?: IvfFlatSearchParams): SearchResult {
     const nq = checkVectors(queries, this.dim, 'queries');
     checkK(k);
-    const nprobe = checkInteger('nprobe', params.nprobe ?? 1, 1);
+    const p = this.checkParams(params);
+    const result = createSearchResult(nq, k);
+    for (let q = 0; q < nq; q++) this.searchInto(queries, q * this.dim, k, result.ids, result.distances, q * k, p);
+    return result;
+  }
+
+  /** The one validation path for search parameters (shape, known keys, nprobe, trained). */
+  private checkParams(params: unknown): IvfFlatSearchParams {
+    const p = checkSearchParams<IvfFlatSearchParams>(params, SEARCH_KEYS, 'IvfFlatIndex.search params');
+    checkInteger('nprobe', p.nprobe ?? 1, 1);
     if (!this.isTrained) {
       throw new AnnlabError('NOT_TRAINED', 'IvfFlatIndex is not trained: call train(vectors) or add(vectors) before searching.');
     }
-    const result = createSearchResult(nq, k);
-    for (let q = 0; q < nq; q++) {
-      this.searchInto(queries, q * this.dim, k, result.ids, result.distances, q * k, nprobe, params.stats);
-    }
-    return result;
+    return p;
   }
 
   /**
@@ -276,8 +288,10 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams> {
    */
   searchInto(
     query: Float32Array, qOff: number, k: number, outIds: Int32Array, outDist: Float32Array, outOff: number,
-    nprobe: number, stats?: SearchStats,
+    params?: IvfFlatSearchParams,
   ): void {
+    const nprobe = params === undefined || params.nprobe === undefined ? 1 : params.nprobe;
+    const stats = params === undefined ? undefined : params.stats;
     const nlist = this.nlist;
     const cdist = this.centroidDist;
     this.centroidDc.setQuery(query, qOff);
@@ -317,6 +331,28 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams> {
     }
   }
 
+  /**
+   * One query (`dim` values), searched as `search` would, with what it did: the lists probed
+   * nearest first, their centroid distances and sizes, the distance computations.
+   */
+  explain(query: Float32Array, k: number, params?: IvfFlatSearchParams): IvfExplanation {
+    if (checkVectors(query, this.dim, 'query') !== 1) {
+      throw new AnnlabError('INVALID_PARAMETER', `explain takes one query of dim = ${this.dim} values, got ${query.length / this.dim} rows.`);
+    }
+    checkK(k);
+    const p = this.checkParams(params);
+    const np = Math.min(p.nprobe ?? 1, this.nlist);
+    const record = { probeLists: this.probeLists, probeDist: this.probeDist, listOffsets: this.listOffsets };
+    return explainProbes(k, np, record, this.policy, (result, stats) => {
+      this.searchInto(query, 0, k, result.ids, result.distances, 0, { nprobe: p.nprobe, stats });
+      if (p.stats !== undefined) {
+        p.stats.queries += stats.queries;
+        p.stats.distanceComputations += stats.distanceComputations;
+        p.stats.hops += stats.hops;
+      }
+    });
+  }
+
   /** Number of vectors in each list (length nlist). */
   listSizes(): Int32Array {
     const out = new Int32Array(this.nlist);
@@ -348,20 +384,19 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams> {
     return w.finish();
   }
 
-  /** Load an index written by {@link IvfFlatIndex.serialize}; damaged or foreign bytes throw `AnnlabError`. */
-  static deserialize(bytes: Uint8Array, options: { kernels?: KernelBackend } = {}): IvfFlatIndex {
+  /**
+   * Load an index written by {@link IvfFlatIndex.serialize}; damaged or foreign bytes throw `AnnlabError`.
+   *
+   * @param options - `kernels` for the loaded index (default `'auto'`, as for a new index).
+   */
+  static deserialize(bytes: Uint8Array, options: LoadOptions = {}): IvfFlatIndex {
     const r = BinaryReader.open(bytes, IvfFlatIndex.TAG);
     r.expectVersion(IvfFlatIndex.FORMAT_VERSION);
-    const p = r.json<IvfFlatFileParams>();
-    let index: IvfFlatIndex;
-    try {
-      index = new IvfFlatIndex({
-        dim: p.dim, metric: p.metric, seed: p.seed, nlist: p.nlist, niter: p.niter, init: p.init,
-        maxPointsPerCentroid: p.maxPointsPerCentroid, kernels: options.kernels,
-      });
-    } catch (e) {
-      throw new AnnlabError('CORRUPT_DATA', `IVF-Flat file has invalid parameters: ${(e as Error).message}`, { cause: e });
-    }
+    const p = r.json<IvfFlatFileParams | null>() ?? ({} as IvfFlatFileParams);
+    const index = asCorruptData('IVF-Flat file', () => new IvfFlatIndex({
+      dim: p.dim, metric: p.metric, seed: p.seed, nlist: p.nlist, niter: p.niter, init: p.init,
+      maxPointsPerCentroid: p.maxPointsPerCentroid, kernels: options.kernels,
+    }));
     const dim = index.dim;
     const centroids = r.f32array();
     const offsets = r.i32array(index.nlist + 1);
@@ -378,11 +413,11 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams> {
     }
     index.listOffsets = offsets;
     index.listIds = ids;
-    // The rows were normalised when first added: copy them as they are (no second normalisation).
-    const store = index.listVectors;
-    store.reserve(ids.length);
-    store.data.set(vectors);
-    store.size = ids.length;
+    // Rows are stored as written (already normalised for cosine): adopt them, never re-append.
+    index.listVectors.data = vectors;
+    index.listVectors.size = ids.length;
     return index;
   }
 }
+
+IvfFlatIndex satisfies IndexClass<IvfFlatIndex>;

@@ -18,7 +18,9 @@
  * - indexing: assign to q_c, encode r(y) = y − q_c(y), append (id, code) to the list → {@link IvfPqIndex.add}
  * - search: w = nprobe nearest cells, ADC on the residuals (Sec. IV.C) → {@link IvfPqIndex.searchInto},
  *   the table per list as derived below, the scan in `scanCodes`
- * - re-ranking (not in the paper; FAISS `IndexRefineFlat`) → the `rerank` search parameter
+ * - re-ranking (not in the paper; FAISS `IndexRefineFlat`) → the `rerank` search parameter, done
+ *   by core's `Refiner`
+ * - one query recorded for teaching (probes, their distances and sizes) → {@link IvfPqIndex.explain}
  *
  * Deviations: cosine and inner product use spherical k-means for the coarse quantizer; for
  * them the residual trick needs no precomputed table (see the derivation below).
@@ -31,13 +33,17 @@ import {
   BinaryWriter,
   DistanceComputer,
   MaxHeap,
+  Refiner,
   VectorStore,
+  asCorruptData,
   checkDim,
+  checkId,
   checkInteger,
   checkK,
   checkKnownKeys,
   checkMetric,
   checkOptions,
+  checkSearchParams,
   checkSeed,
   checkVectors,
   createSearchResult,
@@ -45,16 +51,20 @@ import {
   drainToRow,
   metricPolicy,
   Rng,
+  type Explainable,
+  type IndexClass,
   type IndexOptions,
   type KernelBackend,
+  type LoadOptions,
   type Metric,
   type MetricPolicy,
+  type Reconstructible,
   type SearchParams,
   type SearchResult,
-  type SearchStats,
   type TrainableIndex,
 } from '@annlab/core';
 import type { KMeansInit } from './kmeans.js';
+import { explainProbes, type IvfExplanation } from './ivf-explanation.js';
 import { ProductQuantizer } from './product-quantizer.js';
 import { centroidStore, selectProbes } from './internal/assign.js';
 import { scanCodes, scanCodesTwoTables } from './internal/adc-scan.js';
@@ -148,6 +158,7 @@ const OPTION_KEYS = [
   'dim', 'metric', 'seed', 'kernels', 'nlist', 'm', 'nbits', 'niter', 'pqNiter', 'init', 'maxPointsPerCentroid',
   'byResidual', 'keepVectors', 'precomputedTableMaxBytes', 'onWarning',
 ] as const;
+const SEARCH_KEYS = ['stats', 'nprobe', 'rerank'] as const;
 
 /** How a query's ADC tables are formed (chosen once per index; see `searchInto`). */
 const enum TableMode {
@@ -183,7 +194,9 @@ interface IvfPqFileParams {
 const ENCODE_CHUNK = 4096;
 
 /** Inverted file with product-quantized residuals and optional exact re-ranking; see the module doc. */
-export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
+export class IvfPqIndex
+  implements TrainableIndex<IvfPqSearchParams>, Reconstructible, Explainable<IvfPqSearchParams, IvfExplanation>
+{
   /** Algorithm tag in serialized files. */
   static readonly TAG: string = 'ivfpq';
   /** Format version written by {@link IvfPqIndex.serialize}. */
@@ -239,10 +252,10 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
   private readonly policy: MetricPolicy;
   private readonly coarse: CoarseOptions;
   private readonly centroidDc: DistanceComputer;
-  private readonly vectorDc: DistanceComputer | null;
+  /** Exact re-ranking against `vectors` (null without `keepVectors`). */
+  private readonly refiner: Refiner | null;
   private mode: TableMode;
   private readonly heap: MaxHeap;
-  private readonly finalHeap: MaxHeap;
   private readonly probeHeap: MaxHeap;
   private readonly centroidDist: Float64Array;
   private readonly probeLists: Int32Array;
@@ -252,10 +265,9 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
   private readonly listTable: Float64Array;
   /** Query residual scratch, length dim. */
   private readonly residual: Float32Array;
-  /** Re-rank scratch (grown on demand). */
+  /** Re-rank scratch: the ADC candidates drained from the heap (grown on demand). */
   private candIds: Int32Array;
   private candDist: Float64Array;
-  private exact: Float64Array;
 
   /** @param options - see {@link IvfPqIndexOptions}; `dim` and `m` are required. */
   constructor(options: IvfPqIndexOptions) {
@@ -293,10 +305,9 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
     this.warnings = [];
     this.isTrained = false;
     this.centroidDc = new DistanceComputer(this.centroids, this.policy);
-    this.vectorDc = this.vectors !== null ? new DistanceComputer(this.vectors, this.policy) : null;
+    this.refiner = this.vectors !== null ? new Refiner(this.vectors, this.policy) : null;
     this.mode = this.policy.kind === 'dot' ? TableMode.Dot : this.byResidual ? TableMode.L2PerList : TableMode.L2Raw;
     this.heap = new MaxHeap(16);
-    this.finalHeap = new MaxHeap(16);
     this.probeHeap = new MaxHeap(this.nlist);
     this.centroidDist = new Float64Array(this.nlist);
     this.probeLists = new Int32Array(this.nlist);
@@ -307,7 +318,6 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
     this.residual = new Float32Array(this.dim);
     this.candIds = new Int32Array(16);
     this.candDist = new Float64Array(16);
-    this.exact = new Float64Array(16);
   }
 
   /** Number of stored vectors. */
@@ -445,22 +455,27 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
    * @throws AnnlabError `NOT_TRAINED` before training; `INVALID_PARAMETER` for `rerank`
    *   without kept vectors.
    */
-  search(queries: Float32Array, k: number, params: IvfPqSearchParams = {}): SearchResult {
+  search(queries: Float32Array, k: number, params?: IvfPqSearchParams): SearchResult {
     const nq = checkVectors(queries, this.dim, 'queries');
     checkK(k);
-    const nprobe = checkInteger('nprobe', params.nprobe ?? 1, 1);
-    const rerank = checkInteger('rerank', params.rerank ?? 0, 0, 1 << 16);
+    const p = this.checkParams(params);
+    const result = createSearchResult(nq, k);
+    for (let q = 0; q < nq; q++) this.searchInto(queries, q * this.dim, k, result.ids, result.distances, q * k, p);
+    return result;
+  }
+
+  /** The one validation path for search parameters (shape, known keys, nprobe, rerank, trained). */
+  private checkParams(params: unknown): IvfPqSearchParams {
+    const p = checkSearchParams<IvfPqSearchParams>(params, SEARCH_KEYS, 'IvfPqIndex.search params');
+    checkInteger('nprobe', p.nprobe ?? 1, 1);
+    const rerank = checkInteger('rerank', p.rerank ?? 0, 0, 1 << 16);
     if (!this.isTrained) {
       throw new AnnlabError('NOT_TRAINED', 'IvfPqIndex is not trained: call train(vectors) or add(vectors) before searching.');
     }
     if (rerank > 0 && this.vectors === null) {
       throw new AnnlabError('INVALID_PARAMETER', 'rerank needs the full vectors: build the index with keepVectors: true, or search with rerank: 0.');
     }
-    const result = createSearchResult(nq, k);
-    for (let q = 0; q < nq; q++) {
-      this.searchInto(queries, q * this.dim, k, result.ids, result.distances, q * k, nprobe, rerank, params.stats);
-    }
-    return result;
+    return p;
   }
 
   /**
@@ -486,8 +501,11 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
    */
   searchInto(
     query: Float32Array, qOff: number, k: number, outIds: Int32Array, outDist: Float32Array, outOff: number,
-    nprobe: number, rerank: number, stats?: SearchStats,
+    params?: IvfPqSearchParams,
   ): void {
+    const nprobe = params === undefined || params.nprobe === undefined ? 1 : params.nprobe;
+    const rerank = params === undefined || params.rerank === undefined ? 0 : params.rerank;
+    const stats = params === undefined ? undefined : params.stats;
     const nlist = this.nlist;
     const m = this.m;
     const ksub = this.pq.ksub;
@@ -553,17 +571,9 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
       if (this.candIds.length < n) {
         this.candIds = new Int32Array(n);
         this.candDist = new Float64Array(n);
-        this.exact = new Float64Array(n);
       }
       heap.drainAscending(this.candIds, this.candDist, 0);
-      const vdc = this.vectorDc as DistanceComputer;
-      vdc.setQuery(query, qOff);
-      vdc.distancesToIds(this.candIds, 0, n, this.exact, 0);
-      const fh = this.finalHeap;
-      fh.clear();
-      for (let i = 0; i < n; i++) fh.offer(this.exact[i], this.candIds[i], k);
-      drainToRow(fh, this.policy, k, outIds, outDist, outOff);
-      reranked = n;
+      reranked = (this.refiner as Refiner).refineInto(query, qOff, this.candIds, 0, n, k, outIds, outDist, outOff);
     } else {
       drainToRow(heap, this.policy, k, outIds, outDist, outOff);
     }
@@ -572,6 +582,29 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
       stats.distanceComputations += nlist + scanned + reranked;
       stats.hops += np;
     }
+  }
+
+  /**
+   * One query (`dim` values), searched as `search` would, with what it did: the lists probed
+   * nearest first, their coarse centroid distances and sizes, the distance computations
+   * (centroids, scanned codes and re-ranked candidates).
+   */
+  explain(query: Float32Array, k: number, params?: IvfPqSearchParams): IvfExplanation {
+    if (checkVectors(query, this.dim, 'query') !== 1) {
+      throw new AnnlabError('INVALID_PARAMETER', `explain takes one query of dim = ${this.dim} values, got ${query.length / this.dim} rows.`);
+    }
+    checkK(k);
+    const p = this.checkParams(params);
+    const np = Math.min(p.nprobe ?? 1, this.nlist);
+    const record = { probeLists: this.probeLists, probeDist: this.probeDist, listOffsets: this.listOffsets };
+    return explainProbes(k, np, record, this.policy, (result, stats) => {
+      this.searchInto(query, 0, k, result.ids, result.distances, 0, { nprobe: p.nprobe, rerank: p.rerank, stats });
+      if (p.stats !== undefined) {
+        p.stats.queries += stats.queries;
+        p.stats.distanceComputations += stats.distanceComputations;
+        p.stats.hops += stats.hops;
+      }
+    });
   }
 
   /** Number of vectors in each list (length nlist). */
@@ -583,9 +616,7 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
 
   /** The reproduction of stored vector `id` (coarse centroid + decoded residual); O(size), not for hot paths. */
   reconstruct(id: number): Float32Array {
-    if (!Number.isInteger(id) || id < 0 || id >= this.size) {
-      throw new AnnlabError('INVALID_PARAMETER', `id must be an integer in [0, ${this.size}), got ${String(id)}.`);
-    }
+    checkId(id, this.size);
     let slot = 0;
     while (this.listIds[slot] !== id) slot++;
     let l = 0;
@@ -609,8 +640,8 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
       this.listOffsets.byteLength + this.listIds.byteLength + this.listCodes.byteLength + (this.vectors !== null ? this.vectors.memoryBytes() : 0) +
       this.centroidDist.byteLength + this.probeLists.byteLength + this.probeDist.byteLength + this.queryTable.byteLength +
       this.listTable.byteLength + this.residual.byteLength + this.candIds.byteLength + this.candDist.byteLength +
-      this.exact.byteLength + this.heap.dist.byteLength + this.heap.ids.byteLength + this.finalHeap.dist.byteLength +
-      this.finalHeap.ids.byteLength + this.probeHeap.dist.byteLength + this.probeHeap.ids.byteLength
+      (this.refiner !== null ? this.refiner.memoryBytes() : 0) + this.heap.dist.byteLength + this.heap.ids.byteLength +
+      this.probeHeap.dist.byteLength + this.probeHeap.ids.byteLength
     );
   }
 
@@ -637,21 +668,20 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
     return w.finish();
   }
 
-  /** Load an index written by {@link IvfPqIndex.serialize}; damaged or foreign bytes throw `AnnlabError`. */
-  static deserialize(bytes: Uint8Array, options: { kernels?: KernelBackend } = {}): IvfPqIndex {
+  /**
+   * Load an index written by {@link IvfPqIndex.serialize}; damaged or foreign bytes throw `AnnlabError`.
+   *
+   * @param options - `kernels` for the loaded index (default `'auto'`, as for a new index).
+   */
+  static deserialize(bytes: Uint8Array, options: LoadOptions = {}): IvfPqIndex {
     const r = BinaryReader.open(bytes, IvfPqIndex.TAG);
     r.expectVersion(IvfPqIndex.FORMAT_VERSION);
-    const p = r.json<IvfPqFileParams>();
-    let index: IvfPqIndex;
-    try {
-      index = new IvfPqIndex({
-        dim: p.dim, metric: p.metric, seed: p.seed, nlist: p.nlist, m: p.m, nbits: p.nbits, niter: p.niter, pqNiter: p.pqNiter,
-        init: p.init, maxPointsPerCentroid: p.maxPointsPerCentroid, byResidual: p.byResidual, keepVectors: p.keepVectors,
-        precomputedTableMaxBytes: p.precomputedTableMaxBytes, kernels: options.kernels,
-      });
-    } catch (e) {
-      throw new AnnlabError('CORRUPT_DATA', `IVF-PQ file has invalid parameters: ${(e as Error).message}`, { cause: e });
-    }
+    const p = r.json<IvfPqFileParams | null>() ?? ({} as IvfPqFileParams);
+    const index = asCorruptData('IVF-PQ file', () => new IvfPqIndex({
+      dim: p.dim, metric: p.metric, seed: p.seed, nlist: p.nlist, m: p.m, nbits: p.nbits, niter: p.niter, pqNiter: p.pqNiter,
+      init: p.init, maxPointsPerCentroid: p.maxPointsPerCentroid, byResidual: p.byResidual, keepVectors: p.keepVectors,
+      precomputedTableMaxBytes: p.precomputedTableMaxBytes, kernels: options.kernels,
+    }));
     const { dim, m } = index;
     const centroids = r.f32array();
     const pqCentroids = r.f32array(index.pq.centroids.length);
@@ -682,15 +712,15 @@ export class IvfPqIndex implements TrainableIndex<IvfPqSearchParams> {
     index.listIds = ids;
     index.listCodes = codes;
     if (index.vectors !== null) {
-      // Stored rows are already normalised (cosine): copy them as they are.
-      const store = index.vectors;
-      store.reserve(ids.length);
-      store.data.set(vectors);
-      store.size = ids.length;
+      // Rows are stored as written (already normalised for cosine): adopt them, never re-append.
+      index.vectors.data = vectors;
+      index.vectors.size = ids.length;
     }
     return index;
   }
 }
+
+IvfPqIndex satisfies IndexClass<IvfPqIndex>;
 
 function checkBoolean(name: string, value: unknown, dflt: boolean): boolean {
   if (value === undefined) return dflt;

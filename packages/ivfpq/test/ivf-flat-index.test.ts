@@ -1,23 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { METRICS, SearchStats, isAnnlabError, type AnnlabErrorCode } from '@annlab/core';
+import { METRICS, SearchStats, type IndexClass } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
 import { IvfFlatIndex } from '@annlab/ivfpq';
-import { clustered, recallAt } from './helpers.js';
+import { clustered, expectCode, recallAgainstFlat } from '@annlab/test-kit';
 
-function expectCode(f: () => unknown, code: AnnlabErrorCode): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(isAnnlabError(caught, code), String(caught)).toBe(true);
-}
+/** The shape of the seeded data these tests were tuned on. */
+const DATA = { spread: 0.3, centreScale: 2 };
 
 describe('IvfFlatIndex', () => {
   const dim = 12;
-  const base = clustered(1500, dim, 20, 1);
-  const queries = clustered(60, dim, 20, 2);
+  const base = clustered(1500, dim, 20, 1, DATA);
+  const queries = clustered(60, dim, 20, 2, DATA);
 
   for (const metric of METRICS) {
     it(`nprobe = nlist equals FlatIndex exactly (${metric})`, () => {
@@ -35,8 +28,8 @@ describe('IvfFlatIndex', () => {
     it(`recall rises with nprobe and stays above floors (${metric})`, () => {
       const ivf = new IvfFlatIndex({ dim, metric, nlist: 32 });
       ivf.add(base);
-      const r1 = recallAt(base, queries, dim, metric, 10, ivf.search(queries, 10, { nprobe: 1 }).ids);
-      const r4 = recallAt(base, queries, dim, metric, 10, ivf.search(queries, 10, { nprobe: 4 }).ids);
+      const r1 = recallAgainstFlat(base, queries, dim, 10, ivf.search(queries, 10, { nprobe: 1 }).ids, metric);
+      const r4 = recallAgainstFlat(base, queries, dim, 10, ivf.search(queries, 10, { nprobe: 4 }).ids, metric);
       expect(r4).toBeGreaterThanOrEqual(r1);
       // Observed: euclidean 0.99, cosine 0.923, inner-product 0.85 (seeded data).
       expect(r4).toBeGreaterThan({ euclidean: 0.95, cosine: 0.88, 'inner-product': 0.8 }[metric]);
@@ -89,7 +82,7 @@ describe('IvfFlatIndex', () => {
 
   it('keeps working after distance calls grow the WebAssembly scratch (add, serialize, memory)', () => {
     const d = 256; // 64 queries × 256 floats of tile scratch: more than the initial scratch
-    const x = clustered(400, d, 6, 4);
+    const x = clustered(400, d, 6, 4, DATA);
     for (const kernels of ['auto', 'js'] as const) {
       const ix = new IvfFlatIndex({ dim: d, nlist: 4, kernels });
       ix.add(x.subarray(0, 200 * d));
@@ -112,7 +105,7 @@ describe('IvfFlatIndex', () => {
     expect(ix.isTrained).toBe(false);
     expectCode(() => ix.add(new Float32Array(10)), 'INVALID_PARAMETER'); // nlist > n
     expect(ix.isTrained).toBe(false);
-    ix.add(clustered(50, 2, 3, 1));
+    ix.add(clustered(50, 2, 3, 1, DATA));
     const before = ix.serialize();
     expectCode(() => ix.add(new Float32Array([1, NaN])), 'NON_FINITE');
     expectCode(() => ix.add(new Float32Array(3)), 'DIMENSION_MISMATCH');
@@ -120,4 +113,62 @@ describe('IvfFlatIndex', () => {
     expectCode(() => ix.search(new Float32Array(2), 1, { nprobe: 0 }), 'INVALID_PARAMETER');
     expectCode(() => ix.train(new Float32Array(40)), 'UNSUPPORTED_OPERATION');
   });
+
+  it('validates search params on one path: typos, non-objects, null, bad stats', () => {
+    const ix = new IvfFlatIndex({ dim, nlist: 8 });
+    ix.add(base.subarray(0, 300 * dim));
+    const q = queries.subarray(0, dim);
+    expectCode(() => ix.search(q, 3, { nprob: 8 } as never), 'INVALID_PARAMETER');
+    expectCode(() => ix.search(q, 3, 'nprobe=8' as never), 'INVALID_PARAMETER');
+    expectCode(() => ix.search(q, 3, null as never), 'INVALID_PARAMETER');
+    expectCode(() => ix.search(q, 3, { stats: { queries: 0 } } as never), 'INVALID_PARAMETER');
+    expectCode(() => ix.search(q, 3, { nprobe: 1.5 }), 'INVALID_PARAMETER');
+    expectCode(() => ix.explain(q, 3, { nprob: 2 } as never), 'INVALID_PARAMETER');
+    expect(expectCode(() => ix.search(q, 3, { nprob: 8 } as never), 'INVALID_PARAMETER').message).toMatch(/nprobe/);
+  });
+
+  it('searchInto takes the params object; deserialize takes LoadOptions; the class is an IndexClass', () => {
+    const cls: IndexClass<IvfFlatIndex> = IvfFlatIndex;
+    const ix = new IvfFlatIndex({ dim, nlist: 8, kernels: 'js' });
+    ix.add(base.subarray(0, 400 * dim));
+    const back = cls.deserialize(ix.serialize(), { kernels: 'js' });
+    expect(back.listVectors.backend).toBe('js');
+    const ids = new Int32Array(10);
+    const dist = new Float32Array(10);
+    back.searchInto(queries, 2 * dim, 5, ids, dist, 5, { nprobe: 3 });
+    back.searchInto(queries, 2 * dim, 5, ids, dist, 0); // nprobe defaults to 1
+    const want3 = ix.search(queries.subarray(2 * dim, 3 * dim), 5, { nprobe: 3 });
+    const want1 = ix.search(queries.subarray(2 * dim, 3 * dim), 5);
+    expect(Array.from(ids.subarray(5))).toEqual(Array.from(want3.ids));
+    expect(Array.from(ids.subarray(0, 5))).toEqual(Array.from(want1.ids));
+  });
+
+  it('explain records the probed cells in order, their distances and sizes, and the work', () => {
+    const ix = new IvfFlatIndex({ dim, nlist: 16 });
+    ix.add(base);
+    const q = queries.subarray(3 * dim, 4 * dim);
+    const stats = new SearchStats();
+    const e = ix.explain(q, 5, { nprobe: 4, stats });
+    expect(Array.from(e.result.ids)).toEqual(Array.from(ix.search(q, 5, { nprobe: 4 }).ids));
+    expect(e.probes.length).toBe(4);
+    expect(new Set(e.probes).size).toBe(4);
+    // The probes are the 4 nearest centroids, nearest first, with their true distances.
+    const order = Array.from({ length: 16 }, (_, l) => [Math.sqrt(l2(q, ix.centroids.row(l))), l] as const)
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    expect(Array.from(e.probes)).toEqual(order.slice(0, 4).map((x) => x[1]));
+    for (let p = 0; p < 4; p++) expect(e.probeDistances[p]).toBeCloseTo(order[p][0], 4);
+    const sizes = ix.listSizes();
+    expect(Array.from(e.listSizes)).toEqual(Array.from(e.probes, (l) => sizes[l]));
+    expect(e.distanceComputations).toBe(16 + e.listSizes.reduce((s, x) => s + x, 0));
+    expect(stats.distanceComputations).toBe(e.distanceComputations);
+    expect(ix.explain(q, 5, { nprobe: 99 }).probes.length).toBe(16);
+    expectCode(() => ix.explain(queries.subarray(0, 2 * dim), 5), 'INVALID_PARAMETER');
+    expectCode(() => new IvfFlatIndex({ dim, nlist: 2 }).explain(q, 5), 'NOT_TRAINED');
+  });
 });
+
+function l2(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let j = 0; j < a.length; j++) s += (a[j] - b[j]) ** 2;
+  return s;
+}

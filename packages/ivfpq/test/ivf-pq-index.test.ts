@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { METRICS, SearchStats, isAnnlabError, l2SquaredRef, dotRef, normalizeInPlace, type AnnlabErrorCode, type Metric } from '@annlab/core';
+import { METRICS, SearchStats, type IndexClass, l2SquaredRef, dotRef, normalizeInPlace, type Metric } from '@annlab/core';
 import { IvfPqIndex } from '@annlab/ivfpq';
-import { clustered, recallAt } from './helpers.js';
+import { clustered, expectCode, recallAgainstFlat } from '@annlab/test-kit';
 
-function expectCode(f: () => unknown, code: AnnlabErrorCode): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(isAnnlabError(caught, code), String(caught)).toBe(true);
-}
+/** The shape of the seeded data these tests were tuned on. */
+const DATA = { spread: 0.3, centreScale: 2 };
 
 /** Internal distance from a (prepared) query to a reconstruction, as the index defines it. */
 function internal(metric: Metric, q: Float32Array, y: Float32Array, dim: number): number {
@@ -21,8 +14,8 @@ function internal(metric: Metric, q: Float32Array, y: Float32Array, dim: number)
 
 describe('IvfPqIndex', () => {
   const dim = 16;
-  const base = clustered(2000, dim, 25, 1);
-  const queries = clustered(50, dim, 25, 2);
+  const base = clustered(2000, dim, 25, 1, DATA);
+  const queries = clustered(50, dim, 25, 2, DATA);
 
   for (const metric of METRICS) {
     it(`ADC distances equal exact distances to the reconstructions; nprobe = nlist is exhaustive (${metric})`, () => {
@@ -54,8 +47,8 @@ describe('IvfPqIndex', () => {
     it(`re-ranking reaches high recall (${metric})`, () => {
       const ix = new IvfPqIndex({ dim, metric, nlist: 16, m: 8, nbits: 8, keepVectors: true, pqNiter: 8 });
       ix.add(base);
-      const plain = recallAt(base, queries, dim, metric, 10, ix.search(queries, 10, { nprobe: 8 }).ids);
-      const rr = recallAt(base, queries, dim, metric, 10, ix.search(queries, 10, { nprobe: 8, rerank: 10 }).ids);
+      const plain = recallAgainstFlat(base, queries, dim, 10, ix.search(queries, 10, { nprobe: 8 }).ids, metric);
+      const rr = recallAgainstFlat(base, queries, dim, 10, ix.search(queries, 10, { nprobe: 8, rerank: 10 }).ids, metric);
       expect(rr).toBeGreaterThanOrEqual(plain);
       // Observed: re-ranked 1 / 0.986 / 0.986, ADC alone 0.828 / 0.812 / 0.734 (euclidean / cosine / ip).
       expect(rr).toBeGreaterThan(0.95);
@@ -122,5 +115,49 @@ describe('IvfPqIndex', () => {
     const before = ix.serialize();
     expectCode(() => ix.add(new Float32Array([NaN, ...new Array(dim - 1).fill(0)])), 'NON_FINITE');
     expect(Array.from(ix.serialize())).toEqual(Array.from(before));
+  });
+
+  it('validates search params on one path: typos, non-objects, null, rerank range', () => {
+    const ix = new IvfPqIndex({ dim, nlist: 4, m: 4, pqNiter: 3, keepVectors: true });
+    ix.add(base.subarray(0, 300 * dim));
+    const q = queries.subarray(0, dim);
+    expectCode(() => ix.search(q, 3, { nprob: 4 } as never), 'INVALID_PARAMETER');
+    expectCode(() => ix.search(q, 3, { reRank: 4 } as never), 'INVALID_PARAMETER');
+    expectCode(() => ix.search(q, 3, 'rerank' as never), 'INVALID_PARAMETER');
+    expectCode(() => ix.search(q, 3, null as never), 'INVALID_PARAMETER');
+    expectCode(() => ix.search(q, 3, { rerank: 0.5 }), 'INVALID_PARAMETER');
+    expectCode(() => ix.search(q, 3, { stats: 1 } as never), 'INVALID_PARAMETER');
+    expect(ix.search(q, 3, { rerank: 2, nprobe: 4 }).ids[0]).toBeGreaterThanOrEqual(0);
+  });
+
+  it('searchInto takes the params object; deserialize takes LoadOptions; reconstruct checks ids', () => {
+    const cls: IndexClass<IvfPqIndex> = IvfPqIndex;
+    const ix = new IvfPqIndex({ dim, nlist: 4, m: 4, pqNiter: 3, keepVectors: true, kernels: 'js' });
+    ix.add(base.subarray(0, 300 * dim));
+    const back = cls.deserialize(ix.serialize(), { kernels: 'js' });
+    expect(back.vectors?.backend).toBe('js');
+    const ids = new Int32Array(8);
+    const dist = new Float32Array(8);
+    back.searchInto(queries, dim, 4, ids, dist, 4, { nprobe: 2, rerank: 3 });
+    back.searchInto(queries, dim, 4, ids, dist, 0); // nprobe 1, no re-rank
+    expect(Array.from(ids.subarray(4))).toEqual(Array.from(ix.search(queries.subarray(dim, 2 * dim), 4, { nprobe: 2, rerank: 3 }).ids));
+    expect(Array.from(ids.subarray(0, 4))).toEqual(Array.from(ix.search(queries.subarray(dim, 2 * dim), 4).ids));
+    expectCode(() => ix.reconstruct(300), 'INVALID_PARAMETER');
+    expectCode(() => ix.reconstruct(0.5), 'INVALID_PARAMETER');
+    expect(ix.reconstruct(299).length).toBe(dim);
+  });
+
+  it('explain records the probed cells, their sizes and the work, re-rank included', () => {
+    const ix = new IvfPqIndex({ dim, nlist: 8, m: 4, pqNiter: 3, keepVectors: true });
+    ix.add(base.subarray(0, 600 * dim));
+    const q = queries.subarray(0, dim);
+    const e = ix.explain(q, 5, { nprobe: 3, rerank: 2 });
+    expect(Array.from(e.result.ids)).toEqual(Array.from(ix.search(q, 5, { nprobe: 3, rerank: 2 }).ids));
+    expect(e.probes.length).toBe(3);
+    for (let p = 1; p < 3; p++) expect(e.probeDistances[p]).toBeGreaterThanOrEqual(e.probeDistances[p - 1]);
+    const sizes = ix.listSizes();
+    expect(Array.from(e.listSizes)).toEqual(Array.from(e.probes, (l) => sizes[l]));
+    const scanned = e.listSizes.reduce((s, x) => s + x, 0);
+    expect(e.distanceComputations).toBe(8 + scanned + Math.min(10, scanned));
   });
 });

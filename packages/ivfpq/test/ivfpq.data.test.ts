@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { IvfFlatIndex, IvfPqIndex } from '@annlab/ivfpq';
-import { recallAt } from './helpers.js';
+import { recallAgainstFlat } from '@annlab/test-kit';
 
 const root = process.env.ANNLAB_SHARED_DATASETS ?? fileURLToPath(new URL('../../../../shared/datasets', import.meta.url));
 
@@ -29,9 +29,9 @@ describe('Fashion-MNIST slice', () => {
   it('IVF-Flat (nlist 64): recall rises with nprobe and is exact at nprobe = nlist', () => {
     const ix = new IvfFlatIndex({ dim, nlist: 64, kernels: 'js' });
     ix.add(base);
-    const r4 = recallAt(base, queries, dim, 'euclidean', 10, ix.search(queries, 10, { nprobe: 4 }).ids);
-    const r16 = recallAt(base, queries, dim, 'euclidean', 10, ix.search(queries, 10, { nprobe: 16 }).ids);
-    const all = recallAt(base, queries, dim, 'euclidean', 10, ix.search(queries, 10, { nprobe: 64 }).ids);
+    const r4 = recallAgainstFlat(base, queries, dim, 10, ix.search(queries, 10, { nprobe: 4 }).ids, 'euclidean');
+    const r16 = recallAgainstFlat(base, queries, dim, 10, ix.search(queries, 10, { nprobe: 16 }).ids, 'euclidean');
+    const all = recallAgainstFlat(base, queries, dim, 10, ix.search(queries, 10, { nprobe: 64 }).ids, 'euclidean');
     console.log(`IVF-Flat nlist 64 recall@10: nprobe 4 ${r4}, nprobe 16 ${r16}, nprobe 64 ${all}`);
     expect(r4).toBeGreaterThan(0.96); // observed 0.987
     expect(r16).toBeGreaterThan(0.99); // observed 1
@@ -41,8 +41,8 @@ describe('Fashion-MNIST slice', () => {
   it('IVF-PQ (nlist 64, m 28): ADC alone and with exact re-ranking', () => {
     const ix = new IvfPqIndex({ dim, nlist: 64, m: 28, pqNiter: 10, keepVectors: true, kernels: 'js' });
     ix.add(base);
-    const plain = recallAt(base, queries, dim, 'euclidean', 10, ix.search(queries, 10, { nprobe: 8 }).ids);
-    const rr = recallAt(base, queries, dim, 'euclidean', 10, ix.search(queries, 10, { nprobe: 8, rerank: 10 }).ids);
+    const plain = recallAgainstFlat(base, queries, dim, 10, ix.search(queries, 10, { nprobe: 8 }).ids, 'euclidean');
+    const rr = recallAgainstFlat(base, queries, dim, 10, ix.search(queries, 10, { nprobe: 8, rerank: 10 }).ids, 'euclidean');
     console.log(`IVF-PQ nlist 64 m 28 nprobe 8 recall@10: ADC ${plain}, rerank 10 ${rr}`);
     expect(plain).toBeGreaterThan(0.65); // observed 0.689
     expect(rr).toBeGreaterThan(0.98); // observed 0.999

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isAnnlabError, normalizeInPlace } from '@annlab/core';
 import { KMeans } from '@annlab/ivfpq';
-import { clustered } from './helpers.js';
+import { clustered } from '@annlab/test-kit';
+
+/** The shape of the seeded data these tests were tuned on. */
+const DATA = { spread: 0.3, centreScale: 2 };
 
 describe('KMeans', () => {
   it('objective never increases (property over seeds, shapes, init, spherical)', () => {
@@ -11,7 +14,7 @@ describe('KMeans', () => {
         fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 16 }),
         fc.integer({ min: 20, max: 200 }), fc.boolean(), fc.boolean(), fc.boolean(),
         (seed, dim, k, n, plusPlus, spherical, dupes) => {
-          const x = clustered(n, dim, 4, seed, 0.5);
+          const x = clustered(n, dim, 4, seed, { spread: 0.5, centreScale: 2 });
           if (dupes) for (let i = 0; i < n / 2; i++) x.copyWithin(i * dim, 0, dim); // many identical rows
           if (spherical) for (let i = 0; i < n; i++) normalizeInPlace(x, i * dim, dim);
           const km = new KMeans({ dim, k, niter: 8, seed, init: plusPlus ? 'kmeans++' : 'random', spherical });
@@ -27,7 +30,7 @@ describe('KMeans', () => {
   });
 
   it('is deterministic for a seed and finds well-separated clusters', () => {
-    const x = clustered(600, 8, 5, 3, 0.05);
+    const x = clustered(600, 8, 5, 3, { spread: 0.05, centreScale: 2 });
     const a = new KMeans({ dim: 8, k: 5, seed: 1, init: 'kmeans++' });
     const b = new KMeans({ dim: 8, k: 5, seed: 1, init: 'kmeans++' });
     a.train(x);
@@ -41,7 +44,7 @@ describe('KMeans', () => {
 
   it('re-seeds empty clusters and keeps spherical centroids at unit length', () => {
     // 10 distinct points, 8 copies each, k = 10: random init picks duplicates, so empties occur.
-    const base = clustered(10, 4, 10, 5, 1);
+    const base = clustered(10, 4, 10, 5, { spread: 1, centreScale: 2 });
     const x = new Float32Array(80 * 4);
     for (let i = 0; i < 80; i++) x.set(base.subarray((i % 10) * 4, (i % 10) * 4 + 4), i * 4);
     const km = new KMeans({ dim: 4, k: 10, niter: 10, seed: 3 });
@@ -60,11 +63,11 @@ describe('KMeans', () => {
   it('subsamples and warns through onWarning, never the console', () => {
     const warnings: string[] = [];
     const km = new KMeans({ dim: 2, k: 4, niter: 2, onWarning: (w) => warnings.push(w) });
-    km.train(clustered(50, 2, 4, 1));
+    km.train(clustered(50, 2, 4, 1, DATA));
     expect(warnings.length).toBe(1);
     expect(km.warnings[0]).toMatch(/39 per centroid/);
     const big = new KMeans({ dim: 2, k: 2, niter: 2, maxPointsPerCentroid: 10 });
-    big.train(clustered(1000, 2, 2, 1));
+    big.train(clustered(1000, 2, 2, 1, DATA));
     expect(big.warnings).toEqual([]);
   });
 

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { dotRef, isAnnlabError, l2SquaredRef, type AnnlabErrorCode } from '@annlab/core';
+import { dotRef, l2SquaredRef } from '@annlab/core';
 import { ProductQuantizer } from '@annlab/ivfpq';
-import { clustered } from './helpers.js';
+import { clustered, expectCode } from '@annlab/test-kit';
 
-function expectCode(f: () => unknown, code: AnnlabErrorCode): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(isAnnlabError(caught, code), String(caught)).toBe(true);
-}
+/** The shape of the seeded data these tests were tuned on. */
+const DATA = { spread: 0.3, centreScale: 2 };
 
 describe('ProductQuantizer', () => {
   it('ADC distance equals the exact distance to the decoded vector (L2 and inner product)', () => {
@@ -22,11 +15,11 @@ describe('ProductQuantizer', () => {
         // Plain-TS tables accumulate in float64 (agree to ~1e-12); SIMD tables in float32.
         const tol = kernels === 'js' ? 1e-9 : 1e-5;
         const pq = new ProductQuantizer({ dim, m, nbits, niter: 4, seed, kernels });
-        const x = clustered(300, dim, 6, seed);
+        const x = clustered(300, dim, 6, seed, DATA);
         pq.train(x);
         const codes = pq.encode(x);
         const dec = pq.decode(codes);
-        const q = clustered(3, dim, 6, seed + 1);
+        const q = clustered(3, dim, 6, seed + 1, DATA);
         const l2 = new Float64Array(m * pq.ksub);
         const ip = new Float64Array(m * pq.ksub);
         for (let qi = 0; qi < 3; qi++) {
@@ -46,19 +39,19 @@ describe('ProductQuantizer', () => {
 
   it('with ksub ≥ n reconstructs the training points exactly', () => {
     for (const n of [1, 7, 16]) {
-      const x = clustered(n, 12, 3, n);
+      const x = clustered(n, 12, 3, n, DATA);
       const pq = new ProductQuantizer({ dim: 12, m: 3, nbits: 4 });
       pq.train(x);
       expect(Array.from(pq.decode(pq.encode(x)))).toEqual(Array.from(x));
     }
-    const x = clustered(256, 6, 4, 2); // n = ksub goes through k-means with every point a centroid
+    const x = clustered(256, 6, 4, 2, DATA); // n = ksub goes through k-means with every point a centroid
     const pq = new ProductQuantizer({ dim: 6, m: 2, nbits: 8, niter: 3 });
     pq.train(x);
     expect(Array.from(pq.decode(pq.encode(x)))).toEqual(Array.from(x));
   });
 
   it('batch encode (tiles) agrees with the one-vector reference encoder', () => {
-    const x = clustered(500, 16, 8, 4);
+    const x = clustered(500, 16, 8, 4, DATA);
     const pq = new ProductQuantizer({ dim: 16, m: 4, nbits: 6, niter: 5 });
     pq.train(x);
     const codes = pq.encode(x);
@@ -72,7 +65,7 @@ describe('ProductQuantizer', () => {
   });
 
   it('is deterministic and round-trips', () => {
-    const x = clustered(400, 8, 5, 9);
+    const x = clustered(400, 8, 5, 9, DATA);
     const a = new ProductQuantizer({ dim: 8, m: 2, nbits: 5, seed: 3 });
     const b = new ProductQuantizer({ dim: 8, m: 2, nbits: 5, seed: 3 });
     a.train(x);
