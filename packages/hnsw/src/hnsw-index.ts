@@ -85,7 +85,7 @@ export type NeighborSelection = 'heuristic' | 'simple';
 /** Construction options for {@link HnswIndex}. */
 export interface HnswIndexOptions extends IndexOptions {
   /**
-   * Links per node on the upper levels (Mmax); level 0 holds up to Mmax0 = 2·M. Range 2–100,
+   * Links per node on the upper levels (Mmax); level 0 holds up to Mmax0 = 2·M. Range 2–1000,
    * typically 8–48. Larger M: higher recall at a given efSearch on hard (high intrinsic
    * dimension) data, slower build (∝ M), more memory (≈ 4·(2M+1) bytes per node for level
    * 0) and more distance computations per hop.
@@ -93,7 +93,7 @@ export interface HnswIndexOptions extends IndexOptions {
    */
   M?: number;
   /**
-   * Beam width of the search used while inserting. Range ≥ 1, typically 100–500. Larger:
+   * Beam width of the search used while inserting. Range 1–2^20, typically 100–500. Larger:
    * better graph (recall at a fixed efSearch rises until it saturates) at a build time
    * roughly proportional to it; no effect on memory or query speed.
    * @defaultValue 200
@@ -138,7 +138,7 @@ export class HnswSearchStats extends SearchStats {
 /** Search parameters for {@link HnswIndex}. */
 export interface HnswSearchParams extends SearchParams {
   /**
-   * Beam width on level 0 (the size of the dynamic list W). Integer ≥ 1; the search uses
+   * Beam width on level 0 (the size of the dynamic list W). Range 1–2^24; the search uses
    * max(efSearch, k). Larger: higher recall, proportionally slower queries. No effect on
    * the index.
    * @defaultValue max(k, 64)

@@ -57,7 +57,7 @@ export type PcaSolver = 'auto' | 'exact' | 'randomized';
 
 /** Options for {@link Pca}. */
 export interface PcaOptions {
-  /** Dimension of the input vectors (≥ 1). */
+  /** Dimension of the input vectors. Range 1–2^20. */
   dim: number;
   /**
    * Number of principal directions kept: the output dimension of {@link Pca.apply}. An
@@ -92,7 +92,7 @@ export interface PcaOptions {
   /**
    * Randomized solver: extra subspace dimensions beyond `components` (Halko et al. §4.2;
    * scikit-learn's `n_oversamples`). More costs time linearly and improves accuracy of the
-   * trailing kept directions. Integer ≥ 0; the subspace is capped at dim.
+   * trailing kept directions. Range 0–2^20; the subspace is capped at dim.
    * @defaultValue 10
    */
   oversampling?: number;
