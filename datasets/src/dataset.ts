@@ -58,6 +58,8 @@ export interface LoadOptions {
   k?: number;
   /** Progress messages (fetching, loading, computing ground truth). */
   onProgress?: ProgressCallback;
+  /** Warnings that do not stop loading, e.g. a ground-truth cache that cannot be written. @defaultValue `onProgress` */
+  onWarning?: (message: string) => void;
 }
 
 function optionalInt(name: string, v: unknown, min: number): number | undefined {
@@ -157,10 +159,16 @@ export async function loadDataset(ref: string, options: LoadOptions = {}): Promi
       ds = await loadPath(ref, options);
     }
   }
+  if (ds.base.length === 0) {
+    throw new AnnlabError('EMPTY_INDEX', `dataset ${ds.name} has no base vectors; a dataset needs at least one. Check the source (an empty 'train' or base file).`);
+  }
   if (k !== undefined && ds.groundTruthK < k) {
     const nq = ds.queries.length / ds.dim;
     const cacheDir = resolveCacheDir(options.cacheDir);
-    const gt = cachedGroundTruth(ds.base, ds.queries, ds.dim, ds.metric, k, { cacheDir, onProgress: progress });
+    const cacheOpts: Parameters<typeof cachedGroundTruth>[5] = { cacheDir };
+    if (progress !== undefined) cacheOpts.onProgress = progress;
+    if (options.onWarning !== undefined) cacheOpts.onWarning = options.onWarning;
+    const gt = cachedGroundTruth(ds.base, ds.queries, ds.dim, ds.metric, k, cacheOpts);
     ds.groundTruth = gt.ids.subarray(0, nq * gt.k);
     ds.groundTruthK = gt.k;
   }

@@ -10,16 +10,17 @@
  *
  * An optional `dataset.json` gives `name`, `metric` (`euclidean`, `cosine`/`angular`,
  * `inner-product`) and, when the names above do not fit, the file names `base`, `query` and
- * `groundtruth`. Without it the metric is Euclidean.
+ * `groundtruth` (strings; unknown keys are refused, `description` is free text). Without it
+ * the metric is Euclidean. A directory without base vectors is refused (`EMPTY_INDEX`).
  *
  * @module
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { AnnlabError, firstNonFinite, type Metric } from '@annlab/core';
+import { AnnlabError, type Metric } from '@annlab/core';
 import { metricFromName } from './hdf5.js';
 import { readIdxMatrix } from './idx.js';
-import { fileError } from './internal/io.js';
+import { checkRowLimit, fileError } from './internal/io.js';
 import { readNpy } from './npy.js';
 import { readBvecs, readFvecs, readIvecs, type Matrix } from './vecs.js';
 
@@ -66,6 +67,38 @@ interface DatasetJson {
   groundtruth?: string;
 }
 
+/** The keys dataset.json may hold: the strings above, and free-text notes. */
+const DATASET_JSON_KEYS = ['name', 'metric', 'base', 'query', 'groundtruth'] as const;
+const DATASET_JSON_NOTES = ['$schema', 'description', 'comment'];
+
+/** Read and check dataset.json: an object whose known keys hold strings (a typo is an error, not a silent default). */
+function readDatasetJson(jsonFile: string): DatasetJson {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(jsonFile, 'utf8'));
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new AnnlabError('WRONG_FORMAT', `${jsonFile}: not valid JSON (${e.message}).`, { cause: e });
+    throw fileError(jsonFile, e, 'reading it');
+  }
+  const example = '{"name": "my-data", "metric": "euclidean", "base": "base.fvecs", "query": "query.fvecs"}';
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+    throw new AnnlabError('WRONG_FORMAT', `${jsonFile}: must be a JSON object like ${example}, got ${kind}.`);
+  }
+  const out: DatasetJson = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (DATASET_JSON_NOTES.includes(key)) continue;
+    if (!(DATASET_JSON_KEYS as readonly string[]).includes(key)) {
+      throw new AnnlabError('WRONG_FORMAT', `${jsonFile}: unknown key "${key}"; dataset.json may hold ${DATASET_JSON_KEYS.join(', ')} (and description).`);
+    }
+    if (typeof v !== 'string' || v.length === 0) {
+      throw new AnnlabError('WRONG_FORMAT', `${jsonFile}: "${key}" must be a non-empty string, got ${JSON.stringify(v)}; e.g. ${example}.`);
+    }
+    out[key as (typeof DATASET_JSON_KEYS)[number]] = v;
+  }
+  return out;
+}
+
 const VECTOR_EXT = '(fvecs|bvecs|npy)';
 const IDX_SUFFIX = '-idx3-ubyte(\\.gz)?';
 
@@ -83,8 +116,12 @@ function pick(dir: string, names: string[], patterns: RegExp[], role: string): s
   return undefined;
 }
 
-/** Read a vector file of any supported kind as float32 rows. */
+/**
+ * Read a vector file of any supported kind as float32 rows (at most `maxRows`, an integer
+ * ≥ 0, when given).
+ */
 export function readVectorFile(file: string, maxRows?: number): Matrix<Float32Array> {
+  checkRowLimit(maxRows, 'maxRows');
   const lower = file.toLowerCase();
   if (lower.endsWith('.fvecs')) return readFvecs(file, { maxRows });
   if (lower.endsWith('.bvecs')) {
@@ -94,11 +131,11 @@ export function readVectorFile(file: string, maxRows?: number): Matrix<Float32Ar
   if (lower.endsWith('.npy')) {
     const a = readNpy(file);
     if (a.shape.length !== 2) throw new AnnlabError('DIMENSION_MISMATCH', `${file}: expected a 2-D array (rows × dim), got shape (${a.shape.join(', ')}).`);
-    const rows = maxRows === undefined ? a.shape[0] : Math.min(a.shape[0], maxRows);
     const dim = a.shape[1];
+    if (dim === 0 && a.shape[0] > 0) throw new AnnlabError('DIMENSION_MISMATCH', `${file}: shape (${a.shape.join(', ')}) has rows of no values; vectors need dimension ≥ 1.`);
+    const rows = maxRows === undefined ? a.shape[0] : Math.min(a.shape[0], maxRows);
+    // readNpy has refused NaN/Infinity already.
     const data = a.data instanceof Float32Array ? a.data.subarray(0, rows * dim) : Float32Array.from(a.data.subarray(0, rows * dim));
-    const bad = firstNonFinite(data);
-    if (bad >= 0) throw new AnnlabError('NON_FINITE', `${file}: row ${Math.floor(bad / dim)}, column ${bad % dim} is ${data[bad]}; vectors must be finite.`);
     return { rows, dim, data };
   }
   if (/idx\d-ubyte(\.gz)?$/.test(lower)) return readIdxMatrix(file, { maxRows });
@@ -106,6 +143,7 @@ export function readVectorFile(file: string, maxRows?: number): Matrix<Float32Ar
 }
 
 function readIdsFile(file: string, maxRows?: number): Matrix<Int32Array> {
+  checkRowLimit(maxRows, 'maxRows');
   if (file.toLowerCase().endsWith('.npy')) {
     const a = readNpy(file);
     if (a.shape.length !== 2 || !(a.data instanceof Int32Array)) {
@@ -125,16 +163,10 @@ export function loadDirectory(dir: string, options: DirectoryReadOptions = {}): 
   } catch (e) {
     throw fileError(dir, e, 'listing the dataset directory');
   }
-  let meta: DatasetJson = {};
+  checkRowLimit(options.maxBase, 'maxBase');
+  checkRowLimit(options.maxQueries, 'maxQueries');
   const jsonFile = join(dir, 'dataset.json');
-  if (existsSync(jsonFile)) {
-    try {
-      meta = JSON.parse(readFileSync(jsonFile, 'utf8')) as DatasetJson;
-    } catch (e) {
-      throw new AnnlabError('WRONG_FORMAT', `${jsonFile}: not valid JSON (${(e as Error).message}).`, { cause: e });
-    }
-    if (meta === null || typeof meta !== 'object') throw new AnnlabError('WRONG_FORMAT', `${jsonFile}: must be a JSON object like {"name": "...", "metric": "euclidean"}.`);
-  }
+  const meta = existsSync(jsonFile) ? readDatasetJson(jsonFile) : {};
   const named = (key: 'base' | 'query' | 'groundtruth'): string | undefined => {
     const v = meta[key];
     if (v === undefined) return undefined;
@@ -156,8 +188,14 @@ export function loadDirectory(dir: string, options: DirectoryReadOptions = {}): 
         `base/query/groundtruth (.fvecs, .bvecs, .npy, .ivecs), IDX files (train-images-idx3-ubyte.gz, t10k-images-idx3-ubyte.gz), or a dataset.json naming them.`,
     );
   }
-  const metric: Metric = meta.metric === undefined ? 'euclidean' : metricFromName(String(meta.metric), jsonFile);
+  const metric: Metric = meta.metric === undefined ? 'euclidean' : metricFromName(meta.metric, jsonFile);
   const base = readVectorFile(baseFile, options.maxBase);
+  if (base.rows === 0) {
+    throw new AnnlabError(
+      'EMPTY_INDEX',
+      `${baseFile}: no base vectors${options.maxBase === 0 ? ' (maxBase is 0)' : ''}; a dataset needs at least one. Check that the file is the right one and not truncated.`,
+    );
+  }
   const queries = readVectorFile(queryFile, options.maxQueries);
   if (base.rows > 0 && queries.rows > 0 && base.dim !== queries.dim) {
     throw new AnnlabError('DIMENSION_MISMATCH', `${queryFile}: queries have dimension ${queries.dim} but the base vectors in ${baseFile} have ${base.dim}.`);
@@ -165,7 +203,7 @@ export function loadDirectory(dir: string, options: DirectoryReadOptions = {}): 
   const out: DirectoryContents = {
     name: typeof meta.name === 'string' ? meta.name : basename(dir),
     metric,
-    dim: base.dim || queries.dim,
+    dim: base.dim,
     base: base.data,
     queries: queries.data,
     groundTruthK: 0,

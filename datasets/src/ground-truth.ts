@@ -56,6 +56,11 @@ export interface GroundTruthCacheOptions {
   cacheDir: string;
   /** Progress messages. */
   onProgress?: ProgressCallback;
+  /**
+   * Told when the cache cannot be written (read-only home, another user's directory): the
+   * ground truth is still returned, only not kept. @defaultValue `onProgress`
+   */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -72,7 +77,7 @@ export function cachedGroundTruth(
   ids: Int32Array;
   /** Columns in `ids` (≥ the k asked for). */
   k: number;
-  /** The cache file holding them. */
+  /** The cache file holding them (not written when the cache directory is not writable). */
   file: string;
   /** True when computed now, false when read from the cache. */
   computed: boolean;
@@ -109,9 +114,21 @@ export function cachedGroundTruth(
   options.onProgress?.(`computing exact ground truth: ${nq} queries × ${base.length / dim} vectors, k=${k}, ${metric}`);
   const gt = computeGroundTruth(base, queries, dim, metric, k);
   const file = join(dir, `${key}-k${k}.ivecs`);
-  if (nq > 0) {
-    mkdirSync(dir, { recursive: true });
-    writeIvecs(file, gt.ids, k);
+  // The cache only saves time: a directory that cannot be written costs a warning, not the run.
+  let kept = nq > 0;
+  if (kept) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      writeIvecs(file, gt.ids, k);
+    } catch (e) {
+      kept = false;
+      const why = (e as { code?: string }).code ?? (e as Error).message ?? String(e);
+      const warn = options.onWarning ?? options.onProgress;
+      warn?.(
+        `warning: cannot write the ground-truth cache in ${dir} (${why}); going on without it, so it will be computed again next time. ` +
+          `Set ANNLAB_DATA (or --cache-dir) to a writable directory to keep it.`,
+      );
+    }
   }
   return { ids: gt.ids, k, file, computed: true };
 }

@@ -19,9 +19,12 @@
  *
  * @module
  */
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AnnlabError, checkMetric, firstNonFinite, reportedDistance, type Metric } from '@annlab/core';
-import { FileHandle, fileError, tempPathFor } from './internal/io.js';
+import { FileHandle, checkRowLimit, fileError, tempPathFor } from './internal/io.js';
 
 type H5 = typeof import('h5wasm/node');
 type H5Dataset = import('h5wasm/node').Dataset;
@@ -91,6 +94,53 @@ function sliceRows(dim: number): number {
   return Math.max(1, Math.floor((64 << 20) / (4 * Math.max(1, dim))));
 }
 
+/**
+ * Run `fn` with HDF5's error-stack printing (the 30-line `HDF5-DIAG` blocks the library
+ * writes to stderr on every failed call) captured into a temporary file instead; `fn` gets
+ * a function returning what was captured so far, to name the cause in a one-line error.
+ * h5wasm's Node build writes stderr through its emscripten file-system stream 2
+ * (NODERAWFS), whose host descriptor is swapped for the call. Without that stream (another
+ * h5wasm build) `fn` runs unchanged and the diagnostics stay on stderr.
+ */
+function withHdf5Diagnostics<T>(mod: H5, fn: (diagnostics: () => string) => T): T {
+  const fs = mod.FS as unknown as { getStream?: (fd: number) => { nfd?: unknown } | null } | null;
+  const stream = typeof fs?.getStream === 'function' ? fs.getStream(2) : null;
+  if (stream === null || stream === undefined || typeof stream.nfd !== 'number') return fn(() => '');
+  const log = join(tmpdir(), `annlab-hdf5-${process.pid}-${randomBytes(6).toString('hex')}.log`);
+  let fd: number;
+  try {
+    fd = openSync(log, 'w+');
+  } catch {
+    return fn(() => '');
+  }
+  const saved = stream.nfd;
+  stream.nfd = fd;
+  const diagnostics = (): string => {
+    try {
+      return readFileSync(log, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  try {
+    return fn(diagnostics);
+  } finally {
+    stream.nfd = saved;
+    closeSync(fd);
+    rmSync(log, { force: true });
+  }
+}
+
+/**
+ * The gist of an HDF5 error stack: the innermost frame's function and message, e.g.
+ * `H5FD__sec2_read(): addr overflow` (empty when there is none).
+ */
+function hdf5ErrorSummary(diagnostics: string): string {
+  let last = '';
+  for (const m of diagnostics.matchAll(/#\d+: .* in ([A-Za-z0-9_]+\(\)): ([^\n]*)/g)) last = `${m[1]}: ${m[2].trim()}`;
+  return last;
+}
+
 function readMatrix(file: string, ds: H5Dataset, name: string, maxRows: number | undefined, kind: 'float' | 'int'): { rows: number; cols: number; data: Float32Array | Int32Array } {
   const shape = ds.shape;
   if (shape === null || shape.length !== 2) {
@@ -113,15 +163,28 @@ function readMatrix(file: string, ds: H5Dataset, name: string, maxRows: number |
     }
     const off = r0 * cols;
     if (part instanceof BigInt64Array || part instanceof BigUint64Array) {
-      for (let i = 0; i < part.length; i++) out[off + i] = Number(part[i]);
+      for (let i = 0; i < part.length; i++) {
+        const v = Number(part[i]);
+        if (kind === 'int' && (v < -0x80000000 || v > 0x7fffffff)) badId(file, name, r0 * cols + i, cols, v);
+        out[off + i] = v;
+      }
     } else if ((part as { constructor: unknown }).constructor === out.constructor) {
       out.set(part as Float32Array, off);
     } else {
       const src = part as unknown as ArrayLike<number>;
-      for (let i = 0; i < src.length; i++) out[off + i] = src[i];
+      for (let i = 0; i < src.length; i++) {
+        const v = src[i];
+        // Ids stored as floats must be whole numbers: truncating 3.7 to 3 would invent a neighbour.
+        if (kind === 'int' && (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff)) badId(file, name, r0 * cols + i, cols, v);
+        out[off + i] = v;
+      }
     }
   }
   return { rows, cols, data: out };
+}
+
+function badId(file: string, name: string, at: number, cols: number, value: number): never {
+  throw new AnnlabError('CORRUPT_DATA', `${file}: '${name}' row ${Math.floor(at / cols)}, column ${at % cols} holds ${value}, which is not a vector id (an integer); the file is damaged or not ann-benchmarks data.`);
 }
 
 function attrString(value: unknown): string | undefined {
@@ -137,19 +200,37 @@ function attrString(value: unknown): string | undefined {
  * width, `NON_FINITE` on NaN/Infinity; every message names the file.
  */
 export async function readHdf5Dataset(file: string, options: Hdf5ReadOptions = {}): Promise<Hdf5Contents> {
+  const maxBase = checkRowLimit(options.maxBase, `${file}: maxBase`, 1);
+  const maxQueries = checkRowLimit(options.maxQueries, `${file}: maxQueries`, 0);
   if (!existsSync(file)) throw new AnnlabError('NOT_FOUND', `${file}: no such file. Check the path.`);
   if (!hasHdf5Signature(file)) {
     throw new AnnlabError('WRONG_FORMAT', `${file}: not an HDF5 file (no HDF5 signature "\\x89HDF\\r\\n\\x1a\\n" at offset 0, 512, 1024, …).`);
   }
   const mod = await h5();
+  return withHdf5Diagnostics(mod, (diagnostics) => readOpened(mod, file, maxBase, maxQueries, diagnostics));
+}
+
+function readOpened(mod: H5, file: string, maxBase: number | undefined, maxQueries: number | undefined, diagnostics: () => string): Hdf5Contents {
+  const why = (e?: unknown): string => {
+    const gist = hdf5ErrorSummary(diagnostics());
+    const msg = e === undefined ? '' : ((e as Error).message ?? String(e)).split('\n')[0];
+    return [gist, msg].filter((t) => t.length > 0).join('; ') || 'unknown HDF5 error';
+  };
   let f: InstanceType<H5['File']>;
   try {
     f = new mod.File(file, 'r');
   } catch (e) {
     throw new AnnlabError(
       'CORRUPT_DATA',
-      `${file}: has an HDF5 signature but the HDF5 library could not open it (${(e as Error).message ?? String(e)}); the file is probably truncated or damaged. Download it again.`,
+      `${file}: has an HDF5 signature but the HDF5 library could not open it (${why(e)}); the file is probably truncated or damaged. Download it again.`,
       { cause: e },
+    );
+  }
+  // h5wasm does not throw when H5Fopen fails: it hands back a negative id.
+  if (Number(f.file_id) < 0) {
+    throw new AnnlabError(
+      'CORRUPT_DATA',
+      `${file}: has an HDF5 signature but the HDF5 library could not open it (${why()}); the file is probably truncated or damaged. Download it again.`,
     );
   }
   try {
@@ -174,8 +255,12 @@ export async function readHdf5Dataset(file: string, options: Hdf5ReadOptions = {
     else if (/angular/i.test(file)) metric = 'cosine';
     else metric = 'euclidean';
 
-    const base = readMatrix(file, train, 'train', options.maxBase, 'float');
-    const queries = readMatrix(file, test, 'test', options.maxQueries, 'float');
+    const nTrain = train.shape?.[0] ?? 0;
+    if (train.shape !== null && train.shape.length === 2 && nTrain === 0) {
+      throw new AnnlabError('EMPTY_INDEX', `${file}: 'train' has 0 rows; a dataset needs at least one base vector. The file is incomplete or was written from an empty array.`);
+    }
+    const base = readMatrix(file, train, 'train', maxBase, 'float');
+    const queries = readMatrix(file, test, 'test', maxQueries, 'float');
     if (base.cols !== queries.cols) {
       throw new AnnlabError('DIMENSION_MISMATCH', `${file}: 'train' has ${base.cols} columns but 'test' has ${queries.cols}; queries must have the base vectors' dimension.`);
     }
@@ -188,22 +273,34 @@ export async function readHdf5Dataset(file: string, options: Hdf5ReadOptions = {
     const out: Hdf5Contents = { metric, dim: base.cols, base: base.data as Float32Array, queries: queries.data as Float32Array, groundTruthK: 0 };
     const nb = get('neighbors');
     if (nb !== undefined) {
-      const gt = readMatrix(file, nb, 'neighbors', options.maxQueries, 'int');
+      const gt = readMatrix(file, nb, 'neighbors', maxQueries, 'int');
       if (gt.rows !== queries.rows) {
         throw new AnnlabError('DIMENSION_MISMATCH', `${file}: 'neighbors' has ${gt.rows} rows but 'test' has ${queries.rows}; there must be one row per query.`);
+      }
+      // Ids index the whole of 'train' (even when fewer rows were read); -1 pads a short row,
+      // as annlab writes when k exceeds the base size.
+      const ids = gt.data as Int32Array;
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i];
+        if (id < -1 || id >= nTrain) {
+          throw new AnnlabError(
+            'CORRUPT_DATA',
+            `${file}: 'neighbors' row ${Math.floor(i / gt.cols)}, column ${i % gt.cols} holds id ${id}, but 'train' has ${nTrain} rows (ids 0..${nTrain - 1}); the ground truth does not belong to these vectors.`,
+          );
+        }
       }
       out.groundTruth = gt.data as Int32Array;
       out.groundTruthK = gt.cols;
       const ds = get('distances');
       if (ds !== undefined) {
-        const d = readMatrix(file, ds, 'distances', options.maxQueries, 'float');
+        const d = readMatrix(file, ds, 'distances', maxQueries, 'float');
         if (d.rows === gt.rows && d.cols === gt.cols) out.distances = d.data as Float32Array;
       }
     }
     return out;
   } catch (e) {
     if (e instanceof AnnlabError) throw e;
-    throw new AnnlabError('CORRUPT_DATA', `${file}: HDF5 read failed (${(e as Error).message ?? String(e)}); the file may be damaged or truncated.`, { cause: e });
+    throw new AnnlabError('CORRUPT_DATA', `${file}: HDF5 read failed (${why(e)}); the file may be damaged or truncated. Download it again.`, { cause: e });
   } finally {
     f.close();
   }
@@ -265,9 +362,19 @@ export async function writeHdf5Dataset(file: string, input: Hdf5WriteInput): Pro
     throw new AnnlabError('DIMENSION_MISMATCH', `writing ${file}: groundTruth must hold nQueries × groundTruthK = ${nq} × ${k} ids, got ${input.groundTruth.length}.`);
   }
   const mod = await h5();
+  withHdf5Diagnostics(mod, (diagnostics) => writeOpened(mod, file, { metric, dim, n, nq, k, input }, diagnostics));
+}
+
+function writeOpened(
+  mod: H5, file: string, s: { metric: Metric; dim: number; n: number; nq: number; k: number; input: Hdf5WriteInput }, diagnostics: () => string,
+): void {
+  const { metric, dim, n, nq, k, input } = s;
   const tmp = tempPathFor(file);
   try {
     const f = new mod.File(tmp, 'w');
+    if (Number(f.file_id) < 0) {
+      throw new AnnlabError('IO', `${file}: HDF5 could not create ${tmp} (${hdf5ErrorSummary(diagnostics()) || 'unknown HDF5 error'}); check that the directory exists and is writable.`);
+    }
     try {
       f.create_attribute('type', 'dense');
       f.create_attribute('distance', annBenchmarksMetricName(metric));

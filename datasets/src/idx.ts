@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { AnnlabError, firstNonFinite } from '@annlab/core';
-import { fileError, writeFileAtomic } from './internal/io.js';
+import { checkRowLimit, fileError, writeFileAtomic } from './internal/io.js';
 import type { Matrix } from './vecs.js';
 
 /** The element types of the IDX format, by type byte. */
@@ -55,6 +55,7 @@ function isGzip(bytes: Uint8Array): boolean {
 
 /** Decode IDX bytes (gunzipping first when they start with the gzip magic). `file` names them in errors. */
 export function decodeIdx(raw: Uint8Array, file: string, options: IdxReadOptions = {}): IdxArray {
+  const limit = checkRowLimit(options.maxRows, 'maxRows');
   let bytes = raw;
   if (isGzip(raw)) {
     try {
@@ -83,6 +84,12 @@ export function decodeIdx(raw: Uint8Array, file: string, options: IdxReadOptions
     shape.push(s);
     count *= s;
   }
+  // Only the row count may be 0 (an empty file); a zero elsewhere would make rows of no values.
+  for (let i = 1; i < ndims; i++) {
+    if (shape[i] === 0) {
+      throw new AnnlabError('CORRUPT_DATA', `${file}: IDX shape [${shape.join(', ')}] has a zero-size dimension ${i}; every row would hold no values. The header is damaged.`);
+    }
+  }
   const need = headerBytes + count * type.bytes;
   if (bytes.length < need) {
     throw new AnnlabError(
@@ -95,12 +102,7 @@ export function decodeIdx(raw: Uint8Array, file: string, options: IdxReadOptions
   }
   const perRow = shape[0] === 0 ? 0 : count / shape[0];
   let rows = shape[0];
-  if (options.maxRows !== undefined) {
-    if (!Number.isInteger(options.maxRows) || options.maxRows < 0) {
-      throw new AnnlabError('INVALID_PARAMETER', `maxRows must be an integer ≥ 0, got ${String(options.maxRows)}.`);
-    }
-    rows = Math.min(rows, options.maxRows);
-  }
+  if (limit !== undefined) rows = Math.min(rows, limit);
   const n = rows * perRow;
   const out = new Float32Array(n);
   const p = headerBytes;

@@ -20,7 +20,7 @@ export { decodeIdx, encodeIdxUint8, readIdx, readIdxMatrix, writeIdxUint8 } from
 export type { IdxArray, IdxReadOptions } from './idx.js';
 
 export { decodeNpy, encodeNpy, readNpy, writeNpy } from './npy.js';
-export type { NpyArray, NpyDtype } from './npy.js';
+export type { NpyArray, NpyDtype, NpyReadOptions } from './npy.js';
 
 export { annBenchmarksMetricName, metricFromName, readHdf5Dataset, writeHdf5Dataset } from './hdf5.js';
 export type { Hdf5Contents, Hdf5ReadOptions, Hdf5WriteInput } from './hdf5.js';

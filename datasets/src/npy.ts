@@ -10,7 +10,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { AnnlabError } from '@annlab/core';
+import { AnnlabError, firstNonFinite } from '@annlab/core';
 import { fileError, requireLittleEndian, writeFileAtomic } from './internal/io.js';
 
 /** Element types annlab reads and writes in `.npy` files. */
@@ -29,8 +29,35 @@ export interface NpyArray {
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const DESCR: Record<NpyDtype, string> = { float32: '<f4', uint8: '|u1', int32: '<i4' };
 
-/** Decode `.npy` bytes; `file` names them in errors. */
-export function decodeNpy(bytes: Uint8Array, file: string): NpyArray {
+/** Options for {@link decodeNpy} and {@link readNpy}. */
+export interface NpyReadOptions {
+  /**
+   * Accept NaN and ±Infinity in float arrays. Vectors must be finite everywhere in annlab,
+   * so a float array holding one is refused (`NON_FINITE`) unless this is set.
+   * @defaultValue false
+   */
+  allowNonFinite?: boolean;
+}
+
+/**
+ * Decode `.npy` bytes; `file` names them in errors. Float arrays holding NaN or ±Infinity
+ * are refused with `NON_FINITE` (see {@link NpyReadOptions.allowNonFinite}).
+ */
+export function decodeNpy(bytes: Uint8Array, file: string, options: NpyReadOptions = {}): NpyArray {
+  const out = decodeRaw(bytes, file);
+  if (out.dtype === 'float32' && options.allowNonFinite !== true) {
+    const data = out.data as Float32Array;
+    const bad = firstNonFinite(data);
+    if (bad >= 0) {
+      const cols = out.shape.length === 2 ? out.shape[1] : 0;
+      const where = cols > 0 ? `row ${Math.floor(bad / cols)}, column ${bad % cols}` : `element ${bad}`;
+      throw new AnnlabError('NON_FINITE', `${file}: ${where} is ${data[bad]}; vectors must be finite.`);
+    }
+  }
+  return out;
+}
+
+function decodeRaw(bytes: Uint8Array, file: string): NpyArray {
   requireLittleEndian('reading .npy');
   for (let i = 0; i < MAGIC.length; i++) {
     if (bytes[i] !== MAGIC[i]) throw new AnnlabError('WRONG_FORMAT', `${file}: not a .npy file (it does not start with "\\x93NUMPY").`);
@@ -53,9 +80,10 @@ export function decodeNpy(bytes: Uint8Array, file: string): NpyArray {
   const dataStart = headerStart + headerLen;
   if (bytes.length < dataStart) throw new AnnlabError('CORRUPT_DATA', `${file}: truncated inside the .npy header.`);
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, dataStart));
-  const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  // A Python dict literal: numpy writes single quotes, but double quotes are as valid.
+  const descr = /(['"])descr\1\s*:\s*(['"])([^'"]*)\2/.exec(header)?.[3];
+  const fortran = /(['"])fortran_order\1\s*:\s*(True|False)/.exec(header)?.[2];
+  const shapeText = /(['"])shape\1\s*:\s*\(([^)]*)\)/.exec(header)?.[2];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
     throw new AnnlabError('CORRUPT_DATA', `${file}: the .npy header is not a dict with 'descr', 'fortran_order' and 'shape': ${header.trim()}`);
   }
@@ -104,15 +132,15 @@ export function decodeNpy(bytes: Uint8Array, file: string): NpyArray {
   }
 }
 
-/** Read a `.npy` file. */
-export function readNpy(file: string): NpyArray {
+/** Read a `.npy` file (float arrays must be finite unless `options.allowNonFinite`). */
+export function readNpy(file: string, options: NpyReadOptions = {}): NpyArray {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
   } catch (e) {
     throw fileError(file, e, 'reading it');
   }
-  return decodeNpy(bytes, file);
+  return decodeNpy(bytes, file, options);
 }
 
 function dtypeOf(data: Float32Array | Uint8Array | Int32Array): NpyDtype {

@@ -17,7 +17,7 @@
  * @module
  */
 import { AnnlabError, firstNonFinite } from '@annlab/core';
-import { FileHandle, requireLittleEndian, writeFileAtomic } from './internal/io.js';
+import { FileHandle, checkRowLimit, requireLittleEndian, writeFileAtomic } from './internal/io.js';
 
 /** A row-major matrix read from a file: `rows × dim` values in `data`. */
 export interface Matrix<T extends Float32Array | Int32Array | Uint8Array> {
@@ -51,11 +51,7 @@ function elementBytes(kind: VecsKind): number {
 }
 
 function checkMaxRows(maxRows: number | undefined): number {
-  if (maxRows === undefined) return Number.MAX_SAFE_INTEGER;
-  if (!Number.isInteger(maxRows) || maxRows < 0) {
-    throw new AnnlabError('INVALID_PARAMETER', `maxRows must be an integer ≥ 0, got ${String(maxRows)}.`);
-  }
-  return maxRows;
+  return checkRowLimit(maxRows, 'maxRows') ?? Number.MAX_SAFE_INTEGER;
 }
 
 function readVecs(file: string, kind: VecsKind, options: VecsReadOptions): Matrix<Float32Array | Int32Array | Uint8Array> {

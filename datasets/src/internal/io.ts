@@ -19,6 +19,19 @@ export function requireLittleEndian(what: string): void {
   }
 }
 
+/**
+ * Check a row limit (`maxRows`, `maxBase`, `maxQueries`) before anything is read: undefined
+ * (no limit) or an integer ≥ `min`. A negative or fractional limit would otherwise come back
+ * as a nonsensical row count, or as a misleading "file may be damaged".
+ */
+export function checkRowLimit(value: unknown, name: string, min: number = 0): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new AnnlabError('INVALID_PARAMETER', `${name} must be an integer ≥ ${min} (or left out for all rows), got ${typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value)}.`);
+  }
+  return value;
+}
+
 /** Turn a Node file-system error into an AnnlabError naming `file`. */
 export function fileError(file: string, e: unknown, doing: string): AnnlabError {
   if (e instanceof AnnlabError) return e;
