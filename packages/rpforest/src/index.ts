@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { RpForestIndex } from './rp-forest-index.js';
-export type { RpForestInfo, RpForestOptions } from './rp-forest-index.js';
+export type { RpForestInfo, RpForestOptions } from './options.js';
 export { RpForestSearchStats } from './search.js';
 export type { RpForestSearchParams } from './search.js';
 export type { RpForestExplanation, RpForestLeafVisit } from './explain.js';

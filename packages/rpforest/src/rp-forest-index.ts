@@ -39,16 +39,9 @@
  *   less balanced than a fresh build over all points.
  * - Candidates are deduplicated while collected (a visited set) instead of by sorting.
  *
- * **Inner product.** Hyperplane trees need a metric, and −⟨q, x⟩ is not one. The forest uses
- * the augmentation of Bachrach et al. ("Speeding up the Xbox recommender system using a
- * Euclidean transformation for inner-product spaces", RecSys 2014): with M the largest
- * stored norm, each stored x becomes x̃ = (x, √(M² − ‖x‖²)) and a query q becomes q̃ = (q, 0).
- * Then ‖q̃ − x̃‖² = ‖q‖² + M² − 2⟨q, x⟩, and since ‖q‖² + M² is the same for every x, the
- * Euclidean nearest x̃ is exactly the largest inner product. The trees split the augmented
- * vectors with Euclidean two-means; the extra component is kept per item in `augExtra`, and
- * candidates are re-ranked with the true −⟨q, x⟩. M is fixed when the forest is first built;
- * a vector added later with a larger norm gets an extra component of 0 (clamped). It is still
- * found when its leaf is visited, but the trees' geometry fits it less well.
+ * **Inner product.** Hyperplane trees need a metric, and −⟨q, x⟩ is not one: the trees split
+ * vectors augmented by one component (Bachrach et al., RecSys 2014), see `internal/build.ts`
+ * (`computeAugmentation`); candidates are re-ranked with the true −⟨q, x⟩.
  *
  * @module
  */
@@ -57,23 +50,17 @@ import {
   DistanceComputer,
   VectorStore,
   asCorruptData,
-  checkDim,
   checkId,
   checkInteger,
   checkK,
   checkKernelBackend,
-  checkKnownKeys,
-  checkMetric,
-  checkOptions,
   checkSearchParams,
-  checkSeed,
   checkVectors,
   createSearchResult,
   metricPolicy,
   type AnnIndex,
   type Deletable,
   type Explainable,
-  type IndexOptions,
   type InvariantCheckable,
   type InvariantReport,
   type LoadOptions,
@@ -83,54 +70,13 @@ import {
   type SearchResult,
 } from '@annlab/core';
 import { explainForest, type RpForestExplanation } from './explain.js';
+import { MAX_TREES, resolveOptions, type RpForestInfo, type RpForestOptions } from './options.js';
 import { SEARCH_KEYS, SearchScratch, searchForest, searchKOf, type RpForestSearchParams } from './search.js';
-import { SplitScratch, buildTree, computeAugmentation } from './internal/build.js';
-import { insertIntoTree, maybeCompactLeaves, removeFromTree, trimForest } from './internal/dynamic.js';
+import { SplitScratch, buildTrees, computeAugmentation } from './internal/build.js';
+import { checkDeleteList, insertItems, removeItem, trimForest } from './internal/dynamic.js';
 import { FlatForest, growUint8 } from './internal/flat-forest.js';
 import { checkForest } from './internal/invariants.js';
 import { FILE_KIND, openForestFile, readForestSections, refuseInconsistent, writeForestFile } from './internal/persistence.js';
-
-/** Options for {@link RpForestIndex}. */
-export interface RpForestOptions extends IndexOptions {
-  /**
-   * Number of trees (Annoy's `n_trees`). More trees raise recall at a given `searchK`
-   * because a true neighbour cut off by one tree's planes is likely kept together with the
-   * query by another; build time and memory (hyperplanes and leaf ids) grow linearly with
-   * it, and so does the default `searchK`. Sensible range 5–200; Fashion-MNIST-sized data
-   * reaches recall 0.95 with 50–100. More trees can be added later with
-   * {@link RpForestIndex.addTrees}.
-   * @defaultValue 10
-   */
-  nTrees?: number;
-  /**
-   * Most points a leaf may hold (Annoy's `K`). A node with more points is split. Larger
-   * leaves mean shallower trees, fewer hyperplanes (less memory, faster build) and more
-   * candidates per visited leaf; smaller leaves make each tree more selective but deeper.
-   * Annoy sets K to the number of ids that fit in one node record, `dim + 2` for float
-   * vectors, and so does the default here. Range 1 … 2^20.
-   * @defaultValue `dim + 2`
-   */
-  leafSize?: number;
-}
-
-/** Shape summary of the forest (see {@link RpForestIndex.forestInfo}). */
-export interface RpForestInfo {
-  /** Number of trees. */
-  trees: number;
-  /** Inner nodes (hyperplanes) over all trees. */
-  innerNodes: number;
-  /** Leaves over all trees. */
-  leaves: number;
-  /** Deepest leaf depth (root = 0). */
-  maxDepth: number;
-  /** Mean items per leaf. */
-  meanLeafSize: number;
-}
-
-const OPTION_KEYS = ['dim', 'metric', 'seed', 'kernels', 'nTrees', 'leafSize'] as const;
-const DEFAULT_N_TREES = 10;
-const DEFAULT_SEED = 42;
-const MAX_TREES = 1 << 16;
 
 /**
  * Random-projection forest (Annoy) over row-major `Float32Array`s.
@@ -186,15 +132,14 @@ export class RpForestIndex
    * @throws AnnlabError `INVALID_PARAMETER` for a bad or unknown option.
    */
   constructor(options: RpForestOptions) {
-    checkOptions(options, 'RpForestIndex');
-    checkKnownKeys(options, OPTION_KEYS, 'RpForestIndex');
-    this.dim = checkDim(options.dim);
-    this.metric = checkMetric(options.metric);
-    this.seed = options.seed === undefined ? DEFAULT_SEED : checkSeed(options.seed);
-    this.treesWanted = options.nTrees === undefined ? DEFAULT_N_TREES : checkInteger('nTrees', options.nTrees, 1, MAX_TREES);
-    this.leafSize = options.leafSize === undefined ? this.dim + 2 : checkInteger('leafSize', options.leafSize, 1, 1 << 20);
+    const o = resolveOptions(options);
+    this.dim = o.dim;
+    this.metric = o.metric;
+    this.seed = o.seed;
+    this.treesWanted = o.nTrees;
+    this.leafSize = o.leafSize;
     this.policy = metricPolicy(this.metric);
-    this.store = new VectorStore(this.dim, { normalize: this.policy.normalize, kernels: options.kernels });
+    this.store = new VectorStore(this.dim, { normalize: this.policy.normalize, kernels: o.kernels });
     this.treeDim = this.metric === 'inner-product' ? this.dim + 1 : this.dim;
     this.dc = new DistanceComputer(this.store, this.policy);
     this.built = false;
@@ -242,18 +187,13 @@ export class RpForestIndex
     this.live += n;
     if (!this.built) {
       if (this.treeDim > this.dim) computeAugmentation(forest, 0, total, true);
-      const items = this.liveIds();
-      forest.roots = new Int32Array(this.treesWanted);
-      for (let t = 0; t < this.treesWanted; t++) forest.roots[t] = buildTree(forest, this.splitScratch, this.seed, t, items);
+      buildTrees(forest, this.splitScratch, this.seed, this.treesWanted, this.forest.liveIds(this.live));
       this.built = true;
       trimForest(forest);
       return;
     }
     if (this.treeDim > this.dim) computeAugmentation(forest, first, total, false);
-    for (let id = first; id < total; id++) {
-      for (let t = 0; t < forest.roots.length; t++) insertIntoTree(forest, this.splitScratch, this.seed, t, id);
-    }
-    maybeCompactLeaves(forest);
+    insertItems(forest, this.splitScratch, this.seed, first, total);
   }
 
   /**
@@ -267,14 +207,9 @@ export class RpForestIndex
       this.treesWanted += count;
       return;
     }
-    const forest = this.forest;
-    const items = this.liveIds();
-    const roots = new Int32Array(forest.roots.length + count);
-    roots.set(forest.roots);
-    for (let t = forest.roots.length; t < roots.length; t++) roots[t] = buildTree(forest, this.splitScratch, this.seed, t, items);
-    forest.roots = roots;
-    this.treesWanted = roots.length;
-    trimForest(forest);
+    buildTrees(this.forest, this.splitScratch, this.seed, count, this.forest.liveIds(this.live));
+    this.treesWanted = this.forest.roots.length;
+    trimForest(this.forest);
   }
 
   /**
@@ -284,35 +219,11 @@ export class RpForestIndex
    * @throws AnnlabError `NOT_FOUND` for an id that is not live; `INVALID_PARAMETER` for a non-integer.
    */
   delete(ids: number | ArrayLike<number>): void {
-    const list: ArrayLike<number> = typeof ids === 'number' ? [ids] : ids;
-    if (list === null || typeof list !== 'object' || typeof list.length !== 'number') {
-      throw new AnnlabError('INVALID_PARAMETER', 'delete expects an id or an array of ids.');
-    }
-    const seen = new Set<number>();
-    for (let i = 0; i < list.length; i++) {
-      const id = list[i];
-      if (typeof id !== 'number' || !Number.isInteger(id)) {
-        throw new AnnlabError('INVALID_PARAMETER', `delete: ids must be integers, got ${String(id)}.`);
-      }
-      if (!this.has(id) || seen.has(id)) {
-        throw new AnnlabError(
-          'NOT_FOUND',
-          `delete: id ${id} is not a live id (ids are 0 … ${this.store.size - 1}; deleted or repeated ids cannot be deleted again).`,
-        );
-      }
-      seen.add(id);
-    }
+    const list = checkDeleteList(ids, this.store.size, this.forest.deleted);
     if (list.length === 0) return;
     this.ensureOwned();
-    const forest = this.forest;
     for (let i = 0; i < list.length; i++) {
-      const id = list[i];
-      for (let t = 0; t < forest.roots.length; t++) {
-        if (!removeFromTree(forest, this.splitScratch, t, id)) {
-          throw new AnnlabError('CORRUPT_DATA', `internal: id ${id} was not found in tree ${t}; the forest is inconsistent.`);
-        }
-      }
-      forest.deleted[id] = 1;
+      removeItem(this.forest, this.splitScratch, list[i]);
       this.live--;
     }
   }
@@ -442,14 +353,6 @@ export class RpForestIndex
     const report = index.checkInvariants();
     if (!report.ok) refuseInconsistent(report.errors);
     return index;
-  }
-
-  private liveIds(): Int32Array {
-    const items = new Int32Array(this.live);
-    const deleted = this.forest.deleted;
-    let m = 0;
-    for (let id = 0; id < this.store.size; id++) if (deleted[id] === 0) items[m++] = id;
-    return items;
   }
 
   /** Copy every array out of the caller's bytes before the first mutation after deserialize. */

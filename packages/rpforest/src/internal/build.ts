@@ -9,8 +9,19 @@
  *   both sides recurse → {@link makeNode};
  * - up to 3 split attempts, stopping once the larger side holds < 95 %; random sides while
  *   it still holds > 99 % → {@link splitRange};
- * - `build(n_trees)`: one tree per seeded generator → {@link buildTree};
- * - the inner-product augmentation (Bachrach et al., RecSys 2014) → {@link computeAugmentation}.
+ * - `build(n_trees)`: one tree per seeded generator → {@link buildTrees}, {@link buildTree};
+ * - the inner-product augmentation (below) → {@link computeAugmentation}.
+ *
+ * **Inner product** ({@link computeAugmentation}). Hyperplane trees need a metric, and
+ * −⟨q, x⟩ is not one. The forest uses the augmentation of Bachrach et al. ("Speeding up the Xbox recommender system using a
+ * Euclidean transformation for inner-product spaces", RecSys 2014): with M the largest
+ * stored norm, each stored x becomes x̃ = (x, √(M² − ‖x‖²)) and a query q becomes q̃ = (q, 0).
+ * Then ‖q̃ − x̃‖² = ‖q‖² + M² − 2⟨q, x⟩, and since ‖q‖² + M² is the same for every x, the
+ * Euclidean nearest x̃ is exactly the largest inner product. The trees split the augmented
+ * vectors with Euclidean two-means; the extra component is kept per item in `augExtra`, and
+ * candidates are re-ranked with the true −⟨q, x⟩. M is fixed when the forest is first built;
+ * a vector added later with a larger norm gets an extra component of 0 (clamped). It is still
+ * found when its leaf is visited, but the trees' geometry fits it less well.
  *
  * Annoy recurses into the smaller child first to bound its stack; here children are built
  * side 0 then side 1, which fixes the node numbering that seeded files depend on.
@@ -111,6 +122,18 @@ export function buildTree(forest: FlatForest, scratch: SplitScratch, seed: numbe
   scratch.ensure(work.length);
   const rng = new Rng(subSeed(seed, 0x7ee5, t));
   return makeNode(forest, scratch, work, 0, work.length, rng);
+}
+
+/**
+ * Build `count` more trees over `items` and append their roots (the first build, or
+ * `addTrees` on a built forest). Tree t is seeded by (seed, t) alone.
+ */
+export function buildTrees(forest: FlatForest, scratch: SplitScratch, seed: number, count: number, items: Int32Array): void {
+  const have = forest.roots.length;
+  const roots = new Int32Array(have + count);
+  roots.set(forest.roots);
+  for (let t = have; t < roots.length; t++) roots[t] = buildTree(forest, scratch, seed, t, items);
+  forest.roots = roots;
 }
 
 /** Annoy's `_make_tree` over `items[lo .. hi)` (partitioned in place); returns a node code. */

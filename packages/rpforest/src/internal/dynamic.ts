@@ -18,9 +18,61 @@
  *
  * @module
  */
-import { Rng } from '@annlab/core';
+import { AnnlabError, Rng } from '@annlab/core';
 import { mix32, splitRange, subSeed, type SplitScratch } from './build.js';
 import { growInt32, type FlatForest } from './flat-forest.js';
+
+/**
+ * Check the argument of `delete` before anything changes: one id or a list of integers, each
+ * live (`< idCount`, not flagged in `deleted`) and not repeated.
+ * @returns the ids as a list.
+ * @throws AnnlabError `INVALID_PARAMETER` for a non-integer; `NOT_FOUND` for an id that is not live.
+ */
+export function checkDeleteList(ids: number | ArrayLike<number>, idCount: number, deleted: Uint8Array): ArrayLike<number> {
+  const list: ArrayLike<number> = typeof ids === 'number' ? [ids] : ids;
+  if (list === null || typeof list !== 'object' || typeof list.length !== 'number') {
+    throw new AnnlabError('INVALID_PARAMETER', 'delete expects an id or an array of ids.');
+  }
+  const seen = new Set<number>();
+  for (let i = 0; i < list.length; i++) {
+    const id = list[i];
+    if (typeof id !== 'number' || !Number.isInteger(id)) {
+      throw new AnnlabError('INVALID_PARAMETER', `delete: ids must be integers, got ${String(id)}.`);
+    }
+    if (id < 0 || id >= idCount || deleted[id] !== 0 || seen.has(id)) {
+      throw new AnnlabError(
+        'NOT_FOUND',
+        `delete: id ${id} is not a live id (ids are 0 … ${idCount - 1}; deleted or repeated ids cannot be deleted again).`,
+      );
+    }
+    seen.add(id);
+  }
+  return list;
+}
+
+/**
+ * Insert ids [first, to) (already stored, augmented where needed) into every tree, then
+ * compact the leaf storage if moves left too many slots abandoned.
+ */
+export function insertItems(forest: FlatForest, scratch: SplitScratch, seed: number, first: number, to: number): void {
+  for (let id = first; id < to; id++) {
+    for (let t = 0; t < forest.roots.length; t++) insertIntoTree(forest, scratch, seed, t, id);
+  }
+  maybeCompactLeaves(forest);
+}
+
+/**
+ * Take live id `id` out of every tree and flag it deleted.
+ * @throws AnnlabError `CORRUPT_DATA` when a tree does not hold it (an inconsistent forest).
+ */
+export function removeItem(forest: FlatForest, scratch: SplitScratch, id: number): void {
+  for (let t = 0; t < forest.roots.length; t++) {
+    if (!removeFromTree(forest, scratch, t, id)) {
+      throw new AnnlabError('CORRUPT_DATA', `internal: id ${id} was not found in tree ${t}; the forest is inconsistent.`);
+    }
+  }
+  forest.deleted[id] = 1;
+}
 
 /** Route `id` down tree `t` and append it to the leaf it reaches, splitting that leaf if it overflows. */
 export function insertIntoTree(forest: FlatForest, scratch: SplitScratch, seed: number, t: number, id: number): void {

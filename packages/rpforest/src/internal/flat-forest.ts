@@ -18,9 +18,9 @@
  *
  * @module
  */
-import { marginOf } from '../two-means.js';
 import type { VectorStore } from '@annlab/core';
-import type { RpForestInfo } from '../rp-forest-index.js';
+import { marginOf } from '../two-means.js';
+import type { RpForestInfo } from '../options.js';
 
 /** The empty array that stands for "no augmented component" (every metric but inner product). */
 export const EMPTY_F32: Float32Array = new Float32Array(0);
@@ -141,6 +141,15 @@ export class FlatForest {
   /** Margin of stored item `id` at inner node `node`: ⟨normal, x⟩ + offset. */
   margin(node: number, id: number): number {
     return marginOf(this.splitNormals, node * this.treeDim, this.splitOffsets[node], this.store.data, this.dim, this.extra, id);
+  }
+
+  /** The ids not flagged deleted, ascending (`live` of them). */
+  liveIds(live: number): Int32Array {
+    const items = new Int32Array(live);
+    const deleted = this.deleted;
+    let m = 0;
+    for (let id = 0; id < this.store.size; id++) if (deleted[id] === 0) items[m++] = id;
+    return items;
   }
 
   /** A new inner node (its normal, offset and children are the caller's to fill). */
