@@ -8,8 +8,19 @@
  * @packageDocumentation
  */
 export type { AlgorithmAdapter, BuildInput, BuiltIndex, ExternalMeasurement, Searcher } from './adapters/adapter.js';
-export { ANNLAB_ALGORITHMS, AnnlabAdapter, BuiltAnnlabIndex, PCA_BUILD_KEYS, PcaPipelineAdapter, deserializeAnnlabIndex, loadAnnlabClass } from './adapters/annlab.js';
-export type { AnnlabIndexClass } from './adapters/annlab.js';
+export {
+  ALGORITHM_NAMES,
+  ANNLAB_ALGORITHMS,
+  ANNLAB_CLASSES,
+  AnnlabAdapter,
+  BuiltAnnlabIndex,
+  PCA_BUILD_KEYS,
+  PCA_CLASSES,
+  PcaPipelineAdapter,
+  deserializeAnnlabIndex,
+  isAnnlabAlgorithm,
+} from './adapters/annlab.js';
+export type { AnnlabAlgorithm, AnnlabClassMap, AnnlabIndexClass, PcaClassMap } from './adapters/annlab.js';
 export { AnnoyAdapter, HnswlibAdapter, UsearchAdapter } from './adapters/native.js';
 export { FaissAdapter } from './adapters/faiss.js';
 export { NATIVE_PEERS, createAdapter, knownAlgorithms } from './adapters/registry.js';

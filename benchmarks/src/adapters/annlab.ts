@@ -4,27 +4,93 @@
  * the base (trainable indexes train on that first add), search with the per-call parameters.
  * `pca+<name>` wraps any of them in @annlab/pca's `PreTransformIndex`.
  *
- * The algorithm packages are loaded lazily by name, so the harness keeps running (and
- * reports a clear "not available" line) if one is missing from an installation.
+ * The classes are imported statically and held in one typed map, {@link ANNLAB_CLASSES}, whose
+ * entries must satisfy core's `IndexClass` (tag, format version, loader) and construct an
+ * `AnnIndex`: a change to an index's public API fails to compile here, not at run time in a
+ * benchmark. Native peers stay optional and load dynamically (see `native.ts`, `faiss.ts`).
  *
  * @module
  */
-import { AnnlabError, BinaryReader, type AnnIndex, type SearchParams, type SearchStats } from '@annlab/core';
+import {
+  AnnlabError,
+  BinaryReader,
+  type AnnIndex,
+  type IndexClass,
+  type IndexOptions,
+  type LoadOptions,
+  type SearchParams,
+  type SearchStats,
+} from '@annlab/core';
+import { FlatIndex } from '@annlab/flat';
+import { HnswIndex } from '@annlab/hnsw';
+import { IvfFlatIndex, IvfPqIndex } from '@annlab/ivfpq';
+import { Pca, PreTransformIndex, type InnerIndexOptions } from '@annlab/pca';
+import { RpForestIndex } from '@annlab/rpforest';
 import type { Params } from '../suite.js';
 import type { AlgorithmAdapter, BuildInput, BuiltIndex, Searcher } from './adapter.js';
 
-/** An annlab index class as the harness sees it (the `AnnIndex` contract plus the static file API). */
-export interface AnnlabIndexClass {
-  /** Construct from one options object `{ dim, metric, seed, ...build }`. */
-  new (options: Record<string, unknown>): AnnIndex<SearchParams>;
-  /** Algorithm tag written into serialized files. */
-  readonly TAG: string;
-  /** Load an index written by `serialize()`. */
-  deserialize(bytes: Uint8Array): AnnIndex<SearchParams>;
+/**
+ * An annlab index class as the harness holds it: core's `IndexClass` (file tag, format
+ * version, `deserialize(bytes, options?)`) and a constructor taking one options object.
+ *
+ * @typeParam I - the instances it makes and loads.
+ * @typeParam O - its construction options.
+ */
+export interface AnnlabIndexClass<I extends AnnIndex = AnnIndex, O extends IndexOptions = IndexOptions> extends IndexClass<I> {
+  /** Construct an empty index from `{ dim, metric, seed, ...build }`. */
+  new (options: O): I;
 }
 
-/** Where each annlab algorithm lives: suite name → package and exported class. */
-export const ANNLAB_ALGORITHMS: Readonly<Record<string, {
+/** Suite names of annlab's own algorithms (PCA pipelines are `pca+<name>` over these). */
+export type AnnlabAlgorithm = 'flat' | 'rpforest' | 'hnsw' | 'ivfflat' | 'ivfpq';
+
+/** {@link AnnlabAlgorithm} in a stable order: the names `annlab bench` suites and `annlab tune` accept. */
+export const ALGORITHM_NAMES: readonly AnnlabAlgorithm[] = ['flat', 'rpforest', 'hnsw', 'ivfflat', 'ivfpq'];
+
+/** The class behind each suite name (the types the CLI's pictures and the harness build on). */
+export interface AnnlabClassMap {
+  /** Exact search, `@annlab/flat`. */
+  readonly flat: typeof FlatIndex;
+  /** Random-projection forest, `@annlab/rpforest`. */
+  readonly rpforest: typeof RpForestIndex;
+  /** HNSW graph, `@annlab/hnsw`. */
+  readonly hnsw: typeof HnswIndex;
+  /** IVF with exact lists, `@annlab/ivfpq`. */
+  readonly ivfflat: typeof IvfFlatIndex;
+  /** IVF with product-quantized lists, `@annlab/ivfpq`. */
+  readonly ivfpq: typeof IvfPqIndex;
+}
+
+/** Suite name → index class. */
+export const ANNLAB_CLASSES: AnnlabClassMap = {
+  flat: FlatIndex,
+  rpforest: RpForestIndex,
+  hnsw: HnswIndex,
+  ivfflat: IvfFlatIndex,
+  ivfpq: IvfPqIndex,
+};
+
+/** The PCA classes of `@annlab/pca`: the transform itself and the wrapper behind `pca+<name>`. */
+export interface PcaClassMap {
+  /** The PCA transform. */
+  readonly Pca: typeof Pca;
+  /** PCA, then any annlab index (`pca+<name>`). */
+  readonly PreTransformIndex: typeof PreTransformIndex;
+}
+
+/** The PCA classes (see {@link PcaClassMap}). */
+export const PCA_CLASSES: PcaClassMap = { Pca, PreTransformIndex };
+
+/**
+ * The map seen through the contract: every entry constructs an `AnnIndex` from one options
+ * object and loads through core's `IndexClass`, so an API change in an algorithm package
+ * fails to compile here. The options type is left open (`never`): each class has its own
+ * (ivfpq requires `m`), and options from a suite file are checked by the constructor.
+ */
+const INDEX_CLASSES: Readonly<Record<AnnlabAlgorithm, AnnlabIndexClass<AnnIndex, never>>> = ANNLAB_CLASSES;
+
+/** Where each annlab algorithm lives: suite name → package and exported class (for generated code). */
+export const ANNLAB_ALGORITHMS: Readonly<Record<AnnlabAlgorithm, {
   /** Package name, e.g. `@annlab/hnsw`. */
   pkg: string;
   /** Exported class name, e.g. `HnswIndex`. */
@@ -37,40 +103,22 @@ export const ANNLAB_ALGORITHMS: Readonly<Record<string, {
   ivfpq: { pkg: '@annlab/ivfpq', className: 'IvfPqIndex' },
 };
 
+/** True when `name` is one of annlab's own suite names. */
+export function isAnnlabAlgorithm(name: string): name is AnnlabAlgorithm {
+  return (ALGORITHM_NAMES as readonly string[]).includes(name);
+}
+
 /** Build parameters that belong to the PCA stage of a `pca+<name>` pipeline (the rest go to the inner index). */
 export const PCA_BUILD_KEYS: readonly string[] = ['components', 'whiten', 'solver', 'oversampling', 'powerIterations', 'keepVectors'];
 
-async function importPackage(pkg: string): Promise<Record<string, unknown>> {
-  // Literal specifiers so bundlers and vitest see every package.
-  switch (pkg) {
-    case '@annlab/flat':
-      return (await import('@annlab/flat')) as unknown as Record<string, unknown>;
-    case '@annlab/rpforest':
-      return (await import('@annlab/rpforest')) as unknown as Record<string, unknown>;
-    case '@annlab/hnsw':
-      return (await import('@annlab/hnsw')) as unknown as Record<string, unknown>;
-    case '@annlab/ivfpq':
-      return (await import('@annlab/ivfpq')) as unknown as Record<string, unknown>;
-    case '@annlab/pca':
-      return (await import('@annlab/pca')) as unknown as Record<string, unknown>;
-    default:
-      throw new AnnlabError('NOT_FOUND', `unknown annlab package ${pkg}.`);
-  }
-}
-
 /**
- * The class exported as `className` by `pkg`, or a one-line reason why it cannot be used.
+ * Construction options assembled from a suite: `{ dim, metric, seed }` and the suite's build
+ * parameters. Their names and value types come from a JSON file, so they are checked where
+ * they are used: each constructor refuses an unknown key or a bad value with a typed
+ * `INVALID_PARAMETER` naming the known ones.
  */
-export async function loadAnnlabClass(pkg: string, className: string): Promise<AnnlabIndexClass | string> {
-  let mod: Record<string, unknown>;
-  try {
-    mod = await importPackage(pkg);
-  } catch (e) {
-    return `${pkg} could not be loaded (${(e as Error).message.split('\n')[0]})`;
-  }
-  const cls = mod[className];
-  if (typeof cls !== 'function') return `${pkg} does not export ${className} yet`;
-  return cls as AnnlabIndexClass;
+function suiteOptions(options: Record<string, unknown>): never {
+  return options as never;
 }
 
 class AnnlabSearcher implements Searcher {
@@ -127,29 +175,28 @@ export class BuiltAnnlabIndex implements BuiltIndex {
 
 /** One annlab index class as an {@link AlgorithmAdapter}. */
 export class AnnlabAdapter implements AlgorithmAdapter {
-  readonly name: string;
+  readonly name: AnnlabAlgorithm;
   readonly kind = 'annlab' as const;
-  private readonly pkg: string;
-  private readonly className: string;
+  private readonly cls: AnnlabIndexClass<AnnIndex, never>;
 
-  /** @param name - suite name; must be a key of {@link ANNLAB_ALGORITHMS}. */
+  /** @param name - suite name; one of {@link ALGORITHM_NAMES}. */
   constructor(name: string) {
-    const entry = ANNLAB_ALGORITHMS[name];
-    if (entry === undefined) throw new AnnlabError('NOT_FOUND', `unknown annlab algorithm "${name}"; known: ${Object.keys(ANNLAB_ALGORITHMS).join(', ')}.`);
+    if (!isAnnlabAlgorithm(name)) throw new AnnlabError('NOT_FOUND', `unknown annlab algorithm "${name}"; known: ${ALGORITHM_NAMES.join(', ')}.`);
     this.name = name;
-    this.pkg = entry.pkg;
-    this.className = entry.className;
+    this.cls = INDEX_CLASSES[name];
   }
 
   async unavailableReason(): Promise<string | null> {
-    const cls = await loadAnnlabClass(this.pkg, this.className);
-    return typeof cls === 'string' ? cls : null;
+    return null;
+  }
+
+  /** An empty index of this algorithm: `base` (`dim`, `metric`, `seed`, ...) and the build parameters. */
+  create(base: IndexOptions, params: Params): AnnIndex {
+    return new this.cls(suiteOptions({ ...base, ...params }));
   }
 
   async build(input: BuildInput, params: Params): Promise<BuiltIndex> {
-    const cls = await loadAnnlabClass(this.pkg, this.className);
-    if (typeof cls === 'string') throw new AnnlabError('NOT_FOUND', cls);
-    const index = new cls({ dim: input.dim, metric: input.metric, seed: input.seed, ...params });
+    const index = this.create({ dim: input.dim, metric: input.metric, seed: input.seed }, params);
     index.add(input.base);
     return new BuiltAnnlabIndex(index);
   }
@@ -171,36 +218,27 @@ export class PcaPipelineAdapter implements AlgorithmAdapter {
     this.name = `pca+${innerName}`;
   }
 
-  private async loadWrapper(): Promise<AnnlabIndexClass | string> {
-    return loadAnnlabClass('@annlab/pca', 'PreTransformIndex');
-  }
-
   async unavailableReason(): Promise<string | null> {
-    const wrapper = await this.loadWrapper();
-    if (typeof wrapper === 'string') return wrapper;
-    return this.inner.unavailableReason();
+    return null;
   }
 
   async build(input: BuildInput, params: Params): Promise<BuiltIndex> {
-    const wrapper = await this.loadWrapper();
-    if (typeof wrapper === 'string') throw new AnnlabError('NOT_FOUND', wrapper);
-    const entry = ANNLAB_ALGORITHMS[this.inner.name];
-    const innerCls = await loadAnnlabClass(entry.pkg, entry.className);
-    if (typeof innerCls === 'string') throw new AnnlabError('NOT_FOUND', innerCls);
     const pcaParams: Params = {};
     const innerParams: Params = {};
     for (const [key, value] of Object.entries(params)) {
       if (PCA_BUILD_KEYS.includes(key)) pcaParams[key] = value;
       else innerParams[key] = value;
     }
-    const index = new wrapper({
-      dim: input.dim,
-      metric: input.metric,
-      seed: input.seed,
-      ...pcaParams,
-      inner: (options: { dim: number; metric?: string; seed?: number }) =>
-        new innerCls({ ...options, seed: options.seed ?? input.seed, ...innerParams }),
-    });
+    const inner = this.inner;
+    const index = new PreTransformIndex(
+      suiteOptions({
+        dim: input.dim,
+        metric: input.metric,
+        seed: input.seed,
+        ...pcaParams,
+        inner: (options: InnerIndexOptions) => inner.create({ ...options, seed: options.seed ?? input.seed }, innerParams),
+      }),
+    );
     index.add(input.base);
     return new BuiltAnnlabIndex(index);
   }
@@ -209,22 +247,20 @@ export class PcaPipelineAdapter implements AlgorithmAdapter {
 /**
  * Load any annlab index file: the file's tag picks the class (flat, rpforest, hnsw, ivfflat,
  * ivfpq, or a PCA pipeline, whose inner index is loaded the same way).
+ *
+ * @param options - passed to the class's `deserialize` (e.g. the kernel backend).
  */
-export async function deserializeAnnlabIndex(bytes: Uint8Array): Promise<AnnIndex<SearchParams>> {
+export async function deserializeAnnlabIndex(bytes: Uint8Array, options: LoadOptions = {}): Promise<AnnIndex<SearchParams>> {
   const tag = BinaryReader.peekHeader(bytes).tag;
-  const loaders: Record<string, (b: Uint8Array) => AnnIndex<SearchParams>> = {};
-  for (const entry of Object.values(ANNLAB_ALGORITHMS)) {
-    const cls = await loadAnnlabClass(entry.pkg, entry.className);
-    if (typeof cls !== 'string') loaders[cls.TAG] = (b) => cls.deserialize(b);
+  const loaders: Record<string, (b: Uint8Array) => AnnIndex> = {};
+  for (const name of ALGORITHM_NAMES) {
+    const cls = INDEX_CLASSES[name];
+    loaders[cls.TAG] = (b) => cls.deserialize(b, options);
   }
-  const pca = await loadAnnlabClass('@annlab/pca', 'PreTransformIndex');
-  if (typeof pca !== 'string') {
-    const withLoaders = pca as unknown as { TAG: string; deserialize(b: Uint8Array, l: typeof loaders): AnnIndex<SearchParams> };
-    loaders[withLoaders.TAG] = (b) => withLoaders.deserialize(b, loaders);
-  }
+  loaders[PreTransformIndex.TAG] = (b) => PreTransformIndex.deserialize(b, loaders);
   const load = loaders[tag];
   if (load === undefined) {
-    throw new AnnlabError('WRONG_FORMAT', `this file holds a '${tag}' index, which no installed annlab package reads (known: ${Object.keys(loaders).join(', ')}).`);
+    throw new AnnlabError('WRONG_FORMAT', `this file holds a '${tag}' index, which no annlab package reads (known: ${Object.keys(loaders).join(', ')}).`);
   }
   return load(bytes);
 }

@@ -5,7 +5,7 @@
  */
 import { AnnlabError } from '@annlab/core';
 import type { AlgorithmAdapter } from './adapter.js';
-import { ANNLAB_ALGORITHMS, AnnlabAdapter, PcaPipelineAdapter } from './annlab.js';
+import { ALGORITHM_NAMES, AnnlabAdapter, PcaPipelineAdapter, isAnnlabAlgorithm } from './annlab.js';
 import { FaissAdapter } from './faiss.js';
 import { AnnoyAdapter, HnswlibAdapter, UsearchAdapter } from './native.js';
 
@@ -14,14 +14,14 @@ export const NATIVE_PEERS: readonly string[] = ['hnswlib-node', 'annoy', 'usearc
 
 /** Every algorithm name the harness knows (pipelines as `pca+<name>`). */
 export function knownAlgorithms(): string[] {
-  const annlab = Object.keys(ANNLAB_ALGORITHMS);
+  const annlab: string[] = [...ALGORITHM_NAMES];
   return [...annlab, ...annlab.filter((n) => n !== 'flat').map((n) => `pca+${n}`), 'pca+flat', ...NATIVE_PEERS];
 }
 
 /** The adapter for a suite algorithm name; `AnnlabError('NOT_FOUND')` naming the known ones otherwise. */
 export function createAdapter(name: string): AlgorithmAdapter {
-  if (name in ANNLAB_ALGORITHMS) return new AnnlabAdapter(name);
-  if (name.startsWith('pca+') && name.slice(4) in ANNLAB_ALGORITHMS) return new PcaPipelineAdapter(name.slice(4));
+  if (isAnnlabAlgorithm(name)) return new AnnlabAdapter(name);
+  if (name.startsWith('pca+') && isAnnlabAlgorithm(name.slice(4))) return new PcaPipelineAdapter(name.slice(4));
   switch (name) {
     case 'hnswlib-node':
       return new HnswlibAdapter();

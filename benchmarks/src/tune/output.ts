@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { ANNLAB_ALGORITHMS, PCA_BUILD_KEYS } from '../adapters/annlab.js';
+import { ANNLAB_ALGORITHMS, PCA_BUILD_KEYS, isAnnlabAlgorithm } from '../adapters/annlab.js';
 import { recallQpsSpec, renderSvg } from '../plots.js';
 import type { Params, ParamValue } from '../suite.js';
 import { formatBytes, formatQps, formatSeconds, textTable, toJsonLines } from '../summary.js';
@@ -44,7 +44,7 @@ function shellQuote(s: string): string {
 export function tuneUsage(algorithm: string, choice: TuneChoice, dim: number, metric: string, k: number, datasetRef: string, maxBase?: number): TuneUsage {
   const pca = algorithm.startsWith('pca+');
   const innerName = pca ? algorithm.slice(4) : algorithm;
-  const entry = ANNLAB_ALGORITHMS[innerName];
+  const entry = isAnnlabAlgorithm(innerName) ? ANNLAB_ALGORITHMS[innerName] : undefined;
   const cls = entry?.className ?? 'Index';
   const pkg = entry?.pkg ?? '@annlab/core';
   let code: string;

@@ -15,7 +15,7 @@
  * @module
  */
 import { AnnlabError } from '@annlab/core';
-import { ANNLAB_ALGORITHMS } from '../adapters/annlab.js';
+import { isAnnlabAlgorithm } from '../adapters/annlab.js';
 import type { ParamValue, Params } from '../suite.js';
 
 /** The search parameter that is bisected (recall is taken to rise with it). */
@@ -160,7 +160,7 @@ export function defaultTuneSpace(algorithm: string, n: number, dim: number, k: n
     default:
       break;
   }
-  if (algorithm.startsWith('pca+') && algorithm !== 'pca+flat' && algorithm !== 'pca+ivfpq' && algorithm.slice(4) in ANNLAB_ALGORITHMS) {
+  if (algorithm.startsWith('pca+') && algorithm !== 'pca+flat' && algorithm !== 'pca+ivfpq' && isAnnlabAlgorithm(algorithm.slice(4))) {
     const components = unique([Math.max(2, Math.round(dim / 8)), Math.max(2, Math.round(dim / 4)), Math.max(2, Math.round(dim / 2))]).filter((c) => c < dim);
     const inner = defaultTuneSpace(algorithm.slice(4), n, components[0] ?? dim, k);
     const first: Params = { components: components[Math.floor(components.length / 2)] ?? dim, ...inner.first };
