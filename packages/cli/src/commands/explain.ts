@@ -3,7 +3,7 @@
  * write the picture as SVG: HNSW's layers with a query's greedy path and final beam, a
  * random-projection forest's splits with the leaves a query visits, IVF's Voronoi cells with
  * the probed cells, IVF-PQ's codebooks, flat search and PCA. `all` draws every one. The
- * pictures come from the indexes' own `explain()` / `trace()` output and public accessors.
+ * pictures come from the indexes' own `explain()` output and public accessors.
  *
  * @module
  */

@@ -11,7 +11,7 @@
 import { Rng } from '@annlab/core';
 import { circle, legend, line, panelFrame, svgDocument, textAt, Viewport, type Point } from './svg.js';
 import { clusteredPoints, pointAt } from './geometry.js';
-import { construct, type FlatLike, type PcaLike } from './indexes.js';
+import { FlatIndex, Pca } from './indexes.js';
 import type { ExplainOptions, Picture } from './types.js';
 
 /** Draw exact search: every point is a distance computation; the k nearest inside the k-th radius. */
@@ -20,7 +20,7 @@ export async function explainFlat(options: ExplainOptions): Promise<Picture> {
   const seed = options.seed ?? 42;
   const k = 10;
   const xy = clusteredPoints(n, seed);
-  const index = await construct<FlatLike>('@annlab/flat', 'FlatIndex', { dim: 2, metric: 'euclidean', seed });
+  const index = new FlatIndex({ dim: 2, metric: 'euclidean', seed });
   index.add(xy);
   const query = new Float32Array([0.52, 0.48]);
   const res = index.search(query, k);
@@ -62,9 +62,9 @@ export async function explainPca(options: ExplainOptions): Promise<Picture> {
     xy[2 * i] = Math.min(0.98, Math.max(0.02, 0.5 + a * Math.cos(angle) - b * Math.sin(angle)));
     xy[2 * i + 1] = Math.min(0.98, Math.max(0.02, 0.5 + a * Math.sin(angle) + b * Math.cos(angle)));
   }
-  const pca = await construct<PcaLike>('@annlab/pca', 'Pca', { dim: 2, components: 1, seed });
+  const pca = new Pca({ dim: 2, components: 1, seed });
   pca.train(xy);
-  const full = await construct<PcaLike>('@annlab/pca', 'Pca', { dim: 2, components: 2, seed });
+  const full = new Pca({ dim: 2, components: 2, seed });
   full.train(xy);
   const rec = pca.reconstruct(pca.apply(xy));
   const panel = 420;

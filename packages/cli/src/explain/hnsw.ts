@@ -8,7 +8,7 @@
  */
 import { circle, colorOf, legend, line, panelFrame, polyline, svgDocument, textAt, Viewport, type Point } from './svg.js';
 import { clusteredPoints, pointAt } from './geometry.js';
-import { construct, type HnswLike } from './indexes.js';
+import { HnswIndex } from './indexes.js';
 import type { ExplainOptions, Picture } from './types.js';
 
 /** Draw HNSW's layers and one query's search on seeded 2-D data. */
@@ -19,7 +19,7 @@ export async function explainHnsw(options: ExplainOptions): Promise<Picture> {
   const efSearch = 8;
   const k = 8;
   const xy = clusteredPoints(n, seed);
-  const index = await construct<HnswLike>('@annlab/hnsw', 'HnswIndex', { dim: 2, metric: 'euclidean', seed, M, efConstruction: 40 });
+  const index = new HnswIndex({ dim: 2, metric: 'euclidean', seed, M, efConstruction: 40 });
   index.add(xy);
   const query = new Float32Array([0.52, 0.48]);
   const ex = index.explain(query, k, { efSearch });

@@ -1,6 +1,6 @@
 /**
  * `annlab explain`: pictures of each index structure on seeded 2-D data, drawn from the
- * indexes' own trace/explain output and public accessors (never a second implementation).
+ * indexes' own `explain()` output and public accessors (never a second implementation).
  *
  * @module
  */

@@ -1,79 +1,42 @@
 /**
- * The algorithm classes `annlab explain` draws, loaded through @annlab/bench's
- * `loadAnnlabClass` (the CLI depends on the harness, which depends on every algorithm
- * package). The interfaces below name only the public members the pictures read: the
- * indexes' own trace/explain output, inspection accessors and public fields.
+ * The algorithm classes `annlab explain` draws, taken from @annlab/bench's typed class map
+ * (`ANNLAB_CLASSES`, `PCA_CLASSES`): the CLI depends on the harness, which depends on every
+ * algorithm package. They are the classes themselves, not duck types, so the pictures read
+ * the indexes' own explain output and inspection accessors with their real types, and a
+ * change to those fails to compile here.
+ *
+ * Each name below is both the class (a value, to construct with) and its instance type.
  *
  * @module
  */
-import { loadAnnlabClass } from '@annlab/bench';
-import { AnnlabError, type SearchResult, type VectorStore } from '@annlab/core';
+import { ANNLAB_CLASSES, PCA_CLASSES, type AnnlabClassMap, type PcaClassMap } from '@annlab/bench';
 
-/** Public surface of `HnswIndex` used for the HNSW picture. */
-export interface HnswLike {
-  add(vectors: Float32Array): void;
-  search(queries: Float32Array, k: number, params?: { efSearch?: number }): SearchResult;
-  explain(query: Float32Array, k: number, params?: { efSearch?: number }): {
-    result: SearchResult;
-    layers: { level: number; entry: number; path: number[]; distanceComputations: number }[];
-    strategy: string;
-  };
-  neighbors(id: number, level?: number): Int32Array;
-}
+/** `@annlab/flat`'s exact index. */
+export const FlatIndex: AnnlabClassMap['flat'] = ANNLAB_CLASSES.flat;
+/** An exact index. */
+export type FlatIndex = InstanceType<AnnlabClassMap['flat']>;
 
-/** Public surface of `RpForestIndex` used for the forest picture. */
-export interface RpForestLike {
-  add(vectors: Float32Array): void;
-  treeDim: number;
-  trace(query: Float32Array, k: number, params?: { searchK?: number }): {
-    ids: Int32Array;
-    distances: Float32Array;
-    visits: { tree: number; leaf: number; priority: number; items: Int32Array }[];
-    leavesByTree: number[][];
-    candidates: number;
-    uniqueCandidates: number;
-  };
-  serialize(): Uint8Array;
-}
+/** `@annlab/hnsw`'s HNSW graph. */
+export const HnswIndex: AnnlabClassMap['hnsw'] = ANNLAB_CLASSES.hnsw;
+/** An HNSW graph. */
+export type HnswIndex = InstanceType<AnnlabClassMap['hnsw']>;
 
-/** Public surface of `IvfFlatIndex` used for the IVF picture. */
-export interface IvfFlatLike {
-  add(vectors: Float32Array): void;
-  search(queries: Float32Array, k: number, params?: { nprobe?: number }): SearchResult;
-  readonly centroids: VectorStore;
-  listOffsets: Int32Array;
-  listIds: Int32Array;
-  readonly nlist: number;
-}
+/** `@annlab/rpforest`'s random-projection forest. */
+export const RpForestIndex: AnnlabClassMap['rpforest'] = ANNLAB_CLASSES.rpforest;
+/** A random-projection forest. */
+export type RpForestIndex = InstanceType<AnnlabClassMap['rpforest']>;
 
-/** Public surface of `IvfPqIndex` used for the PQ codebook picture. */
-export interface IvfPqLike extends IvfFlatLike {
-  readonly pq: { m: number; ksub: number; dsub: number; centroids: Float32Array };
-  readonly byResidual: boolean;
-  listCodes: Uint8Array;
-  reconstruct(id: number): Float32Array;
-}
+/** `@annlab/ivfpq`'s IVF-Flat index. */
+export const IvfFlatIndex: AnnlabClassMap['ivfflat'] = ANNLAB_CLASSES.ivfflat;
+/** An IVF-Flat index. */
+export type IvfFlatIndex = InstanceType<AnnlabClassMap['ivfflat']>;
 
-/** Public surface of `FlatIndex`. */
-export interface FlatLike {
-  add(vectors: Float32Array): void;
-  search(queries: Float32Array, k: number): SearchResult;
-}
+/** `@annlab/ivfpq`'s IVF-PQ index. */
+export const IvfPqIndex: AnnlabClassMap['ivfpq'] = ANNLAB_CLASSES.ivfpq;
+/** An IVF-PQ index. */
+export type IvfPqIndex = InstanceType<AnnlabClassMap['ivfpq']>;
 
-/** Public surface of `Pca`. */
-export interface PcaLike {
-  train(x: Float32Array): void;
-  apply(x: Float32Array): Float32Array;
-  reconstruct(y: Float32Array): Float32Array;
-  mean: Float64Array;
-  componentMatrix: Float64Array;
-  eigenvalues: Float64Array;
-  explainedVarianceRatio: Float64Array;
-}
-
-/** Construct `className` from `pkg` with one options object. */
-export async function construct<T>(pkg: string, className: string, options: Record<string, unknown>): Promise<T> {
-  const cls = await loadAnnlabClass(pkg, className);
-  if (typeof cls === 'string') throw new AnnlabError('NOT_FOUND', `annlab explain needs ${className}: ${cls}.`);
-  return new (cls as unknown as new (o: Record<string, unknown>) => T)(options);
-}
+/** `@annlab/pca`'s PCA transform. */
+export const Pca: PcaClassMap['Pca'] = PCA_CLASSES.Pca;
+/** A PCA transform. */
+export type Pca = InstanceType<PcaClassMap['Pca']>;

@@ -1,9 +1,9 @@
 /**
  * IVF pictures. `explainIvf`: the coarse quantizer's Voronoi cells (from
  * `IvfFlatIndex.centroids`), every point coloured by the inverted list the index put it in
- * (`listOffsets` / `listIds`), and the `nprobe` cells a query scans, the ones whose
- * centroids are nearest to it, which is the rule `IvfFlatIndex.search` applies (ranked here
- * with `FlatIndex` over the index's own centroids), with the results `search` returned.
+ * (`listOffsets` / `listIds`), and the `nprobe` cells a query scans with the results it
+ * returned, both from `IvfFlatIndex.explain()` (its `probes`, nearest centroid first, their
+ * `listSizes`, and `result`).
  * `explainPq`: an `IvfPqIndex` with m = 2 sub-quantizers of one dimension each, so each
  * codebook is a set of values on one axis; the reproduction values of a list are its centroid
  * plus the grid of codebook pairs, and each point is joined to its reconstruction.
@@ -12,16 +12,16 @@
  */
 import { circle, colorOf, legend, line, panelFrame, polygon, svgDocument, textAt, Viewport, type Point } from './svg.js';
 import { clusteredPoints, pointAt, voronoiCell } from './geometry.js';
-import { construct, type FlatLike, type IvfFlatLike, type IvfPqLike } from './indexes.js';
+import { IvfFlatIndex, IvfPqIndex } from './indexes.js';
 import type { ExplainOptions, Picture } from './types.js';
 
-function centroidArray(index: IvfFlatLike): Float32Array {
+function centroidArray(index: IvfFlatIndex | IvfPqIndex): Float32Array {
   const out = new Float32Array(2 * index.nlist);
   for (let l = 0; l < index.nlist; l++) out.set(index.centroids.row(l), 2 * l);
   return out;
 }
 
-function listOf(index: IvfFlatLike, n: number): Int32Array {
+function listOf(index: IvfFlatIndex | IvfPqIndex, n: number): Int32Array {
   const list = new Int32Array(n).fill(-1);
   for (let l = 0; l < index.nlist; l++) for (let s = index.listOffsets[l]; s < index.listOffsets[l + 1]; s++) list[index.listIds[s]] = l;
   return list;
@@ -35,14 +35,13 @@ export async function explainIvf(options: ExplainOptions): Promise<Picture> {
   const nprobe = 3;
   const k = 8;
   const xy = clusteredPoints(n, seed);
-  const index = await construct<IvfFlatLike>('@annlab/ivfpq', 'IvfFlatIndex', { dim: 2, metric: 'euclidean', seed, nlist });
+  const index = new IvfFlatIndex({ dim: 2, metric: 'euclidean', seed, nlist });
   index.add(xy);
   const query = new Float32Array([0.52, 0.48]);
-  const result = index.search(query, k, { nprobe });
+  const ex = index.explain(query, k, { nprobe });
+  const result = ex.result;
+  const probed = Array.from(ex.probes);
   const cents = centroidArray(index);
-  const ranker = await construct<FlatLike>('@annlab/flat', 'FlatIndex', { dim: 2, metric: 'euclidean' });
-  ranker.add(cents);
-  const probed = Array.from(ranker.search(query, nprobe).ids);
   const list = listOf(index, n);
 
   const panel = 420;
@@ -71,8 +70,8 @@ export async function explainIvf(options: ExplainOptions): Promise<Picture> {
   body += '</g><g class="results">';
   for (let j = 0; j < k; j++) if (result.ids[j] >= 0) body += circle(v, pointAt(xy, result.ids[j]), 5, { fill: 'none', stroke: '#000', 'stroke-width': 1.5 });
   body += `</g><g class="query">${circle(v, [query[0], query[1]], 5, { fill: '#e15759' })}</g>`;
-  const sizes = Array.from({ length: nlist }, (_, l) => index.listOffsets[l + 1] - index.listOffsets[l]);
-  const scanned = probed.reduce((s, l) => s + sizes[l], 0);
+  const sizes = Array.from(index.listSizes());
+  const scanned = ex.listSizes.reduce((s, size) => s + size, 0);
   body += legend(gap + panel + 20, 70, [
     { color: '#e15759', label: 'query' },
     { color: '#f28e2b', label: `${nprobe} probed cells (scanned exactly)` },
@@ -81,7 +80,7 @@ export async function explainIvf(options: ExplainOptions): Promise<Picture> {
   ]);
   body += textAt(gap + panel + 20, 150, `list sizes: ${Math.min(...sizes)} … ${Math.max(...sizes)}`, { 'font-size': 11 });
   body += textAt(gap + panel + 20, 166, `distances: ${nlist} centroids + ${scanned} points`, { 'font-size': 11 });
-  body += textAt(gap, panel + 90, `IvfFlatIndex nlist=${nlist}, seed=${seed}, ${n} points; search(query, k=${k}, { nprobe: ${nprobe} })`, { 'font-size': 11, fill: '#555' });
+  body += textAt(gap, panel + 90, `IvfFlatIndex nlist=${nlist}, seed=${seed}, ${n} points; explain(query, k=${k}, { nprobe: ${nprobe} })`, { 'font-size': 11, fill: '#555' });
   const svg = svgDocument(gap + panel + 300, panel + 110, 'IVF: Voronoi cells and probed lists', `k-means splits ${n} 2-D points into ${nlist} cells; a query scans only the ${nprobe} cells whose centroids are nearest.`, body);
   return { name: 'ivfflat', file: 'ivf-cells.svg', svg, summary: `${nlist} cells, ${nprobe} probed, ${scanned} points scanned` };
 }
@@ -93,7 +92,7 @@ export async function explainPq(options: ExplainOptions): Promise<Picture> {
   const nlist = 4;
   const nbits = 2;
   const xy = clusteredPoints(n, seed);
-  const index = await construct<IvfPqLike>('@annlab/ivfpq', 'IvfPqIndex', { dim: 2, metric: 'euclidean', seed, nlist, m: 2, nbits, keepVectors: false, onWarning: () => {} });
+  const index = new IvfPqIndex({ dim: 2, metric: 'euclidean', seed, nlist, m: 2, nbits, keepVectors: false, onWarning: () => {} });
   index.add(xy);
   const pq = index.pq;
   const cents = centroidArray(index);

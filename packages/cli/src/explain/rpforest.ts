@@ -2,7 +2,7 @@
  * Random-projection forest picture: one panel per tree. The tree's hyperplanes and leaves
  * come from the index's own file (`RpForestIndex.serialize()`, read back with core's
  * `BinaryReader` in the documented section order), and the leaves the query visits, in
- * order, from `RpForestIndex.trace()`. Each split is drawn as the segment of its line inside
+ * order, from `RpForestIndex.explain()`. Each split is drawn as the segment of its line inside
  * the cell it splits, so the picture shows the recursive partition exactly as built.
  *
  * @module
@@ -10,7 +10,7 @@
 import { BinaryReader } from '@annlab/core';
 import { circle, colorOf, legend, line, panelFrame, polygon, svgDocument, textAt, Viewport, type Point } from './svg.js';
 import { clipHalfPlane, clusteredPoints, lineInPolygon, pointAt, vertexMean } from './geometry.js';
-import { construct, type RpForestLike } from './indexes.js';
+import { RpForestIndex } from './indexes.js';
 import type { ExplainOptions, Picture } from './types.js';
 
 /** The flat forest as stored in an rpforest file. */
@@ -86,10 +86,10 @@ export async function explainRpForest(options: ExplainOptions): Promise<Picture>
   const k = 5;
   const searchK = 80;
   const xy = clusteredPoints(n, seed);
-  const index = await construct<RpForestLike>('@annlab/rpforest', 'RpForestIndex', { dim: 2, metric: 'euclidean', seed, nTrees, leafSize });
+  const index = new RpForestIndex({ dim: 2, metric: 'euclidean', seed, nTrees, leafSize });
   index.add(xy);
   const query = new Float32Array([0.52, 0.48]);
-  const tr = index.trace(query, k, { searchK });
+  const tr = index.explain(query, k, { searchK });
   const forest = readForest(index.serialize(), index.treeDim);
 
   const panel = 300;
@@ -117,7 +117,7 @@ export async function explainRpForest(options: ExplainOptions): Promise<Picture>
     body += '</g><g class="points">';
     for (let i = 0; i < n; i++) body += circle(v, pointAt(xy, i), 1.6, { fill: '#666' });
     body += '</g><g class="results">';
-    for (let j = 0; j < k; j++) if (tr.ids[j] >= 0) body += circle(v, pointAt(xy, tr.ids[j]), 5, { fill: 'none', stroke: '#59a14f', 'stroke-width': 2 });
+    for (let j = 0; j < k; j++) if (tr.result.ids[j] >= 0) body += circle(v, pointAt(xy, tr.result.ids[j]), 5, { fill: 'none', stroke: '#59a14f', 'stroke-width': 2 });
     body += `</g><g class="query">${circle(v, [query[0], query[1]], 5, { fill: '#000' })}</g>`;
   }
   body += legend(gap + nTrees * (panel + gap), 70, [
@@ -126,7 +126,7 @@ export async function explainRpForest(options: ExplainOptions): Promise<Picture>
     { color: colorOf(1), label: 'visited leaf (number = order)' },
     { color: '#59a14f', label: `${k} results`, shape: 'ring' },
   ]);
-  body += textAt(gap, height - 20, `RpForestIndex nTrees=${nTrees}, leafSize=${leafSize}, seed=${seed}, ${n} points; trace(query, k=${k}, { searchK: ${searchK} }): ${tr.visits.length} leaves, ${tr.candidates} candidates (${tr.uniqueCandidates} distinct)`, { 'font-size': 11, fill: '#555' });
+  body += textAt(gap, height - 20, `RpForestIndex nTrees=${nTrees}, leafSize=${leafSize}, seed=${seed}, ${n} points; explain(query, k=${k}, { searchK: ${searchK} }): ${tr.visits.length} leaves, ${tr.candidates} candidates (${tr.uniqueCandidates} distinct)`, { 'font-size': 11, fill: '#555' });
   const svg = svgDocument(width, height, 'Random-projection forest: splits and visited leaves', `${nTrees} random-projection trees over ${n} 2-D points; one priority queue over all trees visits ${tr.visits.length} leaves until ${searchK} candidates are collected.`, body);
   return { name: 'rpforest', file: 'rpforest-splits.svg', svg, summary: `${nTrees} trees, ${tr.visits.length} leaves visited, ${tr.uniqueCandidates} distinct candidates` };
 }
