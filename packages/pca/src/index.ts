@@ -11,5 +11,6 @@ export type {
   InnerIndexLoaders,
   InnerIndexOptions,
   PreTransformIndexOptions,
+  PreTransformLoadOptions,
   PreTransformSearchParams,
 } from './pretransform-index.js';

@@ -34,24 +34,27 @@ import {
   AnnlabError,
   BinaryReader,
   BinaryWriter,
-  DistanceComputer,
-  MaxHeap,
+  Refiner,
   VectorStore,
+  asCorruptData,
   checkDim,
   checkInteger,
   checkK,
   checkKnownKeys,
   checkMetric,
   checkOptions,
+  checkSearchParams,
   checkSeed,
   checkVectors,
   createSearchResult,
-  drainToRow,
   metricPolicy,
   normalizeInPlace,
   type AnnIndex,
+  type Deletable,
+  type IndexClass,
   type IndexOptions,
   type KernelBackend,
+  type LoadOptions,
   type Metric,
   type MetricPolicy,
   type SearchParams,
@@ -77,11 +80,22 @@ export interface InnerIndexOptions {
 export type InnerIndexFactory = (options: InnerIndexOptions) => AnnIndex;
 
 /**
- * Loaders for {@link PreTransformIndex.deserialize}, keyed by the inner index's file tag:
- * `{ [FlatIndex.TAG]: FlatIndex.deserialize, [HnswIndex.TAG]: HnswIndex.deserialize }`.
+ * The index classes {@link PreTransformIndex.deserialize} may meet as its inner index, keyed
+ * by their file tag: `{ [FlatIndex.TAG]: FlatIndex, [HnswIndex.TAG]: HnswIndex }`.
  * (`@annlab/pca` imports only `@annlab/core`, so it cannot know the index classes itself.)
+ * Values are {@link IndexClass}es, so a loader whose signature drifts fails to compile here.
  */
-export type InnerIndexLoaders = Readonly<Record<string, (bytes: Uint8Array) => AnnIndex>>;
+export type InnerIndexLoaders = Readonly<Record<string, IndexClass>>;
+
+/** Options for {@link PreTransformIndex.deserialize}. */
+export interface PreTransformLoadOptions extends LoadOptions {
+  /**
+   * The classes that can load the inner index, by tag (required to load; a missing tag is
+   * refused with `NOT_FOUND`). The inner class's `deserialize` gets `{ kernels }` only; to
+   * nest pre-transforms, list an entry whose `deserialize` passes its own loaders on.
+   */
+  loaders?: InnerIndexLoaders;
+}
 
 /** Options for {@link PreTransformIndex}. */
 export interface PreTransformIndexOptions extends IndexOptions {
@@ -134,6 +148,9 @@ export interface PreTransformSearchParams extends SearchParams {
 const OPTION_KEYS = [
   'dim', 'metric', 'seed', 'kernels', 'components', 'inner', 'whiten', 'solver', 'oversampling', 'powerIterations', 'keepVectors',
 ] as const;
+/** The search keys the wrapper reads itself; every other key belongs to the inner index. */
+const OWN_SEARCH_KEYS = ['rerank', 'stats'] as const;
+const SEARCH_WHAT = 'PreTransformIndex.search params';
 
 interface PreTransformFileParams {
   dim: number;
@@ -174,8 +191,16 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
   /** One row, for the normalised copy of a cosine vector. */
   private readonly rowScratch: Float32Array;
   private readonly policy: MetricPolicy;
-  private readonly dc: DistanceComputer;
-  private readonly heap: MaxHeap;
+  /** Exact re-ranking in the original space, over `store`. */
+  private readonly refiner: Refiner;
+  /** One projected query, length `components` (searchInto). */
+  private readonly queryScratch: Float32Array;
+  /** Inner candidates for one query, length ≥ k × rerank (grown on demand). */
+  private candIds: Int32Array;
+  private candDist: Float32Array;
+  /** The last params object seen by `innerParamsOf`, and its copy without `rerank`. */
+  private lastParams: PreTransformSearchParams | undefined;
+  private lastInnerParams: SearchParams & Record<string, unknown>;
 
   /** @param options - see {@link PreTransformIndexOptions}. */
   constructor(options: PreTransformIndexOptions) {
@@ -226,8 +251,12 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
     this.inner = inner;
     this.policy = metricPolicy(this.metric);
     this.store = new VectorStore(this.dim, { normalize: this.policy.normalize, kernels });
-    this.dc = new DistanceComputer(this.store, this.policy);
-    this.heap = new MaxHeap(16);
+    this.refiner = new Refiner(this.store, this.policy);
+    this.queryScratch = new Float32Array(this.pca.components);
+    this.candIds = new Int32Array(16);
+    this.candDist = new Float32Array(16);
+    this.lastParams = undefined;
+    this.lastInnerParams = {};
   }
 
   /** Number of searchable vectors. */
@@ -277,6 +306,18 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
     this.projector = new Projector(pca, this.dim, this.kernels);
   }
 
+  /** Project one row at `x[xOff…]` (normalised first for cosine) into `out[0 … components)`. */
+  private projectRow(x: Float32Array, xOff: number, out: Float32Array, center: boolean): void {
+    if (this.policy.normalize) {
+      const row = this.rowScratch;
+      row.set(x.subarray(xOff, xOff + this.dim));
+      normalizeInPlace(row, 0, this.dim);
+      this.projector.projectInto(row, 0, out, 0, center);
+    } else {
+      this.projector.projectInto(x, xOff, out, 0, center);
+    }
+  }
+
   /** Project n rows (normalising each first for cosine) into `out` (n × components). */
   private projectRows(x: Float32Array, n: number, projector: Projector, out: Float32Array, center: boolean): void {
     const dim = this.dim;
@@ -321,67 +362,126 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
    * The k nearest stored vectors of each query: project, search the inner index (for
    * `k × rerank` candidates when re-ranking), then re-rank exactly in the original space.
    *
-   * @param params - `rerank` (default 0), `stats`, and the inner index's own parameters.
+   * @param params - `rerank` (default 0), `stats`, and the inner index's own parameters,
+   *   which the inner index validates (a key it does not know is refused there).
    */
-  search(queries: Float32Array, k: number, params: PreTransformSearchParams = {}): SearchResult {
+  search(queries: Float32Array, k: number, params?: PreTransformSearchParams): SearchResult {
     const nq = checkVectors(queries, this.dim, 'queries');
     checkK(k);
-    const rerank = checkInteger('rerank', params.rerank ?? 0, 0, 1 << 16);
-    if (rerank > 0 && !this.keepVectors) {
-      throw new AnnlabError('INVALID_PARAMETER', 'rerank > 0 needs the original vectors: build the PreTransformIndex with keepVectors: true (the default), or search with rerank: 0.');
-    }
+    const p = this.checkParams(params);
+    const rerank = p.rerank ?? 0;
     if (this.inner.size === 0 || nq === 0) return createSearchResult(nq, k);
-    const innerParams: SearchParams & Record<string, unknown> = {};
-    for (const key of Object.keys(params)) if (key !== 'rerank') innerParams[key] = params[key];
+    const innerParams = this.innerParamsOf(p);
     const dim = this.dim;
-    const pca = this.pca;
-    const isIp = this.metric === 'inner-product';
-    const projected = new Float32Array(nq * pca.components);
-    this.projectRows(queries, nq, this.projector, projected, !isIp);
+    const components = this.pca.components;
+    const projected = new Float32Array(nq * components);
+    this.projectRows(queries, nq, this.projector, projected, this.metric !== 'inner-product');
     const kk = rerank > 0 ? k * rerank : k;
     const found = this.inner.search(projected, kk, innerParams);
     if (rerank === 0) {
-      const dist = found.distances;
-      if (this.metric === 'cosine') {
-        for (let i = 0; i < dist.length; i++) if (dist[i] !== Infinity) dist[i] = Math.min(2, (dist[i] * dist[i]) / 2);
-      } else if (isIp) {
-        const mean = pca.mean;
-        for (let q = 0; q < nq; q++) {
-          let qm = 0;
-          for (let j = 0; j < dim; j++) qm += queries[q * dim + j] * mean[j];
-          for (let i = q * k; i < (q + 1) * k; i++) if (dist[i] !== Infinity) dist[i] -= qm;
-        }
-      }
+      for (let q = 0; q < nq; q++) this.toReported(queries, q * dim, found.distances, q * k, k);
       return found;
     }
     const result = createSearchResult(nq, k);
-    const cand = new Int32Array(kk);
-    const cdist = new Float64Array(kk);
-    const heap = this.heap;
-    const stats = params.stats;
+    const stats = p.stats;
     for (let q = 0; q < nq; q++) {
-      let count = 0;
-      const row = q * kk;
-      for (let i = 0; i < kk; i++) {
-        const id = found.ids[row + i];
-        if (id >= 0) cand[count++] = id;
-      }
-      this.dc.setQuery(queries, q * dim);
-      this.dc.distancesToIds(cand, 0, count, cdist, 0);
-      heap.clear();
-      for (let i = 0; i < count; i++) heap.offer(cdist[i], cand[i], k);
-      drainToRow(heap, this.policy, k, result.ids, result.distances, q * k);
-      if (stats !== undefined) stats.distanceComputations += count;
+      const n = this.refiner.refineInto(queries, q * dim, found.ids, q * kk, kk, k, result.ids, result.distances, q * k);
+      if (stats !== undefined) stats.distanceComputations += n;
     }
     return result;
+  }
+
+  /**
+   * The wrapper's part of the one validation path: the shape (an object or nothing; `stats`
+   * a SearchStats), `rerank`'s range and the kept vectors it needs. Keys other than `rerank`
+   * and `stats` are the inner index's, checked by its own `search`.
+   */
+  private checkParams(params: unknown): PreTransformSearchParams {
+    const keys = params !== null && typeof params === 'object' && !Array.isArray(params) ? Object.keys(params) : OWN_SEARCH_KEYS;
+    const p = checkSearchParams<PreTransformSearchParams>(params, keys, SEARCH_WHAT);
+    const rerank = checkInteger('rerank', p.rerank ?? 0, 0, 1 << 16);
+    if (rerank > 0 && !this.keepVectors) {
+      throw new AnnlabError('INVALID_PARAMETER', 'rerank > 0 needs the original vectors: build the PreTransformIndex with keepVectors: true (the default), or search with rerank: 0.');
+    }
+    return p;
+  }
+
+  /**
+   * The inner index's parameters: `params` without `rerank` (which would otherwise reach an
+   * inner IVF-PQ as its own re-rank). Without `rerank` the object is passed as is; with it, a
+   * copy is kept per params object and refreshed on every call, so a loop over `searchInto`
+   * with one params object allocates once.
+   */
+  private innerParamsOf(params: PreTransformSearchParams | undefined): SearchParams | undefined {
+    if (params === undefined || params.rerank === undefined) return params;
+    if (params !== this.lastParams) {
+      this.lastParams = params;
+      this.lastInnerParams = {};
+    }
+    const inner = this.lastInnerParams;
+    for (const key in params) if (key !== 'rerank') inner[key] = params[key];
+    return inner;
+  }
+
+  /**
+   * Turn the inner index's `k` distances at `dist[off…]` into this index's reported ones
+   * (see the module table): cosine from the projected Euclidean distance, inner product plus
+   * the constant term −⟨q, μ⟩. Padding (+Infinity) stays.
+   */
+  private toReported(query: Float32Array, qOff: number, dist: Float32Array, off: number, k: number): void {
+    if (this.metric === 'cosine') {
+      for (let i = off; i < off + k; i++) if (dist[i] !== Infinity) dist[i] = Math.min(2, (dist[i] * dist[i]) / 2);
+    } else if (this.metric === 'inner-product') {
+      const mean = this.pca.mean;
+      const dim = this.dim;
+      let qm = 0;
+      for (let j = 0; j < dim; j++) qm += query[qOff + j] * mean[j];
+      for (let i = off; i < off + k; i++) if (dist[i] !== Infinity) dist[i] -= qm;
+    }
+  }
+
+  /**
+   * One query into caller-owned output: project it, search the inner index (for `k × rerank`
+   * candidates when re-ranking) and re-rank them exactly. Inputs are not validated here;
+   * `search` does that. Allocates only when `k × rerank` exceeds every earlier call's.
+   */
+  searchInto(
+    query: Float32Array, qOff: number, k: number, outIds: Int32Array, outDist: Float32Array, outOff: number,
+    params?: PreTransformSearchParams,
+  ): void {
+    const rerank = params === undefined || params.rerank === undefined ? 0 : params.rerank;
+    if (this.inner.size === 0) {
+      for (let i = 0; i < k; i++) {
+        outIds[outOff + i] = -1;
+        outDist[outOff + i] = Infinity;
+      }
+      return;
+    }
+    const innerParams = this.innerParamsOf(params);
+    const proj = this.queryScratch;
+    this.projectRow(query, qOff, proj, this.metric !== 'inner-product');
+    if (rerank === 0) {
+      this.inner.searchInto(proj, 0, k, outIds, outDist, outOff, innerParams);
+      this.toReported(query, qOff, outDist, outOff, k);
+      return;
+    }
+    const kk = k * rerank;
+    if (this.candIds.length < kk) {
+      this.candIds = new Int32Array(kk);
+      this.candDist = new Float32Array(kk);
+    }
+    this.inner.searchInto(proj, 0, kk, this.candIds, this.candDist, 0, innerParams);
+    const n = this.refiner.refineInto(query, qOff, this.candIds, 0, kk, k, outIds, outDist, outOff);
+    const stats = params === undefined ? undefined : params.stats;
+    if (stats !== undefined) stats.distanceComputations += n;
   }
 
   /** Bytes held: the PCA (and its float32 projector), the inner index, the kept original vectors and scratch. */
   memoryBytes(): number {
     return (
       this.pca.memoryBytes() + this.projector.memoryBytes() + this.inner.memoryBytes() +
-      (this.keepVectors ? this.store.memoryBytes() : 0) + this.rowScratch.byteLength +
-      this.heap.dist.byteLength + this.heap.ids.byteLength
+      (this.keepVectors ? this.store.memoryBytes() : 0) + this.rowScratch.byteLength + this.refiner.memoryBytes() +
+      this.queryScratch.byteLength + this.candIds.byteLength + this.candDist.byteLength
     );
   }
 
@@ -407,57 +507,62 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
 
   /**
    * Load an index written by {@link PreTransformIndex.serialize}. The inner index is loaded
-   * by `loaders[tag]`, where `tag` is the inner file's algorithm tag, e.g.
-   * `PreTransformIndex.deserialize(bytes, { [HnswIndex.TAG]: HnswIndex.deserialize })`.
+   * by `options.loaders[tag]`, where `tag` is the inner file's algorithm tag, e.g.
+   * `PreTransformIndex.deserialize(bytes, { loaders: { [HnswIndex.TAG]: HnswIndex } })`.
    * Damaged or foreign bytes, or a missing loader, throw `AnnlabError`.
+   *
+   * @param options - `loaders` (see {@link PreTransformLoadOptions}) and `kernels` (default
+   *   `'auto'`, also passed on to the inner class's `deserialize`).
    */
-  static deserialize(bytes: Uint8Array, loaders: InnerIndexLoaders): PreTransformIndex {
+  static deserialize(bytes: Uint8Array, options: PreTransformLoadOptions = {}): PreTransformIndex {
     const r = BinaryReader.open(bytes, PreTransformIndex.TAG);
     r.expectVersion(PreTransformIndex.FORMAT_VERSION);
-    const p = r.json<PreTransformFileParams>();
+    const p = r.json<PreTransformFileParams | null>() ?? ({} as PreTransformFileParams);
     const pcaBytes = r.u8array();
     const innerBytes = r.u8array();
     const vectors = r.f32array();
     r.finish();
     const pca = Pca.deserialize(pcaBytes);
     const tag = BinaryReader.peekHeader(innerBytes).tag;
-    if (loaders === null || typeof loaders !== 'object' || !Object.prototype.hasOwnProperty.call(loaders, tag) || typeof loaders[tag] !== 'function') {
+    const loaders = options.loaders;
+    if (loaders === null || typeof loaders !== 'object' || !Object.prototype.hasOwnProperty.call(loaders, tag) || typeof loaders[tag]?.deserialize !== 'function') {
       const known = loaders !== null && typeof loaders === 'object' ? Object.keys(loaders).join(', ') : '';
       throw new AnnlabError(
         'NOT_FOUND',
-        `no loader for the inner index tag '${tag}' (loaders given: ${known || 'none'}). Pass e.g. { '${tag}': <IndexClass>.deserialize }.`,
+        `no loader for the inner index tag '${tag}' (loaders given: ${known || 'none'}). Pass e.g. { loaders: { '${tag}': <IndexClass> } }.`,
       );
     }
-    const inner = loaders[tag](innerBytes);
-    let index: PreTransformIndex;
-    try {
-      index = new PreTransformIndex({
-        dim: p.dim,
-        metric: p.metric,
-        seed: p.seed,
-        components: p.components,
-        keepVectors: p.keepVectors,
-        whiten: pca.whiten,
-        solver: pca.solver,
-        oversampling: pca.oversampling,
-        powerIterations: pca.powerIterations,
-        inner: () => inner,
-      });
-    } catch (e) {
-      throw new AnnlabError('CORRUPT_DATA', `PCA pre-transform file has invalid parameters: ${(e as Error).message}`, { cause: e });
-    }
-    if (pca.dim !== index.dim || pca.components !== index.components || (inner.size > 0 && !pca.isTrained)) {
+    const inner = loaders[tag].deserialize(innerBytes, { kernels: options.kernels });
+    const index = asCorruptData('PCA pre-transform file', () => new PreTransformIndex({
+      dim: p.dim,
+      metric: p.metric,
+      seed: p.seed,
+      components: p.components,
+      keepVectors: p.keepVectors,
+      whiten: pca.whiten,
+      solver: pca.solver,
+      oversampling: pca.oversampling,
+      powerIterations: pca.powerIterations,
+      kernels: options.kernels,
+      inner: () => inner,
+    }));
+    // Every id ever assigned has a kept row, deleted ones included: a Deletable inner index
+    // counts them in idCount, while its size counts only the live ones.
+    const ids = typeof (inner as Partial<Deletable>).idCount === 'number' ? (inner as AnnIndex & Deletable).idCount : inner.size;
+    if (pca.dim !== index.dim || pca.components !== index.components || (ids > 0 && !pca.isTrained)) {
       throw new AnnlabError('CORRUPT_DATA', 'PCA pre-transform file is inconsistent: its PCA does not match its parameters or its inner index.');
     }
-    if (index.keepVectors ? vectors.length !== inner.size * index.dim : vectors.length !== 0) {
-      throw new AnnlabError('CORRUPT_DATA', `PCA pre-transform file is inconsistent: ${vectors.length} stored values for ${inner.size} vectors of dim ${index.dim}.`);
+    if (index.keepVectors ? vectors.length !== ids * index.dim : vectors.length !== 0) {
+      throw new AnnlabError('CORRUPT_DATA', `PCA pre-transform file is inconsistent: ${vectors.length} stored values for ${ids} vectors of dim ${index.dim}.`);
     }
     index.setPca(pca);
     if (vectors.length > 0) {
-      // Rows are stored as written (already normalised for cosine): adopt, do not re-append.
+      // Rows are stored as written (already normalised for cosine): adopt them, never re-append.
       index.store.data = vectors;
       index.store.size = vectors.length / index.dim;
     }
     return index;
   }
 }
+
+PreTransformIndex satisfies IndexClass<PreTransformIndex>;

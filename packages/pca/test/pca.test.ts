@@ -3,19 +3,9 @@ import fc from 'fast-check';
 import { AnnlabError, isAnnlabError } from '@annlab/core';
 import { Pca } from '@annlab/pca';
 import { anisotropic, orthonormalityError, principalCosines, varianceAlong } from './helpers.js';
+import { expectCode } from '@annlab/test-kit';
 
 const SCALES = [9, 7, 5, 4, 3, 0.8, 0.6, 0.4, 0.3, 0.2];
-
-function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(AnnlabError);
-    expect((e as AnnlabError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected an AnnlabError ${code}`);
-}
 
 describe('Pca', () => {
   const dim = 24;

@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { AnnlabError, SearchStats, reportedDistance, type AnnIndex, type Metric } from '@annlab/core';
+import { SearchStats, reportedDistance, type AnnIndex, type IndexClass, type Metric } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
+import { HnswIndex } from '@annlab/hnsw';
+import { IvfFlatIndex, IvfPqIndex } from '@annlab/ivfpq';
 import { PreTransformIndex, type InnerIndexOptions } from '@annlab/pca';
-import { anisotropic, thresholdRecall } from './helpers.js';
+import { anisotropic } from './helpers.js';
+import { expectCode, recallAgainstFlat } from '@annlab/test-kit';
 
 const flat = (o: InnerIndexOptions): AnnIndex => new FlatIndex(o);
-const LOADERS = { [FlatIndex.TAG]: FlatIndex.deserialize };
-
-function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(AnnlabError);
-    expect((e as AnnlabError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected an AnnlabError ${code}`);
-}
+const LOADERS = { loaders: { [FlatIndex.TAG]: FlatIndex } };
 
 describe('PreTransformIndex', () => {
   const dim = 16;
@@ -50,15 +42,12 @@ describe('PreTransformIndex', () => {
   }
 
   it('re-ranking in the original space improves recall of a reduced index', () => {
-    const ref = new FlatIndex({ dim });
-    ref.add(base);
-    const gt = ref.search(queries, k);
     const ix = new PreTransformIndex({ dim, components: 3, inner: flat });
     ix.add(base);
     const truth = (q: number, id: number): number => reportedDistance('euclidean', queries, q * dim, base, id * dim, dim);
-    const plain = thresholdRecall(gt.distances, ix.search(queries, k).ids, k, nq, truth);
-    const reranked = thresholdRecall(gt.distances, ix.search(queries, k, { rerank: 4 }).ids, k, nq, truth);
-    const more = thresholdRecall(gt.distances, ix.search(queries, k, { rerank: 16 }).ids, k, nq, truth);
+    const plain = recallAgainstFlat(base, queries, dim, k, ix.search(queries, k).ids);
+    const reranked = recallAgainstFlat(base, queries, dim, k, ix.search(queries, k, { rerank: 4 }).ids);
+    const more = recallAgainstFlat(base, queries, dim, k, ix.search(queries, k, { rerank: 16 }).ids);
     expect(plain).toBeLessThan(0.9);
     expect(reranked).toBeGreaterThan(plain + 0.15);
     expect(more).toBeGreaterThanOrEqual(reranked);
@@ -126,7 +115,7 @@ describe('PreTransformIndex', () => {
     expect(leanBack.search(queries, k)).toEqual(lean.search(queries, k));
     expect(leanBack.memoryBytes()).toBeLessThan(new PreTransformIndex({ dim, components: 4, inner: flat }).memoryBytes() + n * dim * 4);
     expect(lean.serialize()).toEqual(leanBytes);
-    expectCode(() => PreTransformIndex.deserialize(leanBytes, {}), 'NOT_FOUND');
+    expectCode(() => PreTransformIndex.deserialize(leanBytes, { loaders: {} }), 'NOT_FOUND');
     const damaged = Uint8Array.from(leanBytes);
     damaged[40] ^= 1;
     expectCode(() => PreTransformIndex.deserialize(damaged, LOADERS), 'CORRUPT_DATA');
@@ -182,5 +171,57 @@ describe('PreTransformIndex', () => {
     const before = ix.serialize();
     expectCode(() => ix.add(bad), 'NON_FINITE');
     expect(ix.serialize()).toEqual(before);
+  });
+
+  it('reloads an index whose inner HNSW had a delete (kept rows count every id, not just the live ones)', () => {
+    const ix = new PreTransformIndex({ dim, components: 6, inner: (o) => new HnswIndex({ ...o, M: 8 }) });
+    ix.add(base.subarray(0, 300 * dim));
+    (ix.inner as HnswIndex).delete(7);
+    expect(ix.size).toBe(299);
+    const bytes = ix.serialize();
+    const back = PreTransformIndex.deserialize(bytes, { loaders: { [HnswIndex.TAG]: HnswIndex } });
+    expect(back.size).toBe(299);
+    expect(back.store.size).toBe(300);
+    for (const rerank of [0, 3]) expect(back.search(queries, k, { rerank })).toEqual(ix.search(queries, k, { rerank }));
+    expect(Array.from(back.search(queries, 50, { rerank: 2 }).ids)).not.toContain(7);
+    expect(back.serialize()).toEqual(bytes);
+  });
+
+  it('validates search params: shape, stats, rerank; inner keys are checked by the inner index', () => {
+    const ix = new PreTransformIndex({ dim, components: 4, inner: (o) => new IvfFlatIndex({ ...o, nlist: 4 }) });
+    ix.add(base);
+    const q = queries.subarray(0, dim);
+    expectCode(() => ix.search(q, k, 'rerank' as never), 'INVALID_PARAMETER');
+    expectCode(() => ix.search(q, k, null as never), 'INVALID_PARAMETER');
+    expectCode(() => ix.search(q, k, { stats: {} } as never), 'INVALID_PARAMETER');
+    expectCode(() => ix.search(q, k, { rerank: 1.5 }), 'INVALID_PARAMETER');
+    expectCode(() => ix.search(q, k, { nprob: 4 }), 'INVALID_PARAMETER'); // the inner IVF refuses its typo
+    expectCode(() => ix.search(q, k, { reRank: 4 }), 'INVALID_PARAMETER');
+    expect(ix.search(q, k, { nprobe: 4, rerank: 2 }).ids[0]).toBeGreaterThanOrEqual(0);
+  });
+
+  it('searchInto takes the params object and matches search; rerank never reaches an inner IVF-PQ', () => {
+    const make = () => {
+      const ix = new PreTransformIndex({ dim, components: 8, inner: (o) => new IvfPqIndex({ ...o, nlist: 4, m: 4, pqNiter: 3 }) });
+      ix.add(base);
+      return ix;
+    };
+    const ix = make();
+    const ids = new Int32Array(2 * k);
+    const dist = new Float32Array(2 * k);
+    const params = { nprobe: 4, rerank: 3 };
+    for (let q = 0; q < 3; q++) {
+      ix.searchInto(queries, q * dim, k, ids, dist, k, params);
+      ix.searchInto(queries, q * dim, k, ids, dist, 0, { nprobe: 2 });
+      const one = queries.subarray(q * dim, (q + 1) * dim);
+      expect(Array.from(ids.subarray(k))).toEqual(Array.from(ix.search(one, k, params).ids));
+      expect(Array.from(dist.subarray(k))).toEqual(Array.from(ix.search(one, k, params).distances));
+      expect(Array.from(ids.subarray(0, k))).toEqual(Array.from(ix.search(one, k, { nprobe: 2 }).ids));
+    }
+    const cls: IndexClass<PreTransformIndex> = PreTransformIndex;
+    const loaders = { [IvfPqIndex.TAG]: IvfPqIndex, [FlatIndex.TAG]: FlatIndex };
+    expect(cls.TAG).toBe('pca-pretransform');
+    const back = PreTransformIndex.deserialize(ix.serialize(), { loaders });
+    expect(back.search(queries, k, params)).toEqual(ix.search(queries, k, params));
   });
 });
