@@ -8,7 +8,6 @@
  * - `range`: `distancesToRange` over 1024 contiguous rows (flat / IVF list scan);
  * - `ids`: `distancesToIds` over 32 scattered ids (one HNSW expansion);
  * - `tile`: `distanceTileInto` 64 queries × 64 rows (batch search, k-means assignment);
- * - `adc`: PQ ADC scan of 1024 codes, m = 16, ksub = 256 (via AdcScanner).
  *
  * The rows fill about 512 KiB (a power-of-two row count: 1024 rows at d ≤ 128, 128 at
  * d = 784/960), so they stay in L2 and the figures measure the kernels, not DRAM bandwidth: a
@@ -18,7 +17,6 @@
  * @module
  */
 import {
-  AdcScanner,
   DistanceComputer,
   Rng,
   VectorStore,
@@ -101,22 +99,6 @@ export async function benchKernels(dims: readonly number[] = [96, 128, 784, 960]
       });
       meta.push({ kernel: 'tile', dim, backend, perCall: TILE_Q * TILE_R });
     }
-  }
-  const m = 16;
-  const ksub = 256;
-  const rng = new Rng(7);
-  const RANGE = 1024;
-  const codes = new Uint8Array(RANGE * m);
-  for (let i = 0; i < codes.length; i++) codes[i] = rng.nextInt(ksub);
-  const table = randomRows(rng, m, ksub);
-  for (const backend of ['js', 'simd'] as const) {
-    const scanner = new AdcScanner(m, ksub, backend);
-    scanner.setTable(table);
-    const out = new Float64Array(RANGE);
-    bench.add(`adc m=${m} ${backend}`, () => {
-      scanner.scan(codes, 0, RANGE, out, 0);
-    });
-    meta.push({ kernel: 'adc', dim: m, backend, perCall: RANGE });
   }
   await bench.run();
   bench.tasks.forEach((task, i) => {
