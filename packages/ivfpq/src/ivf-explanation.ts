@@ -32,15 +32,21 @@ export interface ProbeRecord {
 
 /**
  * Run `searchOne` (one query into a 1 × k result, counting into the given stats) and copy the
- * probes it left in `record` into an {@link IvfExplanation}. Not a hot path: it allocates.
+ * probes it left in `record` into an {@link IvfExplanation}; the work is also added to the
+ * caller's `userStats` when given. Not a hot path: it allocates.
  */
 export function explainProbes(
-  k: number, np: number, record: ProbeRecord, policy: MetricPolicy,
+  k: number, np: number, record: ProbeRecord, policy: MetricPolicy, userStats: SearchStats | undefined,
   searchOne: (result: SearchResult, stats: SearchStats) => void,
 ): IvfExplanation {
   const result = createSearchResult(1, k);
   const stats = new SearchStats();
   searchOne(result, stats);
+  if (userStats !== undefined) {
+    userStats.queries += stats.queries;
+    userStats.distanceComputations += stats.distanceComputations;
+    userStats.hops += stats.hops;
+  }
   const probes = record.probeLists.slice(0, np);
   const probeDistances = new Float32Array(np);
   const listSizes = new Int32Array(np);

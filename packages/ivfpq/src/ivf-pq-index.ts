@@ -597,13 +597,8 @@ export class IvfPqIndex
     const p = this.checkParams(params);
     const np = Math.min(p.nprobe ?? 1, this.nlist);
     const record = { probeLists: this.probeLists, probeDist: this.probeDist, listOffsets: this.listOffsets };
-    return explainProbes(k, np, record, this.policy, (result, stats) => {
+    return explainProbes(k, np, record, this.policy, p.stats, (result, stats) => {
       this.searchInto(query, 0, k, result.ids, result.distances, 0, { nprobe: p.nprobe, rerank: p.rerank, stats });
-      if (p.stats !== undefined) {
-        p.stats.queries += stats.queries;
-        p.stats.distanceComputations += stats.distanceComputations;
-        p.stats.hops += stats.hops;
-      }
     });
   }
 
