@@ -216,3 +216,16 @@ describe('damaged HDF5 files', () => {
     expect((stubError as Error).message).toMatch(/could not open it \(H5\w+\(\): /);
   });
 });
+
+describe('the ground-truth cache is optional', () => {
+  it('a cache directory that cannot be written gives a warning, and the ground truth all the same', async () => {
+    const blocker = join(root, 'cache-is-a-file');
+    writeFileSync(blocker, 'x');
+    const warnings: string[] = [];
+    const ds = await loadDataset('synthetic:n=50,dim=4,queries=3,seed=1', { k: 2, cacheDir: join(blocker, 'cache'), onWarning: (m) => warnings.push(m) });
+    expect(ds.groundTruthK).toBe(2);
+    expect(ds.groundTruth?.length).toBe(6);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/cannot write the ground-truth cache in .*cache-is-a-file\/cache\/groundtruth/);
+  });
+});
