@@ -23,6 +23,8 @@ export interface ResolveDatasetOptions {
   cacheDir?: string;
   /** Progress messages (downloads, ground truth). */
   onProgress?: (message: string, fraction?: number) => void;
+  /** Warnings that do not stop the run (a ground-truth cache that cannot be written). @defaultValue `onProgress` */
+  onWarning?: (message: string) => void;
 }
 
 /** Load a dataset reference for a benchmark run, with ground truth of at least k columns. */
@@ -32,5 +34,6 @@ export async function resolveDataset(ref: string, options: ResolveDatasetOptions
   if (options.maxQueries !== undefined) opts.maxQueries = options.maxQueries;
   if (options.cacheDir !== undefined) opts.cacheDir = options.cacheDir;
   if (options.onProgress !== undefined) opts.onProgress = options.onProgress;
+  if (options.onWarning !== undefined) opts.onWarning = options.onWarning;
   return loadDataset(ref, opts);
 }

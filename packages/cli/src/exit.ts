@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { isAnnlabError } from '@annlab/core';
+import { AnnlabError, isAnnlabError } from '@annlab/core';
 
 /** The CLI's exit codes (see the module comment). */
 export const EXIT = {
@@ -32,6 +32,35 @@ export const EXIT = {
   /** A file is damaged or of the wrong kind. */
   BAD_DATA: 6,
 } as const;
+
+/** Hints for the Node system-error codes a command meets when reading and writing files. */
+const NODE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or directory; check the path',
+  EACCES: 'permission denied; check its permissions or choose another path',
+  EPERM: 'operation not permitted; check its permissions or choose another path',
+  EROFS: 'read-only file system; choose a writable path',
+  ENOTDIR: 'a part of the path is a file, not a directory; check the path',
+  EISDIR: 'is a directory, a file was expected',
+  ENOSPC: 'no space left on the device; free some space or choose another path',
+  EDQUOT: 'disk quota exceeded; free some space or choose another path',
+  EMFILE: 'too many open files; close other programs or raise the limit (ulimit -n)',
+  EEXIST: 'already exists',
+};
+
+/**
+ * A Node file-system error (`EACCES: permission denied, open '/x'`) as an `AnnlabError` with
+ * a code and a hint: `NOT_FOUND` for a missing path, `IO` otherwise. Anything else is
+ * returned unchanged.
+ */
+export function fromNodeError(e: unknown, doing?: string): unknown {
+  if (isAnnlabError(e) || e === null || typeof e !== 'object') return e;
+  const { code, path, syscall } = e as { code?: unknown; path?: unknown; syscall?: unknown };
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return e;
+  const where = typeof path === 'string' ? path : 'a file';
+  const what = doing ?? (typeof syscall === 'string' ? `during ${syscall}` : '');
+  const hint = NODE_ERRORS[code] ?? ((e as Error).message ?? code);
+  return new AnnlabError(code === 'ENOENT' ? 'NOT_FOUND' : 'IO', `${where}: ${hint} (${code}${what.length > 0 ? `, ${what}` : ''}).`, { cause: e });
+}
 
 /** The exit code for an error thrown by a command. */
 export function exitCodeFor(e: unknown): number {

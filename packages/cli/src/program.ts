@@ -16,7 +16,7 @@ import { queryCommand } from './commands/query.js';
 import { reportCommand } from './commands/report.js';
 import { collectParam, integer, positiveInt } from './commands/shared.js';
 import { registerTune } from './commands/tune.js';
-import { EXIT, exitCodeFor, formatError } from './exit.js';
+import { EXIT, exitCodeFor, formatError, fromNodeError } from './exit.js';
 import { processIo, type CliIo } from './io.js';
 
 /** Build the commander program; each action stores its exit code through `setCode`. */
@@ -128,7 +128,8 @@ export async function runCli(args: readonly string[], io: CliIo = processIo()): 
       // Help and version exit 0; usage errors were already printed by commander.
       return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     }
-    io.err(formatError(e, args.includes('--verbose')));
-    return exitCodeFor(e);
+    const err = fromNodeError(e);
+    io.err(formatError(err, args.includes('--verbose')));
+    return exitCodeFor(err);
   }
 }

@@ -1,15 +1,18 @@
 /**
  * `annlab bench`: run a suite and write results.jsonl, results.csv, run.json, the SVG plots
- * and report.html into `--out`, printing the summary table.
+ * and report.html into `--out`, printing the summary table. Unknown algorithm names (in the
+ * suite or `--only`) and an output directory that cannot be written are refused before any
+ * data is loaded.
  *
  * @module
  */
 import { join } from 'node:path';
-import { expandGrid, loadSuite, resolveDataset, runSuite, summarize, summaryTable, writeRun } from '@annlab/bench';
+import { AnnlabError } from '@annlab/core';
+import { expandGrid, knownAlgorithms, loadSuite, resolveDataset, runSuite, summarize, summaryTable, writeRun, type Suite } from '@annlab/bench';
 import { EXIT } from '../exit.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
-import { timestampDir } from './shared.js';
+import { ensureWritableDir, timestampDir } from './shared.js';
 
 /** Options of `annlab bench`. */
 export interface BenchCommandOptions {
@@ -35,6 +38,56 @@ export interface BenchCommandOptions {
   quiet?: boolean;
 }
 
+/** The closest of `names` to `name` by edit distance, when close enough to be a likely typo. */
+function closest(name: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const n of names) {
+    const d = editDistance(name, n);
+    if (d < bestD) {
+      bestD = d;
+      best = n;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** Every run of the suite names an algorithm the harness knows; `NOT_FOUND` listing them otherwise. */
+function checkAlgorithms(suite: Suite, where: string): void {
+  const known = knownAlgorithms();
+  suite.runs.forEach((r, i) => {
+    if (known.includes(r.algorithm)) return;
+    const guess = closest(r.algorithm, known);
+    throw new AnnlabError(
+      'NOT_FOUND',
+      `${where} runs[${i}]: unknown algorithm "${r.algorithm}"${guess === undefined ? '' : ` (did you mean "${guess}"?)`}; known: ${known.join(', ')}.`,
+    );
+  });
+}
+
+/** Every `--only` name matches a run of the suite (by label or algorithm); `NOT_FOUND` listing them otherwise. */
+function checkOnly(suite: Suite, only: readonly string[]): void {
+  const names = [...new Set(suite.runs.flatMap((r) => (r.label === undefined ? [r.algorithm] : [r.label, r.algorithm])))];
+  for (const name of only) {
+    if (names.includes(name)) continue;
+    const guess = closest(name, names);
+    throw new AnnlabError(
+      'NOT_FOUND',
+      `--only ${name}: no run of suite ${suite.name ?? 'suite'} is called that${guess === undefined ? '' : ` (did you mean "${guess}"?)`}; its runs: ${names.join(', ')}.`,
+    );
+  }
+}
+
 /** Run `annlab bench`; resolves to the exit code. */
 export async function benchCommand(opts: BenchCommandOptions, io: CliIo): Promise<number> {
   const suite = loadSuite(opts.config ?? 'default');
@@ -45,13 +98,18 @@ export async function benchCommand(opts: BenchCommandOptions, io: CliIo): Promis
   const only = opts.only?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   const out = opts.out ?? join('results', timestampDir());
   const k = suite.k ?? 10;
+  // Fail fast, before any data is loaded: a typo in an algorithm name or in --only, or an
+  // output directory that cannot be written, would otherwise surface after the whole run.
+  checkAlgorithms(suite, opts.config ?? 'default');
   const runs = only === undefined ? suite.runs : suite.runs.filter((r) => only.includes(r.label ?? r.algorithm) || only.includes(r.algorithm));
+  if (only !== undefined) checkOnly(suite, only);
+  ensureWritableDir(out, '--out');
   const total = runs.reduce((sum, r) => sum + expandGrid(r.build).length * expandGrid(r.search).length, 0);
   const progress = createProgress(io, total, opts.quiet === true);
   let exit: number = EXIT.OK;
   try {
     progress.message(`loading dataset ${suite.dataset}`);
-    const resolveOpts: Parameters<typeof resolveDataset>[1] = { k, onProgress: (m) => progress.message(m) };
+    const resolveOpts: Parameters<typeof resolveDataset>[1] = { k, onProgress: (m) => progress.message(m), onWarning: (m) => io.err(`${m}\n`) };
     if (suite.queries !== undefined) resolveOpts.maxQueries = suite.queries;
     if (suite.maxBase !== undefined) resolveOpts.maxBase = suite.maxBase;
     const dataset = await resolveDataset(suite.dataset, resolveOpts);

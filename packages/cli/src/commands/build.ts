@@ -1,15 +1,17 @@
 /**
- * `annlab build`: build one annlab index over a dataset's base vectors and save it.
+ * `annlab build`: build one annlab index over a dataset's base vectors and save it. The
+ * destination is checked before the dataset is loaded; no ground truth is computed.
  *
  * @module
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { AnnlabError } from '@annlab/core';
-import { createAdapter, formatBytes, nowMs, paramsLabel, resolveDataset, type Params } from '@annlab/bench';
-import { EXIT } from '../exit.js';
+import { createAdapter, formatBytes, nowMs, paramsLabel, type Params } from '@annlab/bench';
+import { loadDataset } from '@annlab/datasets';
+import { EXIT, fromNodeError } from '../exit.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
+import { ensureWritableFileDir } from './shared.js';
 
 /** Options of `annlab build`. */
 export interface BuildCommandOptions {
@@ -39,10 +41,13 @@ export async function buildCommand(opts: BuildCommandOptions, io: CliIo): Promis
   }
   const reason = await adapter.unavailableReason();
   if (reason !== null) throw new AnnlabError('NOT_FOUND', reason);
+  // Refuse an unwritable destination now, not after the build.
+  ensureWritableFileDir(opts.out, '--out');
   const progress = createProgress(io, 0, opts.quiet === true);
-  const resolveOpts: Parameters<typeof resolveDataset>[1] = { k: 1, onProgress: (m) => progress.message(m) };
-  if (opts.maxBase !== undefined) resolveOpts.maxBase = opts.maxBase;
-  const ds = await resolveDataset(opts.dataset, resolveOpts);
+  // Only the base vectors are needed: no ground truth is computed (or cached) for a build.
+  const loadOpts: Parameters<typeof loadDataset>[1] = { onProgress: (m) => progress.message(m), onWarning: (m) => io.err(`${m}\n`) };
+  if (opts.maxBase !== undefined) loadOpts.maxBase = opts.maxBase;
+  const ds = await loadDataset(opts.dataset, loadOpts);
   const n = ds.base.length / ds.dim;
   progress.message(`building ${opts.algorithm} ${paramsLabel(opts.param)} over ${n} vectors`);
   const t0 = nowMs();
@@ -51,8 +56,11 @@ export async function buildCommand(opts: BuildCommandOptions, io: CliIo): Promis
   progress.stop();
   if (built.serialize === undefined) throw new AnnlabError('UNSUPPORTED_OPERATION', `${opts.algorithm} cannot be saved.`);
   const bytes = built.serialize();
-  mkdirSync(dirname(opts.out), { recursive: true });
-  writeFileSync(opts.out, bytes);
+  try {
+    writeFileSync(opts.out, bytes);
+  } catch (e) {
+    throw fromNodeError(e, `writing the index to ${opts.out}`);
+  }
   const info = { algorithm: opts.algorithm, build: opts.param, dataset: ds.name, n, dim: ds.dim, metric: ds.metric, buildSeconds: seconds, indexBytes: built.memoryBytes(), fileBytes: bytes.length, out: opts.out };
   io.out(
     opts.json === true

@@ -21,9 +21,10 @@ import {
   thresholdRecall,
   type Params,
 } from '@annlab/bench';
-import { EXIT } from '../exit.js';
+import { EXIT, fromNodeError } from '../exit.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
+import { ensureWritableFileDir } from './shared.js';
 
 /** Options of `annlab query`. */
 export interface QueryCommandOptions {
@@ -53,11 +54,12 @@ export async function queryCommand(opts: QueryCommandOptions, io: CliIo): Promis
   try {
     bytes = readFileSync(opts.index);
   } catch (e) {
-    throw new AnnlabError('NOT_FOUND', `cannot read index file ${opts.index}: ${(e as Error).message}`);
+    throw fromNodeError(e, 'reading the index file given with --index');
   }
+  if (opts.idsOut !== undefined) ensureWritableFileDir(opts.idsOut, '--ids-out');
   const index = await deserializeAnnlabIndex(bytes);
   const progress = createProgress(io, 0, opts.quiet === true);
-  const resolveOpts: Parameters<typeof resolveDataset>[1] = { k: opts.k, onProgress: (m) => progress.message(m) };
+  const resolveOpts: Parameters<typeof resolveDataset>[1] = { k: opts.k, onProgress: (m) => progress.message(m), onWarning: (m) => io.err(`${m}\n`) };
   if (opts.queries !== undefined) resolveOpts.maxQueries = opts.queries;
   if (opts.maxBase !== undefined) resolveOpts.maxBase = opts.maxBase;
   const ds = await resolveDataset(opts.dataset, resolveOpts);

@@ -1,10 +1,14 @@
 /**
- * Helpers shared by the commands: option parsers and `key=value` parameters.
+ * Helpers shared by the commands: option parsers, `key=value` parameters, and the check that
+ * an output location can be written before any long work starts.
  *
  * @module
  */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Params, ParamValue } from '@annlab/bench';
 import { InvalidArgumentError } from 'commander';
+import { fromNodeError } from '../exit.js';
 
 /** Commander parser for a positive integer option. */
 export function positiveInt(value: string): number {
@@ -38,4 +42,27 @@ export function collectParam(value: string, previous: Params): Params {
 /** A directory name for this moment: `2024-05-01T12-30-00-000Z`. */
 export function timestampDir(date: Date = new Date()): string {
   return date.toISOString().replace(/[:.]/g, '-');
+}
+
+/**
+ * Make sure `dir` exists and a file can be created in it, before a long run whose results
+ * would otherwise be lost at the end. Throws `AnnlabError` (`IO`, or `NOT_FOUND`) naming the
+ * directory and the option to change.
+ */
+export function ensureWritableDir(dir: string, option: string): void {
+  const probe = join(dir, `.annlab-write-check-${process.pid}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(probe, '');
+    rmSync(probe, { force: true });
+  } catch (e) {
+    const err = fromNodeError(e, `checking that ${option} ${dir} can be written`);
+    if (err instanceof Error && err !== e) err.message = `${err.message} Pass ${option} a writable location.`;
+    throw err;
+  }
+}
+
+/** {@link ensureWritableDir} for the directory that will hold `file`. */
+export function ensureWritableFileDir(file: string, option: string): void {
+  ensureWritableDir(dirname(file), option);
 }
