@@ -185,6 +185,20 @@ describe('RpForestIndex stats and explain', () => {
     }
   });
 
+  it('searchInto writes one query at the given offsets, as search does', () => {
+    const want = ix.search(queries, 5, { searchK: 60 });
+    const ids = new Int32Array(3 + 5 * 5).fill(7);
+    const dist = new Float32Array(3 + 5 * 5).fill(7);
+    for (let q = 0; q < 5; q++) ix.searchInto(queries, q * dim, 5, ids, dist, 3 + q * 5, { searchK: 60 });
+    expect(Array.from(ids.subarray(0, 3))).toEqual([7, 7, 7]);
+    expect(Array.from(ids.subarray(3))).toEqual(Array.from(want.ids));
+    expect(Array.from(dist.subarray(3))).toEqual(Array.from(want.distances));
+    // Without params it uses the default searchK, k × nTrees.
+    const one = new Int32Array(5);
+    ix.searchInto(queries, 0, 5, one, new Float32Array(5), 0);
+    expect(Array.from(one)).toEqual(Array.from(ix.search(queries.subarray(0, dim), 5).ids));
+  });
+
   it('forestInfo describes the shape', () => {
     const info = ix.forestInfo();
     expect(info.trees).toBe(5);
@@ -445,6 +459,11 @@ describe('RpForestIndex typed errors', () => {
     expectCode(() => ix.explain(new Float32Array(6), 1), 'INVALID_PARAMETER');
     expectCode(() => ix.addTrees(0), 'INVALID_PARAMETER');
     expectCode(() => ix.reconstruct(9), 'INVALID_PARAMETER');
+    expect(Array.from(ix.reconstruct(1))).toEqual([4, 5, 6]);
+    ix.delete(1);
+    expectCode(() => ix.reconstruct(1), 'INVALID_PARAMETER');
+    expectCode(() => ix.search(new Float32Array([1, 2, 3]), 1, { stats: {} } as never), 'INVALID_PARAMETER');
+    expectCode(() => ix.search(new Float32Array([1, 2, 3]), 1, null as never), 'INVALID_PARAMETER');
     expect(isAnnlabError(new AnnlabError('IO', 'x'))).toBe(true);
   });
 });
