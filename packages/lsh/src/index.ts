@@ -1,0 +1,6 @@
+/**
+ * @annlab/lsh (in progress).
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * @annlab/nndescent (in progress).
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * @annlab/vamana (in progress).
+ *
+ * @packageDocumentation
+ */
+export {};
