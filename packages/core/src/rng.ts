@@ -107,14 +107,19 @@ export class Rng {
     const s2 = checkLag('s2', state.s2);
     // The multiply-with-carry recurrence has exactly two fixed points: all lags 0 with carry 0,
     // and all lags 2^32 − 1 with the largest carry. Both would repeat one value for ever.
-    if ((c === 0 && s0 === 0 && s1 === 0 && s2 === 0) || (c === ALEA_MAX_CARRY && s0 === TWO_32 - 1 && s1 === TWO_32 - 1 && s2 === TWO_32 - 1)) {
+    if (
+      (c === 0 && s0 === 0 && s1 === 0 && s2 === 0) ||
+      (c === ALEA_MAX_CARRY && s0 === TWO_32 - 1 && s1 === TWO_32 - 1 && s2 === TWO_32 - 1)
+    ) {
       badState('it is a fixed point of the generator (every draw would be the same).');
     }
     const spare = state.spare;
     if (spare !== null && (typeof spare !== 'number' || !Number.isFinite(spare))) {
       badState(`spare must be null or a finite number, got ${String(spare)}.`);
     }
-    if (typeof state.seed !== 'number' || !Number.isSafeInteger(state.seed)) badState(`seed must be a safe integer, got ${String(state.seed)}.`);
+    if (typeof state.seed !== 'number' || !Number.isSafeInteger(state.seed)) {
+      badState(`seed must be a safe integer, got ${String(state.seed)}.`);
+    }
     const rng = new Rng(state.seed);
     rng.gen = seedrandom.alea('', { state: { c, s0: s0 / TWO_32, s1: s1 / TWO_32, s2: s2 / TWO_32 } });
     if (spare !== null) {
