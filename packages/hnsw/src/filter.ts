@@ -51,3 +51,48 @@ export function bitsetCount(bits: Uint8Array, size: number): number {
   for (let id = full << 3; id < size; id++) if (bitsetHas(bits, id)) c++;
   return c;
 }
+
+/**
+ * The per-query allow test of the checked search path (fixed shape; internal): an id passes
+ * when it is not deleted and the query's bitset or predicate, if any, accepts it.
+ */
+export class AllowTest {
+  /** The index's deletion flags (1 = deleted); reset before every query. */
+  deleted: Uint8Array;
+  /** The query's bitset filter, or null. */
+  bits: Uint8Array | null;
+  /** The query's predicate filter, or null. */
+  pred: ((id: number) => boolean) | null;
+
+  /** @param deleted - the index's deletion flags. */
+  constructor(deleted: Uint8Array) {
+    this.deleted = deleted;
+    this.bits = null;
+    this.pred = null;
+  }
+
+  /** Point the test at one query's filter (either form, or none). */
+  set(deleted: Uint8Array, filter: HnswFilter | undefined): void {
+    this.deleted = deleted;
+    this.bits = filter instanceof Uint8Array ? filter : null;
+    this.pred = typeof filter === 'function' ? filter : null;
+  }
+
+  /** Forget the query's filter (so the index holds no reference to it). */
+  release(): void {
+    this.bits = null;
+    this.pred = null;
+  }
+
+  /** Whether `id` may enter the result list. */
+  allows(id: number): boolean {
+    if (this.deleted[id] !== 0) return false;
+    const bits = this.bits;
+    if (bits !== null) {
+      const b = id >> 3;
+      if (b >= bits.length || ((bits[b] >> (id & 7)) & 1) === 0) return false;
+    }
+    const pred = this.pred;
+    return pred === null || pred(id) === true;
+  }
+}

@@ -5,14 +5,16 @@
  *
  * @packageDocumentation
  */
-export { HnswIndex, HnswSearchStats } from './hnsw-index.js';
+export { HnswIndex } from './hnsw-index.js';
+export { HnswSearchStats } from './types.js';
 export type {
   HnswExplanation,
   HnswIndexOptions,
   HnswInvariantReport,
   HnswLayerTrace,
   HnswSearchParams,
+  HnswStrategy,
   NeighborSelection,
-} from './hnsw-index.js';
+} from './types.js';
 export { bitsetAdd, bitsetCount, bitsetFromIds, bitsetHas, createBitset } from './filter.js';
 export type { HnswFilter } from './filter.js';

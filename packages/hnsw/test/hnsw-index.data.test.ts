@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HnswIndex, HnswSearchStats } from '@annlab/hnsw';
-import { recallAgainstFlat } from './helpers.ts';
+import { recallAgainstFlat } from '@annlab/test-kit';
 
 const DATASETS = process.env.ANNLAB_SHARED_DATASETS ?? fileURLToPath(new URL('../../../../shared/datasets', import.meta.url));
 

@@ -1,29 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { AnnlabError, Rng, normalizeInPlace } from '@annlab/core';
+import { AnnlabError, BinaryReader, BinaryWriter, Rng, normalizeInPlace, type IndexClass } from '@annlab/core';
 import { HnswIndex, HnswSearchStats, bitsetFromIds, bitsetCount, createBitset, bitsetAdd, bitsetHas } from '@annlab/hnsw';
-import { clustered, clusteredSplit, recallAgainstFlat } from './helpers.ts';
+import { clustered, clusteredSplit, expectCode, recallAgainstFlat } from '@annlab/test-kit';
+
+// The class has the static side every index class shares (TAG, FORMAT_VERSION, deserialize).
+const _indexClass: IndexClass<HnswIndex> = HnswIndex;
+void _indexClass;
 
 const DIM = 16;
 
 /** An index over n clustered points, plus 50 held-out queries from the same clusters. */
 function build(
-  n: number, options: Partial<ConstructorParameters<typeof HnswIndex>[0]> = {}, seed = 1,
+  n: number,
+  options: Partial<ConstructorParameters<typeof HnswIndex>[0]> = {},
+  seed = 1,
 ): { ix: HnswIndex; base: Float32Array; queries: Float32Array } {
   const { base, queries } = clusteredSplit(n, 50, DIM, 12, seed);
   const ix = new HnswIndex({ dim: DIM, M: 8, efConstruction: 64, ...options });
   ix.add(base);
   return { ix, base, queries };
-}
-
-function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(AnnlabError);
-    expect((e as AnnlabError).code).toBe(code);
-    return;
-  }
-  throw new Error(`expected AnnlabError ${code}`);
 }
 
 describe('HnswIndex: recall against FlatIndex', () => {
@@ -50,7 +45,7 @@ describe('HnswIndex: recall against FlatIndex', () => {
   it('the heuristic beats the simple selection on clustered data', () => {
     const simple = new HnswIndex({ dim: DIM, M: 4, efConstruction: 32, neighborSelection: 'simple' });
     const heur = new HnswIndex({ dim: DIM, M: 4, efConstruction: 32 });
-    const { base: data, queries: q } = clusteredSplit(3000, 200, DIM, 40, 5, 0.05);
+    const { base: data, queries: q } = clusteredSplit(3000, 200, DIM, 40, 5, { spread: 0.05 });
     simple.add(data);
     heur.add(data);
     const rs = recallAgainstFlat(data, q, DIM, 10, simple.search(q, 10, { efSearch: 10 }).ids);
@@ -184,6 +179,105 @@ describe('HnswIndex: save/load and determinism', () => {
   });
 });
 
+/** Rewrite an hnsw file with another format version and an edited parameter record (CRC recomputed). */
+function rewrite(bytes: Uint8Array, version: number, edit: (p: Record<string, unknown>) => void): Uint8Array {
+  const r = BinaryReader.open(bytes, 'hnsw');
+  const p = r.json<Record<string, unknown>>();
+  const sections = [r.f32array(), r.u8array(), r.u8array(), r.i32array(), r.i32array(), r.i32array()];
+  edit(p);
+  const w = new BinaryWriter('hnsw', version);
+  w.json(p);
+  for (const section of sections) w.array(section);
+  return w.finish();
+}
+
+/** The same file in format 1: the generator position as a count of level draws (one per id). */
+function asVersion1(bytes: Uint8Array, levelDraws: number): Uint8Array {
+  return rewrite(bytes, 1, (p) => {
+    delete p.rng;
+    p.levelDraws = levelDraws;
+  });
+}
+
+describe('HnswIndex: file format 2 (generator state) and format 1', () => {
+  const { ix } = build(300);
+  ix.delete([4, 9]);
+  const bytes = ix.serialize();
+
+  it('writes format 2 with the generator state; save → load → save is identical', () => {
+    expect(BinaryReader.peekHeader(bytes)).toEqual({ tag: 'hnsw', version: 2 });
+    expect(HnswIndex.FORMAT_VERSION).toBe(2);
+    const p = BinaryReader.open(bytes, 'hnsw').json<Record<string, unknown>>();
+    expect(p.levelDraws).toBeUndefined();
+    expect(Object.keys(p.rng as object).sort()).toEqual(['c', 's0', 's1', 's2', 'seed', 'spare']);
+    const back = HnswIndex.deserialize(bytes);
+    expect(back.serialize()).toEqual(bytes);
+    expect(HnswIndex.deserialize(back.serialize()).serialize()).toEqual(bytes);
+  });
+
+  it('loads with either kernel backend and returns the same results; refuses bad load options', () => {
+    const q = clustered(20, DIM, 12, 77);
+    const js = HnswIndex.deserialize(bytes, { kernels: 'js' });
+    const auto = HnswIndex.deserialize(bytes, {});
+    expect(js.serialize()).toEqual(bytes);
+    expect(js.search(q, 5).ids).toEqual(auto.search(q, 5).ids);
+    expectCode(() => HnswIndex.deserialize(bytes, { kernels: 'gpu' } as never), 'INVALID_PARAMETER');
+    expectCode(() => HnswIndex.deserialize(bytes, { kernel: 'js' } as never), 'INVALID_PARAMETER');
+  });
+
+  it('reads format 1 by replaying one draw per id; adding afterwards continues identically', () => {
+    const v1 = asVersion1(bytes, ix.idCount);
+    const back = HnswIndex.deserialize(v1);
+    expect(back.serialize()).toEqual(bytes);
+    const more = clustered(40, DIM, 12, 21);
+    const a = HnswIndex.deserialize(bytes);
+    a.add(more);
+    back.add(more);
+    expect(back.serialize()).toEqual(a.serialize());
+  });
+
+  it('refuses a format-1 file claiming more draws than ids, without replaying them', () => {
+    const t = performance.now();
+    for (const draws of [ix.idCount + 1, 2 ** 50, Number.MAX_SAFE_INTEGER]) {
+      expectCode(() => HnswIndex.deserialize(asVersion1(bytes, draws)), 'CORRUPT_DATA');
+    }
+    expectCode(() => HnswIndex.deserialize(asVersion1(bytes, -1)), 'CORRUPT_DATA');
+    expectCode(() => HnswIndex.deserialize(asVersion1(bytes, 1.5)), 'CORRUPT_DATA');
+    expect(performance.now() - t).toBeLessThan(2000);
+  });
+
+  it('refuses a format-2 file with a missing, garbage or foreign generator state', () => {
+    const t = performance.now();
+    const rng = BinaryReader.open(bytes, 'hnsw').json<{ rng: Record<string, unknown> }>().rng;
+    const bad: unknown[] = [
+      undefined,
+      null,
+      'state',
+      [1, 2, 3],
+      { ...rng, c: 1e300 },
+      { ...rng, c: -1 },
+      { ...rng, s0: 2 ** 40 },
+      { ...rng, s1: 'x' },
+      { ...rng, spare: 'nan' },
+      { ...rng, junk: true },
+      { seed: rng.seed, c: 0, s0: 0, s1: 0, s2: 0, spare: null },
+      { ...rng, seed: (rng.seed as number) + 1 },
+    ];
+    for (const state of bad) {
+      const file = rewrite(bytes, 2, (p) => {
+        p.rng = state;
+      });
+      expectCode(() => HnswIndex.deserialize(file), 'CORRUPT_DATA');
+    }
+    expect(performance.now() - t).toBeLessThan(2000);
+  });
+
+  it('refuses an unknown format version', () => {
+    expectCode(() => HnswIndex.deserialize(rewrite(bytes, 3, () => {})), 'UNSUPPORTED_VERSION');
+    expectCode(() => HnswIndex.deserialize(rewrite(bytes, 0, () => {})), 'UNSUPPORTED_VERSION');
+  });
+});
+
 describe('HnswIndex: deletes, updates, compact', () => {
   it('never returns deleted ids, size counts live items, still finds the rest', () => {
     const { ix, base } = build(1000);
@@ -196,6 +290,42 @@ describe('HnswIndex: deletes, updates, compact', () => {
     const r = ix.search(base, 10, { efSearch: 40 });
     for (let i = 0; i < r.ids.length; i++) expect(gone.has(r.ids[i])).toBe(false);
     for (let q = 0; q < 1000; q++) if (!gone.has(q)) expect(r.ids[q * 10]).toBe(q);
+  });
+
+  it('delete() takes many ids; all are checked before any is deleted', () => {
+    const { ix, base } = build(200);
+    ix.delete([3, 1, 4]);
+    ix.delete(Int32Array.from([5, 9]));
+    ix.delete([]);
+    expect(ix.size).toBe(195);
+    for (const id of [1, 3, 4, 5, 9]) expect(ix.has(id)).toBe(false);
+    const before = ix.serialize();
+    expectCode(() => ix.delete([10, 11, 200]), 'INVALID_PARAMETER');
+    expectCode(() => ix.delete([10, 11, 10]), 'INVALID_PARAMETER');
+    expectCode(() => ix.delete([10, 2.5]), 'INVALID_PARAMETER');
+    expectCode(() => ix.delete([10, 3]), 'NOT_FOUND');
+    expectCode(() => ix.delete(null as never), 'INVALID_PARAMETER');
+    expectCode(() => ix.delete('7' as never), 'INVALID_PARAMETER');
+    expect(ix.size).toBe(195);
+    expect(ix.has(10)).toBe(true);
+    expect(ix.serialize()).toEqual(before);
+    const r = ix.search(base.subarray(0, 20 * DIM), 3, { efSearch: 40 });
+    for (let i = 0; i < r.ids.length; i++) expect([1, 3, 4, 5, 9]).not.toContain(r.ids[i]);
+  });
+
+  it('reconstruct(), levelOf() and neighbors() read one node', () => {
+    const { ix, base } = build(100, { metric: 'euclidean' });
+    expect(Array.from(ix.reconstruct(42))).toEqual(Array.from(base.subarray(42 * DIM, 43 * DIM)));
+    expect(ix.levelOf(ix.entryPoint)).toBe(ix.maxLevel);
+    for (let id = 0; id < 100; id++) {
+      expect(ix.levelOf(id)).toBeLessThanOrEqual(ix.maxLevel);
+      expect(ix.neighbors(id, ix.levelOf(id) + 1).length).toBe(0);
+    }
+    ix.delete(42);
+    expectCode(() => ix.reconstruct(42), 'INVALID_PARAMETER');
+    expectCode(() => ix.reconstruct(100), 'INVALID_PARAMETER');
+    expectCode(() => ix.levelOf(-1), 'INVALID_PARAMETER');
+    expectCode(() => ix.neighbors(100), 'INVALID_PARAMETER');
   });
 
   it('compact() unlinks deleted nodes and keeps the graph navigable', () => {
@@ -291,7 +421,7 @@ describe('HnswIndex: filtered search', () => {
         }
         // Compare with exact search restricted to the allowed ids.
         const sub = new Float32Array(allowed.length * DIM);
-        allowed.forEach((id, i) => sub.set(base.subarray(id * DIM, (id + 1) * DIM), i * DIM));
+        for (let i = 0; i < allowed.length; i++) sub.set(base.subarray(allowed[i] * DIM, (allowed[i] + 1) * DIM), i * DIM);
         const mapped = new Int32Array(r.ids.length);
         for (let i = 0; i < r.ids.length; i++) mapped[i] = allowed.indexOf(r.ids[i]);
         expect(recallAgainstFlat(sub, q, DIM, k, mapped)).toBeGreaterThan(0.9);

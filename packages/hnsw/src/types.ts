@@ -1,0 +1,125 @@
+/**
+ * The public types of @annlab/hnsw: construction options, search parameters and work
+ * counters, and the shapes of `explain` and `checkInvariants` answers. The algorithm itself
+ * lives in the files named after the paper's steps (see `hnsw-index.ts`).
+ *
+ * @module
+ */
+import { SearchStats, type Explanation, type IndexOptions, type InvariantReport, type SearchParams, type SearchResult } from '@annlab/core';
+import type { HnswFilter } from './filter.js';
+
+/** How a node's neighbours are chosen from the candidates a search found. */
+export type NeighborSelection = 'heuristic' | 'simple';
+
+/** Construction options for {@link HnswIndex}. */
+export interface HnswIndexOptions extends IndexOptions {
+  /**
+   * Links per node on the upper levels (Mmax); level 0 holds up to Mmax0 = 2·M. Range 2–1000,
+   * typically 8–48. Larger M: higher recall at a given efSearch on hard (high intrinsic
+   * dimension) data, slower build (∝ M), more memory (≈ 4·(2M+1) bytes per node for level
+   * 0) and more distance computations per hop.
+   * @defaultValue 16
+   */
+  M?: number;
+  /**
+   * Beam width of the search used while inserting. Range 1–2^20, typically 100–500. Larger:
+   * better graph (recall at a fixed efSearch rises until it saturates) at a build time
+   * roughly proportional to it; no effect on memory or query speed.
+   * @defaultValue 200
+   */
+  efConstruction?: number;
+  /**
+   * `'heuristic'` (Alg. 4, default): keep candidates that are closer to the base than to any
+   * kept neighbour, which keeps links between clusters. `'simple'` (Alg. 3): the M closest;
+   * for teaching and comparison, noticeably worse on clustered data.
+   * @defaultValue `'heuristic'`
+   */
+  neighborSelection?: NeighborSelection;
+  /**
+   * Nodes to allocate room for up front; capacity doubles when exceeded. Only affects
+   * memory before the index fills and the number of reallocations.
+   * @defaultValue 1024
+   */
+  capacity?: number;
+}
+
+/**
+ * Work counters for HNSW searches: the common {@link SearchStats} counters plus the number of
+ * nodes expanded on each level (`hopsPerLayer[level]`).
+ */
+export class HnswSearchStats extends SearchStats {
+  /** Nodes expanded per level, index = level (0 = bottom); grows as needed. */
+  hopsPerLayer: number[];
+
+  /** All counters start at zero. */
+  constructor() {
+    super();
+    this.hopsPerLayer = [];
+  }
+
+  /** Set every counter back to zero. */
+  override reset(): void {
+    super.reset();
+    this.hopsPerLayer = [];
+  }
+}
+
+/** Search parameters for {@link HnswIndex}. */
+export interface HnswSearchParams extends SearchParams {
+  /**
+   * Beam width on level 0 (the size of the dynamic list W). Range 1–2^24; the search uses
+   * max(efSearch, k). Larger: higher recall, proportionally slower queries. No effect on
+   * the index.
+   * @defaultValue max(k, 64)
+   */
+  efSearch?: number;
+  /**
+   * Only return ids this allow-list accepts (see {@link HnswFilter}). Whenever at least k
+   * live ids pass, k results come back: selective bitsets are answered by an exact scan
+   * over the allowed ids, and a graph search that falls short is completed by a scan.
+   */
+  filter?: HnswFilter;
+}
+
+/**
+ * How a search found its answer: `'graph'` (the HNSW search), `'graph+scan'` (a filtered
+ * graph search that returned fewer than k, completed by an exact scan) or `'scan'` (a
+ * selective bitset answered by an exact scan of the allowed ids).
+ */
+export type HnswStrategy = 'graph' | 'graph+scan' | 'scan';
+
+/** One level of an {@link HnswIndex.explain} trace. */
+export interface HnswLayerTrace {
+  /** The level (0 = bottom). */
+  level: number;
+  /** The node the walk entered this level at. */
+  entry: number;
+  /** Nodes expanded on this level, in order (on upper levels, the greedy path). */
+  path: number[];
+  /** Distances computed on this level. */
+  distanceComputations: number;
+}
+
+/** The answer of {@link HnswIndex.explain}: the search result and the path per level. */
+export interface HnswExplanation extends Explanation {
+  /** The k results (1 × k). */
+  result: SearchResult;
+  /** Levels from the top down to 0 (empty when the answer came from a scan alone). */
+  layers: HnswLayerTrace[];
+  /** How the answer was found (see {@link HnswStrategy}). */
+  strategy: HnswStrategy;
+}
+
+/** What {@link HnswIndex.checkInvariants} found. */
+export interface HnswInvariantReport extends InvariantReport {
+  /** True when no violation was found (unreachable nodes are reported, not a violation). */
+  ok: boolean;
+  /** Violations found (at most 50 are listed). */
+  errors: string[];
+  /** Live nodes that cannot be reached from the entry point on level 0. */
+  unreachable: number;
+  /** Ids allocated (live and deleted). */
+  nodes: number;
+  /** Level-0 links in total. */
+  edges: number;
+}
