@@ -252,15 +252,15 @@ export class PcaPipelineAdapter implements AlgorithmAdapter {
  */
 export async function deserializeAnnlabIndex(bytes: Uint8Array, options: LoadOptions = {}): Promise<AnnIndex<SearchParams>> {
   const tag = BinaryReader.peekHeader(bytes).tag;
-  const loaders: Record<string, (b: Uint8Array) => AnnIndex> = {};
-  for (const name of ALGORITHM_NAMES) {
-    const cls = INDEX_CLASSES[name];
-    loaders[cls.TAG] = (b) => cls.deserialize(b, options);
+  const classes: Record<string, IndexClass> = {};
+  for (const name of ALGORITHM_NAMES) classes[INDEX_CLASSES[name].TAG] = INDEX_CLASSES[name];
+  if (tag === PreTransformIndex.TAG) return PreTransformIndex.deserialize(bytes, { ...options, loaders: classes });
+  const cls = classes[tag];
+  if (cls === undefined) {
+    throw new AnnlabError(
+      'WRONG_FORMAT',
+      `this file holds a '${tag}' index, which no annlab package reads (known: ${[...Object.keys(classes), PreTransformIndex.TAG].join(', ')}).`,
+    );
   }
-  loaders[PreTransformIndex.TAG] = (b) => PreTransformIndex.deserialize(b, loaders);
-  const load = loaders[tag];
-  if (load === undefined) {
-    throw new AnnlabError('WRONG_FORMAT', `this file holds a '${tag}' index, which no annlab package reads (known: ${Object.keys(loaders).join(', ')}).`);
-  }
-  return load(bytes);
+  return cls.deserialize(bytes, options);
 }
