@@ -21,7 +21,7 @@ export {
   isAnnlabAlgorithm,
 } from './adapters/annlab.js';
 export type { AnnlabAlgorithm, AnnlabClassMap, AnnlabIndexClass, PcaClassMap } from './adapters/annlab.js';
-export { AnnoyAdapter, HnswlibAdapter, UsearchAdapter } from './adapters/native.js';
+export { AnnoyAdapter, HnswNpmAdapter, HnswlibAdapter, UsearchAdapter } from './adapters/native.js';
 export { FaissAdapter } from './adapters/faiss.js';
 export { NATIVE_PEERS, createAdapter, knownAlgorithms } from './adapters/registry.js';
 export { resolveDataset } from './dataset.js';

@@ -11,6 +11,7 @@ const GRIDS: Record<string, { build: Record<string, number | string>; search: Re
   annoy: { build: { nTrees: 10 }, search: { searchK: 2000 } },
   usearch: { build: { M: 8, efConstruction: 64 }, search: { efSearch: 64 } },
   faiss: { build: { index: 'HNSW16' }, search: { efSearch: 64 } },
+  'hnsw-npm': { build: { M: 8, efConstruction: 64 }, search: { efSearch: 64 } },
 };
 
 let cache: string;
@@ -51,5 +52,25 @@ describe('native peers', () => {
     const run = await runSuite(suite, dataset, { warmupQueries: 2 });
     if (run.skipped.length === 0) expect(run.errors[0].message).toMatch(/no parameter "efConstrution"/);
     else expect(run.errors).toEqual([]);
+  });
+
+  it('faiss IVF-PQ with a refine stage: rerank 0 searches the codes alone, rerank r re-ranks k·r candidates exactly', async () => {
+    const reason = await createAdapter('faiss').unavailableReason();
+    const suite = parseSuite({
+      dataset: 'unused',
+      k: 10,
+      repeats: 1,
+      runs: [{ algorithm: 'faiss', build: { index: 'IVF16,PQ8,RFlat' }, search: { nprobe: 16, rerank: [0, 4] } }],
+    });
+    const run = await runSuite(suite, dataset, { warmupQueries: 2 });
+    expect(run.errors).toEqual([]);
+    if (reason !== null) {
+      expect(run.skipped).toEqual([{ algorithm: 'faiss', reason }]);
+      return;
+    }
+    expect(run.results.map((r) => r.search)).toEqual([{ nprobe: 16, rerank: 0 }, { nprobe: 16, rerank: 4 }]);
+    const [codes, reranked] = run.results;
+    expect(reranked.recall).toBeGreaterThan(0.9);
+    expect(reranked.recall).toBeGreaterThanOrEqual(codes.recall);
   });
 });

@@ -5,10 +5,13 @@
  * `faiss.omp_set_num_threads(1)`), so inter-process overhead never enters the numbers. The
  * harness scores the returned ids like any other algorithm's.
  *
- * Suite parameters: build `index` (a FAISS index_factory string such as `"HNSW32"` or
- * `"IVF256,Flat"`, default `"HNSW32"`) and `efConstruction` (HNSW); search `efSearch` or
- * `nprobe` (set through `faiss.ParameterSpace`). Python is env `ANNLAB_PYTHON`, else the
- * first of `python3` and `/usr/bin/python3` that can import faiss.
+ * Suite parameters: build `index` (a FAISS index_factory string such as `"HNSW32"`,
+ * `"IVF256,Flat"` or `"IVF256,PQ28,RFlat"`, default `"HNSW32"`) and `efConstruction` (HNSW);
+ * search `efSearch` or `nprobe` (set through `faiss.ParameterSpace`), and `rerank` for an
+ * index with a refine stage (`,RFlat`, FAISS's `IndexRefineFlat`): `rerank` = r > 0 re-ranks
+ * k·r candidates by exact distance (`k_factor` = r), `rerank` = 0 searches the base index
+ * alone, the same meaning as annlab's IVF-PQ `rerank`. Python is env `ANNLAB_PYTHON`, else
+ * the first of `python3` and `/usr/bin/python3` that can import faiss.
  *
  * @module
  */
@@ -57,23 +60,35 @@ for line in sys.stdin:
             q = np.fromfile(cmd["queries"], dtype=np.float32).reshape(-1, cmd["dim"])
             if cmd["metric"] == "cosine":
                 q = q.copy(); faiss.normalize_L2(q)
+            params = dict(cmd.get("params", {}))
+            rerank = params.pop("rerank", None)
+            searcher = index
+            if rerank is not None:
+                refine = faiss.downcast_index(index)
+                if not isinstance(refine, faiss.IndexRefine):
+                    raise ValueError("rerank needs a refine stage: end the index string with ',RFlat', e.g. 'IVF256,PQ28,RFlat'")
+                if int(rerank) > 0:
+                    refine.k_factor = float(rerank)
+                    searcher = refine
+                else:
+                    searcher = faiss.downcast_index(refine.base_index)
             ps = faiss.ParameterSpace()
-            for key, value in cmd.get("params", {}).items():
+            for key, value in params.items():
                 ps.set_index_parameter(index, key, value)
             k = cmd["k"]; nq = q.shape[0]
             for i in range(min(nq, 50)):
-                index.search(q[i:i + 1], k)
+                searcher.search(q[i:i + 1], k)
             best = None
             for r in range(cmd["repeats"]):
                 lat = np.zeros(nq)
                 ids = np.zeros((nq, k), dtype=np.int64)
                 for i in range(nq):
                     t0 = time.perf_counter()
-                    _, I = index.search(q[i:i + 1], k)
+                    _, I = searcher.search(q[i:i + 1], k)
                     lat[i] = time.perf_counter() - t0
                     ids[i] = I[0]
                 t0 = time.perf_counter()
-                index.search(q, k)
+                searcher.search(q, k)
                 batch = time.perf_counter() - t0
                 total = float(lat.sum())
                 if best is None or total < best[0]:

@@ -1,13 +1,16 @@
 /**
- * Native peers through the same adapter interface: hnswlib-node (hnswlib's own C++), annoy
- * (Spotify's C++) and usearch. They are optional dependencies: when one is not installed
+ * Peers through the same adapter interface: hnswlib-node (hnswlib's own C++), annoy
+ * (Spotify's C++), usearch, and the pure-TypeScript `hnsw` npm package (suite name
+ * `hnsw-npm`, since `hnsw` is annlab's own). They are optional: when one is not installed
  * or does not load on this platform the harness skips it with one line.
  *
  * Fairness notes, stated once:
  * - Queries are converted to each library's input type (number[] or Float32Array) when the
  *   searcher is prepared, outside the clock, so QPS measures the library, not the conversion.
- * - hnswlib-node and annoy have no batch call, and usearch's is broken in 2.17.1 (see
- *   `UsearchSearcher.batch`); their "batch" loops one query at a time.
+ * - hnswlib-node, annoy and `hnsw` have no batch call, and usearch's is broken in 2.17.1
+ *   (see `UsearchSearcher.batch`); their "batch" loops one query at a time.
+ * - `hnsw` draws its levels with `Math.random` (no seed), its `addPoint` is async, and it
+ *   has no binary format: its index bytes are the length of its `toJSON()` text.
  * - usearch sets `expansion_search` at construction; the adapter saves the built graph once
  *   and reloads it into an index constructed with each swept value. usearch's `add` runs on
  *   all cores (its binding has no thread setting), so its build time is multi-threaded while
@@ -311,6 +314,72 @@ export class UsearchAdapter implements AlgorithmAdapter {
       dispose(): void {
         current = null;
         rmSync(t.dir, { recursive: true, force: true });
+      },
+    };
+  }
+}
+
+// ---------------------------------------------------------------- hnsw (npm, pure TypeScript)
+
+interface HnswNpmIndex {
+  addPoint(id: number, vector: Float32Array): Promise<void>;
+  searchKNN(query: Float32Array, k: number, options?: { efSearch?: number }): { id: number; score: number }[];
+  toJSON(): unknown;
+}
+type HnswNpmCtor = new (M: number, efConstruction: number, d: number, metric: string) => HnswNpmIndex;
+
+class HnswNpmSearcher implements Searcher {
+  private readonly index: HnswNpmIndex;
+  private readonly views: Float32Array[];
+  private readonly k: number;
+  private readonly options: { efSearch: number };
+  constructor(index: HnswNpmIndex, queries: Float32Array, nq: number, dim: number, k: number, efSearch: number) {
+    this.index = index;
+    this.k = k;
+    this.options = { efSearch };
+    this.views = [];
+    for (let q = 0; q < nq; q++) this.views.push(queries.slice(q * dim, (q + 1) * dim));
+  }
+  one(q: number, outIds: Int32Array, outOff: number): void {
+    const found = this.index.searchKNN(this.views[q], this.k, this.options);
+    const m = Math.min(this.k, found.length);
+    for (let j = 0; j < m; j++) outIds[outOff + j] = found[j].id;
+    for (let j = m; j < this.k; j++) outIds[outOff + j] = -1;
+  }
+  batch(outIds: Int32Array): void {
+    for (let q = 0; q < this.views.length; q++) this.one(q, outIds, q * this.k);
+  }
+}
+
+/** The `hnsw` npm package (pure TypeScript, suite name `hnsw-npm`): build `M`, `efConstruction`; search `efSearch`. Euclidean and cosine only. */
+export class HnswNpmAdapter implements AlgorithmAdapter {
+  readonly name = 'hnsw-npm';
+  readonly kind = 'native' as const;
+
+  async unavailableReason(): Promise<string | null> {
+    const r = tryRequire('hnsw');
+    return 'reason' in r ? r.reason : null;
+  }
+
+  async build(input: BuildInput, params: Params): Promise<BuiltIndex> {
+    checkKnown(params, ['M', 'efConstruction'], 'hnsw-npm');
+    if (input.metric === 'inner-product') throw new AnnlabError('UNSUPPORTED_OPERATION', 'the hnsw package supports euclidean and cosine only.');
+    const r = tryRequire('hnsw');
+    if ('reason' in r) throw new AnnlabError('NOT_FOUND', r.reason);
+    const Ctor = (r.mod as { HNSW: HnswNpmCtor }).HNSW;
+    const index = new Ctor(numberParam(params, 'M', 16), numberParam(params, 'efConstruction', 200), input.dim, input.metric);
+    const dim = input.dim;
+    for (let i = 0; i < input.n; i++) await index.addPoint(i, input.base.subarray(i * dim, (i + 1) * dim));
+    let bytes: number | null = null;
+    return {
+      countsDistances: false,
+      searcher(queries: Float32Array, nq: number, k: number, sp: Params): Searcher {
+        checkKnown(sp, ['efSearch'], 'hnsw-npm search');
+        return new HnswNpmSearcher(index, queries, nq, dim, k, Math.max(k, numberParam(sp, 'efSearch', 10)));
+      },
+      memoryBytes(): number {
+        bytes ??= JSON.stringify(index.toJSON()).length;
+        return bytes;
       },
     };
   }

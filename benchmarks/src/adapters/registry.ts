@@ -7,10 +7,10 @@ import { AnnlabError } from '@annlab/core';
 import type { AlgorithmAdapter } from './adapter.js';
 import { ALGORITHM_NAMES, AnnlabAdapter, PcaPipelineAdapter, isAnnlabAlgorithm } from './annlab.js';
 import { FaissAdapter } from './faiss.js';
-import { AnnoyAdapter, HnswlibAdapter, UsearchAdapter } from './native.js';
+import { AnnoyAdapter, HnswNpmAdapter, HnswlibAdapter, UsearchAdapter } from './native.js';
 
 /** Native peers by suite name. */
-export const NATIVE_PEERS: readonly string[] = ['hnswlib-node', 'annoy', 'usearch', 'faiss'];
+export const NATIVE_PEERS: readonly string[] = ['hnswlib-node', 'annoy', 'usearch', 'faiss', 'hnsw-npm'];
 
 /** Every algorithm name the harness knows (pipelines as `pca+<name>`). */
 export function knownAlgorithms(): string[] {
@@ -31,6 +31,8 @@ export function createAdapter(name: string): AlgorithmAdapter {
       return new UsearchAdapter();
     case 'faiss':
       return new FaissAdapter();
+    case 'hnsw-npm':
+      return new HnswNpmAdapter();
     default:
       throw new AnnlabError('NOT_FOUND', `unknown algorithm "${name}"; known: ${knownAlgorithms().join(', ')}.`);
   }
