@@ -1,6 +1,6 @@
 /**
  * Micro-benchmark runner (`pnpm bench`): kernel ns/distance for both backends, with the
- * SIMD speed-up. Run under `flock /tmp/annlab-cpu.lock` on a shared machine.
+ * SIMD speed-up. On a shared machine, run it while no other heavy job runs.
  *
  * Usage: `tsx --conditions=source benchmarks/micro/run.ts [--time ms] [--dims 96,128,784,960]`
  *

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAdapter, expandGrid, loadSuite, paramsLabel, parseSuite, shippedSuites } from '@annlab/bench';
+import { ALGORITHM_NAMES, createAdapter, expandGrid, knownAlgorithms, loadSuite, paramsLabel, parseSuite, shippedSuites, type Params, type Suite, type SuiteRun } from '@annlab/bench';
 
 describe('expandGrid', () => {
   it('expands lists as a Cartesian product, last key fastest', () => {
@@ -53,14 +53,96 @@ describe('parseSuite', () => {
   });
 });
 
+/**
+ * A peer run in annlab's terms: the annlab algorithm it stands beside, each build setting
+ * translated to that algorithm's parameter names, and the search parameter both sweep.
+ * Null for an annlab run.
+ */
+function asAnnlab(run: SuiteRun): { algorithm: string; builds: Params[]; searchKey: string } | null {
+  const builds = expandGrid(run.build);
+  const pick = (b: Params, keys: string[]): Params => Object.fromEntries(keys.map((key) => [key, b[key]]));
+  switch (run.algorithm) {
+    case 'hnswlib-node':
+    case 'usearch':
+    case 'hnsw-npm':
+      return { algorithm: 'hnsw', builds: builds.map((b) => pick(b, ['M', 'efConstruction'])), searchKey: 'efSearch' };
+    case 'annoy':
+      return { algorithm: 'rpforest', builds: builds.map((b) => pick(b, ['nTrees'])), searchKey: 'searchK' };
+    case 'faiss': {
+      const translated = builds.map((b): { algorithm: string; build: Params; searchKey: string } => {
+        const factory = String(b.index);
+        let m = /^HNSW(\d+)$/.exec(factory);
+        if (m !== null) return { algorithm: 'hnsw', build: { M: Number(m[1]), efConstruction: b.efConstruction ?? 40 }, searchKey: 'efSearch' };
+        m = /^IVF(\d+),Flat$/.exec(factory);
+        if (m !== null) return { algorithm: 'ivfflat', build: { nlist: Number(m[1]) }, searchKey: 'nprobe' };
+        m = /^IVF(\d+),PQ(\d+)(?:x(\d+))?(?:,RFlat)?$/.exec(factory);
+        if (m !== null) return { algorithm: 'ivfpq', build: { nlist: Number(m[1]), m: Number(m[2]), nbits: Number(m[3] ?? 8) }, searchKey: 'nprobe' };
+        throw new Error(`no annlab counterpart known for the FAISS index "${factory}"`);
+      });
+      return { algorithm: translated[0].algorithm, builds: translated.map((t) => t.build), searchKey: translated[0].searchKey };
+    }
+    default:
+      return null;
+  }
+}
+
+/** annlab's defaults for the parameters a peer's settings are compared on. */
+const ANNLAB_DEFAULTS: Record<string, Params> = { hnsw: { M: 16, efConstruction: 200 }, ivfpq: { nbits: 8 } };
+
+function valuesOf(grid: SuiteRun['search'], key: string): unknown {
+  const v = grid?.[key];
+  return Array.isArray(v) ? v : v === undefined ? undefined : [v];
+}
+
 describe('shipped suites', () => {
   it('parse and name only known algorithms', () => {
     const names = shippedSuites();
-    expect(names).toEqual(expect.arrayContaining(['default', 'fashion-mnist', 'glove-100', 'siftsmall']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'default',
+        'fashion-mnist',
+        'fashion-mnist-flat',
+        'fashion-mnist-hnsw',
+        'fashion-mnist-ivf',
+        'fashion-mnist-pca',
+        'fashion-mnist-rpforest',
+        'glove-100',
+        'siftsmall',
+      ]),
+    );
+    const known = knownAlgorithms();
     for (const name of names) {
       const suite = loadSuite(name);
-      for (const run of suite.runs) expect(() => createAdapter(run.algorithm)).not.toThrow();
+      for (const run of suite.runs) {
+        expect(known, `${name}: ${run.algorithm}`).toContain(run.algorithm);
+        expect(() => createAdapter(run.algorithm)).not.toThrow();
+      }
     }
+  });
+
+  it("give every peer the build parameters and the sweep of annlab's own run of the same algorithm", () => {
+    for (const name of shippedSuites()) {
+      const suite: Suite = loadSuite(name);
+      for (const run of suite.runs) {
+        const peer = asAnnlab(run);
+        if (peer === null) continue;
+        const where = `${name}: ${run.label ?? run.algorithm}`;
+        const own = suite.runs.filter((r) => r.algorithm === peer.algorithm);
+        expect(own.length, `${where} has no ${peer.algorithm} run beside it`).toBeGreaterThan(0);
+        const ownBuilds = own.flatMap((r) => expandGrid(r.build)).map((b) => ({ ...ANNLAB_DEFAULTS[peer.algorithm], ...b }));
+        for (const build of peer.builds) {
+          for (const [key, value] of Object.entries(build)) expect(value, `${where}: ${key} must be given`).not.toBeUndefined();
+          const same = ownBuilds.some((b) => Object.entries(build).every(([key, value]) => b[key] === value));
+          expect(same, `${where} builds ${paramsLabel(build)}, which no ${peer.algorithm} run of the suite builds`).toBe(true);
+        }
+        const sweep = valuesOf(run.search, peer.searchKey);
+        expect(own.some((r) => JSON.stringify(valuesOf(r.search, peer.searchKey)) === JSON.stringify(sweep)), `${where}: ${peer.searchKey} sweep`).toBe(true);
+      }
+    }
+  });
+
+  it("name annlab's own algorithms by ALGORITHM_NAMES", () => {
+    expect(knownAlgorithms()).toEqual(expect.arrayContaining([...ALGORITHM_NAMES]));
   });
 
   it('the default suite runs every annlab algorithm on a synthetic dataset', () => {
