@@ -79,6 +79,8 @@ export { KERNELS_COMPILER_VERSION, KERNELS_SOURCE_SHA256, KERNELS_WASM_LENGTH } 
 
 export { MaxHeap, MinHeap } from './heap.js';
 export { VisitedSet } from './visited-set.js';
+export { GraphSearchContext, drainGraphResults, graphSearch, graphSearchRecorded } from './graph-search.js';
+export type { GraphSearchCounter } from './graph-search.js';
 export { Rng } from './rng.js';
 export type { RngState } from './rng.js';
 
