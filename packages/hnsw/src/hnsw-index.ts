@@ -53,7 +53,10 @@
  * @module
  */
 import {
+  AnnlabError,
+  asCorruptData,
   checkDim,
+  checkId,
   checkInteger,
   checkK,
   checkKernelBackend,
@@ -62,9 +65,7 @@ import {
   checkOptions,
   checkSeed,
   checkVectors,
-  checkId,
   createSearchResult,
-  AnnlabError,
   type AnnIndex,
   type Deletable,
   type Explainable,
@@ -73,7 +74,6 @@ import {
   type Metric,
   type Reconstructible,
   type SearchResult,
-  asCorruptData,
 } from '@annlab/core';
 import { explain } from './explain.js';
 import { HnswState } from './hnsw-state.js';
