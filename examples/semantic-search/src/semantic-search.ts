@@ -17,7 +17,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AnnlabError, BinaryReader, BinaryWriter, type AnnIndex, type SearchResult } from '@annlab/core';
+import { AnnlabError, BinaryReader, BinaryWriter, type IndexClass, type SearchResult } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
 import { HnswIndex, type HnswSearchParams } from '@annlab/hnsw';
 import { loadGlove, makeWordVectors, type WordVectors } from './glove.js';
@@ -114,6 +114,12 @@ export interface WordHit {
 /** Search-time options (HNSW's: `efSearch`, the candidate list size while searching, default max(k, 64)). */
 export type QueryOptions = HnswSearchParams;
 
+/** The index over the gloss vectors: HNSW, or exact search in tests comparing against it. */
+export type GlossIndex = FlatIndex | HnswIndex;
+
+/** The classes a gloss index file can hold; the file's tag picks one (core's `IndexClass`). */
+const GLOSS_INDEX_CLASSES: readonly IndexClass<GlossIndex>[] = [FlatIndex, HnswIndex];
+
 /** Which index serves the glosses (flat only in tests comparing against exact search). */
 export const GLOSS_INDEX_KIND: IndexKind = 'hnsw';
 
@@ -157,14 +163,16 @@ function chooseHeldOut(n: number, m: number, seed: number): Int32Array {
 }
 
 /** Create the (empty) gloss index for `settings`: HNSW over cosine distance. */
-export function createGlossIndex(dim: number, settings: BuildSettings): AnnIndex<QueryOptions> {
+export function createGlossIndex(dim: number, settings: BuildSettings): GlossIndex {
   if (settings.indexKind === 'flat') return new FlatIndex({ dim, metric: 'cosine' });
   return new HnswIndex({ dim, metric: 'cosine', seed: settings.seed, M: settings.M, efConstruction: settings.efConstruction });
 }
 
 /** Read a serialized gloss index (HNSW or flat, told apart by the file's tag). */
-export function deserializeGlossIndex(bytes: Uint8Array): AnnIndex<QueryOptions> {
-  return BinaryReader.peekHeader(bytes).tag === FlatIndex.TAG ? FlatIndex.deserialize(bytes) : HnswIndex.deserialize(bytes);
+export function deserializeGlossIndex(bytes: Uint8Array): GlossIndex {
+  const tag = BinaryReader.peekHeader(bytes).tag;
+  // Any other tag goes to HnswIndex, whose loader refuses it with WRONG_FORMAT.
+  return (GLOSS_INDEX_CLASSES.find((cls) => cls.TAG === tag) ?? HnswIndex).deserialize(bytes);
 }
 
 function time<T>(onProgress: ((m: string) => void) | undefined, label: string, f: () => T): T {
@@ -186,7 +194,7 @@ export class SemanticSearch {
   /** Synsets left out of the index (unseen queries for the report). */
   readonly heldOut: Synset[];
   /** The gloss index (cosine). */
-  readonly index: AnnIndex<QueryOptions>;
+  readonly index: GlossIndex;
   private wordIndexCache: { index: FlatIndex; rows: Int32Array } | undefined;
 
   private constructor(
@@ -194,7 +202,7 @@ export class SemanticSearch {
     embedder: SifEmbedder,
     synsets: Synset[],
     heldOut: Synset[],
-    index: AnnIndex<QueryOptions>,
+    index: GlossIndex,
   ) {
     this.settings = settings;
     this.embedder = embedder;
