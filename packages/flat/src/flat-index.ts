@@ -42,6 +42,7 @@ import {
   drainToRow,
   metricPolicy,
   normalizeInPlace,
+  stableInput,
   VectorStore,
   type AnnIndex,
   type IndexClass,
@@ -117,7 +118,8 @@ export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible {
   /** Add `n × dim` vectors; ids continue from `size`. Nothing is stored if any value is invalid. */
   add(vectors: Float32Array): void {
     checkVectors(vectors, this.dim, 'vectors');
-    this.store.append(vectors);
+    // A view of this store's own rows (add(store.view())) would be detached by the growth.
+    this.store.append(stableInput(vectors));
   }
 
   /**
@@ -136,6 +138,9 @@ export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible {
     }
     const result = createSearchResult(nq, k);
     if (this.store.size === 0 || nq === 0) return result;
+    // A self-join (search(store.view())) reads the store's wasm memory, which the batch
+    // kernels' scratch may grow: search a copy then.
+    queries = stableInput(queries);
     if (nq === 1 || p.oneByOne === true) {
       for (let q = 0; q < nq; q++) this.searchInto(queries, q * this.dim, k, result.ids, result.distances, q * k, p);
     } else {
@@ -263,6 +268,9 @@ export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible {
     if (data.length % index.dim !== 0) {
       throw new AnnlabError('CORRUPT_DATA', `flat index file holds ${data.length} values, not a multiple of dim = ${index.dim}.`);
     }
+    // The range check add() applies (|x| ≤ 1e15, no vanishing rows): adopt() refuses with
+    // CORRUPT_DATA what could not have been added.
+    VectorStore.adopt(index.dim, data, false, 'js');
     // Rows are stored as written (already normalised for cosine): adopt them, never re-append.
     index.store.data = data;
     index.store.size = data.length / index.dim;
