@@ -98,7 +98,7 @@ export async function explainRpForest(options: ExplainOptions): Promise<Picture>
   const height = panel + 120;
   let body = '';
   const visitOrder = new Map<string, number>();
-  tr.visits.forEach((vis, i) => visitOrder.set(`${vis.tree}:${vis.leaf}`, i + 1));
+  for (let i = 0; i < tr.visits.length; i++) visitOrder.set(`${tr.visits[i].tree}:${tr.visits[i].leaf}`, i + 1);
   for (let t = 0; t < forest.roots.length; t++) {
     const v = new Viewport(gap + t * (panel + gap), 50, panel, panel, [0, 0, 1, 1]);
     const { cells, splits } = treeCells(forest, forest.roots[t], v.boxPolygon());
