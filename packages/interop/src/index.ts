@@ -1,0 +1,6 @@
+/**
+ * @annlab/interop: hnswlib, Annoy and FAISS index files (in progress).
+ *
+ * @packageDocumentation
+ */
+export {};
