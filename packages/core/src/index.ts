@@ -20,6 +20,7 @@ export type {
   InvariantReport,
   KernelBackend,
   LoadOptions,
+  AddOptions,
   Metric,
   Reconstructible,
   SearchParams,

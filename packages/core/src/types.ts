@@ -106,6 +106,21 @@ export interface IndexOptions {
 }
 
 /**
+ * Options of {@link AnnIndex.add}: a progress callback for long builds.
+ *
+ * Indexes call `onProgress(done, total)` at most about every few thousand vectors (or every
+ * training iteration), never inside a hot loop, so it costs nothing measurable; `total` is the
+ * number of vectors in this call (training steps included where an index counts them).
+ * An index that does not report progress ignores the option, so callers must cope with no
+ * call at all (show elapsed time). An exception thrown by the callback aborts the add and
+ * leaves the index exactly as it was before the call, like any other failed add.
+ */
+export interface AddOptions {
+  /** Called with the work done so far and the total work of this `add` call. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
  * The contract every annlab index implements.
  *
  * @typeParam P - the index's search parameters.
@@ -119,9 +134,10 @@ export interface AnnIndex<P extends SearchParams = SearchParams> {
   readonly size: number;
   /**
    * Add `n × dim` row-major vectors; their ids continue densely from the current id count.
-   * On error the index is left exactly as it was.
+   * On error the index is left exactly as it was. `options.onProgress`, when given and
+   * supported, reports progress (see {@link AddOptions}).
    */
-  add(vectors: Float32Array): void;
+  add(vectors: Float32Array, options?: AddOptions): void;
   /** Search `nq × dim` row-major queries for their k nearest stored vectors. */
   search(queries: Float32Array, k: number, params?: P): SearchResult;
   /**

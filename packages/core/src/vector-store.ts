@@ -226,6 +226,15 @@ export class VectorStore {
     return this.data.byteLength;
   }
 
+  /**
+   * Bytes of the rows stored: `size × dim × 4`. The allocation ({@link VectorStore.memoryBytes})
+   * doubles as the store grows, so it can be up to twice this; report this figure as what an
+   * index uses, and the allocation as its capacity.
+   */
+  usedBytes(): number {
+    return this.size * this.dim * 4;
+  }
+
   /** Bytes the store actually holds: the whole WebAssembly memory on SIMD, else the rows. */
   reservedBytes(): number {
     return this.wasm !== null ? this.wasm.byteLength : this.data.byteLength;
