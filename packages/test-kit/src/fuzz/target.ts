@@ -38,6 +38,7 @@ interface LoadedShape {
   dim?: unknown;
   checkInvariants?: () => { ok: boolean; errors: string[] };
   size?: unknown;
+  idCount?: unknown;
   search?: (queries: Float32Array, k: number) => { ids: Int32Array; distances: Float32Array };
   serialize?: () => Uint8Array;
 }
@@ -59,7 +60,9 @@ export function exerciseLoaded(loaded: unknown): void {
     for (let i = 0; i < q.length; i++) q[i] = Math.sin(i + 1);
     // Ask for every stored vector (up to 100), so each one's distance is checked.
     const k = typeof x.size === 'number' && x.size > 0 ? Math.min(x.size, 100) : 3;
-    checkResult(x.search(q, k), typeof x.size === 'number' ? x.size : Infinity);
+    // Ids run up to idCount where an index keeps deleted ids (size counts live ones only).
+    const ids = typeof x.idCount === 'number' ? x.idCount : typeof x.size === 'number' ? x.size : Infinity;
+    checkResult(x.search(q, k), ids);
   }
   if (typeof x.serialize === 'function') x.serialize();
 }
@@ -69,7 +72,7 @@ export function exerciseLoaded(loaded: unknown): void {
  * +Infinity), finite distances in ascending order for real ids. Non-finite distances for
  * real ids mean the loaded data overflowed float32: garbage returned silently.
  */
-function checkResult(r: { ids: Int32Array; distances: Float32Array }, size: number): void {
+function checkResult(r: { ids: Int32Array; distances: Float32Array }, idCount: number): void {
   if (!(r.ids instanceof Int32Array) || !(r.distances instanceof Float32Array)) throw new InvariantViolation('search: result arrays missing');
   let padded = false;
   for (let i = 0; i < r.ids.length; i++) {
@@ -80,7 +83,7 @@ function checkResult(r: { ids: Int32Array; distances: Float32Array }, size: numb
       if (d !== Infinity) throw new InvariantViolation(`search: padding at ${i} has distance ${d}`);
       continue;
     }
-    if (padded || id < 0 || id >= size) throw new InvariantViolation(`search: id ${id} at ${i} (after padding: ${padded})`);
+    if (padded || id < 0 || id >= idCount) throw new InvariantViolation(`search: id ${id} at ${i} (after padding: ${padded})`);
     if (!Number.isFinite(d)) throw new InvariantViolation(`search: id ${id} has distance ${d}`);
     if (i > 0 && r.ids[i - 1] !== -1 && d < r.distances[i - 1]) throw new InvariantViolation(`search: distances not ascending at ${i}`);
   }
