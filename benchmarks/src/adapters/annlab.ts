@@ -24,6 +24,7 @@ import {
 import { FlatIndex } from '@annlab/flat';
 import { HnswIndex } from '@annlab/hnsw';
 import { IvfFlatIndex, IvfPqIndex } from '@annlab/ivfpq';
+import { LshIndex } from '@annlab/lsh';
 import { Pca, PreTransformIndex, type InnerIndexOptions } from '@annlab/pca';
 import { RpForestIndex } from '@annlab/rpforest';
 import type { Params } from '../suite.js';
@@ -42,10 +43,10 @@ export interface AnnlabIndexClass<I extends AnnIndex = AnnIndex, O extends Index
 }
 
 /** Suite names of annlab's own algorithms (PCA pipelines are `pca+<name>` over these). */
-export type AnnlabAlgorithm = 'flat' | 'rpforest' | 'hnsw' | 'ivfflat' | 'ivfpq';
+export type AnnlabAlgorithm = 'flat' | 'rpforest' | 'hnsw' | 'ivfflat' | 'ivfpq' | 'lsh';
 
 /** {@link AnnlabAlgorithm} in a stable order: the names `annlab bench` suites and `annlab tune` accept. */
-export const ALGORITHM_NAMES: readonly AnnlabAlgorithm[] = ['flat', 'rpforest', 'hnsw', 'ivfflat', 'ivfpq'];
+export const ALGORITHM_NAMES: readonly AnnlabAlgorithm[] = ['flat', 'rpforest', 'hnsw', 'ivfflat', 'ivfpq', 'lsh'];
 
 /** The class behind each suite name (the types the CLI's pictures and the harness build on). */
 export interface AnnlabClassMap {
@@ -59,6 +60,8 @@ export interface AnnlabClassMap {
   readonly ivfflat: typeof IvfFlatIndex;
   /** IVF with product-quantized lists, `@annlab/ivfpq`. */
   readonly ivfpq: typeof IvfPqIndex;
+  /** Locality-sensitive hashing (SimHash / E2LSH, multi-probe), `@annlab/lsh`. */
+  readonly lsh: typeof LshIndex;
 }
 
 /** Suite name → index class. */
@@ -68,6 +71,7 @@ export const ANNLAB_CLASSES: AnnlabClassMap = {
   hnsw: HnswIndex,
   ivfflat: IvfFlatIndex,
   ivfpq: IvfPqIndex,
+  lsh: LshIndex,
 };
 
 /** The PCA classes of `@annlab/pca`: the transform itself and the wrapper behind `pca+<name>`. */
@@ -101,6 +105,7 @@ export const ANNLAB_ALGORITHMS: Readonly<Record<AnnlabAlgorithm, {
   hnsw: { pkg: '@annlab/hnsw', className: 'HnswIndex' },
   ivfflat: { pkg: '@annlab/ivfpq', className: 'IvfFlatIndex' },
   ivfpq: { pkg: '@annlab/ivfpq', className: 'IvfPqIndex' },
+  lsh: { pkg: '@annlab/lsh', className: 'LshIndex' },
 };
 
 /** True when `name` is one of annlab's own suite names. */
