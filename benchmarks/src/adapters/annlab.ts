@@ -27,6 +27,7 @@ import { IvfFlatIndex, IvfPqIndex } from '@annlab/ivfpq';
 import { LshIndex } from '@annlab/lsh';
 import { Pca, PreTransformIndex, type InnerIndexOptions } from '@annlab/pca';
 import { RpForestIndex } from '@annlab/rpforest';
+import { VamanaIndex } from '@annlab/vamana';
 import type { Params } from '../suite.js';
 import type { AlgorithmAdapter, BuildInput, BuiltIndex, Searcher } from './adapter.js';
 
@@ -43,10 +44,10 @@ export interface AnnlabIndexClass<I extends AnnIndex = AnnIndex, O extends Index
 }
 
 /** Suite names of annlab's own algorithms (PCA pipelines are `pca+<name>` over these). */
-export type AnnlabAlgorithm = 'flat' | 'rpforest' | 'hnsw' | 'ivfflat' | 'ivfpq' | 'lsh';
+export type AnnlabAlgorithm = 'flat' | 'rpforest' | 'hnsw' | 'ivfflat' | 'ivfpq' | 'vamana' | 'lsh';
 
 /** {@link AnnlabAlgorithm} in a stable order: the names `annlab bench` suites and `annlab tune` accept. */
-export const ALGORITHM_NAMES: readonly AnnlabAlgorithm[] = ['flat', 'rpforest', 'hnsw', 'ivfflat', 'ivfpq', 'lsh'];
+export const ALGORITHM_NAMES: readonly AnnlabAlgorithm[] = ['flat', 'rpforest', 'hnsw', 'ivfflat', 'ivfpq', 'vamana', 'lsh'];
 
 /** The class behind each suite name (the types the CLI's pictures and the harness build on). */
 export interface AnnlabClassMap {
@@ -60,6 +61,8 @@ export interface AnnlabClassMap {
   readonly ivfflat: typeof IvfFlatIndex;
   /** IVF with product-quantized lists, `@annlab/ivfpq`. */
   readonly ivfpq: typeof IvfPqIndex;
+  /** Vamana graph (DiskANN, in memory), `@annlab/vamana`. */
+  readonly vamana: typeof VamanaIndex;
   /** Locality-sensitive hashing (SimHash / E2LSH, multi-probe), `@annlab/lsh`. */
   readonly lsh: typeof LshIndex;
 }
@@ -71,6 +74,7 @@ export const ANNLAB_CLASSES: AnnlabClassMap = {
   hnsw: HnswIndex,
   ivfflat: IvfFlatIndex,
   ivfpq: IvfPqIndex,
+  vamana: VamanaIndex,
   lsh: LshIndex,
 };
 
@@ -105,6 +109,7 @@ export const ANNLAB_ALGORITHMS: Readonly<Record<AnnlabAlgorithm, {
   hnsw: { pkg: '@annlab/hnsw', className: 'HnswIndex' },
   ivfflat: { pkg: '@annlab/ivfpq', className: 'IvfFlatIndex' },
   ivfpq: { pkg: '@annlab/ivfpq', className: 'IvfPqIndex' },
+  vamana: { pkg: '@annlab/vamana', className: 'VamanaIndex' },
   lsh: { pkg: '@annlab/lsh', className: 'LshIndex' },
 };
 

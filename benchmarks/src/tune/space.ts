@@ -5,7 +5,7 @@
  * tried when one already measured proves it cannot help).
  *
  * - `direction` names the build parameters whose growth never lowers the recall ceiling and
- *   never shrinks the index (hnsw `M`/`efConstruction`, rpforest `nTrees`, ivfpq `m`/`nbits`,
+ *   never shrinks the index (lsh `L`, hnsw `M`/`efConstruction`, rpforest `nTrees`, ivfpq `m`/`nbits`,
  *   PCA `components`). With all other keys equal, a configuration no larger than one whose
  *   exhaustive search stayed below the target cannot reach it, and one no smaller than a
  *   configuration over the memory limit cannot fit.
@@ -107,6 +107,22 @@ function rpforestSpace(n: number, dim: number, k: number): Omit<TuneSpace, 'algo
   };
 }
 
+function lshSpace(): Omit<TuneSpace, 'algorithm'> {
+  return {
+    build: { L: [8, 16, 32, 64], K: [8, 12, 16] },
+    fixedBuild: {},
+    first: { L: 16, K: 12 },
+    // More tables never lower the recall ceiling at a given probes; K trades both ways.
+    direction: { L: 1 },
+    // Multi-probe buckets per table, from classic LSH (1) to 1,024 (past the useful range on
+    // the shipped datasets: every table's best buckets hold nearly every true neighbour by then).
+    search: () => ({ name: 'probes', min: 1, max: 1024 }),
+    searchExtra: {},
+    // Vectors plus, per table, one id and one 32-bit key per vector.
+    estimateBytes: (b, nn, d) => nn * d * 4 + nn * num(b, 'L', 16) * 8,
+  };
+}
+
 function ivfflatSpace(n: number): Omit<TuneSpace, 'algorithm'> {
   const nlists = nlistCandidates(n);
   return {
@@ -157,6 +173,8 @@ export function defaultTuneSpace(algorithm: string, n: number, dim: number, k: n
       return { algorithm, ...ivfflatSpace(n) };
     case 'ivfpq':
       return { algorithm, ...ivfpqSpace(n, dim) };
+    case 'lsh':
+      return { algorithm, ...lshSpace() };
     default:
       break;
   }
@@ -179,7 +197,7 @@ export function defaultTuneSpace(algorithm: string, n: number, dim: number, k: n
 }
 
 /** Algorithms `--algorithm all` tunes. */
-export const TUNABLE_ALGORITHMS: readonly string[] = ['hnsw', 'rpforest', 'ivfflat', 'ivfpq', 'pca+hnsw'];
+export const TUNABLE_ALGORITHMS: readonly string[] = ['hnsw', 'rpforest', 'ivfflat', 'ivfpq', 'pca+hnsw', 'lsh'];
 
 /** Every configuration of a space (its build product plus the fixed keys), `first` first. */
 export function spaceConfigurations(space: TuneSpace): Params[] {
