@@ -1,0 +1,220 @@
+/**
+ * Random-projection trees over the index's own vectors, in pynndescent's `FlatTree` layout
+ * (`rp_trees.py`: hyperplanes, offsets, children, indices). pynndescent uses them twice,
+ * and so does this package:
+ *
+ * 1. **Initialisation.** Every leaf of `nTrees` trees is a small group of mutually close
+ *    points; all pairs inside a leaf are candidate edges of the starting k-NN graph
+ *    (`init_rp_tree`), see `nn-descent.ts`.
+ * 2. **Search seeds.** The first tree is kept; a query descends it to one leaf, whose points
+ *    seed the graph search (`search_closure`'s "Init from Tree").
+ *
+ * The split of each node is `@annlab/rpforest`'s (Annoy's two-means hyperplane: `twoMeans`,
+ * `createSplitInto`, `marginOf`), with the same retry policy as that package's builder: up
+ * to 3 attempts, accept once the larger side holds < 95 %, random sides if still > 99 %
+ * (Annoy's `_make_tree`). pynndescent instead takes the plane halfway between two random
+ * points; two-means adapts a little better to clusters and costs 200 extra distance steps
+ * per node, which is small against the descent. Inner product splits the raw vectors with
+ * Euclidean planes: the trees only propose candidates, and NN-Descent measures every
+ * candidate with the true −⟨x, y⟩.
+ *
+ * @module
+ */
+import { Rng } from '@annlab/core';
+import { createSplitInto, marginOf, twoMeans } from '@annlab/rpforest';
+
+const SPLIT_ATTEMPTS = 3;
+const IMBALANCE_ACCEPT = 0.95;
+const IMBALANCE_RANDOM = 0.99;
+const NO_EXTRA = new Float32Array(0);
+
+/** One random-projection tree as flat arrays (pynndescent's `FlatTree`). */
+export class FlatTree {
+  /** Components per hyperplane (= dim). */
+  readonly dim: number;
+  /** Hyperplane normals, `innerCount × dim`, row-major (inner node, component). */
+  normals: Float32Array;
+  /** Hyperplane offsets, length innerCount: margin = ⟨normal, x⟩ + offset. */
+  offsets: Float64Array;
+  /**
+   * Children, `innerCount × 2`: `children[2i]` for margin ≤ 0, `children[2i + 1]` for
+   * margin > 0. A value ≥ 0 is an inner node; a negative value `~leaf` is a leaf.
+   */
+  children: Int32Array;
+  /** Inner nodes. */
+  innerCount: number;
+  /** Start of each leaf's points in `indices`, length leafCount. */
+  leafStart: Int32Array;
+  /** Points in each leaf, length leafCount. */
+  leafSizes: Int32Array;
+  /** Leaves. */
+  leafCount: number;
+  /** Every point once, leaves as contiguous ranges (depth-first order), length n. */
+  indices: Int32Array;
+  /** Root code (≥ 0 inner, `~leaf` for a one-leaf tree); meaningful only when `leafCount > 0`. */
+  root: number;
+
+  constructor(dim: number) {
+    this.dim = dim;
+    this.normals = new Float32Array(0);
+    this.offsets = new Float64Array(0);
+    this.children = new Int32Array(0);
+    this.innerCount = 0;
+    this.leafStart = new Int32Array(0);
+    this.leafSizes = new Int32Array(0);
+    this.leafCount = 0;
+    this.indices = new Int32Array(0);
+    this.root = -1;
+  }
+
+  /** The leaf a vector falls into: descend by the sign of each margin (≤ 0 → child 0). */
+  leafOf(q: Float32Array, qOff: number): number {
+    let code = this.root;
+    const dim = this.dim;
+    const normals = this.normals;
+    const offsets = this.offsets;
+    const children = this.children;
+    while (code >= 0) {
+      let m = offsets[code];
+      const nOff = code * dim;
+      for (let z = 0; z < dim; z++) m += normals[nOff + z] * q[qOff + z];
+      code = children[2 * code + (m > 0 ? 1 : 0)];
+    }
+    return ~code;
+  }
+
+  /** Drop growth slack so `memoryBytes` and files hold exactly what is used. */
+  trim(): void {
+    this.normals = this.normals.slice(0, this.innerCount * this.dim);
+    this.offsets = this.offsets.slice(0, this.innerCount);
+    this.children = this.children.slice(0, 2 * this.innerCount);
+    this.leafStart = this.leafStart.slice(0, this.leafCount);
+    this.leafSizes = this.leafSizes.slice(0, this.leafCount);
+  }
+
+  /** Bytes held. */
+  memoryBytes(): number {
+    return (
+      this.normals.byteLength + this.offsets.byteLength + this.children.byteLength +
+      this.leafStart.byteLength + this.leafSizes.byteLength + this.indices.byteLength
+    );
+  }
+}
+
+/** Reused buffers of the split step. */
+class SplitScratch {
+  readonly p: Float64Array;
+  readonly q: Float64Array;
+  readonly sides: Uint8Array;
+  readonly tmp: Int32Array;
+  constructor(dim: number, n: number) {
+    this.p = new Float64Array(dim);
+    this.q = new Float64Array(dim);
+    this.sides = new Uint8Array(n);
+    this.tmp = new Int32Array(n);
+  }
+}
+
+function imbalance(n1: number, n: number): number {
+  const f = n1 / n;
+  return f > 0.5 ? f : 1 - f;
+}
+
+function grow<T extends Float32Array | Float64Array | Int32Array>(a: T, need: number, make: (n: number) => T): T {
+  if (need <= a.length) return a;
+  let cap = Math.max(64, a.length);
+  while (cap < need) cap *= 2;
+  const next = make(cap);
+  next.set(a);
+  return next;
+}
+
+/**
+ * Build one tree over the first `n` rows of `data` (`dim` per row), leaves of at most
+ * `leafSize` points. `cosine`: rows are unit vectors and planes pass through the origin.
+ */
+export function buildTree(data: Float32Array, dim: number, n: number, leafSize: number, cosine: boolean, rng: Rng): FlatTree {
+  const tree = new FlatTree(dim);
+  const items = new Int32Array(n);
+  for (let i = 0; i < n; i++) items[i] = i;
+  tree.indices = items;
+  if (n === 0) return tree;
+  const scratch = new SplitScratch(dim, n);
+  tree.root = makeNode(tree, data, items, 0, n, leafSize, cosine, rng, scratch);
+  tree.trim();
+  return tree;
+}
+
+/** Annoy's `_make_tree` over `items[lo .. hi)` (partitioned in place); returns a node code. */
+function makeNode(
+  tree: FlatTree, data: Float32Array, items: Int32Array, lo: number, hi: number, leafSize: number, cosine: boolean,
+  rng: Rng, scratch: SplitScratch,
+): number {
+  if (hi - lo <= leafSize) {
+    const leaf = tree.leafCount++;
+    tree.leafStart = grow(tree.leafStart, leaf + 1, (c) => new Int32Array(c));
+    tree.leafSizes = grow(tree.leafSizes, leaf + 1, (c) => new Int32Array(c));
+    tree.leafStart[leaf] = lo;
+    tree.leafSizes[leaf] = hi - lo;
+    return ~leaf;
+  }
+  const node = tree.innerCount++;
+  const dim = tree.dim;
+  tree.normals = grow(tree.normals, (node + 1) * dim, (c) => new Float32Array(c));
+  tree.offsets = grow(tree.offsets, node + 1, (c) => new Float64Array(c));
+  tree.children = grow(tree.children, 2 * node + 2, (c) => new Int32Array(c));
+  const mid = splitRange(tree, data, node, items, lo, hi, cosine, rng, scratch);
+  const c0 = makeNode(tree, data, items, lo, mid, leafSize, cosine, rng, scratch);
+  const c1 = makeNode(tree, data, items, mid, hi, leafSize, cosine, rng, scratch);
+  tree.children[2 * node] = c0;
+  tree.children[2 * node + 1] = c1;
+  return node;
+}
+
+/** Choose node `node`'s plane for `items[lo .. hi)` and partition stably; returns the split point. */
+function splitRange(
+  tree: FlatTree, data: Float32Array, node: number, items: Int32Array, lo: number, hi: number, cosine: boolean,
+  rng: Rng, s: SplitScratch,
+): number {
+  const n = hi - lo;
+  const dim = tree.dim;
+  const nOff = node * dim;
+  const sides = s.sides;
+  let n1 = 0;
+  for (let attempt = 0; attempt < SPLIT_ATTEMPTS; attempt++) {
+    twoMeans(data, dim, NO_EXTRA, items, lo, hi, rng, cosine, s.p, s.q);
+    const offset = createSplitInto(s.p, s.q, dim, cosine, tree.normals, nOff);
+    tree.offsets[node] = offset;
+    n1 = 0;
+    for (let i = 0; i < n; i++) {
+      const m = marginOf(tree.normals, nOff, offset, data, dim, NO_EXTRA, items[lo + i]);
+      const side = m > 0 ? 1 : m < 0 ? 0 : rng.nextFloat() < 0.5 ? 1 : 0;
+      sides[i] = side;
+      n1 += side;
+    }
+    if (imbalance(n1, n) < IMBALANCE_ACCEPT) break;
+  }
+  if (imbalance(n1, n) > IMBALANCE_RANDOM) {
+    // Annoy's last resort (duplicates, degenerate data): random sides and an all-zero plane,
+    // so a query's margin there is 0 and it descends to child 0.
+    tree.normals.fill(0, nOff, nOff + dim);
+    tree.offsets[node] = 0;
+    do {
+      n1 = 0;
+      for (let i = 0; i < n; i++) {
+        const side = rng.nextFloat() < 0.5 ? 1 : 0;
+        sides[i] = side;
+        n1 += side;
+      }
+    } while (imbalance(n1, n) > IMBALANCE_RANDOM);
+  }
+  const tmp = s.tmp;
+  let a = 0;
+  let b = n - n1;
+  for (let i = 0; i < n; i++) {
+    if (sides[i] === 0) tmp[a++] = items[lo + i];
+    else tmp[b++] = items[lo + i];
+  }
+  items.set(tmp.subarray(0, n), lo);
+  return lo + (n - n1);
+}
