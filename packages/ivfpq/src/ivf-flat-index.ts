@@ -24,24 +24,22 @@
  */
 import {
   AnnlabError,
-  BinaryReader,
   BinaryWriter,
   DistanceComputer,
   MaxHeap,
   VectorStore,
   asCorruptData,
   checkDim,
-  checkInteger,
   checkK,
   checkKnownKeys,
   checkMetric,
   checkOptions,
-  checkSearchParams,
   checkSeed,
   checkVectors,
   createSearchResult,
   drainToRow,
   metricPolicy,
+  stableInput,
   type Explainable,
   type IndexClass,
   type IndexOptions,
@@ -57,7 +55,10 @@ import type { KMeansInit } from './kmeans.js';
 import { explainProbes, type IvfExplanation } from './ivf-explanation.js';
 import { selectProbes } from './internal/assign.js';
 import { assignCoarse, checkCoarseOptions, preparedCopy, trainCoarse, type CoarseOptions } from './internal/coarse.js';
-import { csrIsConsistent, planListMerge } from './internal/inverted-lists.js';
+import { planListMerge } from './internal/inverted-lists.js';
+import {
+  checkCoarseSections, checkExplainQuery, checkProbeParams, checkStoredRows, expectLength, listSizesOf, openIvfFile,
+} from './internal/ivf-common.js';
 
 
 /** Options for {@link IvfFlatIndex}. */
@@ -209,7 +210,7 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
     if (this.size > 0) {
       throw new AnnlabError('UNSUPPORTED_OPERATION', 'IvfFlatIndex is already trained and holds vectors; build a new index to retrain.');
     }
-    const x = preparedCopy(vectors, n, this.dim, this.policy);
+    const x = preparedCopy(stableInput(vectors), n, this.dim, this.policy);
     const { centroids, warnings } = trainCoarse(x, this.dim, this.policy, this.coarse, this.seed, this.kernels);
     this.centroids.truncate(0);
     this.centroids.append(centroids);
@@ -224,6 +225,7 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
   add(vectors: Float32Array): void {
     const n = checkVectors(vectors, this.dim, 'vectors');
     if (n === 0) return;
+    vectors = stableInput(vectors); // a view of one of this index's stores would detach as it grows
     if (!this.isTrained) this.train(vectors);
     const dim = this.dim;
     const x = preparedCopy(vectors, n, dim, this.policy);
@@ -265,20 +267,11 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
   search(queries: Float32Array, k: number, params?: IvfFlatSearchParams): SearchResult {
     const nq = checkVectors(queries, this.dim, 'queries');
     checkK(k);
-    const p = this.checkParams(params);
+    const p = checkProbeParams<IvfFlatSearchParams>(params, SEARCH_KEYS, 'IvfFlatIndex', this.isTrained);
     const result = createSearchResult(nq, k);
-    for (let q = 0; q < nq; q++) this.searchInto(queries, q * this.dim, k, result.ids, result.distances, q * k, p);
+    const x = stableInput(queries);
+    for (let q = 0; q < nq; q++) this.searchInto(x, q * this.dim, k, result.ids, result.distances, q * k, p);
     return result;
-  }
-
-  /** The one validation path for search parameters (shape, known keys, nprobe, trained). */
-  private checkParams(params: unknown): IvfFlatSearchParams {
-    const p = checkSearchParams<IvfFlatSearchParams>(params, SEARCH_KEYS, 'IvfFlatIndex.search params');
-    checkInteger('nprobe', p.nprobe ?? 1, 1);
-    if (!this.isTrained) {
-      throw new AnnlabError('NOT_TRAINED', 'IvfFlatIndex is not trained: call train(vectors) or add(vectors) before searching.');
-    }
-    return p;
   }
 
   /**
@@ -336,23 +329,18 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
    * nearest first, their centroid distances and sizes, the distance computations.
    */
   explain(query: Float32Array, k: number, params?: IvfFlatSearchParams): IvfExplanation {
-    if (checkVectors(query, this.dim, 'query') !== 1) {
-      throw new AnnlabError('INVALID_PARAMETER', `explain takes one query of dim = ${this.dim} values, got ${query.length / this.dim} rows.`);
-    }
-    checkK(k);
-    const p = this.checkParams(params);
+    const q = checkExplainQuery(query, this.dim, k);
+    const p = checkProbeParams<IvfFlatSearchParams>(params, SEARCH_KEYS, 'IvfFlatIndex', this.isTrained);
     const np = Math.min(p.nprobe ?? 1, this.nlist);
     const record = { probeLists: this.probeLists, probeDist: this.probeDist, listOffsets: this.listOffsets };
     return explainProbes(k, np, record, this.policy, p.stats, (result, stats) => {
-      this.searchInto(query, 0, k, result.ids, result.distances, 0, { nprobe: p.nprobe, stats });
+      this.searchInto(q, 0, k, result.ids, result.distances, 0, { nprobe: p.nprobe, stats });
     });
   }
 
   /** Number of vectors in each list (length nlist). */
   listSizes(): Int32Array {
-    const out = new Int32Array(this.nlist);
-    for (let l = 0; l < this.nlist; l++) out[l] = this.listOffsets[l + 1] - this.listOffsets[l];
-    return out;
+    return listSizesOf(this.listOffsets, this.nlist);
   }
 
   /** Bytes held: centroids, CSR arrays, list vectors and search scratch. */
@@ -385,24 +373,22 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
    * @param options - `kernels` for the loaded index (default `'auto'`, as for a new index).
    */
   static deserialize(bytes: Uint8Array, options: LoadOptions = {}): IvfFlatIndex {
-    const r = BinaryReader.open(bytes, IvfFlatIndex.TAG);
-    r.expectVersion(IvfFlatIndex.FORMAT_VERSION);
-    const p = r.json<IvfFlatFileParams | null>() ?? ({} as IvfFlatFileParams);
-    const index = asCorruptData('IVF-Flat file', () => new IvfFlatIndex({
-      dim: p.dim, metric: p.metric, seed: p.seed, nlist: p.nlist, niter: p.niter, init: p.init,
-      maxPointsPerCentroid: p.maxPointsPerCentroid, kernels: options.kernels,
-    }));
-    const dim = index.dim;
+    const what = 'IVF-Flat file';
+    const { r, p } = openIvfFile(bytes, IvfFlatIndex.TAG, IvfFlatIndex.FORMAT_VERSION, what);
     const centroids = r.f32array();
-    const offsets = r.i32array(index.nlist + 1);
+    const offsets = r.i32array();
     const ids = r.i32array();
-    const vectors = r.f32array(ids.length * dim);
+    const vectors = r.f32array();
     r.finish();
-    if (p.trained !== true && p.trained !== false) throw new AnnlabError('CORRUPT_DATA', 'IVF-Flat file: bad trained flag.');
-    if (centroids.length !== (p.trained ? index.nlist * dim : 0) || !csrIsConsistent(offsets, index.nlist, ids, ids.length) || (!p.trained && ids.length > 0)) {
-      throw new AnnlabError('CORRUPT_DATA', 'IVF-Flat file is inconsistent (centroids, list offsets or ids do not match).');
-    }
-    if (p.trained) {
+    // Structure first, against the sections present (nothing allocated from a count yet).
+    const { trained, dim, nlist } = checkCoarseSections(p, centroids, offsets, ids, what);
+    expectLength(vectors.length, ids.length * dim, 'listVectors', `${ids.length} ids of dim = ${dim}`, what);
+    checkStoredRows(vectors, dim);
+    const index = asCorruptData(what, () => new IvfFlatIndex({
+      dim, metric: p.metric as Metric, seed: p.seed as number, nlist, niter: p.niter as number, init: p.init as KMeansInit,
+      maxPointsPerCentroid: p.maxPointsPerCentroid as number, kernels: options.kernels,
+    }));
+    if (trained) {
       index.centroids.append(centroids);
       index.isTrained = true;
     }

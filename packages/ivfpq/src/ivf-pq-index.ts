@@ -29,7 +29,6 @@
  */
 import {
   AnnlabError,
-  BinaryReader,
   BinaryWriter,
   DistanceComputer,
   MaxHeap,
@@ -43,7 +42,6 @@ import {
   checkKnownKeys,
   checkMetric,
   checkOptions,
-  checkSearchParams,
   checkSeed,
   checkVectors,
   createSearchResult,
@@ -51,6 +49,7 @@ import {
   drainToRow,
   metricPolicy,
   Rng,
+  stableInput,
   type Explainable,
   type IndexClass,
   type IndexOptions,
@@ -69,7 +68,11 @@ import { ProductQuantizer } from './product-quantizer.js';
 import { centroidStore, selectProbes } from './internal/assign.js';
 import { scanCodes, scanCodesTwoTables } from './internal/adc-scan.js';
 import { assignCoarse, checkCoarseOptions, preparedCopy, trainCoarse, type CoarseOptions } from './internal/coarse.js';
-import { csrIsConsistent, planListMerge } from './internal/inverted-lists.js';
+import { planListMerge } from './internal/inverted-lists.js';
+import {
+  checkCoarseSections, checkExplainQuery, checkProbeParams, checkStoredRange, checkStoredRows, corrupt, expectLength, intField,
+  listSizesOf, openIvfFile,
+} from './internal/ivf-common.js';
 
 
 /** Options for {@link IvfPqIndex}. */
@@ -336,7 +339,7 @@ export class IvfPqIndex
       throw new AnnlabError('UNSUPPORTED_OPERATION', 'IvfPqIndex is already trained and holds vectors; build a new index to retrain.');
     }
     const dim = this.dim;
-    const x = preparedCopy(vectors, n, dim, this.policy);
+    const x = preparedCopy(stableInput(vectors), n, dim, this.policy);
     const { centroids, warnings } = trainCoarse(x, dim, this.policy, this.coarse, this.seed, this.kernels);
     // PQ training sample: its k-means would subsample to this many anyway; taking the sample
     // first bounds the residual copy's memory.
@@ -383,7 +386,14 @@ export class IvfPqIndex
       for (let t = 0; t < dsub; t++) s += pqc[i * dsub + t] * pqc[i * dsub + t];
       norms[i] = s;
     }
-    const table = new Float32Array(nlist * m * ksub);
+    let table: Float32Array;
+    try {
+      table = new Float32Array(nlist * m * ksub);
+    } catch {
+      // The runtime refused the allocation (a cap raised past what it can give): per-list tables.
+      this.mode = TableMode.L2PerList;
+      return;
+    }
     const negDot = new Float64Array(ksub);
     for (let l = 0; l < nlist; l++) {
       for (let j = 0; j < m; j++) {
@@ -403,6 +413,7 @@ export class IvfPqIndex
   add(vectors: Float32Array): void {
     const n = checkVectors(vectors, this.dim, 'vectors');
     if (n === 0) return;
+    vectors = stableInput(vectors); // a view of one of this index's stores would detach as it grows
     if (!this.isTrained) this.train(vectors);
     const { dim, m, nlist } = this;
     const x = preparedCopy(vectors, n, dim, this.policy);
@@ -460,19 +471,15 @@ export class IvfPqIndex
     checkK(k);
     const p = this.checkParams(params);
     const result = createSearchResult(nq, k);
-    for (let q = 0; q < nq; q++) this.searchInto(queries, q * this.dim, k, result.ids, result.distances, q * k, p);
+    const x = stableInput(queries);
+    for (let q = 0; q < nq; q++) this.searchInto(x, q * this.dim, k, result.ids, result.distances, q * k, p);
     return result;
   }
 
-  /** The one validation path for search parameters (shape, known keys, nprobe, rerank, trained). */
+  /** The one validation path for search parameters: the IVF checks (ivf-common), then rerank. */
   private checkParams(params: unknown): IvfPqSearchParams {
-    const p = checkSearchParams<IvfPqSearchParams>(params, SEARCH_KEYS, 'IvfPqIndex.search params');
-    checkInteger('nprobe', p.nprobe ?? 1, 1);
-    const rerank = checkInteger('rerank', p.rerank ?? 0, 0, 1 << 16);
-    if (!this.isTrained) {
-      throw new AnnlabError('NOT_TRAINED', 'IvfPqIndex is not trained: call train(vectors) or add(vectors) before searching.');
-    }
-    if (rerank > 0 && this.vectors === null) {
+    const p = checkProbeParams<IvfPqSearchParams>(params, SEARCH_KEYS, 'IvfPqIndex', this.isTrained, checkRerank);
+    if ((p.rerank ?? 0) > 0 && this.vectors === null) {
       throw new AnnlabError('INVALID_PARAMETER', 'rerank needs the full vectors: build the index with keepVectors: true, or search with rerank: 0.');
     }
     return p;
@@ -590,23 +597,18 @@ export class IvfPqIndex
    * (centroids, scanned codes and re-ranked candidates).
    */
   explain(query: Float32Array, k: number, params?: IvfPqSearchParams): IvfExplanation {
-    if (checkVectors(query, this.dim, 'query') !== 1) {
-      throw new AnnlabError('INVALID_PARAMETER', `explain takes one query of dim = ${this.dim} values, got ${query.length / this.dim} rows.`);
-    }
-    checkK(k);
+    const q = checkExplainQuery(query, this.dim, k);
     const p = this.checkParams(params);
     const np = Math.min(p.nprobe ?? 1, this.nlist);
     const record = { probeLists: this.probeLists, probeDist: this.probeDist, listOffsets: this.listOffsets };
     return explainProbes(k, np, record, this.policy, p.stats, (result, stats) => {
-      this.searchInto(query, 0, k, result.ids, result.distances, 0, { nprobe: p.nprobe, rerank: p.rerank, stats });
+      this.searchInto(q, 0, k, result.ids, result.distances, 0, { nprobe: p.nprobe, rerank: p.rerank, stats });
     });
   }
 
   /** Number of vectors in each list (length nlist). */
   listSizes(): Int32Array {
-    const out = new Int32Array(this.nlist);
-    for (let l = 0; l < this.nlist; l++) out[l] = this.listOffsets[l + 1] - this.listOffsets[l];
-    return out;
+    return listSizesOf(this.listOffsets, this.nlist);
   }
 
   /** The reproduction of stored vector `id` (coarse centroid + decoded residual); O(size), not for hot paths. */
@@ -669,33 +671,34 @@ export class IvfPqIndex
    * @param options - `kernels` for the loaded index (default `'auto'`, as for a new index).
    */
   static deserialize(bytes: Uint8Array, options: LoadOptions = {}): IvfPqIndex {
-    const r = BinaryReader.open(bytes, IvfPqIndex.TAG);
-    r.expectVersion(IvfPqIndex.FORMAT_VERSION);
-    const p = r.json<IvfPqFileParams | null>() ?? ({} as IvfPqFileParams);
-    const index = asCorruptData('IVF-PQ file', () => new IvfPqIndex({
-      dim: p.dim, metric: p.metric, seed: p.seed, nlist: p.nlist, m: p.m, nbits: p.nbits, niter: p.niter, pqNiter: p.pqNiter,
-      init: p.init, maxPointsPerCentroid: p.maxPointsPerCentroid, byResidual: p.byResidual, keepVectors: p.keepVectors,
-      precomputedTableMaxBytes: p.precomputedTableMaxBytes, kernels: options.kernels,
-    }));
-    const { dim, m } = index;
+    const what = 'IVF-PQ file';
+    const { r, p } = openIvfFile(bytes, IvfPqIndex.TAG, IvfPqIndex.FORMAT_VERSION, what);
     const centroids = r.f32array();
-    const pqCentroids = r.f32array(index.pq.centroids.length);
-    const offsets = r.i32array(index.nlist + 1);
+    const pqCentroids = r.f32array();
+    const offsets = r.i32array();
     const ids = r.i32array();
-    const codes = r.u8array(ids.length * m);
+    const codes = r.u8array();
     const vectors = r.f32array();
     r.finish();
-    const trained = p.trained === true;
-    if (
-      centroids.length !== (trained ? index.nlist * dim : 0) || !csrIsConsistent(offsets, index.nlist, ids, ids.length) ||
-      (!trained && ids.length > 0) || vectors.length !== (index.keepVectors ? ids.length * dim : 0)
-    ) {
-      throw new AnnlabError('CORRUPT_DATA', 'IVF-PQ file is inconsistent (centroids, list offsets, ids or vectors do not match).');
-    }
-    const ksub = index.pq.ksub;
+    // Structure first, against the sections present (nothing allocated from a count yet).
+    const { trained, dim, nlist } = checkCoarseSections(p, centroids, offsets, ids, what);
+    const m = intField(p, 'm', undefined, 1, dim, what);
+    const nbits = intField(p, 'nbits', 8, 1, 8, what);
+    const ksub = 1 << nbits;
+    const keepVectors = p.keepVectors === true;
+    expectLength(pqCentroids.length, ksub * dim, 'pqCentroids', `nbits = ${nbits}, dim = ${dim}`, what);
+    expectLength(codes.length, ids.length * m, 'listCodes', `${ids.length} ids of m = ${m} bytes`, what);
+    expectLength(vectors.length, keepVectors ? ids.length * dim : 0, 'vectors', `keepVectors = ${keepVectors}, ${ids.length} ids of dim = ${dim}`, what);
     for (let i = 0; i < codes.length; i++) {
-      if (codes[i] >= ksub) throw new AnnlabError('CORRUPT_DATA', `IVF-PQ file holds a code ${codes[i]} ≥ ksub = ${ksub}.`);
+      if (codes[i] >= ksub) throw corrupt(what, `listCodes[${i}] = ${codes[i]} is not below ksub = ${ksub}`);
     }
+    checkStoredRange(pqCentroids, 'pqCentroids', what);
+    checkStoredRows(vectors, dim);
+    const index = asCorruptData(what, () => new IvfPqIndex({
+      dim, metric: p.metric as Metric, seed: p.seed as number, nlist, m, nbits, niter: p.niter as number, pqNiter: p.pqNiter as number,
+      init: p.init as KMeansInit, maxPointsPerCentroid: p.maxPointsPerCentroid as number, byResidual: p.byResidual as boolean,
+      keepVectors: p.keepVectors as boolean, precomputedTableMaxBytes: p.precomputedTableMaxBytes as number, kernels: options.kernels,
+    }));
     if (trained) {
       index.centroids.append(centroids);
       index.pq.centroids = pqCentroids;
@@ -716,6 +719,11 @@ export class IvfPqIndex
 }
 
 IvfPqIndex satisfies IndexClass<IvfPqIndex>;
+
+/** IVF-PQ's own search knob: `rerank` in [0, 2^16]. */
+function checkRerank(p: IvfPqSearchParams): void {
+  checkInteger('rerank', p.rerank ?? 0, 0, 1 << 16);
+}
 
 function checkBoolean(name: string, value: unknown, dflt: boolean): boolean {
   if (value === undefined) return dflt;

@@ -28,10 +28,10 @@
  */
 import {
   AnnlabError,
-  BinaryReader,
   BinaryWriter,
   DistanceComputer,
   VectorStore,
+  asCorruptData,
   checkDim,
   checkInteger,
   checkKnownKeys,
@@ -42,10 +42,13 @@ import {
   l2SquaredRange,
   metricPolicy,
   Rng,
+  stableInput,
   type KernelBackend,
+  type LoadOptions,
 } from '@annlab/core';
 import { KMeans } from './kmeans.js';
 import { AssignScratch, assignNearest, centroidStore } from './internal/assign.js';
+import { checkStoredRange, expectLength, intField, openIvfFile, trainedFlag } from './internal/ivf-common.js';
 
 /** Options for {@link ProductQuantizer}. */
 export interface ProductQuantizerOptions {
@@ -172,6 +175,7 @@ export class ProductQuantizer {
   train(x: Float32Array): void {
     const n = checkVectors(x, this.dim, 'training vectors');
     if (n === 0) throw new AnnlabError('EMPTY_INDEX', 'ProductQuantizer.train needs at least one training vector.');
+    x = stableInput(x);
     const { m, ksub, dsub, dim } = this;
     const centroids = new Float32Array(m * ksub * dsub);
     const sub = new Float32Array(n * dsub);
@@ -216,7 +220,7 @@ export class ProductQuantizer {
     this.requireTrained('encode');
     const n = checkVectors(x, this.dim, 'vectors');
     const codes = new Uint8Array(n * this.m);
-    this.encodeBatchInto(x, n, codes, 0);
+    this.encodeBatchInto(stableInput(x), n, codes, 0);
     return codes;
   }
 
@@ -260,11 +264,16 @@ export class ProductQuantizer {
     }
   }
 
-  /** Decode `n × m` codes into `n × dim` reproduction vectors (concatenated centroids). */
+  /** Decode `n × m` codes (each below ksub) into `n × dim` reproduction vectors (concatenated centroids). */
   decode(codes: Uint8Array): Float32Array {
     this.requireTrained('decode');
     if (!(codes instanceof Uint8Array) || codes.length % this.m !== 0) {
       throw new AnnlabError('INVALID_PARAMETER', `codes must be a Uint8Array of n × m = n × ${this.m} bytes.`);
+    }
+    for (let i = 0; i < codes.length; i++) {
+      if (codes[i] >= this.ksub) {
+        throw new AnnlabError('INVALID_PARAMETER', `codes[${i}] = ${codes[i]} is not a code of this quantizer (codes are below ksub = ${this.ksub}).`);
+      }
     }
     const n = codes.length / this.m;
     const out = new Float32Array(n * this.dim);
@@ -363,22 +372,29 @@ export class ProductQuantizer {
     return w.finish();
   }
 
-  /** Load a quantizer written by {@link ProductQuantizer.serialize}. */
-  static deserialize(bytes: Uint8Array, options: { kernels?: KernelBackend } = {}): ProductQuantizer {
-    const r = BinaryReader.open(bytes, ProductQuantizer.TAG);
-    r.expectVersion(ProductQuantizer.FORMAT_VERSION);
-    const p = r.json<{ dim: number; m: number; nbits: number; niter: number; maxPointsPerCentroid: number; seed: number; trained: boolean }>();
-    let pq: ProductQuantizer;
-    try {
-      pq = new ProductQuantizer({
-        dim: p.dim, m: p.m, nbits: p.nbits, niter: p.niter, maxPointsPerCentroid: p.maxPointsPerCentroid, seed: p.seed, kernels: options.kernels,
-      });
-    } catch (e) {
-      throw new AnnlabError('CORRUPT_DATA', `product quantizer file has invalid parameters: ${(e as Error).message}`, { cause: e });
-    }
-    pq.centroids = r.f32array(pq.m * pq.ksub * pq.dsub);
+  /**
+   * Load a quantizer written by {@link ProductQuantizer.serialize}; damaged or foreign bytes
+   * throw `AnnlabError` (`CORRUPT_DATA` naming the field for inconsistent ones).
+   *
+   * @param options - `kernels` for training and encoding (default `'auto'`).
+   */
+  static deserialize(bytes: Uint8Array, options: LoadOptions = {}): ProductQuantizer {
+    const what = 'product quantizer file';
+    const { r, p } = openIvfFile(bytes, ProductQuantizer.TAG, ProductQuantizer.FORMAT_VERSION, what);
+    const centroids = r.f32array();
     r.finish();
-    pq.isTrained = p.trained === true;
+    // The codebook section bounds dim and nbits before the constructor allocates from them.
+    const trained = trainedFlag(p, what);
+    const dim = intField(p, 'dim', undefined, 1, 1 << 20, what);
+    const nbits = intField(p, 'nbits', 8, 1, 8, what);
+    expectLength(centroids.length, (1 << nbits) * dim, 'centroids', `nbits = ${nbits}, dim = ${dim}`, what);
+    checkStoredRange(centroids, 'centroids', what);
+    const pq = asCorruptData(what, () => new ProductQuantizer({
+      dim, m: p.m as number, nbits, niter: p.niter as number, maxPointsPerCentroid: p.maxPointsPerCentroid as number,
+      seed: p.seed as number, kernels: options.kernels,
+    }));
+    pq.centroids = centroids;
+    pq.isTrained = trained;
     return pq;
   }
 }

@@ -8,6 +8,7 @@ import { AnnlabError } from '@annlab/core';
 import { explainFlat, explainPca } from './flat-pca.js';
 import { explainHnsw } from './hnsw.js';
 import { explainIvf, explainPq } from './ivf.js';
+import { explainLsh } from './lsh.js';
 import { explainRpForest } from './rpforest.js';
 import type { ExplainOptions, Picture } from './types.js';
 
@@ -21,6 +22,7 @@ export const EXPLAINERS: Readonly<Record<string, (options: ExplainOptions) => Pr
   ivfflat: explainIvf,
   ivfpq: explainPq,
   pca: explainPca,
+  lsh: explainLsh,
 };
 
 /** Accepted aliases. */

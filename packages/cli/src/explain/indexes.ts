@@ -36,6 +36,11 @@ export const IvfPqIndex: AnnlabClassMap['ivfpq'] = ANNLAB_CLASSES.ivfpq;
 /** An IVF-PQ index. */
 export type IvfPqIndex = InstanceType<AnnlabClassMap['ivfpq']>;
 
+/** `@annlab/lsh`'s locality-sensitive hashing index. */
+export const LshIndex: AnnlabClassMap['lsh'] = ANNLAB_CLASSES.lsh;
+/** An LSH index. */
+export type LshIndex = InstanceType<AnnlabClassMap['lsh']>;
+
 /** `@annlab/pca`'s PCA transform. */
 export const Pca: PcaClassMap['Pca'] = PCA_CLASSES.Pca;
 /** A PCA transform. */

@@ -53,16 +53,3 @@ export function maxListLength(offsets: Int32Array, nlist: number): number {
   for (let l = 0; l < nlist; l++) m = Math.max(m, offsets[l + 1] - offsets[l]);
   return m;
 }
-
-/** Check a loaded CSR layout: offsets non-decreasing from 0 to `total`, ids in [0, total). */
-export function csrIsConsistent(offsets: Int32Array, nlist: number, ids: Int32Array, total: number): boolean {
-  if (offsets.length !== nlist + 1 || offsets[0] !== 0 || offsets[nlist] !== total || ids.length !== total) return false;
-  for (let l = 0; l < nlist; l++) if (offsets[l + 1] < offsets[l]) return false;
-  const seen = new Uint8Array(total);
-  for (let s = 0; s < total; s++) {
-    const id = ids[s];
-    if (id < 0 || id >= total || seen[id] === 1) return false;
-    seen[id] = 1;
-  }
-  return true;
-}

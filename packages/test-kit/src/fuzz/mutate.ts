@@ -15,7 +15,7 @@
  * - `flip`: 1–4 random bit flips anywhere after the magic;
  * - `truncate`: the file cut short;
  * - `u32`: an aligned word set to 0, 1, 2^31−1, 2^32−1, or its value ±1;
- * - `json`: one field of a parameter record set to an extreme (−1, 0, 1.5, 2^31, 2^53, 1e308,
+ * - `json`: one field of a parameter record set to an extreme (−1, 0, 1.5, 2^16, 2^20, 2^31, 2^53, 1e308,
  *   "NaN", null, true, a string, an array), or the field removed;
  * - `float`: a float32 or float64 value set to NaN, ±Infinity, ±1e30 or 3e38;
  *
@@ -126,7 +126,7 @@ function recomputeCrcs(b: Uint8Array, node: FileNode, shift: (offset: number) =>
 }
 
 /** JSON values a parameter record's field is set to. */
-const JSON_EXTREMES: readonly unknown[] = [-1, 0, 1.5, 2 ** 31, 2 ** 32, 2 ** 53, 1e308, -1e308, 'NaN', 'Infinity', null, true, false, 'x', [], {}, -0.5];
+const JSON_EXTREMES: readonly unknown[] = [-1, 0, 1.5, 2 ** 16, 2 ** 20, 2 ** 31, 2 ** 32, 2 ** 53, 1e308, -1e308, 'NaN', 'Infinity', null, true, false, 'x', [], {}, -0.5];
 /** u32 values written over an aligned word (besides the word ±1). */
 const U32_EXTREMES: readonly number[] = [0, 1, 2 ** 31 - 1, 2 ** 32 - 1, 2 ** 31];
 /** float32 values written over a float (as raw bits, so NaN payloads stay canonical). */

@@ -39,13 +39,15 @@ interface LoadedShape {
   checkInvariants?: () => { ok: boolean; errors: string[] };
   size?: unknown;
   idCount?: unknown;
+  isTrained?: unknown;
   search?: (queries: Float32Array, k: number) => { ids: Int32Array; distances: Float32Array };
   serialize?: () => Uint8Array;
 }
 
 /**
  * The default exercise: invariants (when the object has `checkInvariants`), one search of a
- * fixed query for min(size, 100) neighbours (when it has `search` and an integer `dim`),
+ * fixed query for min(size, 100) neighbours (when it has `search` and an integer `dim`, and
+ * is not an untrained index: `isTrained === false`),
  * whose result must be well-formed (ids, padding, finite ascending distances), then
  * `serialize()` (when present). Any throw is a failure.
  */
@@ -55,7 +57,9 @@ export function exerciseLoaded(loaded: unknown): void {
     const report = x.checkInvariants();
     if (!report.ok) throw new InvariantViolation(`checkInvariants failed: ${report.errors.slice(0, 5).join('; ')}`);
   }
-  if (typeof x.search === 'function' && typeof x.dim === 'number' && Number.isInteger(x.dim)) {
+  // An untrained index rightly refuses to search (NOT_TRAINED): nothing to exercise there.
+  const searchable = x.isTrained !== false;
+  if (searchable && typeof x.search === 'function' && typeof x.dim === 'number' && Number.isInteger(x.dim)) {
     const q = new Float32Array(x.dim);
     for (let i = 0; i < q.length; i++) q[i] = Math.sin(i + 1);
     // Ask for every stored vector (up to 100), so each one's distance is checked.
