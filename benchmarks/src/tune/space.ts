@@ -5,7 +5,7 @@
  * tried when one already measured proves it cannot help).
  *
  * - `direction` names the build parameters whose growth never lowers the recall ceiling and
- *   never shrinks the index (lsh `L`, hnsw `M`/`efConstruction`, rpforest `nTrees`, ivfpq `m`/`nbits`,
+ *   never shrinks the index (lsh `L`, hnsw `M`/`efConstruction`, vamana `R`/`L`, rpforest `nTrees`, ivfpq `m`/`nbits`,
  *   PCA `components`). With all other keys equal, a configuration no larger than one whose
  *   exhaustive search stayed below the target cannot reach it, and one no smaller than a
  *   configuration over the memory limit cannot fit.
@@ -107,6 +107,19 @@ function rpforestSpace(n: number, dim: number, k: number): Omit<TuneSpace, 'algo
   };
 }
 
+function vamanaSpace(n: number, k: number): Omit<TuneSpace, 'algorithm'> {
+  return {
+    build: { R: [16, 32, 64], L: [50, 100, 200] },
+    fixedBuild: {},
+    first: { R: 64, L: 100 },
+    direction: { R: 1, L: 1 },
+    search: () => ({ name: 'searchL', min: k, max: Math.max(k, Math.min(n, 4096)) }),
+    searchExtra: {},
+    // Vectors (float32) plus one adjacency block of 1 + R ids per node.
+    estimateBytes: (b, nn, dim) => nn * (dim * 4 + (1 + num(b, 'R', 64)) * 4),
+  };
+}
+
 function lshSpace(): Omit<TuneSpace, 'algorithm'> {
   return {
     build: { L: [8, 16, 32, 64], K: [8, 12, 16] },
@@ -175,6 +188,8 @@ export function defaultTuneSpace(algorithm: string, n: number, dim: number, k: n
       return { algorithm, ...ivfpqSpace(n, dim) };
     case 'lsh':
       return { algorithm, ...lshSpace() };
+    case 'vamana':
+      return { algorithm, ...vamanaSpace(n, k) };
     default:
       break;
   }
@@ -197,7 +212,7 @@ export function defaultTuneSpace(algorithm: string, n: number, dim: number, k: n
 }
 
 /** Algorithms `--algorithm all` tunes. */
-export const TUNABLE_ALGORITHMS: readonly string[] = ['hnsw', 'rpforest', 'ivfflat', 'ivfpq', 'pca+hnsw', 'lsh'];
+export const TUNABLE_ALGORITHMS: readonly string[] = ['hnsw', 'rpforest', 'ivfflat', 'ivfpq', 'pca+hnsw', 'vamana', 'lsh'];
 
 /** Every configuration of a space (its build product plus the fixed keys), `first` first. */
 export function spaceConfigurations(space: TuneSpace): Params[] {

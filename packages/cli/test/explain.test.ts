@@ -121,11 +121,21 @@ describe('annlab explain', () => {
     expect(inGroup(parse('pca-projection.svg'), 'axes', 'line')).toBe(2);
   });
 
+  it('vamana: the graph, the expansions in order from the start node, k results', async () => {
+    const { code, io } = await explain('vamana');
+    expect(code, io.stderr).toBe(EXIT.OK);
+    const svg = parse('vamana-graph.svg');
+    expect(inGroup(svg, 'edges', 'line')).toBeGreaterThan(400);
+    expect(inGroup(svg, 'expanded', 'polyline')).toBe(1);
+    expect(inGroup(svg, 'expanded', 'circle')).toBeGreaterThan(8);
+    expect(inGroup(svg, 'results', 'circle')).toBe(8);
+  });
+
   it('all writes every picture, and the same seed gives the same bytes', async () => {
     const { code, io } = await explain('all', ['--json']);
     expect(code, io.stderr).toBe(EXIT.OK);
     const out = JSON.parse(io.stdout) as { files: { algorithm: string; file: string }[] };
-    expect(out.files.map((f) => f.algorithm).sort()).toEqual(['flat', 'hnsw', 'ivfflat', 'ivfpq', 'pca', 'rpforest']);
+    expect(out.files.map((f) => f.algorithm).sort()).toEqual(['flat', 'hnsw', 'ivfflat', 'ivfpq', 'pca', 'rpforest', 'vamana']);
     for (const f of out.files) parse(f.file.slice(dir.length + 1));
     const first = readFileSync(join(dir, 'hnsw-layers.svg'), 'utf8');
     await explain('hnsw');

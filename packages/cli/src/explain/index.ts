@@ -10,6 +10,7 @@ import { explainHnsw } from './hnsw.js';
 import { explainIvf, explainPq } from './ivf.js';
 import { explainLsh } from './lsh.js';
 import { explainRpForest } from './rpforest.js';
+import { explainVamana } from './vamana.js';
 import type { ExplainOptions, Picture } from './types.js';
 
 export type { ExplainOptions, Picture } from './types.js';
@@ -22,6 +23,7 @@ export const EXPLAINERS: Readonly<Record<string, (options: ExplainOptions) => Pr
   ivfflat: explainIvf,
   ivfpq: explainPq,
   pca: explainPca,
+  vamana: explainVamana,
   lsh: explainLsh,
 };
 

@@ -41,6 +41,11 @@ export const LshIndex: AnnlabClassMap['lsh'] = ANNLAB_CLASSES.lsh;
 /** An LSH index. */
 export type LshIndex = InstanceType<AnnlabClassMap['lsh']>;
 
+/** `@annlab/vamana`'s Vamana graph. */
+export const VamanaIndex: AnnlabClassMap['vamana'] = ANNLAB_CLASSES.vamana;
+/** A Vamana graph. */
+export type VamanaIndex = InstanceType<AnnlabClassMap['vamana']>;
+
 /** `@annlab/pca`'s PCA transform. */
 export const Pca: PcaClassMap['Pca'] = PCA_CLASSES.Pca;
 /** A PCA transform. */
