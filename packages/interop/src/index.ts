@@ -1,6 +1,9 @@
 /**
- * @annlab/interop: hnswlib, Annoy and FAISS index files (in progress).
+ * @annlab/interop: read and write hnswlib, Annoy and FAISS index files for annlab indexes.
+ * Bytes in, bytes out (`Uint8Array`); file I/O is the caller's (the CLI's `annlab export` and
+ * `annlab import`).
  *
  * @packageDocumentation
  */
-export {};
+export { exportHnswlib, hnswlibSpace, importHnswlib, isHnswlibFile } from './hnswlib/index.js';
+export type { HnswlibExportOptions, HnswlibImport, HnswlibImportOptions, HnswlibSpace } from './hnswlib/index.js';
