@@ -19,6 +19,7 @@ import { HnswIndex } from '@annlab/hnsw';
 import { IvfFlatIndex, IvfPqIndex } from '@annlab/ivfpq';
 import { Pca, PreTransformIndex } from '@annlab/pca';
 import { RpForestIndex } from '@annlab/rpforest';
+import { VamanaIndex } from '@annlab/vamana';
 import { expectCode } from '@annlab/test-kit';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -151,6 +152,7 @@ let forest: RpForestIndex | null = null;
 let ivfFlat: IvfFlatIndex | null = null;
 let ivfPq: IvfPqIndex | null = null;
 let preTransform: PreTransformIndex | null = null;
+let vamana: VamanaIndex | null = null;
 
 function builtHnsw(): HnswIndex {
   if (hnsw === null) {
@@ -188,6 +190,14 @@ function builtPreTransform(): PreTransformIndex {
   return preTransform;
 }
 
+function builtVamana(): VamanaIndex {
+  if (vamana === null) {
+    vamana = new VamanaIndex({ dim: DIM, seed: 1, R: 8, L: 16 });
+    vamana.add(data);
+  }
+  return vamana;
+}
+
 // The probes pass values the option types do not admit (that is the point), hence `as never`.
 const hnswOption =
   (key: string): Probe =>
@@ -214,7 +224,13 @@ const preTransformOption =
   (v) =>
     void new PreTransformIndex({ dim: DIM, components: 2, inner: (o) => new FlatIndex(o), [key]: v as never });
 
+const vamanaOption =
+  (key: string): Probe =>
+  (v) =>
+    void new VamanaIndex({ dim: DIM, [key]: v as never });
+
 const HNSW = 'packages/hnsw/README.md › Parameters';
+const VAMANA = 'packages/vamana/README.md › Parameters';
 const FOREST = 'packages/rpforest/README.md › Parameters';
 const IVF = 'packages/ivfpq/README.md › Parameters';
 const PCA = 'packages/pca/README.md › `Pca` options';
@@ -230,6 +246,12 @@ const SPECS: Record<string, Spec> = {
   },
   [`${HNSW} › kernels`]: { probes: [hnswOption('kernels')] },
   [`${HNSW} › efSearch`]: { probes: [(v) => void builtHnsw().search(query, 5, { efSearch: v as number })] },
+
+  [`${VAMANA} › R`]: { probes: [vamanaOption('R')] },
+  [`${VAMANA} › L`]: { probes: [vamanaOption('L')] },
+  [`${VAMANA} › metric`]: { probes: [vamanaOption('metric')] },
+  [`${VAMANA} › kernels`]: { probes: [vamanaOption('kernels')] },
+  [`${VAMANA} › searchL`]: { probes: [(v) => void builtVamana().search(query, 5, { searchL: v as number })] },
 
   [`${FOREST} › nTrees`]: { probes: [forestOption('nTrees')] },
   [`${FOREST} › leafSize`]: { probes: [forestOption('leafSize')] },
@@ -271,6 +293,7 @@ const READMES = [
   'packages/hnsw/README.md',
   'packages/ivfpq/README.md',
   'packages/pca/README.md',
+  'packages/vamana/README.md',
 ];
 
 const rows = READMES.flatMap(rangeRows);

@@ -114,6 +114,15 @@ describe('annlab explain', () => {
     expect(readFileSync(join(dir, 'ivfpq-codebook.svg'), 'utf8').match(/class="codeword"/g)?.length).toBe(2 * 4);
   });
 
+  it('lsh: a bucket grid per table, the probed buckets in order, k results', async () => {
+    const { code, io } = await explain('lsh');
+    expect(code, io.stderr).toBe(EXIT.OK);
+    const svg = parse('lsh-buckets.svg');
+    expect(inGroup(svg, 'hash-lines', 'line')).toBeGreaterThan(3 * 2);
+    expect(readFileSync(join(dir, 'lsh-buckets.svg'), 'utf8').match(/class="probed-bucket"/g)?.length).toBeGreaterThanOrEqual(3);
+    expect(inGroup(svg, 'results', 'circle')).toBe(3 * 5);
+  });
+
   it('flat and pca draw their pictures', async () => {
     expect((await explain('flat')).code).toBe(EXIT.OK);
     expect(inGroup(parse('flat-scan.svg'), 'results', 'circle')).toBe(10);
@@ -135,7 +144,7 @@ describe('annlab explain', () => {
     const { code, io } = await explain('all', ['--json']);
     expect(code, io.stderr).toBe(EXIT.OK);
     const out = JSON.parse(io.stdout) as { files: { algorithm: string; file: string }[] };
-    expect(out.files.map((f) => f.algorithm).sort()).toEqual(['flat', 'hnsw', 'ivfflat', 'ivfpq', 'pca', 'rpforest', 'vamana']);
+    expect(out.files.map((f) => f.algorithm).sort()).toEqual(['flat', 'hnsw', 'ivfflat', 'ivfpq', 'lsh', 'pca', 'rpforest', 'vamana']);
     for (const f of out.files) parse(f.file.slice(dir.length + 1));
     const first = readFileSync(join(dir, 'hnsw-layers.svg'), 'utf8');
     await explain('hnsw');

@@ -32,7 +32,7 @@ export interface VamanaOptions extends IndexOptions {
    * List size of the GreedySearch that finds each point's candidates while building (the
    * paper's L, DiskANN's `L_build`). Larger L: better candidates for RobustPrune, so a better
    * graph (recall at a fixed `searchL` rises until it saturates), at a build time roughly
-   * proportional to L. No effect on memory. Range 1–10 000, at least R for a good graph;
+   * proportional to L. No effect on memory. Range 1–10000, at least R for a good graph;
    * DiskANN uses 75–200.
    * @defaultValue 100
    */
@@ -43,7 +43,8 @@ export interface VamanaOptions extends IndexOptions {
    * α·d(p*, p′) ≤ d(p, p′), with d the squared distance (as DiskANN's code compares). α = 1
    * keeps only the closest direction in each "cone" (a sparse graph, long searches); larger α
    * keeps longer edges, so searches reach far regions in fewer hops, at more edges per node
-   * (up to R) and a slower build. Range 1–4; DiskANN uses 1.2 in memory, 2 on disk.
+   * (up to R) and a slower build. A real number from 1 to 4; DiskANN uses 1.2 in memory, 2 on
+   * disk.
    * @defaultValue 1.2
    */
   alpha?: number;
