@@ -4,6 +4,8 @@
  * 1. JSON parameters {@link NnDescentFileParams} (the options as given, the build record);
  * 2. the `n × dim` vectors (normalised for cosine);
  * 3. the k-NN graph: ids (`n × K`, i32) and reported distances (`n × K`, f32), rows sorted;
+ *    padding slots (id −1) hold distance 0 in the file (core's reader refuses non-finite
+ *    floats) and +Infinity in memory;
  * 4. the search graph: `n × (1 + maxDegree)` i32, count first;
  * 5. the search tree: normals (f32, inner × dim), offsets (f64), children (i32, inner × 2),
  *    leafStart, leafSizes (i32), indices (i32, n or 0);
@@ -63,7 +65,9 @@ export function writeFile(tag: string, version: number, params: NnDescentFilePar
   w.json(params);
   w.array(vectors);
   w.array(g.knnIds);
-  w.array(g.knnDist);
+  const dist = g.knnDist.slice();
+  for (let e = 0; e < dist.length; e++) if (g.knnIds[e] < 0) dist[e] = 0;
+  w.array(dist);
   w.array(g.graph.links);
   w.array(g.tree.normals);
   w.array(g.tree.offsets);
@@ -105,7 +109,8 @@ export function readSections(reader: BinaryReader, p: NnDescentFileParams, dim: 
     corrupt('the build record does not match the sections');
   }
   const knnIds = reader.i32array(n * K);
-  const knnDist = reader.f32array(n * K);
+  const knnDist = reader.f32array(n * K).slice();
+  for (let e = 0; e < knnDist.length; e++) if (knnIds[e] === -1) knnDist[e] = Infinity;
   const links = reader.i32array(n * (1 + maxDegree));
   const tree = new FlatTree(dim);
   tree.normals = reader.f32array();
