@@ -25,6 +25,7 @@ import { FlatIndex } from '@annlab/flat';
 import { HnswIndex } from '@annlab/hnsw';
 import { IvfFlatIndex, IvfPqIndex } from '@annlab/ivfpq';
 import { LshIndex } from '@annlab/lsh';
+import { NnDescentIndex } from '@annlab/nndescent';
 import { Pca, PreTransformIndex, type InnerIndexOptions } from '@annlab/pca';
 import { RpForestIndex } from '@annlab/rpforest';
 import { VamanaIndex } from '@annlab/vamana';
@@ -44,10 +45,10 @@ export interface AnnlabIndexClass<I extends AnnIndex = AnnIndex, O extends Index
 }
 
 /** Suite names of annlab's own algorithms (PCA pipelines are `pca+<name>` over these). */
-export type AnnlabAlgorithm = 'flat' | 'rpforest' | 'hnsw' | 'ivfflat' | 'ivfpq' | 'vamana' | 'lsh';
+export type AnnlabAlgorithm = 'flat' | 'rpforest' | 'hnsw' | 'ivfflat' | 'ivfpq' | 'vamana' | 'lsh' | 'nndescent';
 
 /** {@link AnnlabAlgorithm} in a stable order: the names `annlab bench` suites and `annlab tune` accept. */
-export const ALGORITHM_NAMES: readonly AnnlabAlgorithm[] = ['flat', 'rpforest', 'hnsw', 'ivfflat', 'ivfpq', 'vamana', 'lsh'];
+export const ALGORITHM_NAMES: readonly AnnlabAlgorithm[] = ['flat', 'rpforest', 'hnsw', 'ivfflat', 'ivfpq', 'vamana', 'lsh', 'nndescent'];
 
 /** The class behind each suite name (the types the CLI's pictures and the harness build on). */
 export interface AnnlabClassMap {
@@ -65,6 +66,8 @@ export interface AnnlabClassMap {
   readonly vamana: typeof VamanaIndex;
   /** Locality-sensitive hashing (SimHash / E2LSH, multi-probe), `@annlab/lsh`. */
   readonly lsh: typeof LshIndex;
+  /** NN-Descent k-NN graph, pruned and searched best-first, `@annlab/nndescent`. */
+  readonly nndescent: typeof NnDescentIndex;
 }
 
 /** Suite name → index class. */
@@ -76,6 +79,7 @@ export const ANNLAB_CLASSES: AnnlabClassMap = {
   ivfpq: IvfPqIndex,
   vamana: VamanaIndex,
   lsh: LshIndex,
+  nndescent: NnDescentIndex,
 };
 
 /** The PCA classes of `@annlab/pca`: the transform itself and the wrapper behind `pca+<name>`. */
@@ -111,6 +115,7 @@ export const ANNLAB_ALGORITHMS: Readonly<Record<AnnlabAlgorithm, {
   ivfpq: { pkg: '@annlab/ivfpq', className: 'IvfPqIndex' },
   vamana: { pkg: '@annlab/vamana', className: 'VamanaIndex' },
   lsh: { pkg: '@annlab/lsh', className: 'LshIndex' },
+  nndescent: { pkg: '@annlab/nndescent', className: 'NnDescentIndex' },
 };
 
 /** True when `name` is one of annlab's own suite names. */
