@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-export type { AlgorithmAdapter, BuildInput, BuiltIndex, ExternalMeasurement, Searcher } from './adapters/adapter.js';
+export type { AlgorithmAdapter, BindingCost, BuildInput, BuiltIndex, ExternalMeasurement, Searcher } from './adapters/adapter.js';
 export {
   ALGORITHM_NAMES,
   ANNLAB_ALGORITHMS,
@@ -18,9 +18,10 @@ export {
   PCA_CLASSES,
   PcaPipelineAdapter,
   deserializeAnnlabIndex,
+  indexUsedBytes,
   isAnnlabAlgorithm,
 } from './adapters/annlab.js';
-export type { AnnlabAlgorithm, AnnlabClassMap, AnnlabIndexClass, PcaClassMap } from './adapters/annlab.js';
+export type { AnnlabAlgorithm, AnnlabClassMap, AnnlabIndexClass, PcaClassMap, UsedBytesHook } from './adapters/annlab.js';
 export { AnnoyAdapter, HnswNpmAdapter, HnswlibAdapter, UsearchAdapter } from './adapters/native.js';
 export { FaissAdapter } from './adapters/faiss.js';
 export { NATIVE_PEERS, createAdapter, knownAlgorithms } from './adapters/registry.js';
@@ -57,7 +58,7 @@ export {
   toJsonLines,
 } from './summary.js';
 export type { SummaryRow } from './summary.js';
-export { nowMs, percentile, summarizeLatency } from './timing.js';
+export { WARMUP_MS, WARMUP_QUERIES, nowMs, percentile, summarizeLatency, timeQueries } from './timing.js';
 export { smallestReaching } from './tune/bisect.js';
 export type { BisectResult, SweepPoint } from './tune/bisect.js';
 export { tunePlotSpec, tuneTable, tuneUsage, writeTune } from './tune/output.js';
@@ -66,4 +67,4 @@ export { TUNABLE_ALGORITHMS, defaultTuneSpace, noLargerThan, spaceConfigurations
 export type { BisectedParam, TuneSpace } from './tune/space.js';
 export { selectQueries, splitQueries, tune } from './tune/tune.js';
 export type { AlgorithmTune, TuneChoice, TuneOptions, TuneResult, TuneSweep, TunedBuild } from './tune/tune.js';
-export type { Latency } from './timing.js';
+export type { Latency, QueryTiming, TimeQueriesOptions } from './timing.js';

@@ -3,23 +3,30 @@
  * once (timed, with the index's bytes and the process's resident-memory growth), then sweep
  * the search parameters. Each sweep point gets
  *
- * 1. an instrumented pass (annlab indexes) counting distance computations per query;
- * 2. a warm-up, then `repeats` timed passes of one query at a time on this thread, keeping
- *    the fastest (QPS = queries / summed query time; latency percentiles from that pass);
- * 3. `repeats` timed batch calls (the library's own batch path), keeping the fastest;
+ * 1. the same warm-up for every algorithm, then `repeats` timed passes of one query at a time
+ *    on this thread, keeping the fastest (QPS = queries / summed query time; latency
+ *    percentiles from that pass) — {@link timeQueries}, shared with `annlab query`;
+ * 2. `repeats` timed batch calls (the library's own batch path), keeping the fastest;
+ * 3. after the timing, an instrumented pass (annlab indexes) counting distance computations
+ *    per query (never before it: it would be an extra warm-up peers do not get);
  * 4. recall@k by ann-benchmarks' threshold rule and by id overlap, on the returned ids.
+ *
+ * Index bytes are what the index uses ({@link BuiltIndex.memoryBytes}: an annlab index's
+ * `usedBytes()` where it has one), with the allocation kept apart as `capacityBytes`. Peers
+ * whose binding takes `number[]` queries get their per-query conversion cost measured once
+ * per run ({@link BenchmarkRun.bindingCosts}) and shown beside their rows.
  *
  * @module
  */
 import { AnnlabError, SearchStats, isAnnlabError } from '@annlab/core';
-import type { AlgorithmAdapter, BuiltIndex } from './adapters/adapter.js';
+import type { AlgorithmAdapter, BindingCost, BuiltIndex } from './adapters/adapter.js';
 import { createAdapter } from './adapters/registry.js';
 import type { BenchDataset } from './dataset.js';
 import { collectEnvironment, type Environment } from './environment.js';
 import { paretoFlags } from './pareto.js';
 import { idOverlapRecall, kthDistances, rowDistances, thresholdRecall } from './recall.js';
 import { expandGrid, type Params, type Suite } from './suite.js';
-import { nowMs, summarizeLatency, type Latency } from './timing.js';
+import { WARMUP_QUERIES, nowMs, summarizeLatency, timeQueries, type Latency } from './timing.js';
 
 /** One measured sweep point: one JSON line of results.jsonl. */
 export interface ResultLine {
@@ -61,8 +68,10 @@ export interface ResultLine {
   latencyMs: Latency;
   /** Seconds to build this configuration (construct + add, including training). */
   buildSeconds: number;
-  /** Index bytes (annlab: `memoryBytes()`; peers: saved file size), null when unknown. */
+  /** Bytes the index uses (annlab: `usedBytes()` where offered, else `memoryBytes()`; peers: saved file size), null when unknown. */
   indexBytes: number | null;
+  /** Bytes allocated including spare capacity, when the index reports it apart from `indexBytes`; else null. */
+  capacityBytes: number | null;
   /** Growth of the process's resident set during the build, bytes (noisy; 0 when it shrank). */
   rssGrowthBytes: number;
   /** Distance computations per query (annlab's instrumented path), null for peers. */
@@ -126,6 +135,8 @@ export interface BenchmarkRun {
   errors: RunError[];
   /** Wall time of the whole run, seconds. */
   totalSeconds: number;
+  /** Per-query binding costs of the peers that were run, by algorithm name (see {@link BindingCost}). */
+  bindingCosts: Record<string, BindingCost>;
 }
 
 /** Progress events, for terminals and logs. */
@@ -151,6 +162,18 @@ export type RunEvent =
       buildTotal: number;
     }
   | {
+      /** Build progress reported by the index (only for indexes that report it). */
+      type: 'build-progress';
+      /** Algorithm name. */
+      algorithm: string;
+      /** Build parameters. */
+      build: Params;
+      /** Work done so far (vectors added, as the index counts it). */
+      done: number;
+      /** Total work of the build. */
+      total: number;
+    }
+  | {
       /** A build finished. */
       type: 'build-done';
       /** Algorithm name. */
@@ -159,8 +182,10 @@ export type RunEvent =
       build: Params;
       /** Build wall time, seconds. */
       seconds: number;
-      /** Index size in bytes, or null when unknown. */
+      /** Bytes the index uses, or null when unknown. */
       indexBytes: number | null;
+      /** Bytes allocated (spare capacity included), when reported apart; else null. */
+      capacityBytes: number | null;
     }
   | {
       /** One sweep point was measured. */
@@ -205,6 +230,11 @@ export interface RunOptions {
   environment?: Environment;
   /** Adapter factory (tests inject their own). @defaultValue {@link createAdapter} */
   adapterFor?: (name: string) => AlgorithmAdapter;
+  /**
+   * Called once per build, after the build is timed and before its sweep, with the built
+   * index (e.g. to run an extra check such as hnswlib's efConstruction test); not timed.
+   */
+  onBuilt?: (built: BuiltIndex, info: { algorithm: string; build: Params }) => Promise<void> | void;
 }
 
 function gc(): void {
@@ -229,9 +259,6 @@ interface PointMeasure {
   hops: number | null;
 }
 
-/** Warm-up continues past `warmupQueries` until this many milliseconds have passed. */
-const WARMUP_MS = 1000;
-
 async function measurePoint(
   built: BuiltIndex, queries: Float32Array, nq: number, k: number, params: Params, repeats: number, warmup: number,
 ): Promise<PointMeasure> {
@@ -239,54 +266,44 @@ async function measurePoint(
     const m = await built.measure(queries, nq, k, params, repeats);
     return { ...m, distanceComputations: null, hops: null };
   }
-  let distanceComputations: number | null = null;
-  let hops: number | null = null;
   const scratch = new Int32Array(nq * k);
-  if (built.countsDistances) {
-    const stats = new SearchStats();
-    const s = built.searcher(queries, nq, k, params, stats);
-    for (let q = 0; q < nq; q++) s.one(q, scratch, q * k);
-    distanceComputations = stats.distanceComputations / nq;
-    hops = stats.hops > 0 ? stats.hops / nq : null;
-  }
-  const s = built.searcher(queries, nq, k, params);
-  // Warm-up: at least `warmup` queries, then more until about a second has passed (or every
-  // query was answered once), so the JIT has compiled the search path before the clock runs.
-  const warmStart = nowMs();
-  for (let q = 0; q < nq && (q < warmup || nowMs() - warmStart < WARMUP_MS); q++) s.one(q, scratch, q * k);
-  let bestTotal = Infinity;
-  let bestLat = new Float64Array(nq);
   const ids = new Int32Array(nq * k);
-  for (let r = 0; r < repeats; r++) {
-    const lat = new Float64Array(nq);
-    const out = r === 0 ? ids : scratch;
-    let total = 0;
-    for (let q = 0; q < nq; q++) {
-      const t0 = nowMs();
-      s.one(q, out, q * k);
-      const dt = nowMs() - t0;
-      lat[q] = dt;
-      total += dt;
-    }
-    if (total < bestTotal) {
-      bestTotal = total;
-      bestLat = lat;
-    }
-  }
+  const s = built.searcher(queries, nq, k, params);
+  const timing = timeQueries((q, pass) => s.one(q, pass === 0 ? ids : scratch, q * k), nq, { warmupQueries: warmup, repeats });
   let bestBatch = Infinity;
   for (let r = 0; r < repeats; r++) {
     const t0 = nowMs();
     s.batch(scratch);
     bestBatch = Math.min(bestBatch, nowMs() - t0);
   }
+  // Counting pass after the timing, so it is not an extra warm-up only annlab indexes get.
+  let distanceComputations: number | null = null;
+  let hops: number | null = null;
+  if (built.countsDistances) {
+    const stats = new SearchStats();
+    const c = built.searcher(queries, nq, k, params, stats);
+    for (let q = 0; q < nq; q++) c.one(q, scratch, q * k);
+    distanceComputations = stats.distanceComputations / nq;
+    hops = stats.hops > 0 ? stats.hops / nq : null;
+  }
   return {
     ids,
-    latenciesMs: bestLat,
-    qps: nq / (Math.max(bestTotal, 1e-9) / 1000),
+    latenciesMs: timing.latenciesMs,
+    qps: timing.qps,
     batchQps: nq / (Math.max(bestBatch, 1e-9) / 1000),
     distanceComputations,
     hops,
   };
+}
+
+function bytesOf(read: (() => number | null) | undefined): number | null {
+  if (read === undefined) return null;
+  try {
+    const v = read();
+    return typeof v === 'number' && Number.isFinite(v) ? v : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Run a suite on a resolved dataset. Failures of one build or search are recorded, never thrown. */
@@ -297,7 +314,7 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
   const adapterFor = options.adapterFor ?? createAdapter;
   const k = suite.k ?? 10;
   const repeats = options.repeats ?? suite.repeats ?? 2;
-  const warmup = options.warmupQueries ?? 20;
+  const warmup = options.warmupQueries ?? WARMUP_QUERIES;
   const seed = suite.seed ?? 42;
   const dim = dataset.dim;
   const nBase = dataset.base.length / dim;
@@ -318,6 +335,7 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
   const results: ResultLine[] = [];
   const skipped: SkippedAlgorithm[] = [];
   const errors: RunError[] = [];
+  const bindingCosts: Record<string, BindingCost> = {};
   const runs = options.only === undefined ? suite.runs : suite.runs.filter((r) => options.only?.includes(r.label ?? r.algorithm) === true || options.only?.includes(r.algorithm) === true);
 
   for (const run of runs) {
@@ -336,6 +354,13 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
       emit({ type: 'skip', algorithm: name, reason });
       continue;
     }
+    if (adapter.bindingCost !== undefined && bindingCosts[name] === undefined) {
+      try {
+        bindingCosts[name] = await adapter.bindingCost(queries, nq, dim, k);
+      } catch {
+        // A binding that cannot run the probe still runs the suite; the report says nothing.
+      }
+    }
     const builds = expandGrid(run.build);
     const searches = expandGrid(run.search);
     for (let b = 0; b < builds.length; b++) {
@@ -347,7 +372,8 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
       let buildSeconds: number;
       try {
         const t0 = nowMs();
-        built = await adapter.build({ base: dataset.base, n: nBase, dim, metric: dataset.metric, seed }, build);
+        const onProgress = (done: number, total: number): void => emit({ type: 'build-progress', algorithm: name, build, done, total });
+        built = await adapter.build({ base: dataset.base, n: nBase, dim, metric: dataset.metric, seed, onProgress }, build);
         buildSeconds = built.buildSeconds ?? (nowMs() - t0) / 1000;
       } catch (e) {
         errors.push({ algorithm: name, build, message: message(e) });
@@ -355,13 +381,17 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
         continue;
       }
       const rssGrowthBytes = Math.max(0, rss() - rssBefore);
-      let indexBytes: number | null = null;
-      try {
-        indexBytes = built.memoryBytes();
-      } catch {
-        indexBytes = null;
+      const indexBytes = bytesOf(() => built.memoryBytes());
+      const capacityBytes = bytesOf(built.capacityBytes?.bind(built));
+      emit({ type: 'build-done', algorithm: name, build, seconds: buildSeconds, indexBytes, capacityBytes });
+      if (options.onBuilt !== undefined) {
+        try {
+          await options.onBuilt(built, { algorithm: name, build });
+        } catch (e) {
+          errors.push({ algorithm: name, build, message: message(e) });
+          emit({ type: 'error', algorithm: name, build, message: message(e) });
+        }
       }
-      emit({ type: 'build-done', algorithm: name, build, seconds: buildSeconds, indexBytes });
       for (let s = 0; s < searches.length; s++) {
         const search = searches[s];
         let m: PointMeasure;
@@ -394,6 +424,7 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
           latencyMs: summarizeLatency(m.latenciesMs),
           buildSeconds,
           indexBytes,
+          capacityBytes,
           rssGrowthBytes,
           distanceComputations: m.distanceComputations,
           hops: m.hops,
@@ -420,6 +451,7 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
     skipped,
     errors,
     totalSeconds: (nowMs() - started) / 1000,
+    bindingCosts,
   };
 }
 

@@ -21,6 +21,11 @@ export interface BuildInput {
   metric: Metric;
   /** Seed for the build's randomness. */
   seed: number;
+  /**
+   * Build progress, passed on to the index's `add(vectors, { onProgress })` where the
+   * algorithm reports it (core's `AddOptions`); adapters that cannot report ignore it.
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -53,8 +58,18 @@ export interface BuiltIndex {
    * work into it (annlab's instrumented path); adapters that cannot count ignore it.
    */
   searcher(queries: Float32Array, nq: number, k: number, params: Params, stats?: SearchStats): Searcher;
-  /** Bytes held by the index (annlab: `memoryBytes()`; peers: their own estimate), or null when unknown. */
+  /**
+   * Bytes the index uses, recorded as `indexBytes`, or null when unknown. annlab indexes:
+   * `usedBytes()` when the index offers it (what it stores, no spare capacity), else
+   * `memoryBytes()`; peers: the size of their saved index file.
+   */
   memoryBytes(): number | null;
+  /**
+   * Bytes allocated, spare capacity included (annlab: `memoryBytes()` of an index that also
+   * offers `usedBytes()`), recorded as `capacityBytes`; absent or null when it is not known
+   * apart from {@link BuiltIndex.memoryBytes}.
+   */
+  capacityBytes?(): number | null;
   /**
    * Build seconds measured by the adapter itself (a subprocess timing its own build, without
    * start-up and transfer); when absent the harness's clock around `build` is used.
@@ -74,6 +89,20 @@ export interface BuiltIndex {
   dispose?(): Promise<void> | void;
 }
 
+/**
+ * What a peer's binding costs per query outside the search itself, measured once per run:
+ * the time of a k-NN call on a one-point index of the same dimension (for bindings that take
+ * `number[]` this is mostly converting the query inside the native call).
+ */
+export interface BindingCost {
+  /** The query type the binding takes (`number[]`, `Float32Array`). */
+  queryType: string;
+  /** Median microseconds per call on a one-point index; null when not measured (typed-array bindings). */
+  microsPerQuery: number | null;
+  /** One line for the report. */
+  note: string;
+}
+
 /** An algorithm the harness can run. */
 export interface AlgorithmAdapter {
   /** The name used in suites (`hnsw`, `pca+hnsw`, `hnswlib-node`, ...). */
@@ -87,4 +116,9 @@ export interface AlgorithmAdapter {
   unavailableReason(): Promise<string | null>;
   /** Build an index over `input` with one build-parameter setting (the harness times this). */
   build(input: BuildInput, params: Params): Promise<BuiltIndex>;
+  /**
+   * Measure the binding's per-query cost apart from searching (see {@link BindingCost}),
+   * once per run, on `queries` (`nq × dim`). Adapters of in-process annlab indexes omit it.
+   */
+  bindingCost?(queries: Float32Array, nq: number, dim: number, k: number): Promise<BindingCost>;
 }

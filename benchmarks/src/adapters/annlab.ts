@@ -62,10 +62,10 @@ export interface AnnlabClassMap {
   readonly ivfflat: typeof IvfFlatIndex;
   /** IVF with product-quantized lists, `@annlab/ivfpq`. */
   readonly ivfpq: typeof IvfPqIndex;
-  /** Vamana graph (DiskANN, in memory), `@annlab/vamana`. */
-  readonly vamana: typeof VamanaIndex;
   /** Locality-sensitive hashing (SimHash / E2LSH, multi-probe), `@annlab/lsh`. */
   readonly lsh: typeof LshIndex;
+  /** Vamana graph (DiskANN, in memory), `@annlab/vamana`. */
+  readonly vamana: typeof VamanaIndex;
   /** NN-Descent k-NN graph, pruned and searched best-first, `@annlab/nndescent`. */
   readonly nndescent: typeof NnDescentIndex;
 }
@@ -77,8 +77,8 @@ export const ANNLAB_CLASSES: AnnlabClassMap = {
   hnsw: HnswIndex,
   ivfflat: IvfFlatIndex,
   ivfpq: IvfPqIndex,
-  vamana: VamanaIndex,
   lsh: LshIndex,
+  vamana: VamanaIndex,
   nndescent: NnDescentIndex,
 };
 
@@ -113,8 +113,8 @@ export const ANNLAB_ALGORITHMS: Readonly<Record<AnnlabAlgorithm, {
   hnsw: { pkg: '@annlab/hnsw', className: 'HnswIndex' },
   ivfflat: { pkg: '@annlab/ivfpq', className: 'IvfFlatIndex' },
   ivfpq: { pkg: '@annlab/ivfpq', className: 'IvfPqIndex' },
-  vamana: { pkg: '@annlab/vamana', className: 'VamanaIndex' },
   lsh: { pkg: '@annlab/lsh', className: 'LshIndex' },
+  vamana: { pkg: '@annlab/vamana', className: 'VamanaIndex' },
   nndescent: { pkg: '@annlab/nndescent', className: 'NnDescentIndex' },
 };
 
@@ -164,6 +164,26 @@ class AnnlabSearcher implements Searcher {
   }
 }
 
+/**
+ * The optional used-bytes hook an index may offer beside `memoryBytes()`: the bytes of what it
+ * stores (vectors as `size × dim × 4` — see core's `VectorStore.usedBytes()` — links, codes),
+ * without the spare capacity of growable arrays. When present, the harness and `annlab build`
+ * report it as the index size and `memoryBytes()` as the capacity.
+ */
+export interface UsedBytesHook {
+  /** Bytes used, spare capacity excluded. */
+  usedBytes(): number;
+}
+
+function hasUsedBytes(index: object): index is UsedBytesHook {
+  return typeof (index as Partial<UsedBytesHook>).usedBytes === 'function';
+}
+
+/** Bytes an annlab index uses: its `usedBytes()` where it offers one ({@link UsedBytesHook}), else `memoryBytes()`. */
+export function indexUsedBytes(index: AnnIndex): number {
+  return hasUsedBytes(index) ? index.usedBytes() : index.memoryBytes();
+}
+
 /** A built annlab index behind the harness interface. */
 export class BuiltAnnlabIndex implements BuiltIndex {
   /** The index itself. */
@@ -179,8 +199,14 @@ export class BuiltAnnlabIndex implements BuiltIndex {
     return new AnnlabSearcher(this.index, queries, nq, k, params, stats);
   }
 
+  /** {@link indexUsedBytes} of the index: `usedBytes()` where it has one, else `memoryBytes()`. */
   memoryBytes(): number {
-    return this.index.memoryBytes();
+    return indexUsedBytes(this.index);
+  }
+
+  /** `memoryBytes()` of an index that also reports `usedBytes()` (its allocation); else null. */
+  capacityBytes(): number | null {
+    return hasUsedBytes(this.index) ? this.index.memoryBytes() : null;
   }
 
   serialize(): Uint8Array {
@@ -212,7 +238,7 @@ export class AnnlabAdapter implements AlgorithmAdapter {
 
   async build(input: BuildInput, params: Params): Promise<BuiltIndex> {
     const index = this.create({ dim: input.dim, metric: input.metric, seed: input.seed }, params);
-    index.add(input.base);
+    index.add(input.base, input.onProgress === undefined ? undefined : { onProgress: input.onProgress });
     return new BuiltAnnlabIndex(index);
   }
 }
@@ -254,7 +280,8 @@ export class PcaPipelineAdapter implements AlgorithmAdapter {
         inner: (options: InnerIndexOptions) => inner.create({ ...options, seed: options.seed ?? input.seed }, innerParams),
       }),
     );
-    index.add(input.base);
+    // Through the contract's add(vectors, options?): the wrapper ignores the option until it reports progress.
+    (index as AnnIndex).add(input.base, input.onProgress === undefined ? undefined : { onProgress: input.onProgress });
     return new BuiltAnnlabIndex(index);
   }
 }

@@ -5,7 +5,7 @@
  * tried when one already measured proves it cannot help).
  *
  * - `direction` names the build parameters whose growth never lowers the recall ceiling and
- *   never shrinks the index (lsh `L`, hnsw `M`/`efConstruction`, vamana `R`/`L`, rpforest `nTrees`, ivfpq `m`/`nbits`,
+ *   never shrinks the index (lsh `L`, hnsw `M`/`efConstruction`, vamana `R`/`L`, nndescent `nNeighbors`/`pruneDegreeMultiplier`, rpforest `nTrees`, ivfpq `m`/`nbits`,
  *   PCA `components`). With all other keys equal, a configuration no larger than one whose
  *   exhaustive search stayed below the target cannot reach it, and one no smaller than a
  *   configuration over the memory limit cannot fit.
@@ -120,6 +120,23 @@ function vamanaSpace(n: number, k: number): Omit<TuneSpace, 'algorithm'> {
   };
 }
 
+function nndescentSpace(n: number, k: number): Omit<TuneSpace, 'algorithm'> {
+  return {
+    build: { nNeighbors: [10, 20, 30, 60], pruneDegreeMultiplier: [1, 1.5, 2] },
+    fixedBuild: {},
+    first: { nNeighbors: 30, pruneDegreeMultiplier: 1.5 },
+    // A larger K or degree cap only adds edges to the search graph (and bytes).
+    direction: { nNeighbors: 1, pruneDegreeMultiplier: 1 },
+    search: () => ({ name: 'efSearch', min: k, max: Math.max(k, Math.min(n, 4096)) }),
+    searchExtra: {},
+    // Vectors, the k-NN graph (K ids + K float32 distances) and the search graph (1 + round(m·K) ids) per point.
+    estimateBytes: (b, nn, dim) => {
+      const K = num(b, 'nNeighbors', 30);
+      return nn * (dim * 4 + 8 * K + 4 * (1 + Math.round(num(b, 'pruneDegreeMultiplier', 1.5) * K)));
+    },
+  };
+}
+
 function lshSpace(): Omit<TuneSpace, 'algorithm'> {
   return {
     build: { L: [8, 16, 32, 64], K: [8, 12, 16] },
@@ -190,6 +207,8 @@ export function defaultTuneSpace(algorithm: string, n: number, dim: number, k: n
       return { algorithm, ...lshSpace() };
     case 'vamana':
       return { algorithm, ...vamanaSpace(n, k) };
+    case 'nndescent':
+      return { algorithm, ...nndescentSpace(n, k) };
     default:
       break;
   }
@@ -212,7 +231,7 @@ export function defaultTuneSpace(algorithm: string, n: number, dim: number, k: n
 }
 
 /** Algorithms `--algorithm all` tunes. */
-export const TUNABLE_ALGORITHMS: readonly string[] = ['hnsw', 'rpforest', 'ivfflat', 'ivfpq', 'pca+hnsw', 'vamana', 'lsh'];
+export const TUNABLE_ALGORITHMS: readonly string[] = ['hnsw', 'rpforest', 'ivfflat', 'ivfpq', 'pca+hnsw', 'vamana', 'lsh', 'nndescent'];
 
 /** Every configuration of a space (its build product plus the fixed keys), `first` first. */
 export function spaceConfigurations(space: TuneSpace): Params[] {
