@@ -14,7 +14,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import {
+  BuiltAnnlabIndex,
   formatBytes,
+  idOverlapRecall,
   formatQps,
   formatSeconds,
   paramsLabel,
@@ -22,6 +24,7 @@ import {
   resolveDataset,
   runSuite,
   type BenchDataset,
+  type BuiltIndex,
   type ResultLine,
   type Params,
   type Suite,
@@ -52,6 +55,11 @@ export interface CurveGrid {
   build?: SuiteRun['build'];
   /** Search sweep. */
   search?: SuiteRun['search'];
+  /**
+   * A second (third, ...) figure for the same algorithm, varying another knob: its stem is
+   * `<guide>-<algorithm>-<variant>-<dataset>` and its title names the knob.
+   */
+  variant?: string;
 }
 
 /** Options of {@link runCurves}. */
@@ -88,23 +96,54 @@ export interface CurveOutput {
   updatedGuides: string[];
 }
 
-/** The grids the docs use; small enough that both datasets run in well under 20 minutes on 2 busy cores. */
+/**
+ * The grids the docs use: each algorithm's main knobs at the guides' recommended settings
+ * (HNSW efConstruction 200), plus one figure per further knob the guides describe
+ * (efConstruction, leafSize, niter, nbits, components). About half an hour for both datasets
+ * on 2 busy cores.
+ */
 export function docsGrids(dataset: CurveDataset, dim: number): CurveGrid[] {
   // PQ needs m | dim: 784 = 16·49 = 28·28, 128 = 16·8.
   const pqM = (dim % 28 === 0 ? [28, 56] : [16, 32]).filter((m) => m <= dim && dim % m === 0);
-  const components = (dataset.key === 'siftsmall' ? [16, 32, 64] : [16, 48, 96]).filter((c) => c < dim);
+  const m0 = pqM.length > 0 ? pqM : [1];
+  const components = (dataset.key === 'siftsmall' ? [16, 32, 64] : [16, 48, 96, 192]).filter((c) => c < dim);
+  const leafSizes = [...new Set([16, 64, dim + 2])].filter((l) => l >= 1);
   return [
     { algorithm: 'flat', guide: 'flat' },
-    { algorithm: 'hnsw', guide: 'hnsw', build: { M: [8, 16, 32], efConstruction: [100] }, search: { efSearch: [10, 20, 40, 80, 160, 320] } },
+    { algorithm: 'hnsw', guide: 'hnsw', build: { M: [8, 16, 32], efConstruction: [200] }, search: { efSearch: [10, 20, 40, 80, 160, 320] } },
+    { algorithm: 'hnsw', guide: 'hnsw', variant: 'efc', build: { M: [16], efConstruction: [25, 50, 100, 200, 400] }, search: { efSearch: [10, 20, 40, 80, 160] } },
     { algorithm: 'rpforest', guide: 'rpforest', build: { nTrees: [10, 40] }, search: { searchK: [200, 1000, 4000, 16000] } },
+    { algorithm: 'rpforest', guide: 'rpforest', variant: 'leafsize', build: { nTrees: [10], leafSize: leafSizes }, search: { searchK: [200, 1000, 4000, 16000] } },
     { algorithm: 'ivfflat', guide: 'ivfpq', build: { nlist: [64, 256], niter: [10] }, search: { nprobe: [1, 2, 4, 8, 16, 32] } },
-    { algorithm: 'ivfpq', guide: 'ivfpq', build: { nlist: [64], m: pqM.length > 0 ? pqM : [1], nbits: [8], niter: [10], pqNiter: [10], keepVectors: [true] }, search: { nprobe: [4, 16], rerank: [0, 10] } },
+    { algorithm: 'ivfflat', guide: 'ivfpq', variant: 'niter', build: { nlist: [256], niter: [1, 3, 10, 25] }, search: { nprobe: [1, 4, 16] } },
+    { algorithm: 'ivfpq', guide: 'ivfpq', build: { nlist: [64], m: m0, nbits: [8], niter: [10], pqNiter: [10], keepVectors: [true] }, search: { nprobe: [4, 16], rerank: [0, 10] } },
+    { algorithm: 'ivfpq', guide: 'ivfpq', variant: 'nbits', build: { nlist: [64], m: m0.slice(0, 1), nbits: [4, 6, 8], niter: [10], pqNiter: [10], keepVectors: [true] }, search: { nprobe: [16], rerank: [0, 10] } },
     { algorithm: 'pca+flat', guide: 'pca', build: { components: components.length > 0 ? components : [Math.max(1, dim >> 1)] }, search: { rerank: [0, 4, 16] } },
   ];
 }
 
+/**
+ * hnswlib's check of efConstruction (its README, "ef_construction"): search for the M nearest
+ * neighbours with `ef = efConstruction`; recall below 0.9 means the build could be better.
+ * Recall here is id overlap against the dataset's exact neighbours, over the curve queries.
+ */
+export interface EfConstructionCheck {
+  /** Build parameters of the HNSW index checked. */
+  build: Params;
+  /** Neighbours searched (the index's M). */
+  k: number;
+  /** ef used (= efConstruction). */
+  ef: number;
+  /** Recall@M at ef = efConstruction. */
+  recall: number;
+}
+
 /** The fields of a result line the figures and tables use (what `curves-<dataset>.json` keeps). */
-export type CurvePoint = Pick<ResultLine, 'algorithm' | 'build' | 'search' | 'recall' | 'qps' | 'buildSeconds' | 'indexBytes' | 'distanceComputations'>;
+export type CurvePoint = Pick<ResultLine, 'algorithm' | 'build' | 'search' | 'recall' | 'qps' | 'buildSeconds' | 'indexBytes' | 'distanceComputations'> &
+  Partial<Pick<ResultLine, 'capacityBytes' | 'latencyMs'>> & {
+    /** The grid's variant (see {@link CurveGrid.variant}). */
+    variant?: string;
+  };
 
 /** Keys whose value differs between the given parameter sets, in first-seen order. */
 function varyingKeys(sets: readonly Params[]): string[] {
@@ -178,19 +217,19 @@ export function curveTable(results: readonly CurvePoint[]): string {
 }
 
 /** File stem of one figure: `<guide>-<algorithm>-<dataset key>`. */
-export function figureStem(guide: string, algorithm: string, key: string): string {
-  return `${guide}-${algorithm.replace(/[^a-z0-9]+/gi, '-')}-${key}`;
+export function figureStem(guide: string, algorithm: string, key: string, variant?: string): string {
+  return `${guide}-${algorithm.replace(/[^a-z0-9]+/gi, '-')}${variant === undefined ? '' : `-${variant}`}-${key}`;
 }
 
 /** Write one algorithm's SVG and markdown table; returns the fragment for the guides. */
 async function writeFigure(
-  outDir: string, stem: string, title: string, description: string, k: number, rs: readonly CurvePoint[],
+  outDir: string, stem: string, title: string, description: string, k: number, rs: readonly CurvePoint[], checks: readonly EfConstructionCheck[] = [],
 ): Promise<{ svgFile: string; mdFile: string; table: string; alt: string }> {
   const svgFile = join(outDir, `${stem}.svg`);
   const mdFile = join(outDir, `${stem}.md`);
   const subtitle = `${description} · k=${k} · docs/scripts/curves.ts`;
   writeFileSync(svgFile, await renderSvg(tuningCurveSpec(rs, title, subtitle) as never));
-  const table = `_${description}, k = ${k}_\n\n${curveTable(rs)}`;
+  const table = `_${description}, k = ${k}_\n\n${curveTable(rs)}${efConstructionTable(checks)}`;
   writeFileSync(mdFile, `<!-- generated by docs/scripts/curves.ts (pnpm docs:curves); do not edit -->\n\n${table}`);
   return { svgFile, mdFile, table, alt: `${title}: recall@${k} against single-thread QPS` };
 }
@@ -205,25 +244,47 @@ export async function replotCurves(options: { outDir: string; datasets: CurveDat
   const files: string[] = [];
   for (const spec of options.datasets) {
     const saved = JSON.parse(readFileSync(join(options.outDir, `curves-${spec.key}.json`), 'utf8')) as {
-      dataset: string; k?: number; results: (CurvePoint & { guide?: string })[];
+      dataset: string; k?: number; results: (CurvePoint & { guide?: string })[]; efConstructionChecks?: EfConstructionCheck[];
     };
     const k = saved.k ?? 10;
     const byStem = new Map<string, { guide: string; algorithm: string; rs: CurvePoint[] }>();
     for (const r of saved.results) {
       const guide = r.guide ?? guideOf(r.algorithm);
-      const stem = figureStem(guide, r.algorithm, spec.key);
+      const stem = figureStem(guide, r.algorithm, spec.key, r.variant);
       const entry = byStem.get(stem) ?? { guide, algorithm: r.algorithm, rs: [] };
       entry.rs.push(r);
       byStem.set(stem, entry);
     }
     for (const [stem, e] of byStem) {
-      const f = await writeFigure(options.outDir, stem, `${e.algorithm} on ${spec.title}`, saved.dataset, k, e.rs);
+      const variant = e.rs[0].variant;
+      const checks = e.algorithm === 'hnsw' ? (saved.efConstructionChecks ?? []).filter((c) => e.rs.some((r) => JSON.stringify(r.build) === JSON.stringify(c.build))) : [];
+      const f = await writeFigure(options.outDir, stem, figureTitle(e.algorithm, variant, spec.title), saved.dataset, k, e.rs, checks);
       files.push(f.svgFile, f.mdFile);
       fragments.set(stem, f);
     }
   }
   if (options.guidesDir !== undefined) files.push(...spliceGuides(options.guidesDir, fragments));
   return files;
+}
+
+/** Markdown table of hnswlib's efConstruction check, or '' when there is none. */
+export function efConstructionTable(checks: readonly EfConstructionCheck[]): string {
+  if (checks.length === 0) return '';
+  const lines = [
+    '',
+    "_hnswlib's efConstruction check: recall of the M nearest neighbours at ef = efConstruction (below 0.9 leaves room for a better graph)_",
+    '',
+    '| build | recall@M at ef = efConstruction | ≥ 0.9 |',
+    '|---|---:|:---:|',
+  ];
+  for (const c of checks) lines.push(`| ${paramsLabel(c.build)} | ${c.recall.toFixed(3)} | ${c.recall >= 0.9 ? 'yes' : 'no'} |`);
+  return lines.join('\n') + '\n';
+}
+
+/** Figure title: the algorithm, the knob a variant varies, the dataset. */
+function figureTitle(algorithm: string, variant: string | undefined, dataset: string): string {
+  const knob: Record<string, string> = { efc: 'efConstruction', leafsize: 'leafSize', niter: 'k-means niter', nbits: 'nbits' };
+  return variant === undefined ? `${algorithm} on ${dataset}` : `${algorithm} on ${dataset}: varying ${knob[variant] ?? variant}`;
 }
 
 /** The guide an algorithm's curves belong to, from the docs' grids. */
@@ -251,22 +312,31 @@ export async function runCurves(options: CurveOptions): Promise<CurveOutput> {
   const meta: string[] = [];
   const fragments = new Map<string, { svgFile: string; table: string; alt?: string }>();
   for (const spec of options.datasets) {
-    const dsOpts: Parameters<typeof resolveDataset>[1] = { k };
+    // 32 ground-truth columns at least: hnswlib's efConstruction check searches for the M (≤ 32) nearest.
+    const dsOpts: Parameters<typeof resolveDataset>[1] = { k: Math.max(k, 32) };
     if (spec.maxBase !== undefined) dsOpts.maxBase = spec.maxBase;
     if (spec.queries !== undefined) dsOpts.maxQueries = spec.queries;
     log(`loading ${spec.ref}`);
     const ds = await resolveDataset(spec.ref, dsOpts);
     const nq = ds.queries.length / ds.dim;
     const all: ResultLine[] = [];
-    const guideByAlgorithm = new Map<string, string>();
+    const tags = new Map<ResultLine, { guide: string; variant?: string }>();
+    const checks: EfConstructionCheck[] = [];
     for (const grid of options.grids(spec, ds.dim)) {
       const run: SuiteRun = { algorithm: grid.algorithm };
       if (grid.build !== undefined) run.build = grid.build;
       if (grid.search !== undefined) run.search = grid.search;
       const suite: Suite = { name: `docs-curves-${spec.key}`, dataset: spec.ref, k, repeats: options.repeats ?? 1, runs: [run] };
       const ts = performance.now();
+      const gridChecks: EfConstructionCheck[] = [];
       const out = await runSuite(suite, ds, {
         repeats: options.repeats ?? 1,
+        onBuilt: (built, info) => {
+          if (grid.algorithm !== 'hnsw') return;
+          const c = efConstructionCheck(built, info.build, ds, nq);
+          if (c !== null && !checks.some((x) => JSON.stringify(x.build) === JSON.stringify(c.build))) checks.push(c);
+          if (c !== null) gridChecks.push(c);
+        },
         onEvent: (e) => {
           if (e.type === 'build-done') log(`  ${spec.key} ${e.algorithm} ${paramsLabel(e.build)} built in ${e.seconds.toFixed(1)} s`);
         },
@@ -275,16 +345,22 @@ export async function runCurves(options: CurveOptions): Promise<CurveOutput> {
       for (const s of out.skipped) log(`  skipped: ${s.algorithm}: ${s.reason}`);
       const rs = out.results;
       all.push(...rs);
-      log(`  ${spec.key} ${grid.algorithm}: ${rs.length} points in ${((performance.now() - ts) / 1000).toFixed(1)} s`);
-      const stem = figureStem(grid.guide, grid.algorithm, spec.key);
-      const f = await writeFigure(options.outDir, stem, `${grid.algorithm} on ${spec.title}`, describe(ds, nq), k, rs);
+      for (const r of rs) tags.set(r, grid.variant === undefined ? { guide: grid.guide } : { guide: grid.guide, variant: grid.variant });
+      log(`  ${spec.key} ${grid.algorithm}${grid.variant === undefined ? '' : ` (${grid.variant})`}: ${rs.length} points in ${((performance.now() - ts) / 1000).toFixed(1)} s`);
+      const stem = figureStem(grid.guide, grid.algorithm, spec.key, grid.variant);
+      const f = await writeFigure(options.outDir, stem, figureTitle(grid.algorithm, grid.variant, spec.title), describe(ds, nq), k, rs.map((r) => slim(r, grid.variant)), gridChecks);
       files.push(f.svgFile, f.mdFile);
       fragments.set(stem, f);
-      guideByAlgorithm.set(grid.algorithm, grid.guide);
     }
     results[spec.key] = all;
     const jsonFile = join(options.outDir, `curves-${spec.key}.json`);
-    writeFileSync(jsonFile, JSON.stringify({ dataset: describe(ds, nq), k, environment: all[0]?.environment ?? null, results: all.map((r) => ({ guide: guideByAlgorithm.get(r.algorithm), ...slim(r) })) }, null, 1) + '\n');
+    writeFileSync(
+      jsonFile,
+      JSON.stringify({
+        dataset: describe(ds, nq), k, environment: all[0]?.environment ?? null, efConstructionChecks: checks,
+        results: all.map((r) => ({ guide: tags.get(r)?.guide, ...slim(r, tags.get(r)?.variant) })),
+      }, null, 1) + '\n',
+    );
     files.push(jsonFile);
     meta.push(`- ${spec.title}: ${describe(ds, nq)}${spec.maxBase !== undefined ? ` (first ${spec.maxBase} base vectors; ground truth recomputed on them)` : ''}`);
   }
@@ -335,6 +411,26 @@ function envLine(env: unknown): string {
   return parts.join(', ');
 }
 
-function slim(r: ResultLine): CurvePoint {
-  return { algorithm: r.algorithm, build: r.build, search: r.search, recall: r.recall, qps: r.qps, buildSeconds: r.buildSeconds, indexBytes: r.indexBytes, distanceComputations: r.distanceComputations };
+function slim(r: ResultLine, variant?: string): CurvePoint {
+  const p: CurvePoint = {
+    algorithm: r.algorithm, build: r.build, search: r.search, recall: r.recall, qps: r.qps, buildSeconds: r.buildSeconds,
+    indexBytes: r.indexBytes, capacityBytes: r.capacityBytes, distanceComputations: r.distanceComputations, latencyMs: r.latencyMs,
+  };
+  if (variant !== undefined) p.variant = variant;
+  return p;
+}
+
+/**
+ * hnswlib's efConstruction check on a freshly built HNSW index: recall@M at ef =
+ * efConstruction against the dataset's exact neighbours (null when the dataset has fewer
+ * than M ground-truth columns or the index is not annlab's).
+ */
+function efConstructionCheck(built: BuiltIndex, build: Params, ds: BenchDataset, nq: number): EfConstructionCheck | null {
+  const M = Number(build.M ?? 16);
+  const ef = Number(build.efConstruction ?? 200);
+  if (!(built instanceof BuiltAnnlabIndex) || ds.groundTruth === undefined || ds.groundTruthK < M) return null;
+  const s = built.searcher(ds.queries, nq, M, { efSearch: ef });
+  const ids = new Int32Array(nq * M);
+  for (let q = 0; q < nq; q++) s.one(q, ids, q * M);
+  return { build, k: M, ef, recall: idOverlapRecall(ids, nq, M, ds.groundTruth, ds.groundTruthK).mean };
 }

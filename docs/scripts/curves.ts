@@ -1,8 +1,8 @@
 /**
  * `pnpm docs:curves`: measure the tuning curves embedded in the algorithm guides and write
  * them (SVG + markdown tables + raw JSON) into docs/figures/. Reruns the harness on
- * Fashion-MNIST (subsampled: first 20,000 base vectors, 200 queries) and SIFT-10K (all
- * 10,000 base vectors, 100 queries). Datasets come from ANNLAB_SHARED_DATASETS, else
+ * Fashion-MNIST (all 60,000 base vectors, 200 queries) and SIFT-10K (all 10,000 base
+ * vectors, 100 queries). Datasets come from ANNLAB_SHARED_DATASETS, else
  * ../shared/datasets beside the repository. Run it alone (it times queries):
  *
  *     flock /tmp/annlab-cpu.lock pnpm docs:curves
@@ -25,7 +25,7 @@ const onlyIdx = args.indexOf('--only');
 const only = onlyIdx >= 0 ? args[onlyIdx + 1].split(',') : null;
 
 const datasets: CurveDataset[] = [
-  { key: 'fashion-mnist', title: 'Fashion-MNIST (20k subsample)', ref: join(shared, 'fashion-mnist'), maxBase: 20000, queries: 200 },
+  { key: 'fashion-mnist', title: 'Fashion-MNIST', ref: join(shared, 'fashion-mnist'), queries: 200 },
   { key: 'siftsmall', title: 'SIFT-10K', ref: join(shared, 'siftsmall'), queries: 100 },
 ].filter((d) => only === null || only.includes(d.key));
 
