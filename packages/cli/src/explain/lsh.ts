@@ -33,7 +33,7 @@ export async function explainLsh(options: ExplainOptions): Promise<Picture> {
   const seed = options.seed ?? 42;
   const L = 3;
   const K = 2;
-  const w = 0.9;
+  const w = 0.12;
   const probes = 4;
   const k = 5;
   const xy = clusteredPoints(n, seed);
