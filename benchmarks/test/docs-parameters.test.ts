@@ -17,6 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { FlatIndex } from '@annlab/flat';
 import { HnswIndex } from '@annlab/hnsw';
 import { IvfFlatIndex, IvfPqIndex } from '@annlab/ivfpq';
+import { LshIndex } from '@annlab/lsh';
 import { Pca, PreTransformIndex } from '@annlab/pca';
 import { RpForestIndex } from '@annlab/rpforest';
 import { VamanaIndex } from '@annlab/vamana';
@@ -229,6 +230,22 @@ const vamanaOption =
   (v) =>
     void new VamanaIndex({ dim: DIM, [key]: v as never });
 
+// LSH: a small K keeps every table's probing sequence short (3^4 buckets), so probes at its
+// upper bound stays quick.
+let lsh: LshIndex | null = null;
+function builtLsh(): LshIndex {
+  if (lsh === null) {
+    lsh = new LshIndex({ dim: DIM, seed: 1, L: 2, K: 4 });
+    lsh.add(data);
+  }
+  return lsh;
+}
+const lshOption =
+  (key: string): Probe =>
+  (v) =>
+    void new LshIndex({ dim: DIM, [key]: v as never });
+const LSH = 'packages/lsh/README.md › Parameters';
+
 const HNSW = 'packages/hnsw/README.md › Parameters';
 const VAMANA = 'packages/vamana/README.md › Parameters';
 const FOREST = 'packages/rpforest/README.md › Parameters';
@@ -285,6 +302,12 @@ const SPECS: Record<string, Spec> = {
 
   [`${PRE} › components`]: { probes: [preTransformOption('components')], symbols: { dim: DIM } },
   [`${PRE} › rerank`]: { probes: [(v) => void builtPreTransform().search(query, 5, { rerank: v as number })] },
+  [`${LSH} › L`]: { probes: [lshOption('L')] },
+  [`${LSH} › K`]: { probes: [lshOption('K')] },
+  [`${LSH} › metric`]: { probes: [lshOption('metric')] },
+  [`${LSH} › kernels`]: { probes: [lshOption('kernels')] },
+  [`${LSH} › probes`]: { probes: [(v) => void builtLsh().search(query, 5, { probes: v as number })] },
+  [`${LSH} › maxCandidates`]: { probes: [(v) => void builtLsh().search(query, 5, { maxCandidates: v as number })] },
 };
 
 const READMES = [
@@ -293,6 +316,7 @@ const READMES = [
   'packages/hnsw/README.md',
   'packages/ivfpq/README.md',
   'packages/pca/README.md',
+  'packages/lsh/README.md',
   'packages/vamana/README.md',
 ];
 
