@@ -9,6 +9,7 @@ import { explainFlat, explainPca } from './flat-pca.js';
 import { explainHnsw } from './hnsw.js';
 import { explainIvf, explainPq } from './ivf.js';
 import { explainLsh } from './lsh.js';
+import { explainNnDescent } from './nndescent.js';
 import { explainRpForest } from './rpforest.js';
 import { explainVamana } from './vamana.js';
 import type { ExplainOptions, Picture } from './types.js';
@@ -25,6 +26,7 @@ export const EXPLAINERS: Readonly<Record<string, (options: ExplainOptions) => Pr
   pca: explainPca,
   vamana: explainVamana,
   lsh: explainLsh,
+  nndescent: explainNnDescent,
 };
 
 /** Accepted aliases. */

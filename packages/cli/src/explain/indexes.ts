@@ -41,6 +41,11 @@ export const LshIndex: AnnlabClassMap['lsh'] = ANNLAB_CLASSES.lsh;
 /** An LSH index. */
 export type LshIndex = InstanceType<AnnlabClassMap['lsh']>;
 
+/** `@annlab/nndescent`'s NN-Descent graph index. */
+export const NnDescentIndex: AnnlabClassMap['nndescent'] = ANNLAB_CLASSES.nndescent;
+/** An NN-Descent graph index. */
+export type NnDescentIndex = InstanceType<AnnlabClassMap['nndescent']>;
+
 /** `@annlab/vamana`'s Vamana graph. */
 export const VamanaIndex: AnnlabClassMap['vamana'] = ANNLAB_CLASSES.vamana;
 /** A Vamana graph. */

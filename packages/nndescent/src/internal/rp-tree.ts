@@ -9,23 +9,20 @@
  * 2. **Search seeds.** The first tree is kept; a query descends it to one leaf, whose points
  *    seed the graph search (`search_closure`'s "Init from Tree").
  *
- * The split of each node is `@annlab/rpforest`'s (Annoy's two-means hyperplane: `twoMeans`,
- * `createSplitInto`, `marginOf`), with the same retry policy as that package's builder: up
- * to 3 attempts, accept once the larger side holds < 95 %, random sides if still > 99 %
- * (Annoy's `_make_tree`). pynndescent instead takes the plane halfway between two random
- * points; two-means adapts a little better to clusters and costs 200 extra distance steps
- * per node, which is small against the descent. Inner product splits the raw vectors with
- * Euclidean planes: the trees only propose candidates, and NN-Descent measures every
- * candidate with the true −⟨x, y⟩.
+ * The split of each node is pynndescent's (`euclidean_random_projection_split`,
+ * `angular_random_projection_split`): the hyperplane halfway between two random points of
+ * the node (through the origin for cosine), built and evaluated with `@annlab/rpforest`'s
+ * `createSplitInto` and `marginOf`; if every point lands on one side, sides are drawn at
+ * random. These trees only propose candidates, so the cheap split is enough (the rpforest
+ * package's Annoy two-means split costs 200 refinement steps per node, and with a few dozen
+ * trees it would dominate the build). Inner product splits the raw vectors with Euclidean
+ * planes: NN-Descent measures every candidate with the true −⟨x, y⟩.
  *
  * @module
  */
 import { Rng } from '@annlab/core';
-import { createSplitInto, marginOf, twoMeans } from '@annlab/rpforest';
+import { createSplitInto, marginOf } from '@annlab/rpforest';
 
-const SPLIT_ATTEMPTS = 3;
-const IMBALANCE_ACCEPT = 0.95;
-const IMBALANCE_RANDOM = 0.99;
 const NO_EXTRA = new Float32Array(0);
 
 /** One random-projection tree as flat arrays (pynndescent's `FlatTree`). */
@@ -115,11 +112,6 @@ class SplitScratch {
   }
 }
 
-function imbalance(n1: number, n: number): number {
-  const f = n1 / n;
-  return f > 0.5 ? f : 1 - f;
-}
-
 function grow<T extends Float32Array | Float64Array | Int32Array>(a: T, need: number, make: (n: number) => T): T {
   if (need <= a.length) return a;
   let cap = Math.max(64, a.length);
@@ -171,7 +163,11 @@ function makeNode(
   return node;
 }
 
-/** Choose node `node`'s plane for `items[lo .. hi)` and partition stably; returns the split point. */
+/**
+ * Choose node `node`'s plane for `items[lo .. hi)` (pynndescent's random-projection split:
+ * the plane halfway between two distinct random points) and partition stably; returns the
+ * split point, strictly inside (lo, hi).
+ */
 function splitRange(
   tree: FlatTree, data: Float32Array, node: number, items: Int32Array, lo: number, hi: number, cosine: boolean,
   rng: Rng, s: SplitScratch,
@@ -180,23 +176,27 @@ function splitRange(
   const dim = tree.dim;
   const nOff = node * dim;
   const sides = s.sides;
-  let n1 = 0;
-  for (let attempt = 0; attempt < SPLIT_ATTEMPTS; attempt++) {
-    twoMeans(data, dim, NO_EXTRA, items, lo, hi, rng, cosine, s.p, s.q);
-    const offset = createSplitInto(s.p, s.q, dim, cosine, tree.normals, nOff);
-    tree.offsets[node] = offset;
-    n1 = 0;
-    for (let i = 0; i < n; i++) {
-      const m = marginOf(tree.normals, nOff, offset, data, dim, NO_EXTRA, items[lo + i]);
-      const side = m > 0 ? 1 : m < 0 ? 0 : rng.nextFloat() < 0.5 ? 1 : 0;
-      sides[i] = side;
-      n1 += side;
-    }
-    if (imbalance(n1, n) < IMBALANCE_ACCEPT) break;
+  const a = rng.nextInt(n);
+  let b = rng.nextInt(n - 1);
+  if (b >= a) b++;
+  const pa = items[lo + a] * dim;
+  const pb = items[lo + b] * dim;
+  for (let z = 0; z < dim; z++) {
+    s.p[z] = data[pa + z];
+    s.q[z] = data[pb + z];
   }
-  if (imbalance(n1, n) > IMBALANCE_RANDOM) {
-    // Annoy's last resort (duplicates, degenerate data): random sides and an all-zero plane,
-    // so a query's margin there is 0 and it descends to child 0.
+  const offset = createSplitInto(s.p, s.q, dim, cosine, tree.normals, nOff);
+  tree.offsets[node] = offset;
+  let n1 = 0;
+  for (let i = 0; i < n; i++) {
+    const m = marginOf(tree.normals, nOff, offset, data, dim, NO_EXTRA, items[lo + i]);
+    const side = m > 0 ? 1 : m < 0 ? 0 : rng.nextFloat() < 0.5 ? 1 : 0;
+    sides[i] = side;
+    n1 += side;
+  }
+  if (n1 === 0 || n1 === n) {
+    // pynndescent's fallback (duplicates, degenerate data): random sides and an all-zero
+    // plane, so a query's margin there is 0 and it descends to child 0.
     tree.normals.fill(0, nOff, nOff + dim);
     tree.offsets[node] = 0;
     do {
@@ -206,14 +206,14 @@ function splitRange(
         sides[i] = side;
         n1 += side;
       }
-    } while (imbalance(n1, n) > IMBALANCE_RANDOM);
+    } while (n1 === 0 || n1 === n);
   }
   const tmp = s.tmp;
-  let a = 0;
-  let b = n - n1;
+  let a0 = 0;
+  let b0 = n - n1;
   for (let i = 0; i < n; i++) {
-    if (sides[i] === 0) tmp[a++] = items[lo + i];
-    else tmp[b++] = items[lo + i];
+    if (sides[i] === 0) tmp[a0++] = items[lo + i];
+    else tmp[b0++] = items[lo + i];
   }
   items.set(tmp.subarray(0, n), lo);
   return lo + (n - n1);
