@@ -18,6 +18,7 @@ import { FlatIndex } from '@annlab/flat';
 import { HnswIndex } from '@annlab/hnsw';
 import { IvfFlatIndex, IvfPqIndex } from '@annlab/ivfpq';
 import { LshIndex } from '@annlab/lsh';
+import { NnDescentIndex } from '@annlab/nndescent';
 import { Pca, PreTransformIndex } from '@annlab/pca';
 import { RpForestIndex } from '@annlab/rpforest';
 import { VamanaIndex } from '@annlab/vamana';
@@ -246,6 +247,20 @@ const lshOption =
     void new LshIndex({ dim: DIM, [key]: v as never });
 const LSH = 'packages/lsh/README.md › Parameters';
 
+let nnd: NnDescentIndex | null = null;
+function builtNnDescent(): NnDescentIndex {
+  if (nnd === null) {
+    nnd = new NnDescentIndex({ dim: DIM, seed: 1, nNeighbors: 8 });
+    nnd.add(data);
+  }
+  return nnd;
+}
+const nndOption =
+  (key: string): Probe =>
+  (v) =>
+    void new NnDescentIndex({ dim: DIM, [key]: v as never });
+const NND = 'packages/nndescent/README.md › Parameters';
+
 const HNSW = 'packages/hnsw/README.md › Parameters';
 const VAMANA = 'packages/vamana/README.md › Parameters';
 const FOREST = 'packages/rpforest/README.md › Parameters';
@@ -308,6 +323,13 @@ const SPECS: Record<string, Spec> = {
   [`${LSH} › kernels`]: { probes: [lshOption('kernels')] },
   [`${LSH} › probes`]: { probes: [(v) => void builtLsh().search(query, 5, { probes: v as number })] },
   [`${LSH} › maxCandidates`]: { probes: [(v) => void builtLsh().search(query, 5, { maxCandidates: v as number })] },
+  [`${NND} › nNeighbors`]: { probes: [nndOption('nNeighbors')] },
+  [`${NND} › maxIterations`]: { probes: [nndOption('maxIterations')] },
+  [`${NND} › nTrees`]: { probes: [nndOption('nTrees')] },
+  [`${NND} › leafSize`]: { probes: [nndOption('leafSize')] },
+  [`${NND} › metric`]: { probes: [nndOption('metric')] },
+  [`${NND} › kernels`]: { probes: [nndOption('kernels')] },
+  [`${NND} › efSearch`]: { probes: [(v) => void builtNnDescent().search(query, 5, { efSearch: v as number })] },
 };
 
 const READMES = [
@@ -318,6 +340,7 @@ const READMES = [
   'packages/pca/README.md',
   'packages/lsh/README.md',
   'packages/vamana/README.md',
+  'packages/nndescent/README.md',
 ];
 
 const rows = READMES.flatMap(rangeRows);
