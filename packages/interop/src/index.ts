@@ -7,3 +7,8 @@
  */
 export { exportHnswlib, hnswlibSpace, importHnswlib, isHnswlibFile } from './hnswlib/index.js';
 export type { HnswlibExportOptions, HnswlibImport, HnswlibImportOptions, HnswlibSpace } from './hnswlib/index.js';
+
+// FAISS: IndexFlat, IndexIVFFlat, IndexIVFPQ, IndexRefineFlat, IndexHNSWFlat, IndexPreTransform.
+export { exportFaiss, importFaiss, isFaissFile, readFaiss } from './faiss/faiss-files.js';
+export type { FaissExportOptions, FaissImport, FaissImportOptions } from './faiss/faiss-files.js';
+export type { FaissSearchSettings } from './faiss/annlab-layout.js';
