@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { AnnlabError, checkK, checkVectors, createSearchResult } from '@annlab/core';
+import { AnnlabError, checkK, checkVectors, createSearchResult, stableInput } from '@annlab/core';
 import type { HnswState } from './hnsw-state.js';
 import { DEFAULT_EF_SEARCH, checkHnswSearchParams, searchChecked } from './knn-search.js';
 import type { HnswExplanation, HnswLayerTrace } from './types.js';
@@ -21,6 +21,6 @@ export function explain(s: HnswState, query: Float32Array, k: number, params: un
   const result = createSearchResult(1, k);
   const layers: HnswLayerTrace[] = [];
   const ef = Math.max(k, p.efSearch ?? DEFAULT_EF_SEARCH);
-  const strategy = searchChecked(s, query, 0, k, ef, p.filter, p.stats, layers, result.ids, result.distances, 0);
+  const strategy = searchChecked(s, stableInput(query), 0, k, ef, p.filter, p.stats, layers, result.ids, result.distances, 0);
   return { result, layers, strategy };
 }

@@ -66,6 +66,7 @@ import {
   checkSeed,
   checkVectors,
   createSearchResult,
+  stableInput,
   type AnnIndex,
   type Deletable,
   type Explainable,
@@ -83,6 +84,35 @@ import { DEFAULT_EF_SEARCH, checkHnswSearchParams, knnSearch, searchChecked } fr
 import { compact, deleteIds, updateVector } from './maintenance.js';
 import { HNSW_FORMAT_VERSION, HNSW_TAG, openFile, restoreState, serializeState } from './persistence.js';
 import type { HnswExplanation, HnswIndexOptions, HnswInvariantReport, HnswSearchParams, NeighborSelection } from './types.js';
+
+/** Largest `capacity` accepted (the index still grows past it by doubling). */
+export const MAX_CAPACITY: number = 1 << 20;
+/**
+ * Most 4-byte values allocated up front: `capacity × (dim + 2M + 1)` (vectors and level-0
+ * links) stays within 2^28, i.e. 1 GiB, so an accepted capacity can always be allocated.
+ */
+export const MAX_UP_FRONT_VALUES: number = 1 << 28;
+/** The default capacity, lowered where the 1 GiB up-front limit needs it. */
+const DEFAULT_CAPACITY = 1024;
+
+/**
+ * Check `capacity` (default 1024, lowered to fit): an integer in [1, 2^20] whose up-front
+ * allocation, `capacity × (dim + 2M + 1)` 4-byte values, stays within 2^28 (1 GiB).
+ */
+function checkCapacity(value: unknown, dim: number, M: number): number {
+  const perNode = dim + 2 * M + 1;
+  const fit = Math.max(1, Math.floor(MAX_UP_FRONT_VALUES / perNode));
+  if (value === undefined) return Math.min(DEFAULT_CAPACITY, fit);
+  const capacity = checkInteger('capacity', value, 1, MAX_CAPACITY);
+  if (capacity > fit) {
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `capacity ${capacity} would allocate ${capacity} × (dim + 2M + 1) = ${capacity * perNode} values up front, more than the limit of 2^28 (1 GiB); ` +
+        `with dim = ${dim} and M = ${M} pass at most ${fit}. The index grows past its capacity by doubling, so a smaller one only costs a few reallocations.`,
+    );
+  }
+  return capacity;
+}
 
 const OPTION_KEYS = ['dim', 'metric', 'seed', 'kernels', 'M', 'efConstruction', 'neighborSelection', 'capacity'] as const;
 const LOAD_KEYS = ['kernels'] as const;
@@ -121,7 +151,7 @@ export class HnswIndex
     if (neighborSelection !== 'heuristic' && neighborSelection !== 'simple') {
       throw new AnnlabError('INVALID_PARAMETER', `neighborSelection must be 'heuristic' or 'simple', got ${String(neighborSelection)}.`);
     }
-    const capacity = checkInteger('capacity', options.capacity ?? 1024, 1, 1 << 30);
+    const capacity = checkCapacity(options.capacity, dim, M);
     this.s = new HnswState({ dim, metric, M, efConstruction, seed, neighborSelection, capacity, kernels: options.kernels });
   }
 
@@ -189,7 +219,8 @@ export class HnswIndex
    */
   add(vectors: Float32Array): void {
     const n = checkVectors(vectors, this.s.dim, 'vectors');
-    if (n > 0) addRows(this.s, vectors, n);
+    // A view of some store's WebAssembly memory is copied: growing that memory would detach it.
+    if (n > 0) addRows(this.s, stableInput(vectors), n);
   }
 
   /**
@@ -205,7 +236,8 @@ export class HnswIndex
     checkK(k);
     const p = checkHnswSearchParams(params, 'HnswIndex.search params');
     const result = createSearchResult(nq, k);
-    for (let q = 0; q < nq; q++) this.searchInto(queries, q * dim, k, result.ids, result.distances, q * k, p);
+    const input = stableInput(queries);
+    for (let q = 0; q < nq; q++) this.searchInto(input, q * dim, k, result.ids, result.distances, q * k, p);
     return result;
   }
 

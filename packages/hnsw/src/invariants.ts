@@ -13,10 +13,14 @@ const MAX_ERRORS = 50;
 /**
  * Check the graph: link counts within bounds (M above level 0, Mmax0 on it), neighbour ids
  * in range, no self links, no duplicate links, neighbours on the level (their top level is
- * at least it), no links to deleted nodes once `compact` has run, upper blocks inside the
- * pool, the live count, the entry point on the top level; and count the live nodes that
- * cannot be reached from the entry point on level 0 (breadth-first). O(n · M). Reports,
- * never throws.
+ * at least it), no links to or from deleted nodes once `compact` has run, deletion flags 0
+ * or 1, the upper-level CSR laid out as the index writes it (level-0 nodes own no block,
+ * each other node's block follows the previous one's in id order, and the pool holds
+ * exactly those blocks), the live count, the entry point (on the top level, live unless
+ * deleted nodes are still linked; −1 exactly when the top level is −1); and count the live
+ * nodes that cannot be reached from the entry point on level 0 (breadth-first).
+ * O(n · M): duplicates are found with the visited tags, not by comparing pairs, so a crafted
+ * file with M = 1000 is checked as fast as it is read. Reports, never throws.
  */
 export function checkInvariants(s: HnswState): HnswInvariantReport {
   const g = s.graph;
@@ -27,15 +31,25 @@ export function checkInvariants(s: HnswState): HnswInvariantReport {
   const n = s.store.size;
   const levels = g.levels;
   const deleted = g.deleted;
+  const seen = s.visited;
+  seen.ensureCapacity(n);
   let edges = 0;
   let topLevel = -1;
   let live = 0;
+  let nextBlock = 0;
   for (let u = 0; u < n; u++) {
+    if (deleted[u] > 1) report(`node ${u}: deletion flag ${deleted[u]}, not 0 or 1`);
     if (deleted[u] === 0) live++;
     const L = levels[u];
     if (L > topLevel) topLevel = L;
-    if (L > 0 && (g.upperOffset[u] < 0 || g.upperOffset[u] + L * g.strideU > g.upperUsed)) {
-      report(`node ${u}: level ${L} but upper block offset ${g.upperOffset[u]} is out of range`);
+    const off = g.upperOffset[u];
+    if (L === 0 ? off !== -1 : off !== nextBlock) {
+      report(`node ${u}: level ${L} but upper block offset ${off} (expected ${L === 0 ? -1 : nextBlock}: blocks follow each other in id order)`);
+      continue;
+    }
+    if (L > 0) nextBlock += L * g.strideU;
+    if (nextBlock > g.upperUsed) {
+      report(`node ${u}: upper block ends at ${nextBlock}, past the ${g.upperUsed} upper links stored`);
       continue;
     }
     for (let lc = 0; lc <= L; lc++) {
@@ -47,24 +61,33 @@ export function checkInvariants(s: HnswState): HnswInvariantReport {
         report(`node ${u} level ${lc}: ${cnt} links, bound is ${cap}`);
         continue;
       }
+      if (cnt > 0 && !g.linkedDeletes && deleted[u] !== 0) report(`node ${u} level ${lc}: deleted and compacted away, but has ${cnt} links`);
       if (lc === 0) edges += cnt;
+      seen.clear();
       for (let j = 1; j <= cnt; j++) {
         const v = arr[base + j];
-        if (v < 0 || v >= n) report(`node ${u} level ${lc}: neighbour ${v} out of range [0, ${n})`);
-        else if (v === u) report(`node ${u} level ${lc}: links to itself`);
+        if (v < 0 || v >= n) {
+          report(`node ${u} level ${lc}: neighbour ${v} out of range [0, ${n})`);
+          continue;
+        }
+        if (v === u) report(`node ${u} level ${lc}: links to itself`);
         else if (levels[v] < lc) report(`node ${u} level ${lc}: neighbour ${v} has top level ${levels[v]}`);
         else if (!g.linkedDeletes && deleted[v] !== 0) report(`node ${u} level ${lc}: links to ${v}, deleted and compacted away`);
-        for (let t = 1; t < j; t++) if (arr[base + t] === v) report(`node ${u} level ${lc}: duplicate link to ${v}`);
+        if (!seen.visit(v)) report(`node ${u} level ${lc}: duplicate link to ${v}`);
       }
     }
   }
+  if (nextBlock !== g.upperUsed) report(`the upper levels' blocks hold ${nextBlock} links, but ${g.upperUsed} are stored`);
   if (live !== g.live) report(`live count is ${g.live} but ${live} nodes are not deleted`);
+  if ((g.entryPoint === -1) !== (g.maxLevel === -1)) report(`entry point ${g.entryPoint} with top level ${g.maxLevel}`);
   if (n === 0) {
     if (g.entryPoint !== -1) report(`empty index has entry point ${g.entryPoint}`);
   } else if (g.entryPoint < 0 || g.entryPoint >= n) {
-    if (live > 0) report(`entry point ${g.entryPoint} out of range`);
+    if (live > 0 || g.entryPoint !== -1) report(`entry point ${g.entryPoint} out of range`);
   } else if (levels[g.entryPoint] !== g.maxLevel) {
     report(`entry point ${g.entryPoint} has level ${levels[g.entryPoint]}, top level is ${g.maxLevel}`);
+  } else if (!g.linkedDeletes && deleted[g.entryPoint] !== 0 && live > 0) {
+    report(`entry point ${g.entryPoint} is deleted and compacted away`);
   }
   if (g.entryPoint >= 0 && topLevel > g.maxLevel) {
     // Only nodes unlinked by compact() may sit above the entry point's level.

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { AnnlabError, checkId, checkVectors } from '@annlab/core';
+import { AnnlabError, checkId, checkVectors, stableInput } from '@annlab/core';
 import type { HnswState } from './hnsw-state.js';
 import { linkNode } from './insert.js';
 import { selectNeighbors, sortByDistance } from './select-neighbors.js';
@@ -75,7 +75,7 @@ export function updateVector(s: HnswState, id: number, vector: Float32Array): vo
   checkLiveId(s, id);
   const n = checkVectors(vector, s.dim, 'vector');
   if (n !== 1) throw new AnnlabError('DIMENSION_MISMATCH', `update takes exactly one vector of dim = ${s.dim} values, got ${n} rows.`);
-  s.store.set(id, vector, 0);
+  s.store.set(id, stableInput(vector), 0);
   if (s.store.size === 1) return;
   repairNeighbors(s, id);
   s.dc.setQueryToRow(id);

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { AnnlabError, BinaryReader, BinaryWriter, Rng, asCorruptData, checkInteger, type Metric, type RngState } from '@annlab/core';
+import { AnnlabError, BinaryReader, BinaryWriter, Rng, asCorruptData, checkInteger, checkVectors, type Metric, type RngState } from '@annlab/core';
 import { MAX_LEVEL } from './graph-layout.js';
 import type { HnswState } from './hnsw-state.js';
 import { drawLevel } from './insert.js';
@@ -105,6 +105,11 @@ export function restoreState(s: HnswState, file: OpenedFile): void {
     checkInteger('live', p.live, 0);
     if (version === 1) checkInteger('levelDraws', p.levelDraws, 0);
   });
+  // Format-1 files written before compact() existed have no flag: deleted nodes were linked.
+  const legacy = version === 1 && p.linkedDeletes === undefined;
+  if (!legacy && typeof p.linkedDeletes !== 'boolean') {
+    throw new AnnlabError('CORRUPT_DATA', `${WHAT}: linkedDeletes must be true or false, got ${JSON.stringify(p.linkedDeletes)}.`);
+  }
   // Version 2: the generator's state, checked before any section is copied.
   let rng: Rng | null = null;
   if (version >= 2) {
@@ -118,6 +123,12 @@ export function restoreState(s: HnswState, file: OpenedFile): void {
     throw new AnnlabError('CORRUPT_DATA', `${WHAT} holds ${data.length} vector values, not a multiple of dim = ${s.dim}.`);
   }
   const n = data.length / s.dim;
+  // The range add() enforces: values that would overflow float32 distances cannot have been added.
+  try {
+    checkVectors(data, s.dim, 'stored vectors');
+  } catch (e) {
+    throw new AnnlabError('CORRUPT_DATA', `${WHAT}: the vectors section is out of range: ${(e as Error).message}`, { cause: e });
+  }
   if ((p.entryPoint as number) >= n || (n > 0 && (p.live as number) > n)) {
     throw new AnnlabError(
       'CORRUPT_DATA',
@@ -149,7 +160,13 @@ export function restoreState(s: HnswState, file: OpenedFile): void {
   g.entryPoint = p.entryPoint as number;
   g.maxLevel = p.maxLevel as number;
   g.live = p.live as number;
-  g.linkedDeletes = p.linkedDeletes === true;
+  if (legacy) {
+    let anyDeleted = false;
+    for (let i = 0; i < n; i++) if (deleted[i] !== 0) anyDeleted = true;
+    g.linkedDeletes = anyDeleted;
+  } else {
+    g.linkedDeletes = p.linkedDeletes as boolean;
+  }
   if (rng !== null) {
     s.rng = rng;
   } else {

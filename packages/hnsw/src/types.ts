@@ -37,8 +37,11 @@ export interface HnswIndexOptions extends IndexOptions {
   neighborSelection?: NeighborSelection;
   /**
    * Nodes to allocate room for up front; capacity doubles when exceeded. Only affects
-   * memory before the index fills and the number of reallocations.
-   * @defaultValue 1024
+   * memory before the index fills and the number of reallocations. Range 1–2^20, and the
+   * up-front allocation, capacity × (dim + 2M + 1) 4-byte values, must stay within 2^28
+   * (1 GiB): with dim = 784 and M = 16 at most 328,562 nodes. Anything larger is refused
+   * with `INVALID_PARAMETER` naming the limit (the index grows past it anyway).
+   * @defaultValue 1024, or less where the 1 GiB limit needs it (dim above about 262,000)
    */
   capacity?: number;
 }
