@@ -140,11 +140,24 @@ describe('annlab explain', () => {
     expect(inGroup(svg, 'results', 'circle')).toBe(8);
   });
 
+  it('nndescent: the k-NN graph beside the pruned search graph, entry leaf, expansions, k results', async () => {
+    const { code, io } = await explain('nndescent');
+    expect(code, io.stderr).toBe(EXIT.OK);
+    const svg = parse('nndescent-graph.svg');
+    // 400 points × K = 8 k-NN edges; the search graph keeps fewer after diversification.
+    expect(inGroup(svg, 'knn-edges', 'line')).toBe(3200);
+    expect(inGroup(svg, 'search-edges', 'line')).toBeGreaterThan(400);
+    expect(inGroup(svg, 'search-edges', 'line')).toBeLessThan(3200);
+    expect(inGroup(svg, 'entries', 'circle')).toBeGreaterThan(0);
+    expect(inGroup(svg, 'expanded', 'polyline')).toBe(1);
+    expect(inGroup(svg, 'results', 'circle')).toBe(8);
+  });
+
   it('all writes every picture, and the same seed gives the same bytes', async () => {
     const { code, io } = await explain('all', ['--json']);
     expect(code, io.stderr).toBe(EXIT.OK);
     const out = JSON.parse(io.stdout) as { files: { algorithm: string; file: string }[] };
-    expect(out.files.map((f) => f.algorithm).sort()).toEqual(['flat', 'hnsw', 'ivfflat', 'ivfpq', 'lsh', 'pca', 'rpforest', 'vamana']);
+    expect(out.files.map((f) => f.algorithm).sort()).toEqual(['flat', 'hnsw', 'ivfflat', 'ivfpq', 'lsh', 'nndescent', 'pca', 'rpforest', 'vamana']);
     for (const f of out.files) parse(f.file.slice(dir.length + 1));
     const first = readFileSync(join(dir, 'hnsw-layers.svg'), 'utf8');
     await explain('hnsw');
