@@ -12,6 +12,8 @@ import { benchCommand, type BenchCommandOptions } from './commands/bench.js';
 import { buildCommand } from './commands/build.js';
 import { registerExplainCommand } from './commands/explain.js';
 import { datasetsFetchCommand, datasetsInfoCommand, datasetsListCommand } from './commands/datasets.js';
+import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
 import { queryCommand } from './commands/query.js';
 import { reportCommand } from './commands/report.js';
 import { collectParam, integer, positiveInt } from './commands/shared.js';
@@ -87,7 +89,7 @@ export function createProgram(io: CliIo, setCode: (code: number) => void): Comma
   program
     .command('query')
     .description("search a dataset's queries with a saved index; report recall and latency")
-    .requiredOption('-i, --index <file>', 'index file from `annlab build`')
+    .requiredOption('-i, --index <file>', 'index file: annlab (`annlab build`), FAISS, hnswlib or Annoy (metric and dim from the dataset)')
     .requiredOption('-d, --dataset <ref>', 'dataset reference (the one the index was built from)')
     .option('-k, --k <n>', 'neighbours per query', positiveInt, 10)
     .option('-p, --param <key=value>', 'search parameter (repeatable), e.g. -p efSearch=64', collectParam, {} as Params)
@@ -97,6 +99,29 @@ export function createProgram(io: CliIo, setCode: (code: number) => void): Comma
     .option('--json', 'JSON output')
     .option('--quiet', 'no progress output')
     .action(async (opts: Parameters<typeof queryCommand>[0]) => setCode(await queryCommand(opts, io)));
+
+  program
+    .command('export')
+    .description('write an annlab index file as an hnswlib, Annoy or FAISS index file')
+    .requiredOption('--to <format>', 'hnswlib (hnsw), annoy (rpforest) or faiss (flat, ivfflat, ivfpq, hnsw, pca+…)')
+    .requiredOption('-i, --index <file>', 'annlab index file (from `annlab build`)')
+    .requiredOption('-o, --out <file>', 'file to write')
+    .option('-p, --param <key=value>', 'FAISS search setting stored in the file (repeatable): nprobe, efSearch, rerank', collectParam, {} as Params)
+    .option('--json', 'JSON output')
+    .action(async (opts: Parameters<typeof exportCommand>[0]) => setCode(await exportCommand(opts, io)));
+
+  program
+    .command('import')
+    .description('read an hnswlib, Annoy or FAISS index file and write it as an annlab index file')
+    .option('--from <format>', 'hnswlib, annoy or faiss (hnswlib and FAISS are detected; Annoy files have no header)')
+    .requiredOption('-i, --index <file>', 'the native index file')
+    .requiredOption('-o, --out <file>', 'annlab index file to write')
+    .option('--metric <metric>', 'euclidean, cosine or inner-product (hnswlib and Annoy files do not record it)')
+    .option('--dim <n>', 'vector dimension (Annoy files do not record it)', positiveInt)
+    .option('--seed <n>', 'seed for what the imported index draws later', integer)
+    .option('--labels-out <file.json>', 'write hnswlib labels that differ from the ids (labels[id])')
+    .option('--json', 'JSON output')
+    .action(async (opts: Parameters<typeof importCommand>[0]) => setCode(await importCommand(opts, io)));
 
   program
     .command('report <results.jsonl>')

@@ -10,7 +10,6 @@ import { AnnlabError } from '@annlab/core';
 import { writeIvecs } from '@annlab/datasets';
 import {
   BuiltAnnlabIndex,
-  deserializeAnnlabIndex,
   idOverlapRecall,
   kthDistances,
   nowMs,
@@ -24,11 +23,15 @@ import {
 import { EXIT, fromNodeError } from '../exit.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
+import { detectIndexFormat, loadIndexFile, type LoadedIndexFile } from './index-file.js';
 import { ensureWritableFileDir } from './shared.js';
 
 /** Options of `annlab query`. */
 export interface QueryCommandOptions {
-  /** Index file written by `annlab build` (or any annlab `serialize()`). */
+  /**
+   * Index file: written by `annlab build` (or any annlab `serialize()`), or a FAISS, hnswlib
+   * or Annoy index file (read through `@annlab/interop`, with the dataset's metric and dim).
+   */
   index: string;
   /** Dataset reference (its queries are searched). */
   dataset: string;
@@ -57,13 +60,18 @@ export async function queryCommand(opts: QueryCommandOptions, io: CliIo): Promis
     throw fromNodeError(e, 'reading the index file given with --index');
   }
   if (opts.idsOut !== undefined) ensureWritableFileDir(opts.idsOut, '--ids-out');
-  const index = await deserializeAnnlabIndex(bytes);
+  // Files with a header load before the dataset (a bad file fails fast); hnswlib and Annoy
+  // files need the dataset's metric (and Annoy its dimension) first.
+  const early = detectIndexFormat(bytes);
+  let loaded: LoadedIndexFile | null = early === 'annlab' || early === 'faiss' ? await loadIndexFile(bytes) : null;
   const progress = createProgress(io, 0, opts.quiet === true);
   const resolveOpts: Parameters<typeof resolveDataset>[1] = { k: opts.k, onProgress: (m) => progress.message(m), onWarning: (m) => io.err(`${m}\n`) };
   if (opts.queries !== undefined) resolveOpts.maxQueries = opts.queries;
   if (opts.maxBase !== undefined) resolveOpts.maxBase = opts.maxBase;
   const ds = await resolveDataset(opts.dataset, resolveOpts);
   progress.stop();
+  if (loaded === null) loaded = await loadIndexFile(bytes, { metric: ds.metric, dim: ds.dim });
+  const { index, labels } = loaded;
   if (ds.dim !== index.dim) {
     throw new AnnlabError('DIMENSION_MISMATCH', `the index has dim ${index.dim} but dataset ${ds.name} has dim ${ds.dim}; query it with the dataset it was built from.`);
   }
@@ -84,6 +92,8 @@ export async function queryCommand(opts: QueryCommandOptions, io: CliIo): Promis
     lat[q] = nowMs() - t0;
     total += lat[q];
   }
+  // hnswlib files with their own labels: report the labels (the dataset's ids).
+  if (labels !== null) for (let i = 0; i < ids.length; i++) if (ids[i] >= 0) ids[i] = labels[ids[i]];
   const gt = ds.groundTruth as Int32Array;
   const kth = kthDistances(gt, ds.groundTruthK, nq, k, ds.queries, ds.base, ds.dim, ds.metric);
   const recall = thresholdRecall(ids, rowDistances(ids, nq, k, ds.queries, ds.base, ds.dim, ds.metric), nq, k, kth).mean;
