@@ -7,7 +7,7 @@
  * 0       4     magic "ANNL"
  * 4       4     u32 container version (1)
  * 8       4     u32 tag length L
- * 12      L     algorithm tag, ASCII (e.g. "flat", "hnsw"), zero-padded to 4 bytes
+ * 12      L     algorithm tag, ASCII letters, digits, '.', '_', '+', '-' (e.g. "flat", "hnsw"), 1–64 bytes, zero-padded to 4 bytes
  * …       4     u32 algorithm format version
  * …             body: scalars, strings and typed-array sections, written in a fixed order
  * end−4   4     u32 CRC-32 of every byte before it
@@ -33,6 +33,8 @@ export const MAGIC: Uint8Array = new Uint8Array([0x41, 0x4e, 0x4e, 0x4c]);
 export const CONTAINER_VERSION = 1;
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** What an algorithm tag may look like: `flat`, `pca-pretransform`, … */
+const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 
 /**
  * The typed arrays a section can hold.
@@ -195,6 +197,10 @@ export class BinaryReader {
       throw new AnnlabError('UNSUPPORTED_VERSION', `annlab container version ${container} is not supported (this build reads version ${CONTAINER_VERSION}).`);
     }
     const tag = this.string();
+    if (!TAG_PATTERN.test(tag)) {
+      // Behind a valid checksum (a buggy writer, a crafted file): no algorithm is called that.
+      throw new AnnlabError('CORRUPT_DATA', `annlab file is inconsistent: its algorithm tag ${JSON.stringify(tag.slice(0, 40))} is not a tag (1–64 ASCII letters, digits, '.', '_', '+', '-').`);
+    }
     const version = this.u32();
     this.header = { tag, version };
   }

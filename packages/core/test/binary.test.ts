@@ -89,6 +89,15 @@ describe('BinaryWriter / BinaryReader', () => {
     expect(code(() => BinaryReader.open([1, 2] as unknown as Uint8Array))).toBe('INVALID_PARAMETER');
   });
 
+  it('refuses a tag that is not one behind a valid checksum (CORRUPT_DATA, not a lookup by garbage)', () => {
+    for (const tag of ['', 'fl\u0000at', '\u00ff\u00ff', 'flat {"dim":4', '-x', 'x'.repeat(65)]) {
+      expect(code(() => BinaryReader.open(new BinaryWriter(tag, 1).finish()))).toBe('CORRUPT_DATA');
+    }
+    for (const tag of ['flat', 'pca-pretransform', 'a.b_c+d', 'x'.repeat(64)]) {
+      expect(BinaryReader.peekHeader(new BinaryWriter(tag, 1).finish()).tag).toBe(tag);
+    }
+  });
+
   it('checks declared lengths and refuses reads past the end', () => {
     const w = new BinaryWriter('t', 1);
     w.array(new Float32Array(4));
