@@ -39,6 +39,7 @@ import {
   AnnlabError,
   BinaryReader,
   BinaryWriter,
+  MAX_ABS_COMPONENT,
   Rng,
   checkDim,
   checkInteger,
@@ -47,6 +48,7 @@ import {
   checkSeed,
   checkKernelBackend,
   checkVectors,
+  stableInput,
   type KernelBackend,
 } from '@annlab/core';
 import { gemmNT } from './internal/gemm.js';
@@ -119,6 +121,12 @@ const SOLVERS: readonly PcaSolver[] = ['auto', 'exact', 'randomized'];
 const APPLY_BLOCK = 64;
 /** Directions whose eigenvalue is below this fraction of the largest are not whitened. */
 const WHITEN_FLOOR = 1e-12;
+/**
+ * Loaders accept a stored direction whose length differs from 1 by at most this much (the
+ * solvers leave about 1e-12): anything else was not written by `train`, and a long direction
+ * would let `apply` overflow float32.
+ */
+const UNIT_TOLERANCE = 1e-6;
 
 interface PcaFileParams {
   dim: number;
@@ -276,6 +284,7 @@ export class Pca {
           `Train on more vectors or lower components.`,
       );
     }
+    x = stableInput(x);
     let solver = this.solver;
     if (solver === 'auto') {
       const cost = this.costEstimate(n);
@@ -327,7 +336,7 @@ export class Pca {
     this.checkTrained('apply');
     const n = checkVectors(x, this.dim, 'vectors');
     const out = new Float32Array(n * this.components);
-    this.applyInto(x, n, out, true);
+    this.applyInto(stableInput(x), n, out, true);
     return out;
   }
 
@@ -375,6 +384,7 @@ export class Pca {
     const k = this.components;
     const dim = this.dim;
     const n = checkVectors(y, k, 'PCA outputs');
+    y = stableInput(y);
     const out = new Float32Array(n * dim);
     const row = new Float64Array(dim);
     const w = this.componentMatrix;
@@ -427,16 +437,24 @@ export class Pca {
     return w.finish();
   }
 
-  /** Load a transform written by {@link Pca.serialize}; damaged or foreign bytes throw `AnnlabError`. */
+  /**
+   * Load a transform written by {@link Pca.serialize}; damaged or foreign bytes throw
+   * `AnnlabError`. Beyond the container's checks, the stored transform must be one `train`
+   * could have produced: mean within the stored-vector range, unit-length directions,
+   * eigenvalues non-negative and non-increasing, training facts in range; otherwise
+   * `CORRUPT_DATA` naming the field.
+   */
   static deserialize(bytes: Uint8Array): Pca {
     const r = BinaryReader.open(bytes, Pca.TAG);
     r.expectVersion(Pca.FORMAT_VERSION);
-    const p = r.json<PcaFileParams>();
+    const record = r.json<unknown>();
+    if (record === null || typeof record !== 'object' || Array.isArray(record)) throw corrupt('the parameter record is not an object');
+    const p = record as Partial<PcaFileParams>;
     let pca: Pca;
     try {
       pca = new Pca({
-        dim: p.dim,
-        components: p.components,
+        dim: p.dim as number,
+        components: p.components as number,
         whiten: p.whiten,
         solver: p.solver,
         seed: p.seed,
@@ -446,25 +464,72 @@ export class Pca {
     } catch (e) {
       throw new AnnlabError('CORRUPT_DATA', `PCA file has invalid parameters: ${(e as Error).message}`, { cause: e });
     }
-    const trained = p.trained === true;
+    if (p.trained !== true && p.trained !== false) throw corrupt(`trained is ${JSON.stringify(p.trained)}, not true or false`);
+    const trained = p.trained;
     const mean = r.f64array(trained ? pca.dim : 0);
     const comps = r.f64array(trained ? pca.dim * pca.components : 0);
     const eig = r.f64array(trained ? pca.components : 0);
     r.finish();
     if (trained) {
-      if ((p.solverUsed !== 'exact' && p.solverUsed !== 'randomized') || typeof p.totalVariance !== 'number' || typeof p.nSamples !== 'number') {
-        throw new AnnlabError('CORRUPT_DATA', 'PCA file is inconsistent: training facts are missing.');
-      }
+      const facts = checkTrainingFacts(p, pca.components);
+      checkTransform(mean, comps, eig, pca.dim, pca.components, facts.totalVariance);
       pca.adopt(
         {
           mean: Float64Array.from(mean), components: Float64Array.from(comps), eigenvalues: Float64Array.from(eig),
-          totalVariance: p.totalVariance, backend: 'js',
+          totalVariance: facts.totalVariance, backend: 'js',
         },
-        p.nSamples,
-        p.solverUsed,
-        p.powerIterationsUsed,
+        facts.nSamples,
+        facts.solverUsed,
+        facts.powerIterationsUsed,
       );
     }
     return pca;
+  }
+}
+
+/** A `CORRUPT_DATA` error about a PCA file. */
+function corrupt(message: string): AnnlabError {
+  return new AnnlabError('CORRUPT_DATA', `PCA file is inconsistent: ${message}.`);
+}
+
+/** The training facts of a trained transform's record, each checked. */
+function checkTrainingFacts(
+  p: Partial<PcaFileParams>, components: number,
+): { solverUsed: 'exact' | 'randomized'; nSamples: number; powerIterationsUsed: number; totalVariance: number } {
+  const { solverUsed, nSamples, powerIterationsUsed, totalVariance } = p;
+  if (solverUsed !== 'exact' && solverUsed !== 'randomized') throw corrupt(`solverUsed is ${JSON.stringify(solverUsed)}`);
+  if (typeof nSamples !== 'number' || !Number.isSafeInteger(nSamples) || nSamples < Math.max(2, components)) {
+    throw corrupt(`nSamples is ${JSON.stringify(nSamples)}; training needs an integer ≥ max(2, components = ${components})`);
+  }
+  if (typeof powerIterationsUsed !== 'number' || !Number.isInteger(powerIterationsUsed) || powerIterationsUsed < 0 || powerIterationsUsed > 1000) {
+    throw corrupt(`powerIterationsUsed is ${JSON.stringify(powerIterationsUsed)}, not an integer in [0, 1000]`);
+  }
+  if (typeof totalVariance !== 'number' || !Number.isFinite(totalVariance) || totalVariance < 0) {
+    throw corrupt(`totalVariance is ${JSON.stringify(totalVariance)}, not a finite number ≥ 0`);
+  }
+  return { solverUsed, nSamples, powerIterationsUsed, totalVariance };
+}
+
+/**
+ * Check a stored transform: |mean| within the range stored vectors may have, each direction
+ * of unit length, eigenvalues ≥ 0, non-increasing, summing to at most the total variance.
+ */
+function checkTransform(mean: Float64Array, comps: Float64Array, eig: Float64Array, dim: number, k: number, totalVariance: number): void {
+  for (let j = 0; j < dim; j++) {
+    if (!(Math.abs(mean[j]) <= MAX_ABS_COMPONENT)) throw corrupt(`mean[${j}] is ${mean[j]}, outside ±${MAX_ABS_COMPONENT}`);
+  }
+  for (let c = 0; c < k; c++) {
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += comps[c * dim + j] * comps[c * dim + j];
+    if (!(Math.abs(Math.sqrt(s) - 1) <= UNIT_TOLERANCE)) throw corrupt(`direction ${c} of componentMatrix has length ${Math.sqrt(s)}, not 1`);
+  }
+  let sum = 0;
+  for (let c = 0; c < k; c++) {
+    if (!(eig[c] >= 0)) throw corrupt(`eigenvalues[${c}] is ${eig[c]}, below 0`);
+    if (c > 0 && eig[c] > eig[c - 1]) throw corrupt(`eigenvalues[${c}] = ${eig[c]} exceeds eigenvalues[${c - 1}] = ${eig[c - 1]}`);
+    sum += eig[c];
+  }
+  if (sum > totalVariance * (1 + UNIT_TOLERANCE) + Number.MIN_VALUE) {
+    throw corrupt(`the eigenvalues sum to ${sum}, more than the total variance ${totalVariance}`);
   }
 }

@@ -49,6 +49,7 @@ import {
   createSearchResult,
   metricPolicy,
   normalizeInPlace,
+  stableInput,
   type AnnIndex,
   type Deletable,
   type IndexClass,
@@ -297,7 +298,7 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
       throw new AnnlabError('UNSUPPORTED_OPERATION', 'PreTransformIndex.train must run before the first add; this index already holds projected vectors. Build a new index to retrain.');
     }
     const pca = new Pca(this.pcaOptions);
-    pca.train(this.prepared(vectors, n));
+    pca.train(this.prepared(stableInput(vectors), n));
     this.setPca(pca);
   }
 
@@ -343,6 +344,8 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
   add(vectors: Float32Array): void {
     const n = checkVectors(vectors, this.dim, 'vectors');
     if (n === 0) return;
+    // A view of this index's own rows (add(store.view())) would be detached as the store grows.
+    vectors = stableInput(vectors);
     let pca = this.model;
     let projector = this.projector;
     if (!pca.isTrained) {
@@ -372,6 +375,7 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
     const rerank = p.rerank ?? 0;
     if (this.inner.size === 0 || nq === 0) return createSearchResult(nq, k);
     const innerParams = this.innerParamsOf(p);
+    queries = stableInput(queries);
     const dim = this.dim;
     const components = this.pca.components;
     const projected = new Float32Array(nq * components);
@@ -555,6 +559,8 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
     if (index.keepVectors ? vectors.length !== ids * index.dim : vectors.length !== 0) {
       throw new AnnlabError('CORRUPT_DATA', `PCA pre-transform file is inconsistent: ${vectors.length} stored values for ${ids} vectors of dim ${index.dim}.`);
     }
+    // The checks add() applies to the kept originals (finite, |x| ≤ 1e15): CORRUPT_DATA otherwise.
+    VectorStore.adopt(index.dim, vectors, false, 'js');
     index.setPca(pca);
     if (vectors.length > 0) {
       // Rows are stored as written (already normalised for cosine): adopt them, never re-append.

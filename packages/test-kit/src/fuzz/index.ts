@@ -4,7 +4,9 @@
  *
  * @module
  */
-export { MUTATION_KINDS, mutate, offsetOfFloat32, withFloat32, withJsonField, withU32 } from './mutate.js';
+export {
+  MUTATION_KINDS, mutate, offsetOfFloat32, offsetOfFloat64, withFloat32, withFloat64, withJsonField, withU32,
+} from './mutate.js';
 export type { Mutation, MutationKind } from './mutate.js';
 export { fuzzLoader, formatFuzzReport } from './run.js';
 export type { FuzzFailure, FuzzLoaderOptions, FuzzReport } from './run.js';

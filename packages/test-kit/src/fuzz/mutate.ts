@@ -325,3 +325,22 @@ export function offsetOfFloat32(bytes: Uint8Array, value: number): number {
   for (let p = headerEnd(bytes, 0); p + 8 <= bytes.length; p += 4) if (view.getFloat32(p, true) === Math.fround(value)) return p;
   return -1;
 }
+
+/**
+ * A copy of `bytes` with the float64 at `at` (a multiple of 8) set to `value` and every
+ * checksum recomputed.
+ */
+export function withFloat64(bytes: Uint8Array, at: number, value: number): Uint8Array {
+  const root = parseFile(bytes, 0, bytes.length, -1);
+  const b = bytes.slice();
+  new DataView(b.buffer).setFloat64(at, value, true);
+  recomputeCrcs(b, root, (o) => o, (n) => n.length);
+  return b;
+}
+
+/** Byte offset of the first 8-aligned float64 equal to `value` after the header (−1 if none). */
+export function offsetOfFloat64(bytes: Uint8Array, value: number): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let p = headerEnd(bytes, 0); p + 12 <= bytes.length; p += 4) if (p % 8 === 0 && view.getFloat64(p, true) === value) return p;
+  return -1;
+}
