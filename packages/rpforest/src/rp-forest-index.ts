@@ -58,6 +58,7 @@ import {
   checkVectors,
   createSearchResult,
   metricPolicy,
+  stableInput,
   type AnnIndex,
   type Deletable,
   type Explainable,
@@ -76,7 +77,7 @@ import { SplitScratch, buildTrees, computeAugmentation } from './internal/build.
 import { checkDeleteList, insertItems, removeItem, trimForest } from './internal/dynamic.js';
 import { FlatForest, growUint8 } from './internal/flat-forest.js';
 import { checkForest } from './internal/invariants.js';
-import { FILE_KIND, openForestFile, readForestSections, refuseInconsistent, writeForestFile } from './internal/persistence.js';
+import { FILE_KIND, checkPackedLeaves, openForestFile, readForestSections, refuseInconsistent, writeForestFile } from './internal/persistence.js';
 
 /**
  * Random-projection forest (Annoy) over row-major `Float32Array`s.
@@ -181,7 +182,9 @@ export class RpForestIndex
     if (n === 0) return;
     this.ensureOwned();
     const forest = this.forest;
-    const first = this.store.append(vectors);
+    // A view of some store's WebAssembly memory (this one's: `add(index.store.view())`) is
+    // copied first: growing that memory detaches it.
+    const first = this.store.append(stableInput(vectors));
     const total = this.store.size;
     forest.deleted = growUint8(forest.deleted, total);
     this.live += n;
@@ -201,6 +204,9 @@ export class RpForestIndex
    * Before the first `add` it only raises the number of trees that add will build.
    */
   addTrees(count: number): void {
+    if (this.treesWanted >= MAX_TREES) {
+      throw new AnnlabError('INVALID_PARAMETER', `the forest already holds ${this.treesWanted} trees, the most allowed (${MAX_TREES}).`);
+    }
     checkInteger('count', count, 1, MAX_TREES - this.treesWanted);
     this.ensureOwned();
     if (!this.built) {
@@ -242,8 +248,11 @@ export class RpForestIndex
     const searchK = searchKOf(k, this.treesWanted, p);
     const result = createSearchResult(nq, k);
     if (this.live === 0 || nq === 0) return result;
+    // A self-join (`search(index.store.view(), k)`) reads a copy: the per-call kernel scratch
+    // may grow the store's WebAssembly memory and detach the view between queries.
+    const input = stableInput(queries);
     for (let q = 0; q < nq; q++) {
-      searchForest(this.forest, this.dc, this.policy, this.searchScratch, queries, q * this.dim, k, searchK, result.ids, result.distances, q * k, p.stats);
+      searchForest(this.forest, this.dc, this.policy, this.searchScratch, input, q * this.dim, k, searchK, result.ids, result.distances, q * k, p.stats);
     }
     return result;
   }
@@ -274,7 +283,7 @@ export class RpForestIndex
     if (nq !== 1) throw new AnnlabError('INVALID_PARAMETER', `explain takes exactly one query (${this.dim} values), got ${nq}.`);
     checkK(k);
     const searchK = searchKOf(k, this.treesWanted, p);
-    return explainForest(this.forest, this.dc, this.policy, this.live, query, k, searchK);
+    return explainForest(this.forest, this.dc, this.policy, this.live, stableInput(query), k, searchK);
   }
 
   /** Shape of the forest: trees, nodes, leaves, depth. */
@@ -352,6 +361,7 @@ export class RpForestIndex
     // A structurally valid file can still wire nodes into cycles or share them: check it all.
     const report = index.checkInvariants();
     if (!report.ok) refuseInconsistent(report.errors);
+    checkPackedLeaves(index.forest);
     return index;
   }
 

@@ -67,14 +67,17 @@ export class SplitScratch {
   readonly centroidQ: Float64Array;
   /** Side (0/1) of each item of the range being split. */
   sides: Uint8Array;
-  /** Partition buffer; also the explicit stack of `removeFromTree`. */
+  /** Partition buffer; also the explicit stack of `findInTree`. */
   items: Int32Array;
+  /** The leaf holding the id being deleted, per tree (`removeItem`). */
+  leaves: Int32Array;
 
   constructor(treeDim: number) {
     this.centroidP = new Float64Array(treeDim);
     this.centroidQ = new Float64Array(treeDim);
     this.sides = new Uint8Array(0);
     this.items = new Int32Array(0);
+    this.leaves = new Int32Array(0);
   }
 
   /** Room for a split of `n` items. */
@@ -85,7 +88,7 @@ export class SplitScratch {
 
   /** Bytes held. */
   memoryBytes(): number {
-    return this.centroidP.byteLength + this.centroidQ.byteLength + this.sides.byteLength + this.items.byteLength;
+    return this.centroidP.byteLength + this.centroidQ.byteLength + this.sides.byteLength + this.items.byteLength + this.leaves.byteLength;
   }
 }
 

@@ -8,8 +8,9 @@
  *   a random-side split), append it to the leaf it reaches.
  * - Overflow → `splitLeaf`: a leaf past `leafSize` becomes an inner node with two leaves,
  *   split with Annoy's own heuristic (`splitRange`, two-means), seeded by (seed, node, id).
- * - Remove → {@link removeFromTree}: route the item's own vector again, searching both
- *   children where the margin is exactly 0, and swap it out of its leaf.
+ * - Remove → {@link removeItem}: find the item's leaf in every tree first
+ *   ({@link findInTree}: route the item's own vector again, searching both children where
+ *   the margin is exactly 0), then swap it out of each.
  * - Storage → {@link trimForest} drops growth slack after a build; a leaf that fills up moves
  *   to the end of `leafItems` with room to spare, and {@link maybeCompactLeaves} packs the
  *   leaves again once more than half of the slots are abandoned.
@@ -62,13 +63,30 @@ export function insertItems(forest: FlatForest, scratch: SplitScratch, seed: num
 }
 
 /**
- * Take live id `id` out of every tree and flag it deleted.
+ * Take live id `id` out of every tree and flag it deleted. Its leaf is found in every tree
+ * first ({@link findInTree}), and only then is anything changed, so a failure leaves the
+ * forest as it was.
  * @throws AnnlabError `CORRUPT_DATA` when a tree does not hold it (an inconsistent forest).
  */
 export function removeItem(forest: FlatForest, scratch: SplitScratch, id: number): void {
-  for (let t = 0; t < forest.roots.length; t++) {
-    if (!removeFromTree(forest, scratch, t, id)) {
-      throw new AnnlabError('CORRUPT_DATA', `internal: id ${id} was not found in tree ${t}; the forest is inconsistent.`);
+  const trees = forest.roots.length;
+  if (scratch.leaves.length < trees) scratch.leaves = new Int32Array(trees);
+  const leaves = scratch.leaves;
+  for (let t = 0; t < trees; t++) {
+    const leaf = findInTree(forest, scratch, t, id);
+    if (leaf < 0) throw new AnnlabError('CORRUPT_DATA', `internal: id ${id} was not found in tree ${t}; the forest is inconsistent.`);
+    leaves[t] = leaf;
+  }
+  for (let t = 0; t < trees; t++) {
+    const leaf = leaves[t];
+    const start = forest.leafStart[leaf];
+    const size = forest.leafSizes[leaf];
+    for (let r = 0; r < size; r++) {
+      if (forest.leafItems[start + r] === id) {
+        forest.leafItems[start + r] = forest.leafItems[start + size - 1];
+        forest.leafSizes[leaf] = size - 1;
+        break;
+      }
     }
   }
   forest.deleted[id] = 1;
@@ -129,11 +147,18 @@ function splitLeaf(forest: FlatForest, scratch: SplitScratch, seed: number, leaf
 }
 
 /**
- * Remove `id` from its leaf in tree `t`. Routes by the same margins as insertion; where a
- * margin is exactly 0 (ties, random-side nodes) both children are searched.
- * @returns whether the id was found.
+ * The leaf of tree `t` that holds `id`, or −1. Routes by the same margins as insertion;
+ * where a margin is exactly 0 (ties, random-side nodes) both children are searched. When
+ * routing misses (a loaded file whose planes no longer send an id to the leaf holding it:
+ * checking that on load would cost as much as a rebuild), every leaf of the tree is searched.
  */
-export function removeFromTree(forest: FlatForest, scratch: SplitScratch, t: number, id: number): boolean {
+export function findInTree(forest: FlatForest, scratch: SplitScratch, t: number, id: number): number {
+  const routed = walkTree(forest, scratch, t, id, true);
+  return routed >= 0 ? routed : walkTree(forest, scratch, t, id, false);
+}
+
+/** Depth-first walk of tree `t` for the leaf holding `id`: along the margins, or through every node. */
+function walkTree(forest: FlatForest, scratch: SplitScratch, t: number, id: number, route: boolean): number {
   if (scratch.items.length < 64) scratch.items = new Int32Array(64);
   let st = scratch.items;
   let sp = 0;
@@ -144,24 +169,18 @@ export function removeFromTree(forest: FlatForest, scratch: SplitScratch, t: num
       const leaf = ~code;
       const start = forest.leafStart[leaf];
       const size = forest.leafSizes[leaf];
-      for (let r = 0; r < size; r++) {
-        if (forest.leafItems[start + r] === id) {
-          forest.leafItems[start + r] = forest.leafItems[start + size - 1];
-          forest.leafSizes[leaf] = size - 1;
-          return true;
-        }
-      }
+      for (let r = 0; r < size; r++) if (forest.leafItems[start + r] === id) return leaf;
       continue;
     }
     if (sp + 2 > st.length) {
       st = growInt32(st, sp + 2);
       scratch.items = st;
     }
-    const m = forest.margin(code, id);
+    const m = route ? forest.margin(code, id) : 0;
     if (m <= 0) st[sp++] = forest.children[2 * code];
     if (m >= 0) st[sp++] = forest.children[2 * code + 1];
   }
-  return false;
+  return -1;
 }
 
 /** Drop the growth slack of the node and leaf arrays after a build. */

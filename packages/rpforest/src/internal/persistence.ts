@@ -9,13 +9,16 @@
  *    `leafItems` (leaves packed in depth-first order, so the same calls give the same bytes
  *    however the in-memory slots were laid out), `roots`.
  *
- * Reading checks every section's size and every stored code and id against its range, so
- * the arrays can be adopted as zero-copy views; the index then runs its full invariant check
- * (cycles, sharing, membership) before it returns.
+ * Reading checks every section's size and every stored code and id against its range (the
+ * container refuses non-finite floats), the augmented components against `maxNorm`, and the parameters
+ * against the sections (`built`, `live`, `maxNorm`, the number of roots), so the arrays can
+ * be adopted as zero-copy views; the index then runs its full invariant check (cycles,
+ * sharing, membership) and {@link checkPackedLeaves} (leaves packed as written) before it
+ * returns. Counts are bounded by the bytes present before anything is allocated or walked.
  *
  * @module
  */
-import { AnnlabError, BinaryReader, BinaryWriter, VectorStore, type Metric } from '@annlab/core';
+import { AnnlabError, BinaryReader, BinaryWriter, MAX_ABS_COMPONENT, VectorStore, type Metric } from '@annlab/core';
 import { EMPTY_F32, type FlatForest } from './flat-forest.js';
 
 /** What a file says in its parameter record. */
@@ -104,6 +107,19 @@ export function readForestSections(reader: BinaryReader, params: ForestFileParam
   const roots = reader.i32array();
   reader.finish();
 
+  if (!params.built && n > 0) corrupt(`built is false but ${n} vectors are stored (the first add builds the trees)`);
+  const inner = treeDim > dim;
+  // The largest norm add() can store is MAX_ABS_COMPONENT·√dim; a larger one overflows maxNorm².
+  const normLimit = MAX_ABS_COMPONENT * Math.sqrt(dim);
+  if (!(params.maxNorm <= normLimit) || (!inner && params.maxNorm !== 0)) {
+    corrupt(`maxNorm ${params.maxNorm} (at most ${normLimit}, and 0 unless inner product)`);
+  }
+  // Augmented components are √(maxNorm² − ‖x‖²) clamped at 0, rounded to float32.
+  const augMax = params.maxNorm * (1 + 1e-6);
+  for (let id = 0; id < augExtra.length; id++) {
+    const a = augExtra[id];
+    if (!(a >= 0 && a <= augMax)) corrupt(`augmented component ${a} of id ${id} (must lie in [0, maxNorm = ${params.maxNorm}])`);
+  }
   let live = 0;
   for (let id = 0; id < n; id++) {
     if (deleted[id] > 1) corrupt('deleted flag other than 0/1');
@@ -144,6 +160,19 @@ export function readForestSections(reader: BinaryReader, params: ForestFileParam
   forest.leafItemsUsed = leafItems.length;
   forest.leafItemsWasted = 0;
   forest.roots = roots;
+}
+
+/**
+ * After the invariant check (every node reached once): the leaves must be packed in
+ * depth-first order without gaps, as {@link writeForestFile} writes them. Otherwise two
+ * leaves could share item slots (one leaf's delete would then rewrite another's ids).
+ */
+export function checkPackedLeaves(forest: FlatForest): void {
+  const { start, items } = forest.packedLeaves();
+  if (items.length !== forest.leafItemsUsed) corrupt(`leafItems holds ${forest.leafItemsUsed} ids, but the leaves hold ${items.length}`);
+  for (let l = 0; l < forest.leafCount; l++) {
+    if (start[l] !== forest.leafStart[l]) corrupt(`leafStart of leaf ${l} is ${forest.leafStart[l]}, not ${start[l]} (leaves are packed in depth-first order)`);
+  }
 }
 
 /** Throw `CORRUPT_DATA` naming the violations an invariant check found in a loaded file. */
