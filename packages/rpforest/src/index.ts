@@ -10,4 +10,5 @@ export type { RpForestInfo, RpForestOptions } from './options.js';
 export { RpForestSearchStats } from './search.js';
 export type { RpForestSearchParams } from './search.js';
 export type { RpForestExplanation, RpForestLeafVisit } from './explain.js';
+export type { RpForestTree } from './tree-structure.js';
 export { TWO_MEANS_STEPS, createSplitInto, marginOf, twoMeans } from './two-means.js';

@@ -71,6 +71,7 @@ import {
   type SearchResult,
 } from '@annlab/core';
 import { explainForest, type RpForestExplanation } from './explain.js';
+import { treeStructureOf, type RpForestTree } from './tree-structure.js';
 import { MAX_TREES, resolveOptions, type RpForestInfo, type RpForestOptions } from './options.js';
 import { SEARCH_KEYS, SearchScratch, searchForest, searchKOf, type RpForestSearchParams } from './search.js';
 import { SplitScratch, buildTrees, computeAugmentation } from './internal/build.js';
@@ -284,6 +285,19 @@ export class RpForestIndex
     checkK(k);
     const searchK = searchKOf(k, this.treesWanted, p);
     return explainForest(this.forest, this.dc, this.policy, this.live, stableInput(query), k, searchK);
+  }
+
+  /**
+   * A copy of tree `t`'s hyperplanes, children and leaves, numbered within the tree (inner
+   * nodes and leaves in depth-first order, side 0 first), with each leaf's forest-wide index
+   * as `explain()` reports it. Read-only inspection for pictures and teaching; changing the
+   * copy does not change the forest.
+   * @throws AnnlabError `INVALID_PARAMETER` when `t` is not in [0, nTrees) of a built forest.
+   */
+  treeStructure(t: number): RpForestTree {
+    const trees = this.forest.roots.length;
+    if (trees === 0) throw new AnnlabError('INVALID_PARAMETER', 'treeStructure: the forest has no trees yet; the first add() builds them.');
+    return treeStructureOf(this.forest, checkInteger('tree', t, 0, trees - 1));
   }
 
   /** Shape of the forest: trees, nodes, leaves, depth. */

@@ -27,7 +27,7 @@ describe('RpForestIndex fuzz, long run', () => {
   it('public methods throw nothing but AnnlabError, and a failed call changes nothing (1,000 runs)', () => {
     fuzzApi({
       build: () => baseForest('euclidean', 'js', 30),
-      methods: ['add', 'search', 'explain', 'delete', 'addTrees', 'has', 'reconstruct', 'forestInfo', 'checkInvariants', 'memoryBytes'],
+      methods: ['add', 'search', 'explain', 'delete', 'addTrees', 'has', 'reconstruct', 'treeStructure', 'forestInfo', 'checkInvariants', 'memoryBytes'],
       dim: DIM,
       seed: 112,
       numRuns: 1000,

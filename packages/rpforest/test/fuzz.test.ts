@@ -29,7 +29,7 @@ describe('RpForestIndex fuzz', () => {
   it('public methods throw nothing but AnnlabError, and a failed call changes nothing', () => {
     fuzzApi({
       build: () => baseForest('euclidean', 'js', 30),
-      methods: ['add', 'search', 'explain', 'delete', 'addTrees', 'has', 'reconstruct', 'forestInfo', 'checkInvariants', 'memoryBytes'],
+      methods: ['add', 'search', 'explain', 'delete', 'addTrees', 'has', 'reconstruct', 'treeStructure', 'forestInfo', 'checkInvariants', 'memoryBytes'],
       dim: DIM,
       seed: 12,
       numRuns: 150,
