@@ -1,49 +1,19 @@
 /**
  * Random-projection forest picture: one panel per tree. The tree's hyperplanes and leaves
- * come from the index's own file (`RpForestIndex.serialize()`, read back with core's
- * `BinaryReader` in the documented section order), and the leaves the query visits, in
- * order, from `RpForestIndex.explain()`. Each split is drawn as the segment of its line inside
- * the cell it splits, so the picture shows the recursive partition exactly as built.
+ * come from the index's inspection accessor (`RpForestIndex.treeStructure(t)`), and the
+ * leaves the query visits, in order, from `RpForestIndex.explain()`. Each split is drawn as
+ * the segment of its line inside the cell it splits, so the picture shows the recursive
+ * partition exactly as built.
  *
  * @module
  */
-import { BinaryReader } from '@annlab/core';
 import { circle, colorOf, legend, line, panelFrame, polygon, svgDocument, textAt, Viewport, type Point } from './svg.js';
 import { clipHalfPlane, clusteredPoints, lineInPolygon, pointAt, vertexMean } from './geometry.js';
 import { RpForestIndex } from './indexes.js';
 import type { ExplainOptions, Picture } from './types.js';
 
-/** The flat forest as stored in an rpforest file. */
-export interface ForestArrays {
-  /** Components per hyperplane normal. */
-  treeDim: number;
-  /** Hyperplane normals, innerCount × treeDim. */
-  normals: Float32Array;
-  /** Hyperplane offsets: margin = ⟨normal, x⟩ + offset. */
-  offsets: Float64Array;
-  /** Children per inner node (margin ≤ 0 side, margin > 0 side); negative = `~leaf`. */
-  children: Int32Array;
-  /** Root node code of each tree. */
-  roots: Int32Array;
-}
-
-/** Read the forest sections of an rpforest file (see `RpForestIndex.serialize`). */
-export function readForest(bytes: Uint8Array, treeDim: number): ForestArrays {
-  const r = BinaryReader.open(bytes, 'rpforest');
-  r.json();
-  r.f32array(); // vectors
-  r.u8array(); // deleted flags
-  r.f32array(); // augmented components (inner product only)
-  const normals = r.f32array();
-  const offsets = r.f64array(normals.length / treeDim);
-  const children = r.i32array(offsets.length * 2);
-  r.i32array(); // leaf starts
-  r.i32array(); // leaf sizes
-  r.i32array(); // leaf items
-  const roots = r.i32array();
-  r.finish();
-  return { treeDim, normals, offsets, children, roots };
-}
+/** One tree as `RpForestIndex.treeStructure(t)` returns it (nodes numbered within the tree). */
+export type ForestTree = ReturnType<RpForestIndex['treeStructure']>;
 
 interface Cell {
   leaf: number;
@@ -55,20 +25,23 @@ interface Split {
   depth: number;
 }
 
-/** Walk one tree, clipping the box by every hyperplane: the leaf cells and the split segments. */
-export function treeCells(f: ForestArrays, root: number, box: Point[]): { cells: Cell[]; splits: Split[] } {
+/**
+ * Walk one tree, clipping the box by every hyperplane: the leaf cells (each named by the
+ * forest's leaf index, as `explain()` reports visits) and the split segments.
+ */
+export function treeCells(f: ForestTree, box: Point[]): { cells: Cell[]; splits: Split[] } {
   const cells: Cell[] = [];
   const splits: Split[] = [];
-  const stack: { code: number; poly: Point[]; depth: number }[] = [{ code: root, poly: box, depth: 0 }];
+  const stack: { code: number; poly: Point[]; depth: number }[] = [{ code: f.root, poly: box, depth: 0 }];
   while (stack.length > 0) {
     const { code, poly, depth } = stack.pop() as { code: number; poly: Point[]; depth: number };
     if (code < 0) {
-      cells.push({ leaf: ~code, poly });
+      cells.push({ leaf: f.leafIds[~code], poly });
       continue;
     }
-    const a = f.normals[code * f.treeDim];
-    const b = f.normals[code * f.treeDim + 1];
-    const c = f.offsets[code];
+    const a = f.splitNormals[code * f.treeDim];
+    const b = f.splitNormals[code * f.treeDim + 1];
+    const c = f.splitOffsets[code];
     const seg = lineInPolygon(poly, a, b, c);
     if (seg !== null) splits.push({ seg, depth });
     stack.push({ code: f.children[2 * code], poly: clipHalfPlane(poly, a, b, c), depth: depth + 1 });
@@ -90,7 +63,6 @@ export async function explainRpForest(options: ExplainOptions): Promise<Picture>
   index.add(xy);
   const query = new Float32Array([0.52, 0.48]);
   const tr = index.explain(query, k, { searchK });
-  const forest = readForest(index.serialize(), index.treeDim);
 
   const panel = 300;
   const gap = 40;
@@ -99,9 +71,9 @@ export async function explainRpForest(options: ExplainOptions): Promise<Picture>
   let body = '';
   const visitOrder = new Map<string, number>();
   for (let i = 0; i < tr.visits.length; i++) visitOrder.set(`${tr.visits[i].tree}:${tr.visits[i].leaf}`, i + 1);
-  for (let t = 0; t < forest.roots.length; t++) {
+  for (let t = 0; t < index.nTrees; t++) {
     const v = new Viewport(gap + t * (panel + gap), 50, panel, panel, [0, 0, 1, 1]);
-    const { cells, splits } = treeCells(forest, forest.roots[t], v.boxPolygon());
+    const { cells, splits } = treeCells(index.treeStructure(t), v.boxPolygon());
     body += panelFrame(v, `tree ${t}: ${cells.length} leaves, ${tr.leavesByTree[t].length} visited`);
     body += '<g class="leaves">';
     for (const cell of cells) {
