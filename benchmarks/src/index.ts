@@ -33,8 +33,19 @@ export { readRun, writeReport, writeRun } from './output.js';
 export type { RunInfo, WrittenFiles } from './output.js';
 export { dominates, paretoFlags, paretoFront } from './pareto.js';
 export type { ParetoPoint } from './pareto.js';
-export { buildLabel, buildMemorySpec, recallQpsSpec, renderPlots, renderSvg } from './plots.js';
-export type { Plots } from './plots.js';
+export {
+  buildLabel,
+  buildMemorySpec,
+  pointTooltip,
+  recallBuildTimeSpec,
+  recallDistancesSpec,
+  recallIndexSizeSpec,
+  recallLatencySpec,
+  recallQpsSpec,
+  renderPlots,
+  renderSvg,
+} from './plots.js';
+export type { PlotOptions, Plots, RecallScale } from './plots.js';
 export { RECALL_EPSILON, exactDistance, idOverlapRecall, kthDistances, rowDistances, thresholdRecall } from './recall.js';
 export type { RecallResult } from './recall.js';
 export { escapeHtml, renderReport } from './report.js';

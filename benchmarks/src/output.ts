@@ -55,6 +55,8 @@ export interface RunInfo {
   errors: RunError[];
   /** Wall time, seconds. */
   totalSeconds: number;
+  /** Peers' per-query binding costs by algorithm (absent in runs written before it was measured). */
+  bindingCosts?: BenchmarkRun['bindingCosts'];
 }
 
 /** Paths of the files written. */
@@ -106,6 +108,7 @@ export async function writeRun(dir: string, run: BenchmarkRun): Promise<WrittenF
     skipped: run.skipped,
     errors: run.errors,
     totalSeconds: run.totalSeconds,
+    bindingCosts: run.bindingCosts,
   };
   writeOut(info, `${JSON.stringify(runInfo, null, 2)}\n`);
   const { report, plots } = await writeReport(dir, run.results, runInfo);

@@ -137,24 +137,31 @@ function csvCell(value: unknown): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function paramsCsv(p: Params): string {
-  return Object.entries(p)
-    .map(([k, v]) => `${k}=${String(v)}`)
-    .join(';');
+/** Every key of `sets`, in first-seen order. */
+function unionKeys(sets: readonly Params[]): string[] {
+  const keys: string[] = [];
+  for (const p of sets) for (const key of Object.keys(p)) if (!keys.includes(key)) keys.push(key);
+  return keys;
 }
 
-/** Results as CSV with a header row (parameters as `key=value;key=value`). */
+/**
+ * Results as CSV with a header row. Each build parameter is its own `build.<name>` column and
+ * each search parameter its own `search.<name>` column (empty where a row's algorithm has no
+ * such parameter), so pandas and spreadsheets can filter and plot by them directly.
+ */
 export function toCsv(results: readonly ResultLine[]): string {
+  const buildKeys = unionKeys(results.map((r) => r.build));
+  const searchKeys = unionKeys(results.map((r) => r.search));
   const header = [
-    'suite', 'dataset', 'algorithm', 'kind', 'build', 'search', 'k', 'queries', 'nBase', 'dim', 'metric',
+    'suite', 'dataset', 'algorithm', 'kind', ...buildKeys.map((k) => `build.${k}`), ...searchKeys.map((k) => `search.${k}`), 'k', 'queries', 'nBase', 'dim', 'metric',
     'recall', 'recallIdOverlap', 'qps', 'batchQps', 'latencyP50Ms', 'latencyP95Ms', 'latencyP99Ms',
-    'buildSeconds', 'indexBytes', 'rssGrowthBytes', 'distanceComputations', 'hops', 'pareto',
+    'buildSeconds', 'indexBytes', 'capacityBytes', 'rssGrowthBytes', 'distanceComputations', 'hops', 'pareto',
     'node', 'cpu', 'gitCommit', 'annlabVersion',
   ];
   const rows = results.map((r) => [
-    r.suite, r.dataset, r.algorithm, r.kind, paramsCsv(r.build), paramsCsv(r.search), r.k, r.queries, r.nBase, r.dim, r.metric,
+    r.suite, r.dataset, r.algorithm, r.kind, ...buildKeys.map((k) => r.build[k]), ...searchKeys.map((k) => r.search[k]), r.k, r.queries, r.nBase, r.dim, r.metric,
     r.recall, r.recallIdOverlap, r.qps, r.batchQps, r.latencyMs.p50, r.latencyMs.p95, r.latencyMs.p99,
-    r.buildSeconds, r.indexBytes, r.rssGrowthBytes, r.distanceComputations, r.hops, r.pareto,
+    r.buildSeconds, r.indexBytes, r.capacityBytes, r.rssGrowthBytes, r.distanceComputations, r.hops, r.pareto,
     r.environment.node, r.environment.cpu, r.environment.gitCommit, r.environment.annlabVersion,
   ].map(csvCell).join(','));
   return [header.join(','), ...rows].join('\n') + '\n';

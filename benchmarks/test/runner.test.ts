@@ -124,8 +124,19 @@ describe('outputs', () => {
   it('writes one CSV row per result', () => {
     const lines = toCsv(run.results).trim().split('\n');
     expect(lines).toHaveLength(run.results.length + 1);
-    expect(lines[0].split(',')).toContain('recall');
-    expect(lines[2]).toContain('M=4;efConstruction=32');
+    const cells = (line: string): string[] => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g)].map((m) => m[1]).slice(0, -1);
+    const header = cells(lines[0]);
+    expect(header).toContain('recall');
+    // One column per parameter, not `M=4;efConstruction=32` in one cell.
+    expect(header).toContain('build.M');
+    expect(header).toContain('build.efConstruction');
+    expect(header).toContain('search.efSearch');
+    expect(header).toContain('capacityBytes');
+    const row = cells(lines[2]);
+    expect(row).toHaveLength(header.length);
+    expect(row[header.indexOf('build.M')]).toBe('4');
+    expect(row[header.indexOf('build.efConstruction')]).toBe('32');
+    expect(lines.join('\n')).not.toContain('M=4;efConstruction=32');
   });
 
   it('summarises best QPS per recall level', () => {
@@ -148,7 +159,15 @@ describe('outputs', () => {
     expect(html).toContain('<!DOCTYPE html>');
     expect(html).toContain('missing-peer is not installed');
     expect(html).toContain('build exploded');
-    expect(html.match(/<svg/g)?.length).toBe(3);
+    expect(html.match(/<svg/g)?.length).toBe(Object.keys(plots).length);
+    expect(Object.keys(plots)).toEqual([
+      'recall-qps.svg', 'recall-qps-builds.svg', 'recall-distances.svg', 'recall-build-time.svg', 'recall-index-size.svg', 'recall-latency.svg', 'build-memory.svg',
+    ]);
+    // Every point names its parameters in a tooltip; the recall axis is the logit one.
+    expect(plots['recall-qps-builds.svg']).toMatch(/<title>hnsw M=4,efConstruction=32 · efSearch=\d+ · recall /);
+    expect(plots['recall-qps.svg']).toContain('logit scale');
+    expect(plots['recall-qps.svg']).not.toContain('…');
+    expect(html).toContain('class="sortable"');
   });
 });
 

@@ -159,45 +159,58 @@ function pick(p: Params, keys: readonly string[]): Params {
 }
 
 /**
- * vega-lite spec: recall (x) vs QPS (log y). One line per build configuration (labelled by
- * the build parameters that vary) and per value of every search parameter but the first;
- * the points of a line walk the first search parameter, each labelled with its value.
+ * vega-lite spec: recall (x, logit scale as in the harness's report: 0.9, 0.99, 0.999 evenly
+ * spaced) vs QPS (log y). One line per build configuration (labelled by the build parameters
+ * that vary) and per value of every search parameter but the first; the points of a line walk
+ * the first search parameter, each labelled with its value and carrying a tooltip (SVG
+ * `<title>`) with all its parameters.
  */
 export function tuningCurveSpec(results: readonly CurvePoint[], title: string, subtitle: string): Record<string, unknown> {
   const buildKeys = varyingKeys(results.map((r) => r.build));
   const searchKeys = results.length > 0 ? Object.keys(results[0].search) : [];
   const walk = searchKeys.slice(0, 1);
   const rest = searchKeys.slice(1);
+  // Recall 1 sits half a decade past 0.9999; the axis starts at the lowest recall shown, floored to a quarter decade.
+  const top = 4.5;
+  const ninesOf = (recall: number): number => (recall >= 1 ? top : Math.min(top, -Math.log10(1 - recall)));
   const values = results.map((r, order) => {
     const label = [paramsLabel(pick(r.build, buildKeys)), paramsLabel(pick(r.search, rest))].filter((x) => x !== '').join(' ');
-    return { series: label === '' ? r.algorithm : label, recall: r.recall, qps: r.qps, search: paramsLabel(pick(r.search, walk)), order };
+    const tip = [paramsLabel(r.build), paramsLabel(r.search), `recall ${r.recall.toFixed(4)}`, `${Math.round(r.qps)} QPS`].filter((x) => x !== '').join(' · ');
+    return { series: label === '' ? r.algorithm : label, recall: r.recall, x: ninesOf(r.recall), qps: r.qps, search: paramsLabel(pick(r.search, walk)), tip, order };
   });
+  const xs = values.map((v) => v.x);
+  const lo = xs.length === 0 ? 0 : Math.max(0, Math.floor(Math.min(...xs) * 4) / 4);
+  const hi = xs.length === 0 ? top : Math.max(lo + 0.5, Math.min(top, Math.ceil(Math.max(...xs) * 4) / 4) + 0.1);
+  const ticks = [0, 0.30103, 1, 1.52288, 2, 2.52288, 3, 3.52288, 4, top].filter((v) => v >= lo - 1e-9 && v <= hi + 1e-9);
+  let labelExpr = `''`;
+  for (let i = ticks.length - 1; i >= 0; i--) {
+    const text = ticks[i] === top ? '1' : String(+(1 - 10 ** -ticks[i]).toPrecision(4));
+    labelExpr = `abs(datum.value - ${ticks[i]}) < 1e-4 ? '${text}' : ${labelExpr}`;
+  }
+  const x = { field: 'x', type: 'quantitative', title: 'recall@10 (logit scale: 0.9, 0.99, 0.999 evenly spaced)', scale: { domain: [lo, hi], nice: false, zero: false }, axis: { values: ticks, labelExpr } };
+  const y = { field: 'qps', type: 'quantitative', title: 'queries per second (1 thread, log)', scale: { type: 'log' } };
   const legendTitle = [...buildKeys, ...rest].join(', ') || 'configuration';
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: title, subtitle, anchor: 'start', subtitleFontSize: 11, limit: 760 },
+    title: { text: title, subtitle: subtitle.match(/.{1,100}(\s|$)|\S+/g)?.map((l) => l.trim()) ?? subtitle, anchor: 'start', subtitleFontSize: 11, limit: 0 },
     width: 520,
     height: 300,
     background: 'white',
     data: { values },
     layer: [
       {
-        mark: { type: 'line', point: true },
+        mark: { type: 'line', point: { filled: true, size: 30 } },
         encoding: {
-          x: { field: 'recall', type: 'quantitative', title: 'recall@10', scale: { zero: false } },
-          y: { field: 'qps', type: 'quantitative', title: 'queries per second (1 thread, log)', scale: { type: 'log' } },
+          x,
+          y,
           color: { field: 'series', type: 'nominal', title: legendTitle, legend: { labelLimit: 260 } },
           order: { field: 'order', type: 'quantitative' },
-          tooltip: [{ field: 'series' }, { field: 'search' }, { field: 'recall' }, { field: 'qps' }],
+          description: { field: 'tip', type: 'nominal' },
         },
       },
       {
         mark: { type: 'text', dx: 4, dy: -6, align: 'left', fontSize: 8, color: '#555' },
-        encoding: {
-          x: { field: 'recall', type: 'quantitative' },
-          y: { field: 'qps', type: 'quantitative', scale: { type: 'log' } },
-          text: { field: 'search' },
-        },
+        encoding: { x, y, text: { field: 'search' } },
       },
     ],
   };
