@@ -12,3 +12,5 @@ export type { HnswlibExportOptions, HnswlibImport, HnswlibImportOptions, Hnswlib
 export { exportFaiss, importFaiss, isFaissFile, readFaiss } from './faiss/faiss-files.js';
 export type { FaissExportOptions, FaissImport, FaissImportOptions } from './faiss/faiss-files.js';
 export type { FaissSearchSettings } from './faiss/annlab-layout.js';
+export { annoyLeafCapacity, annoyMetric, exportAnnoy, importAnnoy } from './annoy/index.js';
+export type { AnnoyImportOptions, AnnoyMetric } from './annoy/index.js';
