@@ -2,6 +2,12 @@
  * Progress for long commands: a cli-progress bar on a terminal, plain lines otherwise
  * (logs, CI, pipes), nothing with `--quiet`.
  *
+ * Builds report progress through the index's `add(vectors, { onProgress })` (core's
+ * `AddOptions`), arriving here as `build-progress` events: the bar then shows the build's
+ * share done and an ETA. Indexes that do not report yet leave the build indeterminate: the
+ * display says when the build started, and the build-done line gives its time. (A build runs
+ * synchronously, so no timer can tick during it; only the index's callback can.)
+ *
  * @module
  */
 import { paramsLabel, type RunEvent } from '@annlab/bench';
@@ -23,9 +29,32 @@ function label(algorithm: string, build: Record<string, unknown>): string {
   return p.length > 0 ? `${algorithm} ${p}` : algorithm;
 }
 
+/** `1m05s`, `42s`. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  const s = Math.round(seconds);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/**
+ * Share done, elapsed time and ETA of a build from its progress callback: `45% (27000/60000),
+ * 12s elapsed, ETA 15s`.
+ */
+export function buildProgressText(done: number, total: number, elapsedSeconds: number): string {
+  const frac = total > 0 ? Math.min(1, Math.max(0, done / total)) : 0;
+  const eta = frac > 0 ? (elapsedSeconds * (1 - frac)) / frac : NaN;
+  return `${Math.floor(frac * 100)}% (${done}/${total}), ${formatDuration(elapsedSeconds)} elapsed, ETA ${frac > 0 ? formatDuration(eta) : '?'}`;
+}
+
+function clock(): string {
+  return new Date().toTimeString().slice(0, 8);
+}
+
 /** Plain lines on stderr. */
 class LineProgress implements Progress {
   private readonly io: CliIo;
+  private buildStart = 0;
+  private lastLine = 0;
   constructor(io: CliIo) {
     this.io = io;
   }
@@ -35,8 +64,19 @@ class LineProgress implements Progress {
         this.io.err(`skip ${e.algorithm}: ${e.reason}\n`);
         break;
       case 'build-start':
-        this.io.err(`build ${label(e.algorithm, e.build)} (${e.buildIndex + 1}/${e.buildTotal})\n`);
+        this.buildStart = Date.now();
+        this.lastLine = this.buildStart;
+        this.io.err(`build ${label(e.algorithm, e.build)} (${e.buildIndex + 1}/${e.buildTotal}), started ${clock()}\n`);
         break;
+      case 'build-progress': {
+        // At most one line every 5 s (logs stay short), and the last one.
+        const now = Date.now();
+        if (now - this.lastLine >= 5000 || e.done >= e.total) {
+          this.lastLine = now;
+          this.io.err(`  ${buildProgressText(e.done, e.total, (now - this.buildStart) / 1000)}\n`);
+        }
+        break;
+      }
       case 'build-done':
         this.io.err(`  built in ${e.seconds.toFixed(2)} s${e.indexBytes === null ? '' : `, ${(e.indexBytes / 1048576).toFixed(1)} MB`}\n`);
         break;
@@ -61,11 +101,13 @@ class BarProgress implements Progress {
   private done = 0;
   private started = false;
   private readonly total: number;
+  private buildStart = 0;
+  private building = '';
   constructor(io: CliIo, total: number) {
     this.io = io;
     this.total = total;
     this.bar = new cliProgress.SingleBar(
-      { format: ' {bar} {value}/{total} points | {stage}', stream: io.progressStream, hideCursor: true, clearOnComplete: true },
+      { format: total > 0 ? ' {bar} {value}/{total} points | {stage}' : ' {bar} | {stage}', stream: io.progressStream, hideCursor: true, clearOnComplete: true },
       cliProgress.Presets.shades_classic,
     );
   }
@@ -83,8 +125,25 @@ class BarProgress implements Progress {
         this.started = false;
         break;
       case 'build-start':
-        this.ensure(`building ${label(e.algorithm, e.build)}`);
+        this.buildStart = Date.now();
+        this.building = label(e.algorithm, e.build);
+        // Indeterminate until the index reports progress (if it ever does).
+        this.ensure(`building ${this.building} (started ${clock()})`);
         break;
+      case 'build-progress': {
+        const text = `building ${this.building}: ${buildProgressText(e.done, e.total, (Date.now() - this.buildStart) / 1000)}`;
+        if (this.total === 0) {
+          // A build alone (annlab build): the bar itself follows the build.
+          if (!this.started) {
+            this.bar.start(e.total, e.done, { stage: text });
+            this.started = true;
+          } else {
+            this.bar.setTotal(e.total);
+            this.bar.update(e.done, { stage: text });
+          }
+        } else this.ensure(text);
+        break;
+      }
       case 'build-done':
         this.ensure(`searching ${label(e.algorithm, e.build)} (built in ${e.seconds.toFixed(1)} s)`);
         break;

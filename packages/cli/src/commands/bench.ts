@@ -133,12 +133,15 @@ export async function benchCommand(opts: BenchCommandOptions, io: CliIo): Promis
           summary: summarize(run.results).map((r) => ({ algorithm: r.algorithm, qpsAt: r.qpsAt, maxRecall: r.maxRecall, buildSeconds: r.reference.buildSeconds, indexBytes: r.reference.indexBytes })),
           skipped: run.skipped,
           errors: run.errors,
+          bindingCosts: run.bindingCosts,
         })}\n`,
       );
     } else {
       const d = run.dataset;
       io.out(`\n${run.suite}: ${d.name} (${d.nBase} × ${d.dim}, ${d.queries} queries, k=${d.k}, ${d.metric})\n\n`);
       io.out(run.results.length > 0 ? `${summaryTable(run.results)}\n\n` : 'no results\n\n');
+      // Peers whose binding converts each query inside the timed call: say what that costs.
+      for (const [name, c] of Object.entries(run.bindingCosts)) io.out(`${name}: ${c.note}\n`);
       for (const s of run.skipped) io.out(`skipped ${s.algorithm}: ${s.reason}\n`);
       for (const e of run.errors) io.out(`failed ${e.algorithm}: ${e.message}\n`);
       io.out(`total ${run.totalSeconds.toFixed(1)} s; results in ${out}/ (results.jsonl, results.csv, report.html, *.svg)\n`);
