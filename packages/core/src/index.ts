@@ -21,6 +21,7 @@ export type {
   KernelBackend,
   LoadOptions,
   AddOptions,
+  MemoryReport,
   Metric,
   Reconstructible,
   SearchParams,
@@ -67,6 +68,9 @@ export {
   l2SquaredRange,
   l2SquaredTile,
 } from './kernels.js';
+
+export { PROGRESS_EVERY, checkAddOptions } from './progress.js';
+export type { ProgressCallback } from './progress.js';
 
 export { VectorStore } from './vector-store.js';
 export type { VectorStoreOptions } from './vector-store.js';

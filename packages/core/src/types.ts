@@ -108,12 +108,22 @@ export interface IndexOptions {
 /**
  * Options of {@link AnnIndex.add}: a progress callback for long builds.
  *
- * Indexes call `onProgress(done, total)` at most about every few thousand vectors (or every
- * training iteration), never inside a hot loop, so it costs nothing measurable; `total` is the
- * number of vectors in this call (training steps included where an index counts them).
- * An index that does not report progress ignores the option, so callers must cope with no
- * call at all (show elapsed time). An exception thrown by the callback aborts the add and
- * leaves the index exactly as it was before the call, like any other failed add.
+ * Indexes call `onProgress(done, total)` about every few thousand vectors (or every training
+ * iteration, tree or pass), never inside a hot loop, so it costs nothing measurable, and once
+ * at the end with `done === total`; `done` never decreases. `total` is the work of this `add`
+ * call: the number of vectors, plus the training or build steps where an index counts them
+ * (each index's `add` documents its unit). An index that does not report progress ignores
+ * the option, so callers must cope with no call at all (show elapsed time).
+ *
+ * An exception thrown by the callback stops the add there and propagates to the caller. What
+ * the index then holds depends on how it builds, and each index's `add` documentation says
+ * which of the two it gives:
+ *
+ * - **incremental** indexes (vectors inserted one after another: flat, HNSW, the forest,
+ *   IVF once trained, incremental Vamana) are consistent and hold exactly the vectors added
+ *   before that point, as if `add` had been called with only them;
+ * - **one-step** indexes (those that train or build over the whole batch before committing
+ *   anything) are left exactly as they were before the call, like any other failed add.
  */
 export interface AddOptions {
   /** Called with the work done so far and the total work of this `add` call. */
@@ -134,8 +144,8 @@ export interface AnnIndex<P extends SearchParams = SearchParams> {
   readonly size: number;
   /**
    * Add `n × dim` row-major vectors; their ids continue densely from the current id count.
-   * On error the index is left exactly as it was. `options.onProgress`, when given and
-   * supported, reports progress (see {@link AddOptions}).
+   * On invalid input the index is left exactly as it was. `options.onProgress`, when given
+   * and supported, reports progress; for what a throwing callback leaves, see {@link AddOptions}.
    */
   add(vectors: Float32Array, options?: AddOptions): void;
   /** Search `nq × dim` row-major queries for their k nearest stored vectors. */
@@ -158,8 +168,22 @@ export interface AnnIndex<P extends SearchParams = SearchParams> {
   ): void;
   /** The index as bytes (magic, version, algorithm tag, parameters, arrays, CRC32). */
   serialize(): Uint8Array;
-  /** Bytes held by the index's typed arrays (vectors, links, codes, scratch). */
+  /**
+   * Bytes allocated by the index's typed arrays (vectors, links, codes, scratch), spare
+   * capacity included; see {@link MemoryReport.usedBytes} for what the index uses.
+   */
   memoryBytes(): number;
+}
+
+/**
+ * Capability: the index reports the bytes its structures use for the vectors it holds
+ * (FAISS-style formulas: rows × stride for every growable array, fixed tables whole, no
+ * scratch and no spare capacity), beside {@link AnnIndex.memoryBytes}, which is the
+ * allocation (growable arrays double as they grow, so it can be up to about twice as much).
+ */
+export interface MemoryReport {
+  /** Bytes used by the index's structures for what it holds; each index documents its formula. */
+  usedBytes(): number;
 }
 
 /** An index that must learn from data (k-means centroids, codebooks, PCA) before adding. */
