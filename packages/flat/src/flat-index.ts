@@ -27,7 +27,9 @@ import {
   BinaryWriter,
   DistanceComputer,
   MaxHeap,
+  PROGRESS_EVERY,
   asCorruptData,
+  checkAddOptions,
   checkDim,
   checkId,
   checkK,
@@ -44,10 +46,12 @@ import {
   normalizeInPlace,
   stableInput,
   VectorStore,
+  type AddOptions,
   type AnnIndex,
   type IndexClass,
   type IndexOptions,
   type LoadOptions,
+  type MemoryReport,
   type Metric,
   type MetricPolicy,
   type Reconstructible,
@@ -78,7 +82,7 @@ const ROW_BLOCK_BYTES = 256 * 1024;
 const SCAN_BLOCK = 1024;
 
 /** Exact search over all stored vectors. */
-export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible {
+export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible, MemoryReport {
   /** Algorithm tag in serialized files. */
   static readonly TAG: string = 'flat';
   /** Format version written by {@link FlatIndex.serialize}. */
@@ -115,11 +119,31 @@ export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible {
     return this.store.size;
   }
 
-  /** Add `n × dim` vectors; ids continue from `size`. Nothing is stored if any value is invalid. */
-  add(vectors: Float32Array): void {
-    checkVectors(vectors, this.dim, 'vectors');
+  /**
+   * Add `n × dim` vectors; ids continue from `size`. Nothing is stored if any value is invalid.
+   *
+   * `options.onProgress(done, total)` is called after every {@link PROGRESS_EVERY} rows and at
+   * the end, with `total = n` (rows of this call). Flat adds incrementally: a callback that
+   * throws stops the add there, and the index holds exactly the rows copied before it.
+   */
+  add(vectors: Float32Array, options?: AddOptions): void {
+    const n = checkVectors(vectors, this.dim, 'vectors');
+    const onProgress = checkAddOptions(options, 'FlatIndex.add options');
     // A view of this store's own rows (add(store.view())) would be detached by the growth.
-    this.store.append(stableInput(vectors));
+    const src = stableInput(vectors);
+    if (onProgress === null) {
+      this.store.append(src);
+      return;
+    }
+    // One reservation for the whole batch: the allocation is the same as without a callback.
+    this.store.reserve(this.store.size + n);
+    for (let done = 0; done < n; ) {
+      const count = Math.min(PROGRESS_EVERY, n - done);
+      this.store.append(src, done * this.dim, count);
+      done += count;
+      onProgress(done, n);
+    }
+    if (n === 0) onProgress(0, 0);
   }
 
   /**
@@ -235,9 +259,17 @@ export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible {
     return this.store.row(checkId(id, this.store.size));
   }
 
-  /** Bytes held: the vector storage plus search scratch. */
+  /**
+   * Bytes allocated: the vector storage's capacity (it doubles as it grows) plus search
+   * scratch. {@link FlatIndex.usedBytes} is what the index uses.
+   */
   memoryBytes(): number {
     return this.store.memoryBytes() + this.scan.byteLength + this.heap.dist.byteLength + this.heap.ids.byteLength;
+  }
+
+  /** Bytes used: the vectors, `n × dim × 4` (no spare capacity, no scratch). */
+  usedBytes(): number {
+    return this.store.usedBytes();
   }
 
   /** The index as an annlab file: parameters, then the `size × dim` vectors. */

@@ -1,0 +1,64 @@
+/** usedBytes against its formula, and add's progress callback (calls, validation, a throwing callback). */
+import { describe, expect, it } from 'vitest';
+import { PROGRESS_EVERY, type MemoryReport } from '@annlab/core';
+import { FlatIndex } from '@annlab/flat';
+import { expectCode } from '@annlab/test-kit';
+import { seeded } from './helpers.js';
+
+const dim = 8;
+
+describe('FlatIndex.usedBytes', () => {
+  it('is exactly n × dim × 4, below the doubling allocation', () => {
+    const index = new FlatIndex({ dim });
+    const report: MemoryReport = index;
+    for (const n of [1, 3, 700]) index.add(seeded(n * dim, n));
+    expect(report.usedBytes()).toBe(704 * dim * 4);
+    expect(index.memoryBytes()).toBeGreaterThan(index.usedBytes());
+    expect(FlatIndex.deserialize(index.serialize()).usedBytes()).toBe(704 * dim * 4);
+  });
+});
+
+describe('FlatIndex.add progress', () => {
+  it('reports non-decreasing progress ending at n, and stores the same rows', () => {
+    const n = 2 * PROGRESS_EVERY + 17;
+    const x = seeded(n * dim, 5);
+    const calls: [number, number][] = [];
+    const a = new FlatIndex({ dim });
+    a.add(x, { onProgress: (done, total) => calls.push([done, total]) });
+    const b = new FlatIndex({ dim });
+    b.add(x);
+    expect(calls.length).toBe(3);
+    for (let i = 1; i < calls.length; i++) expect(calls[i][0]).toBeGreaterThanOrEqual(calls[i - 1][0]);
+    expect(calls.at(-1)).toEqual([n, n]);
+    expect(a.serialize()).toEqual(b.serialize());
+    expect(a.memoryBytes()).toBe(b.memoryBytes());
+  });
+
+  it('refuses bad options', () => {
+    const index = new FlatIndex({ dim });
+    expectCode(() => index.add(seeded(dim, 1), { onProgres: () => {} } as never), 'INVALID_PARAMETER');
+    expectCode(() => index.add(seeded(dim, 1), { onProgress: 3 } as never), 'INVALID_PARAMETER');
+    expect(index.size).toBe(0);
+  });
+
+  it('a throwing callback leaves exactly the rows added before it', () => {
+    const n = 3 * PROGRESS_EVERY;
+    const x = seeded(n * dim, 9);
+    const index = new FlatIndex({ dim });
+    index.add(seeded(5 * dim, 2));
+    expect(() =>
+      index.add(x, {
+        onProgress: (done) => {
+          if (done >= PROGRESS_EVERY) throw new Error('stop');
+        },
+      }),
+    ).toThrow('stop');
+    expect(index.size).toBe(5 + PROGRESS_EVERY);
+    const want = new FlatIndex({ dim });
+    want.add(seeded(5 * dim, 2));
+    want.add(x.subarray(0, PROGRESS_EVERY * dim));
+    expect(index.serialize()).toEqual(want.serialize());
+    const back = FlatIndex.deserialize(index.serialize());
+    expect(back.search(x.subarray(0, dim), 1).ids[0]).toBe(5);
+  });
+});
