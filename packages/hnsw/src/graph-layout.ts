@@ -138,7 +138,16 @@ export class HnswGraph {
     this.upperLinks = next;
   }
 
-  /** Bytes held by the graph's arrays. */
+  /**
+   * Bytes the graph uses for its first `n` nodes: `n × 4·(1 + 2M)` of level-0 links,
+   * `4·upperUsed` of upper links, `4n` of upper offsets and `n + n` of levels and deletion
+   * flags (no spare capacity).
+   */
+  usedBytes(n: number): number {
+    return n * this.stride0 * 4 + this.upperUsed * 4 + n * 4 + n + n;
+  }
+
+  /** Bytes allocated by the graph's arrays (capacity, not size; see {@link HnswGraph.usedBytes}). */
   memoryBytes(): number {
     return (
       this.links0.byteLength + this.upperLinks.byteLength + this.upperOffset.byteLength + this.levels.byteLength + this.deleted.byteLength

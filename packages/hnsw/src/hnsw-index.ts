@@ -55,6 +55,7 @@
 import {
   AnnlabError,
   asCorruptData,
+  checkAddOptions,
   checkDim,
   checkId,
   checkInteger,
@@ -67,11 +68,13 @@ import {
   checkVectors,
   createSearchResult,
   stableInput,
+  type AddOptions,
   type AnnIndex,
   type Deletable,
   type Explainable,
   type InvariantCheckable,
   type LoadOptions,
+  type MemoryReport,
   type Metric,
   type Reconstructible,
   type SearchResult,
@@ -129,7 +132,8 @@ export class HnswIndex
     Deletable,
     Reconstructible,
     Explainable<HnswSearchParams, HnswExplanation>,
-    InvariantCheckable<HnswInvariantReport>
+    InvariantCheckable<HnswInvariantReport>,
+    MemoryReport
 {
   /** Algorithm tag in serialized files. */
   static readonly TAG: string = HNSW_TAG;
@@ -215,12 +219,20 @@ export class HnswIndex
 
   /**
    * Add `n × dim` vectors; their ids continue from {@link HnswIndex.idCount}. Each is
-   * inserted with Alg. 1. Input is validated first, so a failed call leaves the index as it was.
+   * inserted with Alg. 1. Input is validated first, so invalid input leaves the index as it was.
+   *
+   * `options.onProgress(done, total)` runs after every 2,048 inserts (core's `PROGRESS_EVERY`)
+   * and after the last, with `total = n`. HNSW inserts incrementally: a callback that throws
+   * stops the add there and the exception propagates; the index is consistent and holds
+   * exactly the vectors inserted before it, as if `add` had been called with only them (the
+   * same bytes from `serialize`; only spare capacity may differ).
    */
-  add(vectors: Float32Array): void {
+  add(vectors: Float32Array, options?: AddOptions): void {
     const n = checkVectors(vectors, this.s.dim, 'vectors');
+    const onProgress = checkAddOptions(options, 'HnswIndex.add options');
     // A view of some store's WebAssembly memory is copied: growing that memory would detach it.
-    if (n > 0) addRows(this.s, stableInput(vectors), n);
+    if (n > 0) addRows(this.s, stableInput(vectors), n, onProgress);
+    else if (onProgress !== null) onProgress(0, 0);
   }
 
   /**
@@ -339,9 +351,26 @@ export class HnswIndex
     return checkInvariants(this.s);
   }
 
-  /** Bytes held by the index's typed arrays (vectors, links, levels, flags, search scratch). */
+  /**
+   * Bytes allocated by the index's typed arrays (vectors, links, levels, flags, search
+   * scratch) at their capacity, which doubles as the index grows; {@link HnswIndex.usedBytes}
+   * is what the index uses.
+   */
   memoryBytes(): number {
     return this.s.memoryBytes();
+  }
+
+  /**
+   * Bytes the index uses for its `n = idCount` ids (live and deleted), FAISS-style:
+   *
+   * n × (4·dim + 4·(2M+1) + 4 + 2) + 4·Σᵢ levelᵢ·(M+1)
+   *
+   * — vectors, level-0 links (count + 2M ids), upper offsets, levels and deletion flags, and
+   * the upper-level blocks in use (about n·(M+1)/(M−1) ints, since E[level] = 1/(M−1)). No
+   * spare capacity and no search scratch ({@link HnswIndex.memoryBytes} counts those).
+   */
+  usedBytes(): number {
+    return this.s.usedBytes();
   }
 
   /**

@@ -183,7 +183,12 @@ export class HnswState {
     this.selDist = dist;
   }
 
-  /** Bytes held: vectors, graph and every scratch buffer. */
+  /** Bytes used by the vectors and the graph of the `idCount` allocated ids (see `HnswIndex.usedBytes`). */
+  usedBytes(): number {
+    return this.store.usedBytes() + this.graph.usedBytes(this.store.size);
+  }
+
+  /** Bytes allocated: vectors and graph at capacity, and every scratch buffer. */
   memoryBytes(): number {
     return (
       this.store.memoryBytes() +

@@ -19,6 +19,7 @@
  *
  * @module
  */
+import { PROGRESS_EVERY, type ProgressCallback } from '@annlab/core';
 import { MAX_LEVEL } from './graph-layout.js';
 import type { HnswState } from './hnsw-state.js';
 import { greedyDescend, searchLayerChecked } from './search-layer.js';
@@ -35,9 +36,11 @@ export function drawLevel(s: HnswState): number {
 
 /**
  * Append `n` validated rows of `vectors` and insert each with Alg. 1; ids continue from the
- * current id count.
+ * current id count. `onProgress(done, n)` runs after every {@link PROGRESS_EVERY} inserts and
+ * after the last, between two inserts, so an exception from it leaves a consistent graph of
+ * the rows inserted so far.
  */
-export function addRows(s: HnswState, vectors: Float32Array, n: number): void {
+export function addRows(s: HnswState, vectors: Float32Array, n: number, onProgress: ProgressCallback | null = null): void {
   s.ensureCapacity(s.store.size + n);
   const dim = s.dim;
   const g = s.graph;
@@ -45,6 +48,7 @@ export function addRows(s: HnswState, vectors: Float32Array, n: number): void {
     const id = s.store.append(vectors, i * dim, 1);
     insertNode(s, id, drawLevel(s));
     g.live++;
+    if (onProgress !== null && ((i + 1) % PROGRESS_EVERY === 0 || i + 1 === n)) onProgress(i + 1, n);
   }
 }
 
