@@ -48,8 +48,10 @@
 import {
   AnnlabError,
   DistanceComputer,
+  PROGRESS_EVERY,
   VectorStore,
   asCorruptData,
+  checkAddOptions,
   checkId,
   checkInteger,
   checkK,
@@ -59,12 +61,14 @@ import {
   createSearchResult,
   metricPolicy,
   stableInput,
+  type AddOptions,
   type AnnIndex,
   type Deletable,
   type Explainable,
   type InvariantCheckable,
   type InvariantReport,
   type LoadOptions,
+  type MemoryReport,
   type Metric,
   type MetricPolicy,
   type Reconstructible,
@@ -75,7 +79,7 @@ import { treeStructureOf, type RpForestTree } from './tree-structure.js';
 import { MAX_TREES, resolveOptions, type RpForestInfo, type RpForestOptions } from './options.js';
 import { SEARCH_KEYS, SearchScratch, searchForest, searchKOf, type RpForestSearchParams } from './search.js';
 import { SplitScratch, buildTrees, computeAugmentation } from './internal/build.js';
-import { checkDeleteList, insertItems, removeItem, trimForest } from './internal/dynamic.js';
+import { checkDeleteList, insertItem, maybeCompactLeaves, removeItem, trimForest } from './internal/dynamic.js';
 import { FlatForest, growUint8 } from './internal/flat-forest.js';
 import { checkForest } from './internal/invariants.js';
 import { FILE_KIND, checkPackedLeaves, openForestFile, readForestSections, refuseInconsistent, writeForestFile } from './internal/persistence.js';
@@ -98,7 +102,8 @@ export class RpForestIndex
     Deletable,
     Reconstructible,
     Explainable<RpForestSearchParams, RpForestExplanation>,
-    InvariantCheckable
+    InvariantCheckable,
+    MemoryReport
 {
   /** Algorithm tag in serialized files. */
   static readonly TAG: string = 'rpforest';
@@ -177,10 +182,22 @@ export class RpForestIndex
    * non-empty `add` builds the forest over everything added (Annoy's `build`); later ones
    * route each new vector to its leaf in every tree and split leaves that overflow.
    * Nothing changes if any value is invalid.
+   *
+   * `options.onProgress(done, total)` reports, for the first (building) add, the trees built:
+   * `total = nTrees`, one call per tree. The build is one step: a callback that throws stops
+   * it, the exception propagates, and the index is left as it was before the call (empty).
+   * For later adds it reports the vectors inserted into every tree: `total = n`, a call every
+   * 2,048 vectors (core's `PROGRESS_EVERY`) and after the last. Those adds are incremental: a
+   * callback that throws stops the add there, and the index holds exactly the vectors
+   * inserted before it, as if `add` had been called with only them.
    */
-  add(vectors: Float32Array): void {
+  add(vectors: Float32Array, options?: AddOptions): void {
     const n = checkVectors(vectors, this.dim, 'vectors');
-    if (n === 0) return;
+    const onProgress = checkAddOptions(options, 'RpForestIndex.add options');
+    if (n === 0) {
+      if (onProgress !== null) onProgress(0, 0);
+      return;
+    }
     this.ensureOwned();
     const forest = this.forest;
     // A view of some store's WebAssembly memory (this one's: `add(index.store.view())`) is
@@ -190,14 +207,38 @@ export class RpForestIndex
     forest.deleted = growUint8(forest.deleted, total);
     this.live += n;
     if (!this.built) {
-      if (this.treeDim > this.dim) computeAugmentation(forest, 0, total, true);
-      buildTrees(forest, this.splitScratch, this.seed, this.treesWanted, this.forest.liveIds(this.live));
+      try {
+        if (this.treeDim > this.dim) computeAugmentation(forest, 0, total, true);
+        buildTrees(forest, this.splitScratch, this.seed, this.treesWanted, this.forest.liveIds(this.live), onProgress);
+      } catch (e) {
+        // Only a throwing callback gets here: undo the whole first build.
+        forest.clear();
+        this.store.truncate(first);
+        this.live -= n;
+        throw e;
+      }
       this.built = true;
       trimForest(forest);
       return;
     }
     if (this.treeDim > this.dim) computeAugmentation(forest, first, total, false);
-    insertItems(forest, this.splitScratch, this.seed, first, total);
+    const scratch = this.splitScratch;
+    const seed = this.seed;
+    let done = 0;
+    try {
+      for (let id = first; id < total; id++) {
+        insertItem(forest, scratch, seed, id);
+        done++;
+        if (onProgress !== null && (done % PROGRESS_EVERY === 0 || done === n)) onProgress(done, n);
+      }
+    } catch (e) {
+      // Only a throwing callback gets here, between two inserts: keep the `done` inserted.
+      this.store.truncate(first + done);
+      this.live -= n - done;
+      throw e;
+    } finally {
+      maybeCompactLeaves(forest);
+    }
   }
 
   /**
@@ -325,7 +366,26 @@ export class RpForestIndex
     return this.store.row(id);
   }
 
-  /** Bytes held: vectors, forest arrays, per-id flags and search scratch. */
+  /**
+   * Bytes the index uses for its `n = idCount` ids (live and deleted), FAISS-style:
+   *
+   * n × (4·dim + 1 [+ 4 for inner product]) + inner × (4·treeDim + 16) + leaves × 12 +
+   * 4·leafSlots + 4·nTrees
+   *
+   * — vectors and deleted flags (and the augmented component), each inner node's normal,
+   * offset and two children, each leaf's start/size/capacity, the leaf item slots handed out
+   * (nTrees × n after a fresh build; room reserved by leaves grown with later adds is
+   * included) and the roots. No spare capacity and no scratch ({@link RpForestIndex.memoryBytes}).
+   */
+  usedBytes(): number {
+    return this.store.usedBytes() + this.forest.usedBytes(this.store.size);
+  }
+
+  /**
+   * Bytes allocated: vectors and forest arrays at their capacity (the vector store doubles
+   * as it grows), per-id flags and search scratch. {@link RpForestIndex.usedBytes} is what
+   * the index uses.
+   */
   memoryBytes(): number {
     return this.store.memoryBytes() + this.forest.memoryBytes() + this.searchScratch.memoryBytes() + this.splitScratch.memoryBytes();
   }

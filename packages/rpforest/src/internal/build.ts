@@ -28,7 +28,7 @@
  *
  * @module
  */
-import { Rng, dot } from '@annlab/core';
+import { Rng, dot, type ProgressCallback } from '@annlab/core';
 import { createSplitInto, marginOf, twoMeans } from '../two-means.js';
 import { growFloat32, type FlatForest } from './flat-forest.js';
 
@@ -129,13 +129,20 @@ export function buildTree(forest: FlatForest, scratch: SplitScratch, seed: numbe
 
 /**
  * Build `count` more trees over `items` and append their roots (the first build, or
- * `addTrees` on a built forest). Tree t is seeded by (seed, t) alone.
+ * `addTrees` on a built forest). Tree t is seeded by (seed, t) alone. `onProgress(done,
+ * count)` runs after each tree; when it throws, the roots are not updated and the nodes of
+ * the trees built so far are left in the arrays (the caller rolls back).
  */
-export function buildTrees(forest: FlatForest, scratch: SplitScratch, seed: number, count: number, items: Int32Array): void {
+export function buildTrees(
+  forest: FlatForest, scratch: SplitScratch, seed: number, count: number, items: Int32Array, onProgress: ProgressCallback | null = null,
+): void {
   const have = forest.roots.length;
   const roots = new Int32Array(have + count);
   roots.set(forest.roots);
-  for (let t = have; t < roots.length; t++) roots[t] = buildTree(forest, scratch, seed, t, items);
+  for (let t = have; t < roots.length; t++) {
+    roots[t] = buildTree(forest, scratch, seed, t, items);
+    if (onProgress !== null) onProgress(t - have + 1, count);
+  }
   forest.roots = roots;
 }
 

@@ -52,14 +52,12 @@ export function checkDeleteList(ids: number | ArrayLike<number>, idCount: number
 }
 
 /**
- * Insert ids [first, to) (already stored, augmented where needed) into every tree, then
- * compact the leaf storage if moves left too many slots abandoned.
+ * Insert stored (augmented where needed) id `id` into every tree. After a batch of inserts
+ * the caller runs {@link maybeCompactLeaves}, which packs the leaf storage if moves left
+ * too many slots abandoned.
  */
-export function insertItems(forest: FlatForest, scratch: SplitScratch, seed: number, first: number, to: number): void {
-  for (let id = first; id < to; id++) {
-    for (let t = 0; t < forest.roots.length; t++) insertIntoTree(forest, scratch, seed, t, id);
-  }
-  maybeCompactLeaves(forest);
+export function insertItem(forest: FlatForest, scratch: SplitScratch, seed: number, id: number): void {
+  for (let t = 0; t < forest.roots.length; t++) insertIntoTree(forest, scratch, seed, t, id);
 }
 
 /**

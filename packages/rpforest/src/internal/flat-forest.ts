@@ -269,7 +269,43 @@ export class FlatForest {
     this.store.data = this.store.data.slice();
   }
 
-  /** Bytes of the forest's own arrays (vectors excluded). */
+  /**
+   * Back to the state of a new forest with no items and no trees (undoing a first build
+   * that did not finish): every array empty, every counter 0.
+   */
+  clear(): void {
+    this.maxNorm = 0;
+    this.augExtra = new Float32Array(0);
+    this.deleted = new Uint8Array(0);
+    this.splitNormals = new Float32Array(0);
+    this.splitOffsets = new Float64Array(0);
+    this.children = new Int32Array(0);
+    this.innerCount = 0;
+    this.leafStart = new Int32Array(0);
+    this.leafSizes = new Int32Array(0);
+    this.leafCap = new Int32Array(0);
+    this.leafCount = 0;
+    this.leafItems = new Int32Array(0);
+    this.leafItemsUsed = 0;
+    this.leafItemsWasted = 0;
+    this.roots = new Int32Array(0);
+  }
+
+  /**
+   * Bytes the forest's arrays use for `n` ids (vectors excluded): per id a deleted flag (1)
+   * and, for inner product, the augmented component (4); per inner node its normal
+   * (4·treeDim), offset (8) and two children (8); per leaf its start, size and capacity
+   * (12); the `leafItems` slots handed out (4 each: nTrees × n after a fresh build, plus the
+   * room leaves reserved while growing); 4 per root.
+   */
+  usedBytes(n: number): number {
+    const aug = this.treeDim > this.dim ? 4 * n : 0;
+    return (
+      n + aug + this.innerCount * (4 * this.treeDim + 16) + this.leafCount * 12 + this.leafItemsUsed * 4 + this.roots.length * 4
+    );
+  }
+
+  /** Bytes of the forest's own arrays (vectors excluded), spare capacity included. */
   memoryBytes(): number {
     return (
       this.augExtra.byteLength +
