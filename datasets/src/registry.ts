@@ -18,7 +18,10 @@ import type { Metric } from '@annlab/core';
 export interface RegistryFile {
   /** File name inside the dataset's cache directory (or the cache file name for single-file HDF5 sets). */
   name: string;
-  /** Upstream download URL (http or https). */
+  /**
+   * Upstream URL. Only http(s) URLs are downloaded; any other scheme (siftsmall's FTP
+   * tarball) needs `from` or `ANNLAB_LOCAL_DATASETS`, as the entry's `note` explains.
+   */
   url: string;
   /** Size in bytes: exact unless the entry says `approximate`. */
   bytes?: number;
@@ -84,6 +87,8 @@ function annBenchmarks(name: string, metric: Metric, dim: number, nBase: number,
 }
 
 const FASHION_MNIST_BASE = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com';
+/** ANN_SIFT10K's only upstream: an FTP tarball holding `siftsmall/` (see the entry's note). */
+const SIFTSMALL_FTP = 'ftp://ftp.irisa.fr/local/texmex/corpus/siftsmall.tar.gz';
 
 /** Every named dataset, in a stable order. */
 export const REGISTRY: readonly RegistryEntry[] = [
@@ -135,16 +140,19 @@ export const REGISTRY: readonly RegistryEntry[] = [
     groundTruthK: 100,
     format: 'texmex',
     files: [
-      { name: 'siftsmall_base.fvecs', url: 'ftp://ftp.irisa.fr/local/texmex/corpus/siftsmall.tar.gz', bytes: 5_160_000, sha256: '1e90414a3254361aba48a0d58e461f7661fb135dabb3da985290e94de8f60fe0' },
-      { name: 'siftsmall_query.fvecs', url: 'ftp://ftp.irisa.fr/local/texmex/corpus/siftsmall.tar.gz', bytes: 51_600, sha256: '095af38bda2741be721447ba97e9286fa918ece946be92a9ae133276eddc1a10' },
-      { name: 'siftsmall_groundtruth.ivecs', url: 'ftp://ftp.irisa.fr/local/texmex/corpus/siftsmall.tar.gz', bytes: 40_400, sha256: 'b0717bf276111a166f14dcc2653fd04465b2afd6d34c72be641b622cf99f95ae' },
+      { name: 'siftsmall_base.fvecs', url: SIFTSMALL_FTP, bytes: 5_160_000, sha256: '1e90414a3254361aba48a0d58e461f7661fb135dabb3da985290e94de8f60fe0' },
+      { name: 'siftsmall_query.fvecs', url: SIFTSMALL_FTP, bytes: 51_600, sha256: '095af38bda2741be721447ba97e9286fa918ece946be92a9ae133276eddc1a10' },
+      { name: 'siftsmall_groundtruth.ivecs', url: SIFTSMALL_FTP, bytes: 40_400, sha256: 'b0717bf276111a166f14dcc2653fd04465b2afd6d34c72be641b622cf99f95ae' },
     ],
     approximate: false,
     localName: 'siftsmall',
     homepage: 'http://corpus-texmex.irisa.fr/',
     note:
-      'TEXMEX ANN_SIFT10K (Jégou, Douze, Schmid, TPAMI 2011). Upstream ships only an FTP tarball, which this fetcher does not download: ' +
-      'extract siftsmall.tar.gz and pass the directory with `from` (--from), or set ANNLAB_LOCAL_DATASETS. The checksums are verified either way.',
+      'TEXMEX ANN_SIFT10K (Jégou, Douze, Schmid, TPAMI 2011). Upstream ships only an FTP tarball ' +
+      `(${SIFTSMALL_FTP}), and Node has no FTP client, so fetch it yourself and hand over the extracted folder: ` +
+      `\`curl -O ${SIFTSMALL_FTP} && tar xzf siftsmall.tar.gz\` (creates siftsmall/), then ` +
+      '`annlab datasets fetch siftsmall-128-euclidean --from siftsmall` (fetchDataset option `from`), which verifies the checksums ' +
+      'and copies it into the cache; or, without copying, set ANNLAB_LOCAL_DATASETS to the folder that holds siftsmall/.',
   },
 ];
 
