@@ -89,11 +89,19 @@ export interface KnnGraph {
 /**
  * NN-Descent k-NN graph with a pruned search graph, over row-major `Float32Array`s.
  *
+ * @example
  * ```ts
- * const index = new NnDescentIndex({ dim: 784, nNeighbors: 30 });
- * index.add(vectors);                                   // builds the graph
- * const r = index.search(queries, 10, { efSearch: 60 });
- * const g = index.knnGraph();                           // n × 30 neighbours per point
+ * import { NnDescentIndex } from '@annlab/nndescent';
+ *
+ * const dim = 32;
+ * const vectors = Float32Array.from({ length: 1000 * dim }, () => Math.random());
+ * const index = new NnDescentIndex({ dim, metric: 'euclidean', nNeighbors: 15, seed: 1 });
+ * index.add(vectors);                                  // builds the k-NN graph, then the search graph
+ * const queries = vectors.subarray(0, 5 * dim);
+ * const r = index.search(queries, 10, { efSearch: 40 }); // beam width; larger: higher recall, slower
+ * const g = index.knnGraph();                          // 1000 × 15 neighbours per point
+ * const again = NnDescentIndex.deserialize(index.serialize());
+ * again.search(queries, 10, { efSearch: 40 });         // identical to r
  * ```
  */
 export class NnDescentIndex
@@ -334,7 +342,8 @@ export class NnDescentIndex
     const maxIterations = o.maxIterations < 0 ? defaultIterations(n) : o.maxIterations;
     const cosine = this.policy.normalize;
     const trees: FlatTree[] = [];
-    for (let t = 0; t < nTrees; t++) trees.push(buildTree(this.store.data, this.dim, n, o.leafSize, cosine, rng));
+    const ip = new DistanceComputer(this.store, metricPolicy('inner-product'));
+    for (let t = 0; t < nTrees; t++) trees.push(buildTree(this.dim, n, o.leafSize, cosine, rng, ip));
     const dc = new DistanceComputer(this.store, this.policy);
     const descent = nnDescent(dc, n, { nNeighbors: K, rho: o.rho, delta: o.delta, maxIterations }, trees, rng);
     const rows = sortedRows(descent.heaps);

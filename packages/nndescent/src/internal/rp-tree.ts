@@ -12,18 +12,18 @@
  * The split of each node is pynndescent's (`euclidean_random_projection_split`,
  * `angular_random_projection_split`): the hyperplane halfway between two random points of
  * the node (through the origin for cosine), built and evaluated with `@annlab/rpforest`'s
- * `createSplitInto` and `marginOf`; if every point lands on one side, sides are drawn at
- * random. These trees only propose candidates, so the cheap split is enough (the rpforest
+ * `createSplitInto` (the margins ⟨normal, x⟩ + offset are measured in one batch per node
+ * through an inner-product `DistanceComputer`, so the SIMD kernels do the work); if every
+ * point lands on one side, sides are drawn at random. These trees only propose candidates, so the cheap split is enough (the rpforest
  * package's Annoy two-means split costs 200 refinement steps per node, and with a few dozen
  * trees it would dominate the build). Inner product splits the raw vectors with Euclidean
  * planes: NN-Descent measures every candidate with the true −⟨x, y⟩.
  *
  * @module
  */
-import { Rng } from '@annlab/core';
-import { createSplitInto, marginOf } from '@annlab/rpforest';
+import type { DistanceComputer, Rng } from '@annlab/core';
+import { createSplitInto } from '@annlab/rpforest';
 
-const NO_EXTRA = new Float32Array(0);
 
 /** One random-projection tree as flat arrays (pynndescent's `FlatTree`). */
 export class FlatTree {
@@ -104,11 +104,16 @@ class SplitScratch {
   readonly q: Float64Array;
   readonly sides: Uint8Array;
   readonly tmp: Int32Array;
-  constructor(dim: number, n: number) {
+  readonly margins: Float64Array;
+  /** Inner-product computer over the rows: distance = −⟨query, x⟩. */
+  readonly ip: DistanceComputer;
+  constructor(dim: number, n: number, ip: DistanceComputer) {
     this.p = new Float64Array(dim);
     this.q = new Float64Array(dim);
     this.sides = new Uint8Array(n);
     this.tmp = new Int32Array(n);
+    this.margins = new Float64Array(n);
+    this.ip = ip;
   }
 }
 
@@ -122,24 +127,25 @@ function grow<T extends Float32Array | Float64Array | Int32Array>(a: T, need: nu
 }
 
 /**
- * Build one tree over the first `n` rows of `data` (`dim` per row), leaves of at most
+ * Build one tree over the first `n` rows of `ip.store` (`dim` per row), leaves of at most
  * `leafSize` points. `cosine`: rows are unit vectors and planes pass through the origin.
+ * `ip` is an inner-product `DistanceComputer` over the rows (it measures the margins).
  */
-export function buildTree(data: Float32Array, dim: number, n: number, leafSize: number, cosine: boolean, rng: Rng): FlatTree {
+export function buildTree(dim: number, n: number, leafSize: number, cosine: boolean, rng: Rng, ip: DistanceComputer): FlatTree {
   const tree = new FlatTree(dim);
   const items = new Int32Array(n);
   for (let i = 0; i < n; i++) items[i] = i;
   tree.indices = items;
   if (n === 0) return tree;
-  const scratch = new SplitScratch(dim, n);
-  tree.root = makeNode(tree, data, items, 0, n, leafSize, cosine, rng, scratch);
+  const scratch = new SplitScratch(dim, n, ip);
+  tree.root = makeNode(tree, items, 0, n, leafSize, cosine, rng, scratch);
   tree.trim();
   return tree;
 }
 
 /** Annoy's `_make_tree` over `items[lo .. hi)` (partitioned in place); returns a node code. */
 function makeNode(
-  tree: FlatTree, data: Float32Array, items: Int32Array, lo: number, hi: number, leafSize: number, cosine: boolean,
+  tree: FlatTree, items: Int32Array, lo: number, hi: number, leafSize: number, cosine: boolean,
   rng: Rng, scratch: SplitScratch,
 ): number {
   if (hi - lo <= leafSize) {
@@ -155,9 +161,9 @@ function makeNode(
   tree.normals = grow(tree.normals, (node + 1) * dim, (c) => new Float32Array(c));
   tree.offsets = grow(tree.offsets, node + 1, (c) => new Float64Array(c));
   tree.children = grow(tree.children, 2 * node + 2, (c) => new Int32Array(c));
-  const mid = splitRange(tree, data, node, items, lo, hi, cosine, rng, scratch);
-  const c0 = makeNode(tree, data, items, lo, mid, leafSize, cosine, rng, scratch);
-  const c1 = makeNode(tree, data, items, mid, hi, leafSize, cosine, rng, scratch);
+  const mid = splitRange(tree, node, items, lo, hi, cosine, rng, scratch);
+  const c0 = makeNode(tree, items, lo, mid, leafSize, cosine, rng, scratch);
+  const c1 = makeNode(tree, items, mid, hi, leafSize, cosine, rng, scratch);
   tree.children[2 * node] = c0;
   tree.children[2 * node + 1] = c1;
   return node;
@@ -169,13 +175,15 @@ function makeNode(
  * split point, strictly inside (lo, hi).
  */
 function splitRange(
-  tree: FlatTree, data: Float32Array, node: number, items: Int32Array, lo: number, hi: number, cosine: boolean,
+  tree: FlatTree, node: number, items: Int32Array, lo: number, hi: number, cosine: boolean,
   rng: Rng, s: SplitScratch,
 ): number {
   const n = hi - lo;
   const dim = tree.dim;
   const nOff = node * dim;
   const sides = s.sides;
+  // Re-read the rows per node: a kernel call may grow WebAssembly memory and detach old views.
+  const data = s.ip.store.data;
   const a = rng.nextInt(n);
   let b = rng.nextInt(n - 1);
   if (b >= a) b++;
@@ -187,9 +195,13 @@ function splitRange(
   }
   const offset = createSplitInto(s.p, s.q, dim, cosine, tree.normals, nOff);
   tree.offsets[node] = offset;
+  // margin = ⟨normal, x⟩ + offset = offset − (−⟨normal, x⟩), one batch through the kernels.
+  const margins = s.margins;
+  s.ip.setQuery(tree.normals, nOff);
+  s.ip.distancesToIds(items, lo, n, margins, 0);
   let n1 = 0;
   for (let i = 0; i < n; i++) {
-    const m = marginOf(tree.normals, nOff, offset, data, dim, NO_EXTRA, items[lo + i]);
+    const m = offset - margins[i];
     const side = m > 0 ? 1 : m < 0 ? 0 : rng.nextFloat() < 0.5 ? 1 : 0;
     sides[i] = side;
     n1 += side;
