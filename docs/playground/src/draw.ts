@@ -241,6 +241,15 @@ export class Painter {
     this.ctx.stroke();
   }
 
+  /** A line of text along the bottom edge (what the current step did). */
+  footer(text: string): void {
+    this.ctx.font = '12px system-ui, sans-serif';
+    this.ctx.fillStyle = 'rgba(255,255,255,0.85)';
+    this.ctx.fillRect(0, this.view.height - 20, this.view.width, 20);
+    this.ctx.fillStyle = '#8a3a00';
+    this.ctx.fillText(text, 8, this.view.height - 6);
+  }
+
   /** A line of text in the top-left corner (stacked). */
   caption(text: string): void {
     this.ctx.font = '12px system-ui, sans-serif';

@@ -114,6 +114,7 @@ async function loadData(): Promise<void> {
   } else {
     data = syntheticDataset(state.kind as SyntheticKind, state.n, state.seed);
   }
+  setStatus('');
   state.data = data;
   const box = boundingBox(data.xy);
   state.ctx = { dim: data.dim, n: data.n, xy: data.xy, projected: data.projected, box };
@@ -461,7 +462,7 @@ function draw(p: Panel): void {
   }
   if (current !== null && current.kind === 'result') g.rings(current.ids, '#2f8a3e', 6, 2.2);
   g.marker(state.queryXy[0], state.queryXy[1], '#111');
-  if (current !== null) g.caption(current.label);
+  if (current !== null) g.footer(current.label);
 }
 
 function redrawAll(): void {
