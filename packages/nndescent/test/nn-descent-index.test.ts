@@ -9,6 +9,13 @@ import { clustered, clusteredSplit, expectCode, recallAgainstFlat } from '@annla
 import { describe, expect, it } from 'vitest';
 import { NnDescentIndex } from '../src/index.js';
 
+
+/** Byte-for-byte equality of two files (no Node Buffer, so the file also runs in a browser). */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 const _check: IndexClass<NnDescentIndex> = NnDescentIndex;
 void _check;
 
@@ -174,9 +181,9 @@ describe('NnDescentIndex: determinism and files', () => {
   it('gives byte-identical files for the same seed, different ones for another seed', () => {
     const a = built(600).ix.serialize();
     const b = built(600).ix.serialize();
-    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+    expect(sameBytes(a, b)).toBe(true);
     const c = built(600, { seed: 6 }).ix.serialize();
-    expect(Buffer.from(a).equals(Buffer.from(c))).toBe(false);
+    expect(sameBytes(a, c)).toBe(false);
   });
 
   it('add(a); add(b) equals add(a ∪ b), byte for byte', () => {
@@ -186,7 +193,7 @@ describe('NnDescentIndex: determinism and files', () => {
     const two = new NnDescentIndex({ dim: DIM, nNeighbors: 8 });
     two.add(base.subarray(0, 150 * DIM));
     two.add(base.subarray(150 * DIM));
-    expect(Buffer.from(one.serialize()).equals(Buffer.from(two.serialize()))).toBe(true);
+    expect(sameBytes(one.serialize(), two.serialize())).toBe(true);
   });
 
   it.each(['euclidean', 'cosine', 'inner-product'] as const)('round-trips (%s): save → load → save identical, same results', (metric) => {
@@ -196,7 +203,7 @@ describe('NnDescentIndex: determinism and files', () => {
     const bytes = ix.serialize();
     for (const kernels of ['js', 'auto'] as const) {
       const back = NnDescentIndex.deserialize(bytes, { kernels });
-      expect(Buffer.from(back.serialize()).equals(Buffer.from(bytes))).toBe(true);
+      expect(sameBytes(back.serialize(), bytes)).toBe(true);
       const q = base.subarray(0, 20 * DIM);
       const r1 = ix.search(q, 5, { efSearch: 20 });
       const r2 = back.search(q, 5, { efSearch: 20 });
@@ -211,7 +218,7 @@ describe('NnDescentIndex: determinism and files', () => {
     const back = NnDescentIndex.deserialize(ix.serialize());
     expect(back.size).toBe(0);
     expect(back.buildInfo()).toBeNull();
-    expect(Buffer.from(back.serialize()).equals(Buffer.from(ix.serialize()))).toBe(true);
+    expect(sameBytes(back.serialize(), ix.serialize())).toBe(true);
   });
 
   it('refuses damaged, foreign and inconsistent files with CORRUPT_DATA or WRONG_FORMAT', () => {
