@@ -81,7 +81,24 @@ const ROW_BLOCK_BYTES = 256 * 1024;
 /** Rows per block on the one-query path. */
 const SCAN_BLOCK = 1024;
 
-/** Exact search over all stored vectors. */
+/**
+ * Exact search over all stored vectors: the oracle the other indexes are tested against.
+ *
+ * @example
+ * ```ts
+ * import { FlatIndex } from '@annlab/flat';
+ *
+ * const dim = 32;
+ * const vectors = Float32Array.from({ length: 1000 * dim }, () => Math.random());
+ * const index = new FlatIndex({ dim, metric: 'euclidean' });
+ * index.add(vectors);                                  // ids 0..999
+ * const queries = vectors.subarray(0, 2 * dim);        // two queries, row-major
+ * const { ids, distances } = index.search(queries, 10);
+ * // ids[0] === 0, distances[0] === 0: a stored vector finds itself; query 1's row starts at ids[10]
+ * const again = FlatIndex.deserialize(index.serialize());
+ * again.search(queries, 10);                           // the same ids and distances
+ * ```
+ */
 export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible, MemoryReport {
   /** Algorithm tag in serialized files. */
   static readonly TAG: string = 'flat';

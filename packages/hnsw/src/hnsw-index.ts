@@ -125,6 +125,20 @@ const NO_PARAMS: HnswSearchParams = Object.freeze({});
 /**
  * An HNSW index over typed arrays (layout: `graph-layout.ts`; vectors in core's
  * `VectorStore`, distances through its `DistanceComputer`).
+ *
+ * @example
+ * ```ts
+ * import { HnswIndex } from '@annlab/hnsw';
+ *
+ * const dim = 32;
+ * const vectors = Float32Array.from({ length: 1000 * dim }, () => Math.random());
+ * const index = new HnswIndex({ dim, metric: 'euclidean', M: 16, efConstruction: 100, seed: 1 });
+ * index.add(vectors);                                  // inserts one by one; add more later
+ * const queries = vectors.subarray(0, 5 * dim);
+ * const r = index.search(queries, 10, { efSearch: 64 }); // larger efSearch: higher recall, slower
+ * const again = HnswIndex.deserialize(index.serialize());
+ * again.search(queries, 10, { efSearch: 64 });         // identical to r
+ * ```
  */
 export class HnswIndex
   implements

@@ -117,7 +117,23 @@ interface IvfFlatFileParams {
   trained: boolean;
 }
 
-/** An inverted-file index over exact vectors (FAISS `IndexIVFFlat`); see the module doc. */
+/**
+ * An inverted-file index over exact vectors (FAISS `IndexIVFFlat`); see the module doc.
+ *
+ * @example
+ * ```ts
+ * import { IvfFlatIndex } from '@annlab/ivfpq';
+ *
+ * const dim = 32;
+ * const vectors = Float32Array.from({ length: 1000 * dim }, () => Math.random());
+ * const index = new IvfFlatIndex({ dim, metric: 'euclidean', nlist: 16, seed: 1 });
+ * index.add(vectors);                                  // the first add trains k-means, then fills the lists
+ * const queries = vectors.subarray(0, 5 * dim);
+ * const r = index.search(queries, 10, { nprobe: 4 });  // lists to scan; nprobe = nlist is exact
+ * const again = IvfFlatIndex.deserialize(index.serialize());
+ * again.search(queries, 10, { nprobe: 4 });            // identical to r
+ * ```
+ */
 export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explainable<IvfFlatSearchParams, IvfExplanation> {
   /** Algorithm tag in serialized files. */
   static readonly TAG: string = 'ivfflat';

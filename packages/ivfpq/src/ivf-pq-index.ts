@@ -196,7 +196,23 @@ interface IvfPqFileParams {
 /** Rows per chunk when encoding during `add` (bounds the residual scratch). */
 const ENCODE_CHUNK = 4096;
 
-/** Inverted file with product-quantized residuals and optional exact re-ranking; see the module doc. */
+/**
+ * Inverted file with product-quantized residuals and optional exact re-ranking; see the module doc.
+ *
+ * @example
+ * ```ts
+ * import { IvfPqIndex } from '@annlab/ivfpq';
+ *
+ * const dim = 32;
+ * const vectors = Float32Array.from({ length: 1000 * dim }, () => Math.random());
+ * const index = new IvfPqIndex({ dim, metric: 'euclidean', nlist: 16, m: 8, nbits: 4, keepVectors: true, seed: 1 });
+ * index.add(vectors);                                  // the first add trains, then encodes (8 codes of 4 bits each)
+ * const queries = vectors.subarray(0, 5 * dim);
+ * const r = index.search(queries, 10, { nprobe: 4, rerank: 4 }); // 40 PQ candidates re-ranked exactly
+ * const again = IvfPqIndex.deserialize(index.serialize());
+ * again.search(queries, 10, { nprobe: 4, rerank: 4 }); // identical to r
+ * ```
+ */
 export class IvfPqIndex
   implements TrainableIndex<IvfPqSearchParams>, Reconstructible, Explainable<IvfPqSearchParams, IvfExplanation>
 {

@@ -97,10 +97,18 @@ export interface LshHashFunctions {
  * Locality-sensitive hashing (SimHash for cosine, E2LSH for euclidean, multi-probe) over
  * row-major `Float32Array`s.
  *
+ * @example
  * ```ts
- * const index = new LshIndex({ dim: 128, L: 16, K: 8 });
- * index.add(vectors);                               // draws the functions, fills the tables
- * const r = index.search(queries, 10, { probes: 32 });
+ * import { LshIndex } from '@annlab/lsh';
+ *
+ * const dim = 32;
+ * const vectors = Float32Array.from({ length: 1000 * dim }, () => Math.random() - 0.5);
+ * const index = new LshIndex({ dim, metric: 'cosine', L: 8, K: 8, seed: 1 }); // cosine: SimHash
+ * index.add(vectors);                                  // draws the functions, fills the L tables
+ * const queries = vectors.subarray(0, 5 * dim);
+ * const r = index.search(queries, 10, { probes: 16 }); // buckets per table (multi-probe); more: higher recall
+ * const again = LshIndex.deserialize(index.serialize());
+ * again.search(queries, 10, { probes: 16 });           // identical to r
  * ```
  */
 export class LshIndex implements AnnIndex<LshSearchParams>, Reconstructible, Explainable<LshSearchParams, LshExplanation>, InvariantCheckable<LshInvariantReport> {

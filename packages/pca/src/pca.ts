@@ -143,7 +143,24 @@ interface PcaFileParams {
   totalVariance: number;
 }
 
-/** PCA with an exact and a randomized solver, whitening, batch apply and reconstruct. */
+/**
+ * PCA with an exact and a randomized solver, whitening, batch apply and reconstruct.
+ *
+ * @example
+ * ```ts
+ * import { Pca } from '@annlab/pca';
+ *
+ * const dim = 32;
+ * const vectors = Float32Array.from({ length: 1000 * dim }, () => Math.random());
+ * const pca = new Pca({ dim, components: 8, seed: 1 });
+ * pca.train(vectors);                                  // mean and the 8 leading directions
+ * const y = pca.apply(vectors);                        // 1000 × 8, row-major
+ * const back = pca.reconstruct(y);                     // 1000 × 32: the closest points in the subspace
+ * const kept = pca.explainedVarianceRatio;             // per component, non-increasing
+ * const again = Pca.deserialize(pca.serialize());
+ * again.apply(vectors);                                // identical to y
+ * ```
+ */
 export class Pca {
   /** Algorithm tag in serialized files. */
   static readonly TAG: string = 'pca';

@@ -165,7 +165,30 @@ function innerMetricFor(metric: Metric): Metric {
   return metric === 'inner-product' ? 'inner-product' : 'euclidean';
 }
 
-/** PCA, then any annlab index, with optional exact re-ranking in the original space. */
+/**
+ * PCA, then any annlab index, with optional exact re-ranking in the original space.
+ *
+ * @example
+ * ```ts
+ * import { HnswIndex } from '@annlab/hnsw';
+ * import { PreTransformIndex } from '@annlab/pca';
+ *
+ * const dim = 32;
+ * const vectors = Float32Array.from({ length: 1000 * dim }, () => Math.random());
+ * const index = new PreTransformIndex({
+ *   dim,
+ *   metric: 'euclidean',
+ *   components: 8,                                     // the inner index sees 8-d vectors
+ *   inner: (o) => new HnswIndex({ ...o, M: 16, efConstruction: 100 }),
+ *   seed: 1,
+ * });
+ * index.add(vectors);                                  // the first add trains the PCA
+ * const queries = vectors.subarray(0, 5 * dim);
+ * const r = index.search(queries, 10, { efSearch: 64, rerank: 4 }); // efSearch goes to HNSW; 40 re-ranked exactly
+ * const again = PreTransformIndex.deserialize(index.serialize(), { loaders: { [HnswIndex.TAG]: HnswIndex } });
+ * again.search(queries, 10, { efSearch: 64, rerank: 4 }); // identical to r
+ * ```
+ */
 export class PreTransformIndex implements TrainableIndex<PreTransformSearchParams> {
   /** Algorithm tag in serialized files. */
   static readonly TAG: string = 'pca-pretransform';

@@ -87,14 +87,22 @@ import { FILE_KIND, checkPackedLeaves, openForestFile, readForestSections, refus
 /**
  * Random-projection forest (Annoy) over row-major `Float32Array`s.
  *
- * ```ts
- * const index = new RpForestIndex({ dim: 784, nTrees: 50 });
- * index.add(vectors);                                 // builds the trees
- * const r = index.search(queries, 10, { searchK: 5000 });
- * ```
- *
  * The first `add` builds `nTrees` trees over everything added; later `add`s insert into the
  * existing trees. Add all data in one call for the best trees.
+ *
+ * @example
+ * ```ts
+ * import { RpForestIndex } from '@annlab/rpforest';
+ *
+ * const dim = 32;
+ * const vectors = Float32Array.from({ length: 1000 * dim }, () => Math.random());
+ * const index = new RpForestIndex({ dim, metric: 'euclidean', nTrees: 10, seed: 1 });
+ * index.add(vectors);                                  // the first add builds the trees
+ * const queries = vectors.subarray(0, 5 * dim);
+ * const r = index.search(queries, 10, { searchK: 500 }); // candidates to rank; more: higher recall
+ * const again = RpForestIndex.deserialize(index.serialize());
+ * again.search(queries, 10, { searchK: 500 });         // identical to r
+ * ```
  */
 export class RpForestIndex
   implements

@@ -63,14 +63,22 @@ import { DEFAULT_SEARCH_L, SEARCH_KEYS, searchGraph, searchLOf, type VamanaSearc
 /**
  * Vamana graph index (DiskANN, in memory) over row-major `Float32Array`s.
  *
- * ```ts
- * const index = new VamanaIndex({ dim: 784, R: 64, L: 100, alpha: 1.2 });
- * index.add(vectors);                                 // builds the graph (two passes)
- * const r = index.search(queries, 10, { searchL: 80 });
- * ```
- *
  * The first non-empty `add` builds the graph over everything added; later ones insert each
  * new point (FreshDiskANN). Add all data in one call for the best graph.
+ *
+ * @example
+ * ```ts
+ * import { VamanaIndex } from '@annlab/vamana';
+ *
+ * const dim = 32;
+ * const vectors = Float32Array.from({ length: 1000 * dim }, () => Math.random());
+ * const index = new VamanaIndex({ dim, metric: 'euclidean', R: 32, L: 64, alpha: 1.2, seed: 1 });
+ * index.add(vectors);                                  // builds the graph (two passes); later adds insert
+ * const queries = vectors.subarray(0, 5 * dim);
+ * const r = index.search(queries, 10, { searchL: 50 }); // search list size (≥ k); larger: higher recall
+ * const again = VamanaIndex.deserialize(index.serialize());
+ * again.search(queries, 10, { searchL: 50 });          // identical to r
+ * ```
  */
 export class VamanaIndex
   implements AnnIndex<VamanaSearchParams>, Reconstructible, Explainable<VamanaSearchParams, VamanaExplanation>, InvariantCheckable
