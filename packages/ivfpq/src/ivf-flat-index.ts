@@ -29,6 +29,7 @@ import {
   MaxHeap,
   VectorStore,
   asCorruptData,
+  checkAddOptions,
   checkDim,
   checkK,
   checkKnownKeys,
@@ -40,13 +41,16 @@ import {
   drainToRow,
   metricPolicy,
   stableInput,
+  type AddOptions,
   type Explainable,
   type IndexClass,
   type IndexOptions,
   type KernelBackend,
   type LoadOptions,
+  type MemoryReport,
   type Metric,
   type MetricPolicy,
+  type ProgressCallback,
   type SearchParams,
   type SearchResult,
   type TrainableIndex,
@@ -134,7 +138,9 @@ interface IvfFlatFileParams {
  * again.search(queries, 10, { nprobe: 4 });            // identical to r
  * ```
  */
-export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explainable<IvfFlatSearchParams, IvfExplanation> {
+export class IvfFlatIndex
+  implements TrainableIndex<IvfFlatSearchParams>, Explainable<IvfFlatSearchParams, IvfExplanation>, MemoryReport
+{
   /** Algorithm tag in serialized files. */
   static readonly TAG: string = 'ivfflat';
   /** Format version written by {@link IvfFlatIndex.serialize}. */
@@ -220,14 +226,23 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
   /**
    * Learn the coarse centroids from `n × dim` vectors (n ≥ nlist). Retraining an index that
    * holds vectors is refused (their lists would no longer match).
+   *
+   * @param options - `onProgress(done, niter)` after each k-means iteration. Training commits
+   *   only at the end: a callback that throws leaves the index as it was before the call.
    */
-  train(vectors: Float32Array): void {
+  train(vectors: Float32Array, options?: AddOptions): void {
     const n = checkVectors(vectors, this.dim, 'training vectors');
+    const onProgress = checkAddOptions(options, 'IvfFlatIndex.train options');
     if (this.size > 0) {
       throw new AnnlabError('UNSUPPORTED_OPERATION', 'IvfFlatIndex is already trained and holds vectors; build a new index to retrain.');
     }
+    this.trainRows(vectors, n, onProgress);
+  }
+
+  /** Train on `n` validated rows, reporting each k-means iteration. */
+  private trainRows(vectors: Float32Array, n: number, onProgress: ProgressCallback | null): void {
     const x = preparedCopy(stableInput(vectors), n, this.dim, this.policy);
-    const { centroids, warnings } = trainCoarse(x, this.dim, this.policy, this.coarse, this.seed, this.kernels);
+    const { centroids, warnings } = trainCoarse(x, this.dim, this.policy, this.coarse, this.seed, this.kernels, onProgress);
     this.centroids.truncate(0);
     this.centroids.append(centroids);
     this.warnings = warnings;
@@ -237,15 +252,40 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
   /**
    * Add `n × dim` vectors; ids continue from `size`. Trains on them first if the index is
    * untrained. Nothing changes if any value is invalid.
+   *
+   * `options.onProgress(done, total)` counts the k-means iterations when this call trains
+   * (`niter` steps), then the vectors assigned to their lists: `total = niter + n` (or `n`
+   * when already trained), a call every 2,048 vectors (core's `PROGRESS_EVERY`) and after
+   * the last. The lists are rebuilt in one step after every vector is assigned, so a callback
+   * that throws leaves the index as it was before the call (untrained again if this call
+   * trained it).
    */
-  add(vectors: Float32Array): void {
+  add(vectors: Float32Array, options?: AddOptions): void {
     const n = checkVectors(vectors, this.dim, 'vectors');
-    if (n === 0) return;
+    const onProgress = checkAddOptions(options, 'IvfFlatIndex.add options');
+    if (n === 0) {
+      if (onProgress !== null) onProgress(0, 0);
+      return;
+    }
     vectors = stableInput(vectors); // a view of one of this index's stores would detach as it grows
-    if (!this.isTrained) this.train(vectors);
+    const trains = !this.isTrained;
+    const steps = trains ? this.niter : 0;
+    const work = steps + n;
+    if (trains) this.trainRows(vectors, n, onProgress === null ? null : (done) => onProgress(done, work));
     const dim = this.dim;
     const x = preparedCopy(vectors, n, dim, this.policy);
-    const { labels } = assignCoarse(x, n, dim, this.centroids, this.nlist, this.policy);
+    let labels: Int32Array;
+    try {
+      labels = assignCoarse(x, n, dim, this.centroids, this.nlist, this.policy, onProgress === null ? null : (done) => onProgress(steps + done, work)).labels;
+    } catch (e) {
+      // Only a throwing callback gets here: nothing is committed but the training of this call.
+      if (trains) {
+        this.centroids.truncate(0);
+        this.warnings = [];
+        this.isTrained = false;
+      }
+      throw e;
+    }
     const oldTotal = this.size;
     const { offsets, source } = planListMerge(this.listOffsets, this.nlist, labels, n);
     const total = oldTotal + n;
@@ -359,7 +399,19 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
     return listSizesOf(this.listOffsets, this.nlist);
   }
 
-  /** Bytes held: centroids, CSR arrays, list vectors and search scratch. */
+  /**
+   * Bytes the index uses, FAISS-style (`IndexIVFFlat`): 4·nlist·dim of centroids +
+   * 4·(nlist + 1) of list offsets + n × (4·dim + 4) of list vectors and ids. The vectors take
+   * exactly what a flat index's `usedBytes()` reports for the same rows; no scratch.
+   */
+  usedBytes(): number {
+    return this.centroids.usedBytes() + this.listOffsets.byteLength + this.listIds.byteLength + this.listVectors.usedBytes();
+  }
+
+  /**
+   * Bytes allocated: centroids, CSR arrays, list vectors (at their capacity) and search
+   * scratch; {@link IvfFlatIndex.usedBytes} is what the index uses.
+   */
   memoryBytes(): number {
     return (
       this.centroids.memoryBytes() + this.listOffsets.byteLength + this.listIds.byteLength + this.listVectors.memoryBytes() +

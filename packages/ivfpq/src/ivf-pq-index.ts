@@ -37,6 +37,7 @@ import {
   asCorruptData,
   checkDim,
   checkId,
+  checkAddOptions,
   checkInteger,
   checkK,
   checkKnownKeys,
@@ -50,13 +51,16 @@ import {
   metricPolicy,
   Rng,
   stableInput,
+  type AddOptions,
   type Explainable,
   type IndexClass,
   type IndexOptions,
   type KernelBackend,
   type LoadOptions,
+  type MemoryReport,
   type Metric,
   type MetricPolicy,
+  type ProgressCallback,
   type Reconstructible,
   type SearchParams,
   type SearchResult,
@@ -214,7 +218,7 @@ const ENCODE_CHUNK = 4096;
  * ```
  */
 export class IvfPqIndex
-  implements TrainableIndex<IvfPqSearchParams>, Reconstructible, Explainable<IvfPqSearchParams, IvfExplanation>
+  implements TrainableIndex<IvfPqSearchParams>, Reconstructible, Explainable<IvfPqSearchParams, IvfExplanation>, MemoryReport
 {
   /** Algorithm tag in serialized files. */
   static readonly TAG: string = 'ivfpq';
@@ -348,15 +352,33 @@ export class IvfPqIndex
    * Learn the coarse centroids (k-means, n ≥ nlist) and the product quantizer (on the
    * residuals of a sample of at most ksub × maxPointsPerCentroid vectors) from `n × dim`
    * vectors. Refused once the index holds vectors.
+   *
+   * @param options - `onProgress(done, total)` after each k-means iteration: `total = niter +
+   *   m × pqNiter` (coarse, then each sub-quantizer). Training commits only at the end: a
+   *   callback that throws leaves the index as it was before the call.
    */
-  train(vectors: Float32Array): void {
+  train(vectors: Float32Array, options?: AddOptions): void {
     const n = checkVectors(vectors, this.dim, 'training vectors');
+    const onProgress = checkAddOptions(options, 'IvfPqIndex.train options');
     if (this.size > 0) {
       throw new AnnlabError('UNSUPPORTED_OPERATION', 'IvfPqIndex is already trained and holds vectors; build a new index to retrain.');
     }
+    this.trainRows(vectors, n, onProgress, this.trainingSteps());
+  }
+
+  /** k-means iterations of a training: coarse `niter`, then `pqNiter` per sub-quantizer. */
+  private trainingSteps(): number {
+    return this.niter + this.m * this.pq.niter;
+  }
+
+  /** Train on `n` validated rows, reporting each k-means iteration as `onProgress(done, total)`. */
+  private trainRows(vectors: Float32Array, n: number, onProgress: ProgressCallback | null, total: number): void {
     const dim = this.dim;
     const x = preparedCopy(stableInput(vectors), n, dim, this.policy);
-    const { centroids, warnings } = trainCoarse(x, dim, this.policy, this.coarse, this.seed, this.kernels);
+    const coarseSteps = this.niter;
+    const { centroids, warnings } = trainCoarse(
+      x, dim, this.policy, this.coarse, this.seed, this.kernels, onProgress === null ? null : (done) => onProgress(done, total),
+    );
     // PQ training sample: its k-means would subsample to this many anyway; taking the sample
     // first bounds the residual copy's memory.
     const cap = this.pq.ksub * this.maxPointsPerCentroid;
@@ -369,7 +391,7 @@ export class IvfPqIndex
       ns = cap;
     }
     const pqInput = this.byResidual ? residualsOf(sample, ns, dim, centroids, this.nlist, this.policy, this.kernels) : sample;
-    this.pq.train(pqInput);
+    this.pq.train(pqInput, onProgress === null ? undefined : { onProgress: (done) => onProgress(coarseSteps + done, total) });
     this.centroids.truncate(0);
     this.centroids.append(centroids);
     this.warnings = warnings.concat(this.pq.warnings);
@@ -425,15 +447,52 @@ export class IvfPqIndex
   /**
    * Add `n × dim` vectors; ids continue from `size`. Trains on them first if the index is
    * untrained. Nothing changes if any value is invalid.
+   *
+   * `options.onProgress(done, total)` counts the k-means iterations when this call trains
+   * (`niter + m × pqNiter` steps), then the vectors assigned to their lists, then the vectors
+   * encoded: `total = steps + 2n`, a call about every 2,048–4,096 vectors (core's
+   * `PROGRESS_EVERY`, the encoding chunk) and at the end. The lists are rebuilt in one step
+   * after every vector is encoded, so a callback that throws leaves the index as it was
+   * before the call (untrained again if this call trained it).
    */
-  add(vectors: Float32Array): void {
+  add(vectors: Float32Array, options?: AddOptions): void {
     const n = checkVectors(vectors, this.dim, 'vectors');
-    if (n === 0) return;
+    const onProgress = checkAddOptions(options, 'IvfPqIndex.add options');
+    if (n === 0) {
+      if (onProgress !== null) onProgress(0, 0);
+      return;
+    }
     vectors = stableInput(vectors); // a view of one of this index's stores would detach as it grows
-    if (!this.isTrained) this.train(vectors);
+    const trains = !this.isTrained;
+    const steps = trains ? this.trainingSteps() : 0;
+    const work = steps + 2 * n;
+    if (trains) this.trainRows(vectors, n, onProgress, work);
+    try {
+      this.addTrained(vectors, n, onProgress, steps, work);
+    } catch (e) {
+      // Only a throwing callback gets here: nothing is committed but the training of this call.
+      if (trains) this.untrain();
+      throw e;
+    }
+  }
+
+  /** Back to the untrained state of a new index (undoing the training of an add that failed). */
+  private untrain(): void {
+    this.centroids.truncate(0);
+    this.pq.centroids = new Float32Array(this.pq.centroids.length);
+    this.pq.warnings = [];
+    this.pq.isTrained = false;
+    this.precomputed = null;
+    this.mode = this.policy.kind === 'dot' ? TableMode.Dot : this.byResidual ? TableMode.L2PerList : TableMode.L2Raw;
+    this.warnings = [];
+    this.isTrained = false;
+  }
+
+  /** Assign, encode and merge `n` validated rows into the lists of a trained index. */
+  private addTrained(vectors: Float32Array, n: number, onProgress: ProgressCallback | null, steps: number, work: number): void {
     const { dim, m, nlist } = this;
     const x = preparedCopy(vectors, n, dim, this.policy);
-    const { labels } = assignCoarse(x, n, dim, this.centroids, nlist, this.policy);
+    const { labels } = assignCoarse(x, n, dim, this.centroids, nlist, this.policy, onProgress === null ? null : (done) => onProgress(steps + done, work));
     const newCodes = new Uint8Array(n * m);
     const chunk = new Float32Array(Math.min(n, ENCODE_CHUNK) * dim);
     const cen = this.centroids.data;
@@ -448,6 +507,7 @@ export class IvfPqIndex
         }
       }
       this.pq.encodeBatchInto(chunk, nb, newCodes, i0 * m);
+      if (onProgress !== null) onProgress(steps + n + i0 + nb, work);
     }
     const oldTotal = this.size;
     const total = oldTotal + n;
@@ -644,8 +704,25 @@ export class IvfPqIndex
   }
 
   /**
-   * Bytes held: centroids, codebooks, the precomputed table, CSR arrays, codes, the kept
-   * vectors (when `keepVectors`) and search scratch.
+   * Bytes the index uses, FAISS-style (`IndexIVFPQ`):
+   *
+   * 4·nlist·dim (coarse centroids) + 4·ksub·dim (codebooks, m × ksub × dsub) + 4·nlist·m·ksub
+   * (the precomputed term-2 table, when built) + 4·(nlist + 1) (list offsets) + n × (m + 4)
+   * (codes and ids) [+ 4·n·dim with `keepVectors`]
+   *
+   * — the fixed tables whole, the per-vector arrays for the n vectors held; no scratch.
+   */
+  usedBytes(): number {
+    return (
+      this.centroids.usedBytes() + this.pq.memoryBytes() + (this.precomputed?.byteLength ?? 0) + this.listOffsets.byteLength +
+      this.listIds.byteLength + this.listCodes.byteLength + (this.vectors !== null ? this.vectors.usedBytes() : 0)
+    );
+  }
+
+  /**
+   * Bytes allocated: centroids, codebooks, the precomputed table, CSR arrays, codes, the kept
+   * vectors (when `keepVectors`, at their capacity) and search scratch;
+   * {@link IvfPqIndex.usedBytes} is what the index uses.
    */
   memoryBytes(): number {
     return (

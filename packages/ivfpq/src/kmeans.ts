@@ -35,6 +35,8 @@
 import {
   AnnlabError, Rng, checkDim, checkInteger, checkKnownKeys, checkOptions, checkSeed, checkVectors, dotRange, l2SquaredRange,
   type KernelBackend,
+  checkAddOptions,
+  type AddOptions,
 } from '@annlab/core';
 import { AssignScratch, assignNearest, centroidStore, refreshCentroidStore } from './internal/assign.js';
 
@@ -168,9 +170,14 @@ export class KMeans {
   /**
    * Learn the centroids from `n × dim` row-major points (n ≥ k). Retraining starts afresh
    * from the same seed, so equal inputs give equal centroids.
+   *
+   * @param options - `onProgress(done, niter)` after each iteration (once with (0, 0) when
+   *   `niter` is 0). Training commits only at the end: a callback that throws leaves the
+   *   k-means as it was before the call.
    */
-  train(x: Float32Array): void {
+  train(x: Float32Array, options?: AddOptions): void {
     const n = checkVectors(x, this.dim, 'training vectors');
+    const onProgress = checkAddOptions(options, 'KMeans.train options');
     const { k, dim } = this;
     if (n < k) {
       throw new AnnlabError(
@@ -217,7 +224,9 @@ export class KMeans {
       objective[it] = obj;
       this.updateCentroids(pts, np, labels, sums, counts, centroids);
       splits += this.splitEmptyClusters(pts, np, labels, dists, counts, centroids, rng);
+      if (onProgress !== null) onProgress(it + 1, this.niter);
     }
+    if (onProgress !== null && this.niter === 0) onProgress(0, 0);
     this.centroids = centroids;
     this.objective = objective;
     this.splits = splits;

@@ -32,6 +32,7 @@ import {
   DistanceComputer,
   VectorStore,
   asCorruptData,
+  checkAddOptions,
   checkDim,
   checkInteger,
   checkKnownKeys,
@@ -43,6 +44,7 @@ import {
   metricPolicy,
   Rng,
   stableInput,
+  type AddOptions,
   type KernelBackend,
   type LoadOptions,
 } from '@annlab/core';
@@ -171,9 +173,16 @@ export class ProductQuantizer {
     return this.m;
   }
 
-  /** Learn the m codebooks from `n × dim` vectors (n ≥ 1; fewer than ksub gives exact codebooks). */
-  train(x: Float32Array): void {
+  /**
+   * Learn the m codebooks from `n × dim` vectors (n ≥ 1; fewer than ksub gives exact codebooks).
+   *
+   * @param options - `onProgress(done, m × niter)` after each k-means iteration of each
+   *   sub-quantizer (an exact codebook counts its niter steps at once). Training commits only
+   *   at the end: a callback that throws leaves the quantizer as it was before the call.
+   */
+  train(x: Float32Array, options?: AddOptions): void {
     const n = checkVectors(x, this.dim, 'training vectors');
+    const onProgress = checkAddOptions(options, 'ProductQuantizer.train options');
     if (n === 0) throw new AnnlabError('EMPTY_INDEX', 'ProductQuantizer.train needs at least one training vector.');
     x = stableInput(x);
     const { m, ksub, dsub, dim } = this;
@@ -195,10 +204,16 @@ export class ProductQuantizer {
           const i = c % n;
           for (let t = 0; t < dsub; t++) centroids[out + c * dsub + t] = sub[i * dsub + t];
         }
+        if (onProgress !== null) onProgress((j + 1) * this.niter, m * this.niter);
         continue;
       }
       const km = new KMeans({ dim: dsub, k: ksub, niter: this.niter, maxPointsPerCentroid: this.maxPointsPerCentroid, seed, kernels: this.kernels });
-      km.train(sub);
+      if (onProgress === null) km.train(sub);
+      else {
+        const before = j * this.niter;
+        const total = m * this.niter;
+        km.train(sub, { onProgress: (done) => onProgress(before + done, total) });
+      }
       centroids.set(km.centroids, out);
       if (j === 0) for (const w of km.warnings) warnings.push(`product quantizer: ${w}`);
     }

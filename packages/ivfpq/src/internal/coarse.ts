@@ -4,7 +4,9 @@
  *
  * @module
  */
-import { AnnlabError, checkInteger, normalizeInPlace, type KernelBackend, type MetricPolicy, type VectorStore } from '@annlab/core';
+import {
+  AnnlabError, PROGRESS_EVERY, checkInteger, normalizeInPlace, type KernelBackend, type MetricPolicy, type ProgressCallback, type VectorStore,
+} from '@annlab/core';
 import { KMeans, type KMeansInit } from '../kmeans.js';
 import { AssignScratch, assignNearest } from './assign.js';
 
@@ -46,10 +48,12 @@ export function preparedCopy(x: Float32Array, n: number, dim: number, policy: Me
 /**
  * Train the coarse centroids on prepared (normalised for cosine) vectors. Spherical k-means
  * for the dot-product metrics: unit centroids, assignment by largest ⟨x, c⟩.
+ * `onProgress(done, niter)` after each k-means iteration; nothing is committed anywhere.
  * @returns the centroids (nlist × dim) and the k-means warnings.
  */
 export function trainCoarse(
   x: Float32Array, dim: number, policy: MetricPolicy, o: CoarseOptions, seed: number, kernels: KernelBackend | undefined,
+  onProgress: ProgressCallback | null = null,
 ): { centroids: Float32Array; warnings: string[] } {
   const n = x.length / dim;
   if (n < o.nlist) {
@@ -63,16 +67,32 @@ export function trainCoarse(
     dim, k: o.nlist, niter: o.niter, init: o.init, spherical: policy.kind === 'dot',
     maxPointsPerCentroid: o.maxPointsPerCentroid, seed, onWarning: o.onWarning, kernels,
   });
-  km.train(x);
+  km.train(x, onProgress === null ? undefined : { onProgress });
   return { centroids: km.centroids, warnings: km.warnings };
 }
 
-/** The nearest coarse centroid of each prepared row (labels) and the internal distance to it. */
+/**
+ * The nearest coarse centroid of each prepared row (labels) and the internal distance to it.
+ * With `onProgress`, rows are assigned in blocks of `PROGRESS_EVERY` (a multiple of the
+ * assignment tile, so every distance is computed exactly as in one pass) and
+ * `onProgress(done, n)` runs after each.
+ */
 export function assignCoarse(
   x: Float32Array, n: number, dim: number, centroids: VectorStore, nlist: number, policy: MetricPolicy,
+  onProgress: ProgressCallback | null = null,
 ): { labels: Int32Array; dists: Float64Array } {
   const labels = new Int32Array(n);
   const dists = new Float64Array(n);
-  assignNearest(x, 0, n, dim, centroids, nlist, policy.kind === 'dot', policy.bias, labels, dists, new AssignScratch(dim, nlist));
+  const scratch = new AssignScratch(dim, nlist);
+  const dot = policy.kind === 'dot';
+  if (onProgress === null) {
+    assignNearest(x, 0, n, dim, centroids, nlist, dot, policy.bias, labels, dists, scratch);
+    return { labels, dists };
+  }
+  for (let i0 = 0; i0 < n; i0 += PROGRESS_EVERY) {
+    const nb = Math.min(PROGRESS_EVERY, n - i0);
+    assignNearest(x, i0, nb, dim, centroids, nlist, dot, policy.bias, labels.subarray(i0), dists.subarray(i0), scratch);
+    onProgress(i0 + nb, n);
+  }
   return { labels, dists };
 }
