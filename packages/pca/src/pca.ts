@@ -422,7 +422,19 @@ export class Pca {
     return Float64Array.from(this.scale);
   }
 
-  /** Bytes held by the transform's typed arrays. */
+  /**
+   * Bytes the trained transform uses: 8·dim (mean) + 8·components·dim (directions) +
+   * 3 × 8·components (eigenvalues, explained-variance ratios, output scales), all float64;
+   * no training scratch.
+   */
+  usedBytes(): number {
+    return (
+      this.mean.byteLength + this.componentMatrix.byteLength + this.eigenvalues.byteLength +
+      this.explainedVarianceRatio.byteLength + this.scale.byteLength
+    );
+  }
+
+  /** Bytes held by the transform's typed arrays, its block scratch included (see {@link Pca.usedBytes}). */
   memoryBytes(): number {
     return (
       this.mean.byteLength + this.componentMatrix.byteLength + this.eigenvalues.byteLength +

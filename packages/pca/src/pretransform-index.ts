@@ -36,7 +36,9 @@ import {
   BinaryWriter,
   Refiner,
   VectorStore,
+  PROGRESS_EVERY,
   asCorruptData,
+  checkAddOptions,
   checkDim,
   checkInteger,
   checkK,
@@ -50,12 +52,14 @@ import {
   metricPolicy,
   normalizeInPlace,
   stableInput,
+  type AddOptions,
   type AnnIndex,
   type Deletable,
   type IndexClass,
   type IndexOptions,
   type KernelBackend,
   type LoadOptions,
+  type MemoryReport,
   type Metric,
   type MetricPolicy,
   type SearchParams,
@@ -189,7 +193,7 @@ function innerMetricFor(metric: Metric): Metric {
  * again.search(queries, 10, { efSearch: 64, rerank: 4 }); // identical to r
  * ```
  */
-export class PreTransformIndex implements TrainableIndex<PreTransformSearchParams> {
+export class PreTransformIndex implements TrainableIndex<PreTransformSearchParams>, MemoryReport {
   /** Algorithm tag in serialized files. */
   static readonly TAG: string = 'pca-pretransform';
   /** Format version written by {@link PreTransformIndex.serialize}. */
@@ -342,8 +346,13 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
     }
   }
 
-  /** Project n rows (normalising each first for cosine) into `out` (n × components). */
-  private projectRows(x: Float32Array, n: number, projector: Projector, out: Float32Array, center: boolean): void {
+  /**
+   * Project n rows (normalising each first for cosine) into `out` (n × components), calling
+   * `onProgress(done)` every `PROGRESS_EVERY` rows and after the last.
+   */
+  private projectRows(
+    x: Float32Array, n: number, projector: Projector, out: Float32Array, center: boolean, onProgress: ((done: number) => void) | null = null,
+  ): void {
     const dim = this.dim;
     const k = projector.components;
     const normalize = this.policy.normalize;
@@ -356,32 +365,72 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
       } else {
         projector.projectInto(x, i * dim, out, i * k, center);
       }
+      if (onProgress !== null && ((i + 1) % PROGRESS_EVERY === 0 || i + 1 === n)) onProgress(i + 1);
     }
   }
 
   /**
    * Add `n × dim` vectors: the first add trains the PCA on them (unless `train` ran), then
-   * each is projected and added to the inner index (and kept for re-ranking). On error
-   * nothing changes.
+   * each is projected and added to the inner index (and kept for re-ranking). On invalid
+   * input nothing changes.
+   *
+   * `options.onProgress(done, total)` counts the PCA fit as one step when this call trains,
+   * then the n vectors projected, then the inner index's own add progress scaled to n steps:
+   * `total = (1 if training) + 2n`. A callback that throws before the inner add starts (fit,
+   * projection) leaves the index as it was before the call; one that throws inside the inner
+   * add leaves what the inner index documents: nothing added for a one-step index (IVF), or,
+   * for an incremental one (flat, HNSW, the forest's later adds), exactly the vectors it
+   * inserted before the throw, kept here too (with the PCA this call trained) so the two stay
+   * consistent.
    */
-  add(vectors: Float32Array): void {
+  add(vectors: Float32Array, options?: AddOptions): void {
     const n = checkVectors(vectors, this.dim, 'vectors');
-    if (n === 0) return;
+    const onProgress = checkAddOptions(options, 'PreTransformIndex.add options');
+    if (n === 0) {
+      if (onProgress !== null) onProgress(0, 0);
+      return;
+    }
     // A view of this index's own rows (add(store.view())) would be detached as the store grows.
     vectors = stableInput(vectors);
     let pca = this.model;
     let projector = this.projector;
+    const fitSteps = pca.isTrained ? 0 : 1;
+    const total = fitSteps + 2 * n;
     if (!pca.isTrained) {
       pca = new Pca(this.pcaOptions);
       pca.train(this.prepared(vectors, n));
       projector = new Projector(pca, this.dim, this.kernels);
+      if (onProgress !== null) onProgress(1, total);
     }
     const projected = new Float32Array(n * pca.components);
-    this.projectRows(vectors, n, projector, projected, true);
-    this.inner.add(projected);
+    this.projectRows(vectors, n, projector, projected, true, onProgress === null ? null : (done) => onProgress(fitSteps + done, total));
+    const sizeBefore = this.inner.size;
+    // The inner index's units (vectors, trees, iterations) differ per index: pass on its
+    // fraction done, mapped onto the last n steps.
+    const base = fitSteps + n;
+    let reported = base;
+    const innerProgress = (done: number, innerTotal: number): void => {
+      reported = base + (innerTotal > 0 ? Math.floor((done / innerTotal) * n) : n);
+      if (onProgress !== null) onProgress(reported, total);
+    };
+    try {
+      this.inner.add(projected, onProgress === null ? undefined : { onProgress: innerProgress });
+    } catch (e) {
+      // An incremental inner index may hold the vectors it inserted before a throwing callback.
+      const added = this.inner.size - sizeBefore;
+      if (added > 0) this.commit(pca, projector, vectors, added);
+      throw e;
+    }
+    this.commit(pca, projector, vectors, n);
+    // An inner index that reports no progress still gets the bar to its end.
+    if (onProgress !== null && reported < total) onProgress(total, total);
+  }
+
+  /** Adopt the transform and keep the first `count` original rows of `vectors` for re-ranking. */
+  private commit(pca: Pca, projector: Projector, vectors: Float32Array, count: number): void {
     this.model = pca;
     this.projector = projector;
-    if (this.keepVectors) this.store.append(vectors);
+    if (this.keepVectors) this.store.append(vectors, 0, count);
   }
 
   /**
@@ -501,6 +550,20 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
     const n = this.refiner.refineInto(query, qOff, this.candIds, 0, kk, k, outIds, outDist, outOff);
     const stats = params === undefined ? undefined : params.stats;
     if (stats !== undefined) stats.distanceComputations += n;
+  }
+
+  /**
+   * Bytes the index uses: the PCA's tables (float64: 8·dim + 8·components·dim + 24·components),
+   * its float32 projector (4·components·dim + 8·components), the inner index's `usedBytes()`
+   * (its `memoryBytes()` when it has none) and, with `keepVectors`, 4·n·dim of original vectors.
+   * No scratch and no spare capacity ({@link PreTransformIndex.memoryBytes} counts those).
+   */
+  usedBytes(): number {
+    const inner = this.inner as AnnIndex & Partial<MemoryReport>;
+    return (
+      this.pca.usedBytes() + this.projector.usedBytes() + (typeof inner.usedBytes === 'function' ? inner.usedBytes() : inner.memoryBytes()) +
+      (this.keepVectors ? this.store.usedBytes() : 0)
+    );
   }
 
   /** Bytes held: the PCA (and its float32 projector), the inner index, the kept original vectors and scratch. */

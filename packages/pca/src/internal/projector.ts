@@ -62,6 +62,11 @@ export class Projector {
     else for (let c = 0; c < k; c++) out[outOff + c] = -d[c];
   }
 
+  /** Bytes used: the components × dim float32 rows and the float64 offsets (no scratch). */
+  usedBytes(): number {
+    return this.store.usedBytes() + this.offsets.byteLength;
+  }
+
   /** Bytes held. */
   memoryBytes(): number {
     return this.store.memoryBytes() + this.offsets.byteLength + this.out.byteLength;
