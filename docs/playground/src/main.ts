@@ -183,11 +183,11 @@ function makePanel(slot: number, algorithm: string): Panel {
   const canvas = el('canvas', { width: String(CANVAS), height: String(CANVAS), class: 'view' });
   const player = el('div', { class: 'player' });
   const buttons: [string, string][] = [
-    ['restart', '⏮'],
-    ['back', '◀'],
+    ['restart', 'start'],
+    ['back', '◀ back'],
     ['play', '▶ play'],
-    ['step', '▶|'],
-    ['end', '⏭'],
+    ['step', 'step ▶'],
+    ['end', 'end'],
   ];
   for (const [cls, label] of buttons) player.append(el('button', { class: cls, type: 'button', title: cls }, label));
   const stepRange = el('input', { type: 'range', class: 'step-range', min: '0', max: '0', value: '0' });
