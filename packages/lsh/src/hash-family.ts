@@ -60,6 +60,11 @@ export class HashFamily {
     this.offsets = offsets;
   }
 
+  /** Bytes used: the L·K projections (4·dim each) and, for E2LSH, their offsets (8 each). */
+  usedBytes(): number {
+    return this.projections.usedBytes() + this.offsets.byteLength;
+  }
+
   /** Bytes held (projections and offsets). */
   memoryBytes(): number {
     return this.projections.memoryBytes() + this.offsets.byteLength;

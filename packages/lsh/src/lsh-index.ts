@@ -49,9 +49,11 @@
 import {
   AnnlabError,
   DistanceComputer,
+  PROGRESS_EVERY,
   Rng,
   VectorStore,
   asCorruptData,
+  checkAddOptions,
   checkId,
   checkK,
   checkKernelBackend,
@@ -59,11 +61,13 @@ import {
   checkVectors,
   createSearchResult,
   metricPolicy,
+  type AddOptions,
   type AnnIndex,
   type Explainable,
   type IndexClass,
   type InvariantCheckable,
   type LoadOptions,
+  type MemoryReport,
   type Metric,
   type MetricPolicy,
   type Reconstructible,
@@ -111,7 +115,7 @@ export interface LshHashFunctions {
  * again.search(queries, 10, { probes: 16 });           // identical to r
  * ```
  */
-export class LshIndex implements AnnIndex<LshSearchParams>, Reconstructible, Explainable<LshSearchParams, LshExplanation>, InvariantCheckable<LshInvariantReport> {
+export class LshIndex implements AnnIndex<LshSearchParams>, Reconstructible, Explainable<LshSearchParams, LshExplanation>, InvariantCheckable<LshInvariantReport>, MemoryReport {
   /** Algorithm tag in serialized files. */
   static readonly TAG: string = 'lsh';
   /** Format version written by {@link LshIndex.serialize}. */
@@ -191,17 +195,30 @@ export class LshIndex implements AnnIndex<LshSearchParams>, Reconstructible, Exp
    * `add` derives the default width (E2LSH), draws the L·K hash functions and fills the
    * tables; later ones hash the new vectors with the same functions (the buckets are
    * re-sorted before the next search). Nothing changes if any value is invalid.
+   *
+   * `options.onProgress(done, total)` counts the vectors hashed into all L tables: `total =
+   * n`, a call every 2,048 vectors (core's `PROGRESS_EVERY`) and after the last. The first
+   * add is one step (its width and functions depend on the whole batch): a callback that
+   * throws there leaves the index as it was before the call. Later adds are incremental: a
+   * callback that throws keeps exactly the vectors hashed before it, as if `add` had been
+   * called with only them.
    */
-  add(vectors: Float32Array): void {
+  add(vectors: Float32Array, options?: AddOptions): void {
     const n = checkVectors(vectors, this.dim, 'vectors');
-    if (n === 0) return;
+    const onProgress = checkAddOptions(options, 'LshIndex.add options');
+    if (n === 0) {
+      if (onProgress !== null) onProgress(0, 0);
+      return;
+    }
     if (this.borrowed) {
       this.tables.copyKeys();
       this.borrowed = false;
     }
     const first = this.store.append(vectors);
     const total = this.store.size;
-    if (this.family === null) {
+    const drawn = this.family === null;
+    const widthBefore = this.width;
+    if (drawn) {
       const rng = new Rng(this.seed);
       if (this.kind === 'e2lsh' && this.width === null) this.width = estimateWidth(rng, this.store, total);
       this.setFamily(drawFamily(rng, this.kind, this.L, this.K, this.dim, this.width ?? 0, this.kernels));
@@ -209,8 +226,32 @@ export class LshIndex implements AnnIndex<LshSearchParams>, Reconstructible, Exp
     const family = this.family as HashFamily;
     const tables = this.tables;
     tables.reserve(total);
-    hashRowsInto(family, this.store, first, n, tables.keys, tables.stride);
-    tables.count = total;
+    if (onProgress === null) {
+      hashRowsInto(family, this.store, first, n, tables.keys, tables.stride);
+      tables.count = total;
+      return;
+    }
+    // Blocks of PROGRESS_EVERY rows, a multiple of the hashing tile: the same keys as one pass.
+    for (let done = 0; done < n; ) {
+      const count = Math.min(PROGRESS_EVERY, n - done);
+      hashRowsInto(family, this.store, first + done, count, tables.keys, tables.stride);
+      done += count;
+      tables.count = first + done;
+      try {
+        onProgress(done, n);
+      } catch (e) {
+        // Keep the rows hashed so far, or none when this call drew the functions.
+        const keep = drawn ? 0 : done;
+        this.store.truncate(first + keep);
+        tables.count = first + keep;
+        if (drawn) {
+          this.family = null;
+          this.ctx = null;
+          this.width = widthBefore;
+        }
+        throw e;
+      }
+    }
   }
 
   private setFamily(family: HashFamily): void {
@@ -318,7 +359,18 @@ export class LshIndex implements AnnIndex<LshSearchParams>, Reconstructible, Exp
     return this.store.row(checkId(id, this.store.size));
   }
 
-  /** Bytes held: vectors, hash functions, keys and buckets, search scratch. */
+  /**
+   * Bytes the index uses for its n vectors: 4·n·dim of vectors, the L·K hash functions whole
+   * (4·dim each, plus an 8-byte offset for E2LSH), 4·L·n of keys, and the buckets: 4·L·n of
+   * ids, 8 per bucket (key and start) and 4·(L + 2) of table and end offsets — together
+   * n × (4·dim + 8·L) + 8·buckets + … once the buckets are current (adds leave them stale
+   * until the next search). No scratch and no spare capacity ({@link LshIndex.memoryBytes}).
+   */
+  usedBytes(): number {
+    return this.store.usedBytes() + (this.family === null ? 0 : this.family.usedBytes()) + this.tables.usedBytes();
+  }
+
+  /** Bytes allocated: vectors and keys at their capacity, hash functions, buckets, search scratch. */
   memoryBytes(): number {
     return this.store.memoryBytes() + (this.family === null ? 0 : this.family.memoryBytes()) + this.tables.memoryBytes() + this.scratch.memoryBytes();
   }
