@@ -52,6 +52,7 @@ import {
   type InvariantCheckable,
   type InvariantReport,
   type LoadOptions,
+  type MemoryReport,
   type Metric,
   type MetricPolicy,
   type Reconstructible,
@@ -105,7 +106,12 @@ export interface KnnGraph {
  * ```
  */
 export class NnDescentIndex
-  implements AnnIndex<NnDescentSearchParams>, Reconstructible, Explainable<NnDescentSearchParams, NnDescentExplanation>, InvariantCheckable
+  implements
+    AnnIndex<NnDescentSearchParams>,
+    Reconstructible,
+    Explainable<NnDescentSearchParams, NnDescentExplanation>,
+    InvariantCheckable,
+    MemoryReport
 {
   /** Algorithm tag in serialized files. */
   static readonly TAG: string = 'nndescent';
@@ -274,6 +280,17 @@ export class NnDescentIndex
       this.store.memoryBytes() + g.knnIds.byteLength + g.knnDist.byteLength + g.graph.links.byteLength +
       g.tree.memoryBytes() + g.entries.byteLength + this.ctx.memoryBytes()
     );
+  }
+
+  /**
+   * Bytes the index's structures use for the vectors it holds (no spare capacity, no search
+   * scratch): `size × dim × 4` for the vectors, `size × K × 8` for the k-NN graph (ids and
+   * distances), `size × (1 + maxDegree) × 4` for the search graph, the search tree's arrays
+   * and the entry points.
+   */
+  usedBytes(): number {
+    const g = this.parts;
+    return this.store.usedBytes() + g.knnIds.byteLength + g.knnDist.byteLength + g.graph.links.byteLength + g.tree.memoryBytes() + g.entries.byteLength;
   }
 
   /**

@@ -210,6 +210,8 @@ describe('NnDescentIndex: determinism and files', () => {
       expect(Array.from(r2.ids)).toEqual(Array.from(r1.ids));
       expect(back.buildInfo()).toEqual(ix.buildInfo());
       expect(back.memoryBytes()).toBeGreaterThan(0);
+      expect(back.usedBytes()).toBe(ix.usedBytes());
+      expect(back.usedBytes()).toBeLessThanOrEqual(back.memoryBytes());
     }
   });
 
