@@ -26,7 +26,7 @@
  *
  * @module
  */
-import { GraphSearchContext, Rng, graphSearchRecorded, type DistanceComputer } from '@annlab/core';
+import { GraphSearchContext, PROGRESS_EVERY, Rng, graphSearchRecorded, type DistanceComputer, type ProgressCallback } from '@annlab/core';
 import type { VamanaGraph } from './internal/graph.js';
 import { PruneScratch, robustPrune } from './robust-prune.js';
 
@@ -172,19 +172,29 @@ export function insertPoint(ctx: BuildContext, p: number, idCount: number, L: nu
 /**
  * Algorithm 3 over nodes [0, n) (the graph holds no edges yet): random R-regular graph,
  * medoid start node, then two passes over one random permutation, α = 1 then `alpha`.
+ * `onProgress(done, 2n)` runs every `PROGRESS_EVERY` inserts of either pass and at the end
+ * of each pass (an exception from it leaves a half-built graph: the caller undoes it).
  */
-export function buildVamana(ctx: BuildContext, n: number, L: number, alpha: number, seed: number): void {
+export function buildVamana(
+  ctx: BuildContext, n: number, L: number, alpha: number, seed: number, onProgress: ProgressCallback | null = null,
+): void {
   const graph = ctx.graph;
   const rng = new Rng(seed);
   graph.nodes = n;
   randomRegularGraph(graph, n, rng, ctx.search);
   graph.medoid = findMedoid(ctx.pdc, n);
-  if (n === 1) return;
+  if (n === 1) {
+    if (onProgress !== null) onProgress(2, 2);
+    return;
+  }
   const sigma = new Int32Array(n);
   for (let i = 0; i < n; i++) sigma[i] = i;
   rng.shuffle(sigma);
   for (let pass = 0; pass < 2; pass++) {
     const a = pass === 0 ? 1 : alpha;
-    for (let i = 0; i < n; i++) insertPoint(ctx, sigma[i], n, L, a);
+    for (let i = 0; i < n; i++) {
+      insertPoint(ctx, sigma[i], n, L, a);
+      if (onProgress !== null && ((i + 1) % PROGRESS_EVERY === 0 || i + 1 === n)) onProgress(pass * n + i + 1, 2 * n);
+    }
   }
 }

@@ -32,8 +32,10 @@ import {
   AnnlabError,
   DistanceComputer,
   GraphSearchContext,
+  PROGRESS_EVERY,
   VectorStore,
   asCorruptData,
+  checkAddOptions,
   checkId,
   checkK,
   checkKernelBackend,
@@ -41,12 +43,14 @@ import {
   checkVectors,
   createSearchResult,
   metricPolicy,
+  type AddOptions,
   type AnnIndex,
   type Explainable,
   type IndexClass,
   type InvariantCheckable,
   type InvariantReport,
   type LoadOptions,
+  type MemoryReport,
   type Metric,
   type MetricPolicy,
   type Reconstructible,
@@ -81,7 +85,7 @@ import { DEFAULT_SEARCH_L, SEARCH_KEYS, searchGraph, searchLOf, type VamanaSearc
  * ```
  */
 export class VamanaIndex
-  implements AnnIndex<VamanaSearchParams>, Reconstructible, Explainable<VamanaSearchParams, VamanaExplanation>, InvariantCheckable
+  implements AnnIndex<VamanaSearchParams>, Reconstructible, Explainable<VamanaSearchParams, VamanaExplanation>, InvariantCheckable, MemoryReport
 {
   /** Algorithm tag in serialized files. */
   static readonly TAG: string = 'vamana';
@@ -143,10 +147,21 @@ export class VamanaIndex
    * `add` builds the graph over everything added (Algorithm 3: random R-regular graph,
    * medoid, two passes); later ones insert each new point (GreedySearch, RobustPrune,
    * reverse edges). Nothing changes if any value is invalid.
+   *
+   * `options.onProgress(done, total)`: the first add counts the inserts of both passes,
+   * `total = 2n`; later adds count the points inserted, `total = n`; a call every 2,048
+   * inserts (core's `PROGRESS_EVERY`) and at the end (of each pass). The build is one step:
+   * a callback that throws during it leaves the index as it was before the call (empty).
+   * Later adds are incremental: a callback that throws keeps exactly the points inserted
+   * before it, as if `add` had been called with only them.
    */
-  add(vectors: Float32Array): void {
+  add(vectors: Float32Array, options?: AddOptions): void {
     const n = checkVectors(vectors, this.dim, 'vectors');
-    if (n === 0) return;
+    const onProgress = checkAddOptions(options, 'VamanaIndex.add options');
+    if (n === 0) {
+      if (onProgress !== null) onProgress(0, 0);
+      return;
+    }
     const graph = this.graph;
     const first = this.store.append(vectors);
     const total = this.store.size;
@@ -154,15 +169,32 @@ export class VamanaIndex
     this.ctx.ensureCapacity(total);
     this.build.search.ensureCapacity(total);
     if (first === 0) {
-      buildVamana(this.build, total, this.L, this.alpha, this.seed);
+      try {
+        buildVamana(this.build, total, this.L, this.alpha, this.seed, onProgress);
+      } catch (e) {
+        // Only a throwing callback gets here: undo the half-built graph.
+        graph.adj.fill(0, 0, total * graph.stride);
+        graph.nodes = 0;
+        graph.medoid = -1;
+        this.store.truncate(0);
+        throw e;
+      }
       return;
     }
     const adj = graph.adj;
     const stride = graph.stride;
-    for (let p = first; p < total; p++) {
-      adj[p * stride] = 0;
-      graph.nodes = p + 1;
-      insertPoint(this.build, p, p + 1, this.L, this.alpha);
+    try {
+      for (let p = first; p < total; p++) {
+        adj[p * stride] = 0;
+        graph.nodes = p + 1;
+        insertPoint(this.build, p, p + 1, this.L, this.alpha);
+        const done = p + 1 - first;
+        if (onProgress !== null && (done % PROGRESS_EVERY === 0 || done === n)) onProgress(done, n);
+      }
+    } catch (e) {
+      // Only a throwing callback gets here, between two inserts: keep the points inserted.
+      this.store.truncate(graph.nodes);
+      throw e;
     }
   }
 
@@ -264,7 +296,16 @@ export class VamanaIndex
     return this.store.row(id);
   }
 
-  /** Bytes held: vectors, adjacency, search and build scratch. */
+  /**
+   * Bytes the index uses: n × (4·dim + 4·(1 + R)) — the vectors and each node's adjacency
+   * block (degree, then up to R out-neighbours). No spare capacity and no scratch
+   * ({@link VamanaIndex.memoryBytes}).
+   */
+  usedBytes(): number {
+    return this.store.usedBytes() + this.graph.nodes * this.graph.stride * 4;
+  }
+
+  /** Bytes allocated: vectors and adjacency at their capacity, search and build scratch. */
   memoryBytes(): number {
     return (
       this.store.memoryBytes() + this.graph.memoryBytes() + this.ctx.memoryBytes() +
