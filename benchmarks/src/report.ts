@@ -36,11 +36,19 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/**
+ * A text cell's HTML: escaped, with a line-break opportunity after each comma, so parameter
+ * lists (`nlist=128,m=8,nbits=8,…`) wrap instead of pushing the numeric columns off screen.
+ */
+function textCell(s: string): string {
+  return escapeHtml(s).replace(/,(?=\S)/g, ',<wbr>');
+}
+
 function table(cells: readonly (readonly string[])[], numericFrom: number = 1, numericTo: number = Infinity, sortable: boolean = true): string {
   const [head, ...body] = cells;
   const th = head.map((h) => `<th${sortable ? ' title="click to sort"' : ''}>${escapeHtml(h)}</th>`).join('');
   const rows = body
-    .map((row) => `<tr>${row.map((c, i) => `<td${i >= numericFrom && i < numericTo ? ' class="num"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`)
+    .map((row) => `<tr>${row.map((c, i) => (i >= numericFrom && i < numericTo ? `<td class="num">${escapeHtml(c)}</td>` : `<td>${textCell(c)}</td>`)).join('')}</tr>`)
     .join('\n');
   return `<div class="scroll"><table${sortable ? ' class="sortable"' : ''}><thead><tr>${th}</tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
 }
@@ -130,11 +138,10 @@ export function renderReport(results: readonly ResultLine[], plots: Plots, meta:
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1320px; padding: 0 1rem; color: #222; }
 .scroll { overflow-x: auto; max-width: 100%; }
 table.sortable th { cursor: pointer; user-select: none; } th[data-dir=asc]::after { content: ' ▲'; } th[data-dir=desc]::after { content: ' ▼'; }
-.grid { display: flex; flex-wrap: wrap; gap: 0 1.5rem; } .grid figure { flex: 1 1 600px; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
 table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0; }
-th, td { border: 1px solid #ccc; padding: 0.2rem 0.5rem; text-align: left; }
-th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th, td { border: 1px solid #ccc; padding: 0.2rem 0.4rem; text-align: left; }
+th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; } figcaption { font-size: 0.85rem; color: #555; }
 .note { font-size: 0.85rem; color: #555; }
 </style>
@@ -152,12 +159,10 @@ ${costItems.length > 0 ? `<p class="note">Peers' bindings, measured once in this
 <figure>${inlineSvg(plots['recall-qps.svg'])}<figcaption>Pareto front per algorithm; QPS on a log scale.</figcaption></figure>
 <figure>${inlineSvg(plots['recall-qps-builds.svg'])}<figcaption>One line per algorithm and build configuration; points labelled with their search parameters.</figcaption></figure>
 <h2>Machine-independent views</h2>
-<div class="grid">
 <figure>${inlineSvg(plots['recall-distances.svg'])}<figcaption>Distance computations per query (counted by annlab's indexes; peers do not report them).</figcaption></figure>
 <figure>${inlineSvg(plots['recall-index-size.svg'])}<figcaption>Index size: bytes the index uses (allocated capacity is in the results table).</figcaption></figure>
 <figure>${inlineSvg(plots['recall-build-time.svg'])}<figcaption>Build time (single thread, except where a peer's notes say otherwise).</figcaption></figure>
 <figure>${inlineSvg(plots['build-memory.svg'])}<figcaption>Build time vs index size, one point per build configuration.</figcaption></figure>
-</div>
 <h2>Latency</h2>
 <figure>${inlineSvg(plots['recall-latency.svg'])}<figcaption>Median and 99th-percentile latency of one query at a time, through each algorithm's QPS front.</figcaption></figure>
 ${skipped.length + errors.length > 0 ? `<h2>Skipped and failed</h2><ul>${[...skipped, ...errors].join('\n')}</ul>` : ''}
