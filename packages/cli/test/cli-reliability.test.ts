@@ -1,50 +1,25 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EXIT, runCli, type CliIo } from '@annlab/cli';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT, runCli } from '@annlab/cli';
 import { writeFvecs, writeHdf5Dataset } from '@annlab/datasets';
-
-function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    isTTY: false,
-    out(text: string) {
-      io.stdout += text;
-    },
-    err(text: string) {
-      io.stderr += text;
-    },
-  };
-  return io;
-}
+import { capture, useTempDir } from './helpers.js';
 
 const DATASET = 'synthetic:n=300,dim=8,clusters=4,queries=10,seed=3';
 
+const tmp = useTempDir('annlab-cli-reliability-', 'per-test');
 let dir: string;
 /** A regular file: any path below it cannot be created, even by root (ENOTDIR). */
 let blocker: string;
-const savedData = process.env.ANNLAB_DATA;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'annlab-cli-reliability-'));
+  dir = tmp.path;
   blocker = join(dir, 'a-regular-file');
   writeFileSync(blocker, 'not a directory');
-});
-
-beforeEach(() => {
-  process.env.ANNLAB_DATA = mkdtempSync(join(dir, 'cache-'));
-});
-
-afterAll(() => {
-  if (savedData === undefined) delete process.env.ANNLAB_DATA;
-  else process.env.ANNLAB_DATA = savedData;
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function suite(name: string, runs: unknown[], dataset: string = DATASET): string {

@@ -1,36 +1,20 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT, runCli, type CliIo } from '@annlab/cli';
-
-function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    isTTY: false,
-    out(text: string) {
-      io.stdout += text;
-    },
-    err(text: string) {
-      io.stderr += text;
-    },
-  };
-  return io;
-}
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EXIT, runCli } from '@annlab/cli';
+import { capture, useTempDir } from './helpers.js';
 
 const DATASET = 'synthetic:n=400,dim=8,clusters=4,queries=20,seed=5';
 const ALGORITHMS = ['flat', 'hnsw', 'rpforest', 'ivfflat', 'ivfpq', 'pca+hnsw'];
 const REQUIRED = ['dataset', 'algorithm', 'build', 'search', 'k', 'queries', 'recall', 'qps', 'buildSeconds', 'indexBytes', 'distanceComputations', 'latencyMs', 'environment'];
 
+const tmp = useTempDir('annlab-cli-test-', 'shared');
 let dir: string;
 let suiteFile: string;
-const savedData = process.env.ANNLAB_DATA;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'annlab-cli-test-'));
-  process.env.ANNLAB_DATA = join(dir, 'cache');
+  dir = tmp.path;
   suiteFile = join(dir, 'tiny.json');
   writeFileSync(
     suiteFile,
@@ -49,12 +33,6 @@ beforeAll(() => {
       ],
     }),
   );
-});
-
-afterAll(() => {
-  if (savedData === undefined) delete process.env.ANNLAB_DATA;
-  else process.env.ANNLAB_DATA = savedData;
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('annlab bench', () => {

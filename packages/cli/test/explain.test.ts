@@ -1,24 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT, runCli, type CliIo } from '@annlab/cli';
-
-function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    isTTY: false,
-    out(text: string) {
-      io.stdout += text;
-    },
-    err(text: string) {
-      io.stderr += text;
-    },
-  };
-  return io;
-}
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EXIT, runCli } from '@annlab/cli';
+import { capture, useTempDir } from './helpers.js';
 
 /** Count elements named `tag` anywhere below a parsed node (fast-xml-parser's object form). */
 function count(node: unknown, tag: string): number {
@@ -50,12 +35,12 @@ function inGroup(svg: unknown, cls: string, tag: string): number {
 }
 
 const parser = new XMLParser({ ignoreAttributes: false, isArray: (_name, _path, _leaf, isAttribute) => isAttribute !== true });
+const tmp = useTempDir('annlab-explain-');
 let dir: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'annlab-explain-'));
+  dir = tmp.path;
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function explain(algorithm: string, extra: string[] = []): Promise<{ code: number; io: ReturnType<typeof capture> }> {
   const io = capture();

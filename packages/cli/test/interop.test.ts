@@ -2,34 +2,19 @@
  * `annlab export` and `annlab import`, and `annlab query` reading hnswlib, Annoy and FAISS
  * files directly: each answers like the annlab file it came from.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT, runCli, type CliIo } from '@annlab/cli';
-
-function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    isTTY: false,
-    out(text: string) {
-      io.stdout += text;
-    },
-    err(text: string) {
-      io.stderr += text;
-    },
-  };
-  return io;
-}
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EXIT, runCli } from '@annlab/cli';
+import { capture, useTempDir } from './helpers.js';
 
 const DATASET = 'synthetic:n=400,dim=8,clusters=4,queries=20,seed=5';
+const tmp = useTempDir('annlab-cli-interop-');
 let dir: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'annlab-cli-interop-'));
+  dir = tmp.path;
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function query(file: string, params: string[]): Promise<{ recall: number; ids: Buffer }> {
   const io = capture();

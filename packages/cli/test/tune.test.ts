@@ -1,39 +1,17 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT, runCli, type CliIo } from '@annlab/cli';
-
-function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    isTTY: false,
-    out(text: string) {
-      io.stdout += text;
-    },
-    err(text: string) {
-      io.stderr += text;
-    },
-  };
-  return io;
-}
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EXIT, runCli } from '@annlab/cli';
+import { capture, useTempDir } from './helpers.js';
 
 const DATASET = 'synthetic:n=600,dim=8,clusters=4,queries=200,seed=5';
 
+const tmp = useTempDir('annlab-cli-tune-', 'shared');
 let dir: string;
-const savedData = process.env.ANNLAB_DATA;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'annlab-cli-tune-'));
-  process.env.ANNLAB_DATA = join(dir, 'cache');
-});
-
-afterAll(() => {
-  if (savedData === undefined) delete process.env.ANNLAB_DATA;
-  else process.env.ANNLAB_DATA = savedData;
-  rmSync(dir, { recursive: true, force: true });
+  dir = tmp.path;
 });
 
 interface TuneJson {
