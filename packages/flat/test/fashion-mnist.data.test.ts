@@ -1,29 +1,18 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { l2SquaredRef } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
+import { fashionMnistDir, loadFashionMnist } from '@annlab/test-kit/datasets';
 
-const root = process.env.ANNLAB_SHARED_DATASETS ?? fileURLToPath(new URL('../../../../shared/datasets', import.meta.url));
-const dir = `${root}/fashion-mnist`;
-
-/** IDX images (gzip): 16-byte big-endian header, then uint8 pixels → float32 rows. */
-function readIdxImages(path: string, limit: number): Float32Array {
-  const b = gunzipSync(readFileSync(path));
-  const n = Math.min(limit, b.readUInt32BE(4));
-  const dim = b.readUInt32BE(8) * b.readUInt32BE(12);
-  const out = new Float32Array(n * dim);
-  for (let i = 0; i < out.length; i++) out[i] = b[16 + i];
-  return out;
-}
+const dir = fashionMnistDir();
 
 describe('FlatIndex on Fashion-MNIST (data suite)', () => {
   it('finds the exact 10 nearest neighbours (recall@10 = 1) against an independent brute force', () => {
     expect(existsSync(dir), `Fashion-MNIST not found at ${dir}; set ANNLAB_SHARED_DATASETS`).toBe(true);
     const dim = 784;
-    const base = readIdxImages(`${dir}/train-images-idx3-ubyte.gz`, 60000);
-    const queries = readIdxImages(`${dir}/t10k-images-idx3-ubyte.gz`, 100);
+    const slice = loadFashionMnist(60000, 100);
+    const base = slice.base.data;
+    const queries = slice.queries.data;
     expect(base.length).toBe(60000 * dim);
     const index = new FlatIndex({ dim });
     index.add(base);

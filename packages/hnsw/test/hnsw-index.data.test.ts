@@ -1,22 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HnswIndex, HnswSearchStats } from '@annlab/hnsw';
 import { recallAgainstFlat } from '@annlab/test-kit';
+import { readFvecs, sharedDatasets } from '@annlab/test-kit/datasets';
 
-const DATASETS = process.env.ANNLAB_SHARED_DATASETS ?? fileURLToPath(new URL('../../../../shared/datasets', import.meta.url));
-
-/** Read a TEXMEX .fvecs file (each row: int32 dim, then dim float32). */
-function readFvecs(path: string): { rows: number; dim: number; data: Float32Array } {
-  const buf = readFileSync(path);
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const dim = view.getInt32(0, true);
-  const rows = buf.byteLength / (4 + 4 * dim);
-  const data = new Float32Array(rows * dim);
-  for (let r = 0; r < rows; r++) for (let j = 0; j < dim; j++) data[r * dim + j] = view.getFloat32(r * (4 + 4 * dim) + 4 + 4 * j, true);
-  return { rows, dim, data };
-}
+const DATASETS = sharedDatasets();
 
 describe('HnswIndex on SIFT-10K (siftsmall)', () => {
   const base = readFvecs(join(DATASETS, 'siftsmall/siftsmall_base.fvecs'));

@@ -3,28 +3,16 @@
  * queries, Euclidean, k = 10), recall measured against FlatIndex with ann-benchmarks' rule.
  * Reads ANNLAB_SHARED_DATASETS or ../shared/datasets beside the repository.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { IvfFlatIndex, IvfPqIndex } from '@annlab/ivfpq';
 import { recallAgainstFlat } from '@annlab/test-kit';
-
-const root = process.env.ANNLAB_SHARED_DATASETS ?? fileURLToPath(new URL('../../../../shared/datasets', import.meta.url));
-
-function readIdx(path: string, limit: number): Float32Array {
-  const b = gunzipSync(readFileSync(path));
-  const n = Math.min(limit, b.readUInt32BE(4));
-  const d = b.readUInt32BE(8) * b.readUInt32BE(12);
-  const out = new Float32Array(n * d);
-  for (let i = 0; i < out.length; i++) out[i] = b[16 + i];
-  return out;
-}
+import { loadFashionMnist } from '@annlab/test-kit/datasets';
 
 describe('Fashion-MNIST slice', () => {
   const dim = 784;
-  const base = readIdx(`${root}/fashion-mnist/train-images-idx3-ubyte.gz`, 10000);
-  const queries = readIdx(`${root}/fashion-mnist/t10k-images-idx3-ubyte.gz`, 200);
+  const slice = loadFashionMnist(10000, 200);
+  const base = slice.base.data;
+  const queries = slice.queries.data;
 
   it('IVF-Flat (nlist 64): recall rises with nprobe and is exact at nprobe = nlist', () => {
     const ix = new IvfFlatIndex({ dim, nlist: 64, kernels: 'js' });

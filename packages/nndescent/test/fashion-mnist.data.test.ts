@@ -1,30 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FlatIndex } from '@annlab/flat';
 import { NnDescentIndex } from '@annlab/nndescent';
 import { recallAgainstFlat } from '@annlab/test-kit';
+import { loadFashionMnist } from '@annlab/test-kit/datasets';
 
-const DATASETS = process.env.ANNLAB_SHARED_DATASETS ?? fileURLToPath(new URL('../../../../shared/datasets', import.meta.url));
 const N = 5000;
 const Q = 200;
 
-/** Read the first `maxRows` images of a gzipped IDX file as float32 rows. */
-function readIdx(path: string, maxRows: number): { rows: number; dim: number; data: Float32Array } {
-  const buf = gunzipSync(readFileSync(path));
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const rows = Math.min(maxRows, view.getUint32(4));
-  const dim = view.getUint32(8) * view.getUint32(12);
-  const data = new Float32Array(rows * dim);
-  for (let i = 0; i < rows * dim; i++) data[i] = buf[16 + i];
-  return { rows, dim, data };
-}
-
 describe('NnDescentIndex on a Fashion-MNIST slice (5,000 base, 200 queries, k = 10)', () => {
-  const base = readIdx(join(DATASETS, 'fashion-mnist/train-images-idx3-ubyte.gz'), N);
-  const queries = readIdx(join(DATASETS, 'fashion-mnist/t10k-images-idx3-ubyte.gz'), Q);
+  const { base, queries } = loadFashionMnist(N, Q);
   const dim = base.dim;
   const ix = new NnDescentIndex({ dim, nNeighbors: 20 });
   ix.add(base.data);

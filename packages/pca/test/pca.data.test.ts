@@ -3,31 +3,15 @@
  * images as base, first 200 t10k images as queries, Euclidean, k = 10). Reads the gzipped
  * IDX files from ANNLAB_SHARED_DATASETS or ../shared/datasets beside the repository.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { reportedDistance } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
 import { Pca, PreTransformIndex } from '@annlab/pca';
+import { loadFashionMnist } from '@annlab/test-kit/datasets';
 import { orthonormalityError, principalCosines, thresholdRecall } from './helpers.js';
 
-const DATA = process.env.ANNLAB_SHARED_DATASETS ?? fileURLToPath(new URL('../../../../shared/datasets', import.meta.url));
-
-function readIdx(file: string, maxRows: number): { rows: number; dim: number; data: Float32Array } {
-  const buf = gunzipSync(readFileSync(join(DATA, 'fashion-mnist', file)));
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const rows = Math.min(maxRows, view.getUint32(4));
-  const dim = view.getUint32(8) * view.getUint32(12);
-  const data = new Float32Array(rows * dim);
-  for (let i = 0; i < rows * dim; i++) data[i] = buf[16 + i];
-  return { rows, dim, data };
-}
-
 describe('PCA on a Fashion-MNIST slice', () => {
-  const base = readIdx('train-images-idx3-ubyte.gz', 10000);
-  const queries = readIdx('t10k-images-idx3-ubyte.gz', 200);
+  const { base, queries } = loadFashionMnist(10000, 200);
   const dim = base.dim;
   const k = 10;
   const components = 64;
