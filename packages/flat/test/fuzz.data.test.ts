@@ -3,8 +3,8 @@
  * differently from the unit suite. Needs no dataset (runs anywhere) but takes a while.
  */
 import { clustered } from '@annlab/test-kit';
-import { formatFuzzReport, fuzzLoader } from '@annlab/test-kit/fuzz';
-import { describe, expect, it } from 'vitest';
+import { itFuzzesLoaders } from '@annlab/test-kit/fuzz';
+import { describe } from 'vitest';
 import { FlatIndex } from '../src/index.js';
 
 const TARGETS = new URL('./fuzz-targets.ts', import.meta.url).href;
@@ -16,13 +16,15 @@ function base(metric: 'euclidean' | 'cosine'): Uint8Array {
 }
 
 describe('flat loader under mutation (long)', () => {
-  it.each([
-    ['flat', 'euclidean'],
-    ['flatSimd', 'euclidean'],
-    ['flat', 'cosine'],
-  ] as const)('%s, %s: 3000 mutations refused or loaded', async (name, metric) => {
-    const report = await fuzzLoader({ base: base(metric), moduleUrl: TARGETS, name, seed: 1001, count: 3000 });
-    console.log(formatFuzzReport(report).split('\n')[0]);
-    expect(report.failures, formatFuzzReport(report)).toEqual([]);
+  itFuzzesLoaders({
+    moduleUrl: TARGETS,
+    count: 3000,
+    seed: 1001,
+    log: 'summary',
+    cases: [
+      { label: 'flat, euclidean', target: 'flat', base: () => base('euclidean') },
+      { label: 'flatSimd, euclidean', target: 'flatSimd', base: () => base('euclidean') },
+      { label: 'flat, cosine', target: 'flat', base: () => base('cosine') },
+    ],
   });
 });

@@ -8,33 +8,18 @@
 import { BinaryReader, BinaryWriter, crc32 } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
 import { clustered, expectCode } from '@annlab/test-kit';
-import { formatFuzzReport, fuzzApi, fuzzLoader } from '@annlab/test-kit/fuzz';
+import { fuzzApi, itFuzzesLoaders } from '@annlab/test-kit/fuzz';
 import { describe, expect, it } from 'vitest';
 import { HnswIndex } from '../src/index.js';
-import { BASES, DIM, baseIndex } from './fuzz-bases.js';
+import { API_FUZZ, BASES, DIM, baseIndex, loaderCases } from './fuzz-bases.js';
 
 const TARGETS = new URL('./fuzz-targets.ts', import.meta.url).href;
 
 describe('HnswIndex fuzz', () => {
-  it.each([
-    ['hnsw', 0],
-    ['hnswSimd', 0],
-    ['hnsw', 1],
-  ] as const)('refuses or loads every mutated file (%s, base %i, 200 mutations)', async (name, b) => {
-    const base = baseIndex(BASES[b]).serialize();
-    const report = await fuzzLoader({ base, moduleUrl: TARGETS, name, seed: 1 + b, count: 200 });
-    expect(report.failures, formatFuzzReport(report)).toEqual([]);
-  });
+  itFuzzesLoaders({ moduleUrl: TARGETS, count: 200, cases: loaderCases([['hnsw', 0], ['hnswSimd', 0], ['hnsw', 1]], 1) });
 
   it('public methods throw nothing but AnnlabError, and a failed call changes nothing', () => {
-    fuzzApi({
-      build: () => baseIndex(BASES[0], 'js', 30),
-      methods: ['add', 'search', 'explain', 'delete', 'update', 'compact', 'neighbors', 'levelOf', 'reconstruct', 'has', 'checkInvariants', 'memoryBytes'],
-      dim: DIM,
-      seed: 11,
-      numRuns: 150,
-      extraArgs: [{ efSearch: 0 }, { efSearch: 2 ** 25 }, { filter: 3 }, { filter: new Uint8Array(2) }, { filter: () => 'yes' }, { efsearch: 10 }],
-    });
+    fuzzApi({ ...API_FUZZ, seed: 11, numRuns: 150 });
   });
 });
 

@@ -5,6 +5,7 @@
  * @module
  */
 import { clustered } from '@annlab/test-kit';
+import type { LoaderFuzzCase } from '@annlab/test-kit/fuzz';
 import { IvfFlatIndex, IvfPqIndex, ProductQuantizer } from '../src/index.js';
 
 /** Vector dimension of every base. */
@@ -37,14 +38,14 @@ export function pq(): ProductQuantizer {
 }
 
 /** The fuzzed configurations: target name and base file. */
-export function fuzzCases(): [string, string, Uint8Array][] {
+export function fuzzCases(): LoaderFuzzCase[] {
   return [
-    ['IVF-Flat euclidean', 'ivfflat', ivfFlat().serialize()],
-    ['IVF-Flat cosine (SIMD)', 'ivfflatSimd', ivfFlat('cosine').serialize()],
-    ['IVF-Flat untrained', 'ivfflat', new IvfFlatIndex({ dim: DIM, nlist: 4 }).serialize()],
-    ['IVF-PQ euclidean, precomputed', 'ivfpq', ivfPq().serialize()],
-    ['IVF-PQ euclidean, per list (SIMD)', 'ivfpqSimd', ivfPq('euclidean', { precomputedTableMaxBytes: 0 }).serialize()],
-    ['IVF-PQ inner product, raw', 'ivfpq', ivfPq('inner-product', { byResidual: false }).serialize()],
-    ['PQ', 'pq', pq().serialize()],
+    { label: 'IVF-Flat euclidean', target: 'ivfflat', base: ivfFlat().serialize() },
+    { label: 'IVF-Flat cosine (SIMD)', target: 'ivfflatSimd', base: ivfFlat('cosine').serialize() },
+    { label: 'IVF-Flat untrained', target: 'ivfflat', base: new IvfFlatIndex({ dim: DIM, nlist: 4 }).serialize() },
+    { label: 'IVF-PQ euclidean, precomputed', target: 'ivfpq', base: ivfPq().serialize() },
+    { label: 'IVF-PQ euclidean, per list (SIMD)', target: 'ivfpqSimd', base: ivfPq('euclidean', { precomputedTableMaxBytes: 0 }).serialize() },
+    { label: 'IVF-PQ inner product, raw', target: 'ivfpq', base: ivfPq('inner-product', { byResidual: false }).serialize() },
+    { label: 'PQ', target: 'pq', base: pq().serialize() },
   ];
 }

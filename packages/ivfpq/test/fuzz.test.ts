@@ -7,7 +7,7 @@
  */
 import { BinaryWriter, type VectorStore } from '@annlab/core';
 import { expectCode } from '@annlab/test-kit';
-import { formatFuzzReport, fuzzApi, fuzzLoader, offsetOfFloat32, withFloat32, withJsonField } from '@annlab/test-kit/fuzz';
+import { fuzzApi, itFuzzesLoaders, offsetOfFloat32, withFloat32, withJsonField } from '@annlab/test-kit/fuzz';
 import { describe, expect, it } from 'vitest';
 import { IvfFlatIndex, IvfPqIndex, ProductQuantizer } from '../src/index.js';
 import { DIM, data, fuzzCases, ivfFlat, ivfPq, pq } from './fuzz-bases.js';
@@ -15,10 +15,7 @@ import { DIM, data, fuzzCases, ivfFlat, ivfPq, pq } from './fuzz-bases.js';
 const TARGETS = new URL('./fuzz-targets.ts', import.meta.url).href;
 
 describe('ivfpq loaders under mutation', () => {
-  it.each(fuzzCases())('%s: 200 mutations refused or loaded', async (_label, name, base) => {
-    const report = await fuzzLoader({ base, moduleUrl: TARGETS, name, seed: 2, count: 200 });
-    expect(report.failures, formatFuzzReport(report)).toEqual([]);
-  });
+  itFuzzesLoaders({ moduleUrl: TARGETS, count: 200, seed: 2, cases: fuzzCases() });
 });
 
 describe('ivfpq public methods under arbitrary arguments', () => {

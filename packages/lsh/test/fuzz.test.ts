@@ -4,8 +4,8 @@
  * (time-limited, in a worker), and the public methods must answer arbitrary arguments with
  * nothing but AnnlabError, leaving the index unchanged when they fail.
  */
-import { formatFuzzReport, fuzzApi, fuzzLoader } from '@annlab/test-kit/fuzz';
-import { describe, expect, it } from 'vitest';
+import { fuzzApi, itFuzzesLoaders } from '@annlab/test-kit/fuzz';
+import { describe, it } from 'vitest';
 import type { Metric } from '@annlab/core';
 import { LshIndex } from '@annlab/lsh';
 import { clustered } from '@annlab/test-kit';
@@ -20,14 +20,14 @@ function base(metric: Metric, n: number = 60): LshIndex {
 }
 
 describe('LshIndex fuzz', () => {
-  it.each([
-    ['lsh', 'euclidean'],
-    ['lshSimd', 'euclidean'],
-    ['lsh', 'cosine'],
-  ] as const)('refuses or loads every mutated file (%s, %s, 200 mutations)', async (name, metric) => {
-    const bytes = base(metric).serialize();
-    const report = await fuzzLoader({ base: bytes, moduleUrl: TARGETS, name, seed: metric === 'cosine' ? 33 : 31, count: 200 });
-    expect(report.failures, formatFuzzReport(report)).toEqual([]);
+  itFuzzesLoaders({
+    moduleUrl: TARGETS,
+    count: 200,
+    cases: [
+      { label: 'lsh, euclidean', target: 'lsh', base: () => base('euclidean').serialize(), seed: 31 },
+      { label: 'lshSimd, euclidean', target: 'lshSimd', base: () => base('euclidean').serialize(), seed: 31 },
+      { label: 'lsh, cosine', target: 'lsh', base: () => base('cosine').serialize(), seed: 33 },
+    ],
   });
 
   it('public methods throw nothing but AnnlabError, and a failed call changes nothing', () => {

@@ -5,6 +5,7 @@
  */
 import { FlatIndex } from '@annlab/flat';
 import type { Metric } from '@annlab/core';
+import type { LoaderFuzzCase } from '@annlab/test-kit/fuzz';
 import { Pca, PreTransformIndex } from '../src/index.js';
 import { anisotropic } from './helpers.js';
 
@@ -33,13 +34,13 @@ export function preTransform(metric: Metric = 'euclidean', keepVectors = true, k
 }
 
 /** The fuzzed configurations: label, target name, base file. */
-export function fuzzCases(): [string, string, Uint8Array][] {
+export function fuzzCases(): LoaderFuzzCase[] {
   return [
-    ['PCA', 'pca', pca().serialize()],
-    ['PCA whitened', 'pca', pca(true).serialize()],
-    ['PCA untrained', 'pca', new Pca({ dim: DIM, components: 3 }).serialize()],
-    ['pre-transform euclidean', 'pretransform', preTransform().serialize()],
-    ['pre-transform inner product, lean (SIMD)', 'pretransformSimd', preTransform('inner-product', false).serialize()],
-    ['pre-transform cosine', 'pretransform', preTransform('cosine').serialize()],
+    { label: 'PCA', target: 'pca', base: pca().serialize() },
+    { label: 'PCA whitened', target: 'pca', base: pca(true).serialize() },
+    { label: 'PCA untrained', target: 'pca', base: new Pca({ dim: DIM, components: 3 }).serialize() },
+    { label: 'pre-transform euclidean', target: 'pretransform', base: preTransform().serialize() },
+    { label: 'pre-transform inner product, lean (SIMD)', target: 'pretransformSimd', base: preTransform('inner-product', false).serialize() },
+    { label: 'pre-transform cosine', target: 'pretransform', base: preTransform('cosine').serialize() },
   ];
 }

@@ -8,7 +8,7 @@
 import { FlatIndex } from '@annlab/flat';
 import { expectCode } from '@annlab/test-kit';
 import {
-  formatFuzzReport, fuzzApi, fuzzLoader, offsetOfFloat32, offsetOfFloat64, withFloat32, withFloat64, withJsonField,
+  fuzzApi, itFuzzesLoaders, offsetOfFloat32, offsetOfFloat64, withFloat32, withFloat64, withJsonField,
 } from '@annlab/test-kit/fuzz';
 import { describe, expect, it } from 'vitest';
 import { Pca, PreTransformIndex } from '../src/index.js';
@@ -19,10 +19,7 @@ const LOADERS = { loaders: { [FlatIndex.TAG]: FlatIndex } };
 const TARGETS = new URL('./fuzz-targets.ts', import.meta.url).href;
 
 describe('pca loaders under mutation', () => {
-  it.each(fuzzCases())('%s: 200 mutations refused or loaded', async (_label, name, base) => {
-    const report = await fuzzLoader({ base, moduleUrl: TARGETS, name, seed: 3, count: 200 });
-    expect(report.failures, formatFuzzReport(report)).toEqual([]);
-  });
+  itFuzzesLoaders({ moduleUrl: TARGETS, count: 200, seed: 3, cases: fuzzCases() });
 });
 
 describe('pca public methods under arbitrary arguments', () => {

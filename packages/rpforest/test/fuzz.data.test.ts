@@ -3,35 +3,22 @@
  * layout and backend, and a longer API property run. Same allowed outcomes as
  * `fuzz.test.ts`.
  */
-import { formatFuzzReport, fuzzApi, fuzzLoader } from '@annlab/test-kit/fuzz';
-import { describe, expect, it } from 'vitest';
-import { DIM, METRICS, baseForest } from './fuzz-bases.js';
+import { fuzzApi, itFuzzesLoaders } from '@annlab/test-kit/fuzz';
+import { describe, it } from 'vitest';
+import { API_FUZZ, loaderCases } from './fuzz-bases.js';
 
 const TARGETS = new URL('./fuzz-targets.ts', import.meta.url).href;
 const COUNT = 3000;
 
 describe('RpForestIndex fuzz, long run', () => {
-  it.each([
-    ['rpforest', 0],
-    ['rpforestSimd', 0],
-    ['rpforest', 1],
-    ['rpforest', 2],
-    ['rpforestSimd', 2],
-  ] as const)(`refuses or loads every mutated file (%s, metric %i, ${COUNT} mutations)`, async (name, m) => {
-    const base = baseForest(METRICS[m]).serialize();
-    const report = await fuzzLoader({ base, moduleUrl: TARGETS, name, seed: 200 + m, count: COUNT });
-    console.log(formatFuzzReport(report));
-    expect(report.failures, formatFuzzReport(report)).toEqual([]);
+  itFuzzesLoaders({
+    moduleUrl: TARGETS,
+    count: COUNT,
+    log: 'full',
+    cases: loaderCases([['rpforest', 0], ['rpforestSimd', 0], ['rpforest', 1], ['rpforest', 2], ['rpforestSimd', 2]], 200),
   });
 
   it('public methods throw nothing but AnnlabError, and a failed call changes nothing (1,000 runs)', () => {
-    fuzzApi({
-      build: () => baseForest('euclidean', 'js', 30),
-      methods: ['add', 'search', 'explain', 'delete', 'addTrees', 'has', 'reconstruct', 'treeStructure', 'forestInfo', 'checkInvariants', 'memoryBytes'],
-      dim: DIM,
-      seed: 112,
-      numRuns: 1000,
-      extraArgs: [{ searchK: 0 }, { searchK: 2 ** 40 }, { searchK: 1.5 }, { searchk: 10 }, { searchK: -1 }],
-    });
+    fuzzApi({ ...API_FUZZ, seed: 112, numRuns: 1000 });
   });
 });

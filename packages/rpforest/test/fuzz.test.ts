@@ -7,34 +7,18 @@
  */
 import { BinaryReader, BinaryWriter } from '@annlab/core';
 import { clustered, expectCode } from '@annlab/test-kit';
-import { formatFuzzReport, fuzzApi, fuzzLoader } from '@annlab/test-kit/fuzz';
+import { fuzzApi, itFuzzesLoaders } from '@annlab/test-kit/fuzz';
 import { describe, expect, it } from 'vitest';
 import { RpForestIndex } from '../src/index.js';
-import { DIM, METRICS, baseForest } from './fuzz-bases.js';
+import { API_FUZZ, DIM, baseForest, loaderCases } from './fuzz-bases.js';
 
 const TARGETS = new URL('./fuzz-targets.ts', import.meta.url).href;
 
 describe('RpForestIndex fuzz', () => {
-  it.each([
-    ['rpforest', 0],
-    ['rpforestSimd', 0],
-    ['rpforest', 1],
-    ['rpforest', 2],
-  ] as const)('refuses or loads every mutated file (%s, %i, 200 mutations)', async (name, m) => {
-    const base = baseForest(METRICS[m]).serialize();
-    const report = await fuzzLoader({ base, moduleUrl: TARGETS, name, seed: 21 + m, count: 200 });
-    expect(report.failures, formatFuzzReport(report)).toEqual([]);
-  });
+  itFuzzesLoaders({ moduleUrl: TARGETS, count: 200, cases: loaderCases([['rpforest', 0], ['rpforestSimd', 0], ['rpforest', 1], ['rpforest', 2]], 21) });
 
   it('public methods throw nothing but AnnlabError, and a failed call changes nothing', () => {
-    fuzzApi({
-      build: () => baseForest('euclidean', 'js', 30),
-      methods: ['add', 'search', 'explain', 'delete', 'addTrees', 'has', 'reconstruct', 'treeStructure', 'forestInfo', 'checkInvariants', 'memoryBytes'],
-      dim: DIM,
-      seed: 12,
-      numRuns: 150,
-      extraArgs: [{ searchK: 0 }, { searchK: 2 ** 40 }, { searchK: 1.5 }, { searchk: 10 }, { searchK: -1 }],
-    });
+    fuzzApi({ ...API_FUZZ, seed: 12, numRuns: 150 });
   });
 });
 
