@@ -52,6 +52,20 @@ export interface PlotOptions {
   recallScale?: RecallScale;
 }
 
+/** Vega's default categorical palette (tableau10), assigned by hand so colours agree across plots. */
+const PALETTE = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'];
+
+/**
+ * The colour scale of a per-algorithm plot: each algorithm keeps the colour of its rank among
+ * all the run's algorithms, so hnsw is the same colour in the QPS plot and in the distance plot,
+ * which leaves the native peers out (vega would otherwise recolour by the plot's own domain).
+ */
+function algorithmColors(results: readonly ResultLine[], shown: readonly string[]): { domain: string[]; range: string[] } {
+  const all = [...new Set(results.map((r) => r.algorithm))].sort();
+  const domain = [...new Set(shown)].sort();
+  return { domain, range: domain.map((a) => PALETTE[Math.max(0, all.indexOf(a)) % PALETTE.length]) };
+}
+
 /** Legend labels of the two kinds of implementation. */
 const KIND_LABEL = { annlab: 'annlab (filled, solid)', native: 'native peer (hollow, dashed)' } as const;
 
@@ -203,7 +217,8 @@ function curveSpec(points: CurvePoint[], results: readonly ResultLine[], scale: 
   if (o.xTitle !== undefined) x.title = o.xTitle;
   const y = { field: 'y', type: 'quantitative', title: o.yTitle, scale: o.yLog ? { type: 'log' } : { zero: false } };
   const kinds = [...new Set(points.map((p) => p.kind))].sort();
-  const color = { field: 'series', type: 'nominal', title: o.legendTitle, legend: { labelLimit: 360, symbolType: 'stroke' } };
+  const color: Record<string, unknown> = { field: 'series', type: 'nominal', title: o.legendTitle, legend: { labelLimit: 360, symbolType: 'stroke' } };
+  if (o.legendTitle === 'algorithm') color.scale = algorithmColors(results, points.map((p) => p.series));
   const strokeDash = {
     field: 'kind', type: 'nominal', title: 'implementation',
     scale: { domain: [KIND_LABEL.annlab, KIND_LABEL.native], range: [[1, 0], [5, 3]] },
@@ -223,10 +238,23 @@ function curveSpec(points: CurvePoint[], results: readonly ResultLine[], scale: 
     },
   ];
   if (o.labels === true) {
-    layer.push({
-      mark: { type: 'text', dx: 5, dy: -6, align: 'left', fontSize: 8, color: '#555', clip: true },
-      encoding: { x, y, text: { field: 'label', type: 'nominal' } },
-    });
+    // Labels in the right-most 15% of the axis end at their point instead of starting there,
+    // so the ones at recall 1 are not cut off by the plot's edge.
+    const domain = (x.scale.domain as [number, number] | undefined) ?? [Math.min(...points.map((p) => p.x)), Math.max(...points.map((p) => p.x))];
+    const edge = domain[0] + 0.85 * (domain[1] - domain[0]);
+    const text = { field: 'label', type: 'nominal' };
+    layer.push(
+      {
+        transform: [{ filter: `datum.x < ${edge}` }],
+        mark: { type: 'text', dx: 5, dy: -6, align: 'left', fontSize: 8, color: '#555', clip: true },
+        encoding: { x, y, text },
+      },
+      {
+        transform: [{ filter: `datum.x >= ${edge}` }],
+        mark: { type: 'text', dx: -5, dy: -6, align: 'right', fontSize: 8, color: '#555', clip: true },
+        encoding: { x, y, text },
+      },
+    );
   }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
@@ -355,7 +383,7 @@ export function buildMemorySpec(results: readonly ResultLine[]): TopLevelSpec {
   // 8 px of padding keeps a point on a domain edge (the slowest build) whole.
   const x = { field: 'buildSeconds', type: 'quantitative', title: 'Build seconds (log scale)', scale: { type: 'log', padding: 8 } };
   const y = { field: 'indexMB', type: 'quantitative', title: 'Index MB used (log scale)', scale: { type: 'log', padding: 8 } };
-  const color = { field: 'algorithm', type: 'nominal', title: 'algorithm' };
+  const color = { field: 'algorithm', type: 'nominal', title: 'algorithm', scale: algorithmColors(results, values.map((v) => v.algorithm)) };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: title(results, 'Build time vs index size (bytes used, not allocated capacity)'),

@@ -88,3 +88,36 @@ describe('report layout', () => {
     expect(html).toMatch(/td\.num \{[^}]*white-space: nowrap/);
   });
 });
+
+describe('per-build labels', () => {
+  it('end at their point near the right edge, so labels at recall 1 are not cut off', () => {
+    const spec = recallQpsSpec(run.results, true) as unknown as { layer: { mark: { type: string; align?: string } }[] };
+    const aligns = spec.layer.filter((l) => l.mark.type === 'text').map((l) => l.mark.align);
+    expect(aligns).toEqual(['left', 'right']);
+    // A point at recall 1 (flat's) is labelled by the right-aligned layer.
+    const svg = plots['recall-qps-builds.svg'];
+    expect(/text-anchor="end"[^>]*font-size="8px"[^>]*>[^<]+</.test(svg), 'a right-aligned point label').toBe(true);
+  });
+});
+
+describe('colours', () => {
+  it('give each algorithm one colour in every plot, whichever algorithms a plot leaves out', async () => {
+    const colorOf = (svg: string): Map<string, string> => {
+      const out = new Map<string, string>();
+      for (const m of svg.matchAll(/<path aria-label="([a-z+-]+)[ ·][^"]*" role="graphics-symbol"[^>]*?(?:fill|stroke)="(#[0-9a-f]{6})"/g)) out.set(m[1], m[2]);
+      return out;
+    };
+    // flat (first by name) reports no distance computations here, as native peers do not:
+    // the distance plot leaves it out, and the others must keep their colours.
+    const mixed = run.results.map((r) => (r.algorithm === 'flat' ? { ...r, distanceComputations: null } : r));
+    const drawn = await renderPlots(mixed);
+    const qps = colorOf(drawn['recall-qps.svg']);
+    expect(qps.size).toBeGreaterThanOrEqual(4);
+    expect(colorOf(drawn['recall-distances.svg']).has('flat')).toBe(false);
+    for (const name of ['recall-distances.svg', 'recall-index-size.svg', 'recall-build-time.svg', 'build-memory.svg'] as const) {
+      const colours = colorOf(drawn[name]);
+      expect(colours.size, name).toBeGreaterThanOrEqual(3);
+      for (const [algorithm, colour] of colours) expect(`${name} ${algorithm} ${colour}`).toBe(`${name} ${algorithm} ${qps.get(algorithm)}`);
+    }
+  });
+});
