@@ -190,6 +190,20 @@ export class VectorStore {
     return first;
   }
 
+  /**
+   * Append `count` rows already in stored form (read back from a file): copied as they are,
+   * never normalised again, so a loaded index re-serializes to the same bytes (normalising a
+   * unit vector in float32 can move its last bits).
+   * @returns the id of the first appended row.
+   */
+  appendStored(src: Float32Array, srcOff: number = 0, count: number = (src.length - srcOff) / this.dim): number {
+    const first = this.size;
+    this.reserve(first + count);
+    this.data.set(src.subarray(srcOff, srcOff + count * this.dim), first * this.dim);
+    this.size = first + count;
+    return first;
+  }
+
   /** Overwrite row `id` with `dim` values from `src` at `srcOff` (normalised if the store normalises). */
   set(id: number, src: Float32Array, srcOff: number = 0): void {
     const dim = this.dim;

@@ -149,7 +149,7 @@ export function restoreState(s: HnswState, file: OpenedFile): void {
   reader.finish();
   const cap = Math.max(1, n);
   s.ensureCapacity(cap);
-  s.store.append(data, 0, n);
+  s.store.appendStored(data, 0, n);
   g.levels.set(levels);
   g.deleted.set(deleted);
   g.links0.set(links0);
