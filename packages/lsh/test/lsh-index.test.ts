@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BinaryReader, BinaryWriter, SearchStats, type IndexClass, type Metric } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
 import { LshIndex, LshSearchStats, bucketKey, type LshExplanation } from '@annlab/lsh';
-import { clustered, clusteredSplit, expectCode, recallAgainstFlat } from '@annlab/test-kit';
+import { clustered, clusteredSplit, describeIndexContract, expectCode, recallAgainstFlat } from '@annlab/test-kit';
 
 // The class is a loader registries can hold (compile-time check).
 const _asClass: IndexClass<LshIndex> = LshIndex;
@@ -197,19 +197,6 @@ describe('LshIndex stats, explain and searchInto', () => {
         }
       }
     });
-
-    it(`${metric}: searchInto writes one query at the given offsets, as search does`, () => {
-      const want = ix.search(queries, 5, { probes: 4 });
-      const ids = new Int32Array(3 + 5 * 5).fill(7);
-      const dist = new Float32Array(3 + 5 * 5).fill(7);
-      for (let q = 0; q < 5; q++) ix.searchInto(queries, q * dim, 5, ids, dist, 3 + q * 5, { probes: 4 });
-      expect(Array.from(ids.subarray(0, 3))).toEqual([7, 7, 7]);
-      expect(Array.from(ids.subarray(3))).toEqual(Array.from(want.ids));
-      expect(Array.from(dist.subarray(3))).toEqual(Array.from(want.distances));
-      const one = new Int32Array(5);
-      ix.searchInto(queries, 0, 5, one, new Float32Array(5), 0);
-      expect(Array.from(one)).toEqual(Array.from(ix.search(queries.subarray(0, dim), 5).ids));
-    });
   }
 });
 
@@ -247,6 +234,23 @@ describe('LshIndex adds after the build', () => {
   });
 });
 
+// searchInto, reloading onto the default backend, zero-copy loads, seeded bytes and refused files.
+{
+  const dim = 9;
+  const { base, queries } = clusteredSplit(700, 20, dim, 6, 31, SPREAD);
+  describeIndexContract<LshIndex>({
+    name: 'LshIndex',
+    load: (bytes, options) => LshIndex.deserialize(bytes, options),
+    dim,
+    base,
+    queries,
+    metrics: METRICS,
+    make: (o) => new LshIndex({ dim, L: 4, ...o }),
+    params: { probes: 4 },
+    seeded: 'functions',
+  });
+}
+
 describe('LshIndex serialization', () => {
   const dim = 9;
   const { base, queries } = clusteredSplit(700, 20, dim, 6, 31, SPREAD);
@@ -272,54 +276,6 @@ describe('LshIndex serialization', () => {
       expect(back.serialize()).toEqual(ix.serialize());
     });
   }
-
-  it('reloads with default options onto the backend a default build uses: same ids and distances', () => {
-    for (const metric of METRICS) {
-      const ix = new LshIndex({ dim, metric, L: 4 });
-      ix.add(base);
-      const back = LshIndex.deserialize(ix.serialize());
-      expect(back.store.kernels).toBe('auto');
-      expect(back.store.backend).toBe(ix.store.backend);
-      const want = ix.search(queries, 5, { probes: 8 });
-      const got = back.search(queries, 5, { probes: 8 });
-      expect(Array.from(got.ids)).toEqual(Array.from(want.ids));
-      expect(Array.from(got.distances)).toEqual(Array.from(want.distances));
-    }
-  });
-
-  it("loads zero-copy from an aligned buffer on the 'js' backend", () => {
-    const ix = new LshIndex({ dim, L: 2, kernels: 'js' });
-    ix.add(base);
-    const bytes = ix.serialize();
-    const back = LshIndex.deserialize(bytes, { kernels: 'js' });
-    expect(back.store.data.buffer).toBe(bytes.buffer);
-  });
-
-  it('same seed ⇒ identical bytes; another seed ⇒ different functions', () => {
-    for (const metric of METRICS) {
-      const make = (seed: number): Uint8Array => {
-        const ix = new LshIndex({ dim, metric, L: 4, seed });
-        ix.add(base);
-        return ix.serialize();
-      };
-      expect(make(5)).toEqual(make(5));
-      expect(make(5)).not.toEqual(make(6));
-    }
-  });
-
-  it('refuses damaged, truncated and foreign bytes', () => {
-    const ix = new LshIndex({ dim, L: 2 });
-    ix.add(base.subarray(0, 100 * dim));
-    const bytes = ix.serialize();
-    const flipped = bytes.slice();
-    flipped[bytes.length >> 1] ^= 0x40;
-    expectCode(() => LshIndex.deserialize(flipped), 'CORRUPT_DATA');
-    expectCode(() => LshIndex.deserialize(bytes.subarray(0, bytes.length - 9)), 'CORRUPT_DATA');
-    const flat = new FlatIndex({ dim });
-    flat.add(base.subarray(0, 10 * dim));
-    expectCode(() => LshIndex.deserialize(flat.serialize()), 'WRONG_FORMAT');
-    expectCode(() => LshIndex.deserialize(new Uint8Array(64)), 'WRONG_FORMAT');
-  });
 
   /** Re-write a file with its parameter record and sections passed through `edit` (checksum recomputed). */
   function rewrite(bytes: Uint8Array, edit: (p: Record<string, unknown>, s: { vectors: Float32Array; proj: Float32Array; offsets: Float64Array; keys: Uint32Array }) => void): Uint8Array {

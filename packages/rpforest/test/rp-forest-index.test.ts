@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AnnlabError, BinaryReader, BinaryWriter, METRICS, SearchStats, isAnnlabError, type IndexClass, type Metric } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
 import { RpForestIndex, RpForestSearchStats, type RpForestExplanation } from '@annlab/rpforest';
-import { clustered, clusteredSplit, expectCode, recallAgainstFlat } from '@annlab/test-kit';
+import { clustered, clusteredSplit, describeIndexContract, expectCode, recallAgainstFlat } from '@annlab/test-kit';
 
 // The class is a loader registries can hold (compile-time check).
 const _asClass: IndexClass<RpForestIndex> = RpForestIndex;
@@ -185,20 +185,6 @@ describe('RpForestIndex stats and explain', () => {
     }
   });
 
-  it('searchInto writes one query at the given offsets, as search does', () => {
-    const want = ix.search(queries, 5, { searchK: 60 });
-    const ids = new Int32Array(3 + 5 * 5).fill(7);
-    const dist = new Float32Array(3 + 5 * 5).fill(7);
-    for (let q = 0; q < 5; q++) ix.searchInto(queries, q * dim, 5, ids, dist, 3 + q * 5, { searchK: 60 });
-    expect(Array.from(ids.subarray(0, 3))).toEqual([7, 7, 7]);
-    expect(Array.from(ids.subarray(3))).toEqual(Array.from(want.ids));
-    expect(Array.from(dist.subarray(3))).toEqual(Array.from(want.distances));
-    // Without params it uses the default searchK, k × nTrees.
-    const one = new Int32Array(5);
-    ix.searchInto(queries, 0, 5, one, new Float32Array(5), 0);
-    expect(Array.from(one)).toEqual(Array.from(ix.search(queries.subarray(0, dim), 5).ids));
-  });
-
   it('forestInfo describes the shape', () => {
     const info = ix.forestInfo();
     expect(info.trees).toBe(5);
@@ -293,6 +279,24 @@ describe('RpForestIndex updates beyond Annoy', () => {
   });
 });
 
+// searchInto (without params: the default searchK, k × nTrees), reloading onto the default
+// backend, zero-copy loads, seeded bytes and refused files.
+{
+  const dim = 9;
+  const { base, queries } = clusteredSplit(700, 20, dim, 6, 31, SPREAD);
+  describeIndexContract<RpForestIndex>({
+    name: 'RpForestIndex',
+    load: (bytes, options) => RpForestIndex.deserialize(bytes, options),
+    dim,
+    base,
+    queries,
+    metrics: METRICS,
+    make: (o) => new RpForestIndex({ dim, nTrees: 3, ...o }),
+    params: { searchK: 60 },
+    seeded: 'trees',
+  });
+}
+
 describe('RpForestIndex serialization', () => {
   const dim = 9;
   const { base, queries } = clusteredSplit(700, 20, dim, 6, 31, SPREAD);
@@ -328,28 +332,6 @@ describe('RpForestIndex serialization', () => {
     const back = RpForestIndex.deserialize(ix.serialize(), { kernels: 'auto' });
     expect(back.store.backend).toBe(ix.store.backend);
     expect(back.search(queries, 5, { searchK: 50 })).toEqual(ix.search(queries, 5, { searchK: 50 }));
-  });
-
-  it('reloads with default options onto the backend a default build uses: same ids and distances', () => {
-    for (const metric of METRICS) {
-      const ix = new RpForestIndex({ dim, metric, nTrees: 3 });
-      ix.add(base);
-      const back = RpForestIndex.deserialize(ix.serialize());
-      expect(back.store.kernels).toBe('auto');
-      expect(back.store.backend).toBe(ix.store.backend);
-      const want = ix.search(queries, 5, { searchK: 50 });
-      const got = back.search(queries, 5, { searchK: 50 });
-      expect(Array.from(got.ids)).toEqual(Array.from(want.ids));
-      expect(Array.from(got.distances)).toEqual(Array.from(want.distances));
-    }
-  });
-
-  it("loads zero-copy from an aligned buffer on the 'js' backend", () => {
-    const ix = new RpForestIndex({ dim, nTrees: 2 });
-    ix.add(base);
-    const bytes = ix.serialize();
-    const back = RpForestIndex.deserialize(bytes, { kernels: 'js' });
-    expect(back.store.data.buffer).toBe(bytes.buffer);
   });
 
   it('refuses a file whose ranges are valid but whose trees share nodes (invariant report → CORRUPT_DATA)', () => {
@@ -389,31 +371,6 @@ describe('RpForestIndex serialization', () => {
     expect(report.errors.length).toBeGreaterThan(0);
     expect(report.errors.length).toBeLessThanOrEqual(50);
     expect(report.errors.some((e) => e.includes('inner node 0 reached twice'))).toBe(true);
-  });
-
-  it('same seed ⇒ identical bytes; another seed ⇒ different trees', () => {
-    const a = new RpForestIndex({ dim, nTrees: 4, seed: 5 });
-    a.add(base);
-    const b = new RpForestIndex({ dim, nTrees: 4, seed: 5 });
-    b.add(base);
-    const c = new RpForestIndex({ dim, nTrees: 4, seed: 6 });
-    c.add(base);
-    expect(a.serialize()).toEqual(b.serialize());
-    expect(a.serialize()).not.toEqual(c.serialize());
-  });
-
-  it('refuses damaged, truncated and foreign bytes', () => {
-    const ix = new RpForestIndex({ dim, nTrees: 2 });
-    ix.add(base.subarray(0, 100 * dim));
-    const bytes = ix.serialize();
-    const flipped = bytes.slice();
-    flipped[bytes.length >> 1] ^= 0x40;
-    expectCode(() => RpForestIndex.deserialize(flipped), 'CORRUPT_DATA');
-    expectCode(() => RpForestIndex.deserialize(bytes.subarray(0, bytes.length - 9)), 'CORRUPT_DATA');
-    const flat = new FlatIndex({ dim });
-    flat.add(base.subarray(0, 10 * dim));
-    expectCode(() => RpForestIndex.deserialize(flat.serialize()), 'WRONG_FORMAT');
-    expectCode(() => RpForestIndex.deserialize(new Uint8Array(64)), 'WRONG_FORMAT');
   });
 
   it('an empty index round-trips and builds on its first add', () => {

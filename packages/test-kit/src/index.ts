@@ -7,3 +7,5 @@ export { clustered, clusteredSplit } from './data.js';
 export type { ClusteredOptions } from './data.js';
 export { expectCode } from './errors.js';
 export { recallAgainstFlat } from './recall.js';
+export { describeIndexContract } from './contract.js';
+export type { ContractIndex, IndexContract, ParamsOf } from './contract.js';
