@@ -50,9 +50,11 @@ export { RECALL_EPSILON, exactDistance, idOverlapRecall, kthDistances, rowDistan
 export type { RecallResult } from './recall.js';
 export { escapeHtml, renderReport } from './report.js';
 export type { ReportMeta } from './report.js';
+export { annlabAlgorithmOf, loadAnnlabIndexFile } from './index-file.js';
+export type { IndexFileContext, IndexFileLoader, LoadedIndex } from './index-file.js';
 export { markPareto, runSuite } from './runner.js';
 export type { BenchmarkRun, ResultLine, RunError, RunEvent, RunOptions, SkippedAlgorithm } from './runner.js';
-export { expandGrid, paramsLabel, parseSuite } from './suite.js';
+export { FILE_ALGORITHM, expandGrid, paramsLabel, parseGrid, parseSuite } from './suite.js';
 export type { ParamGrid, ParamValue, Params, Suite, SuiteRun } from './suite.js';
 export { loadSuite, shippedSuites, suitesDir } from './suites.js';
 export {

@@ -16,16 +16,23 @@
  * whose binding takes `number[]` queries get their per-query conversion cost measured once
  * per run ({@link BenchmarkRun.bindingCosts}) and shown beside their rows.
  *
+ * A run that names a prebuilt index file (`SuiteRun.index`) loads it instead of building:
+ * the load is timed as `buildSeconds`, the same sweep, timing and scoring follow, and every
+ * result line records the file and its format ({@link ResultLine.loaded}). The loader is
+ * {@link RunOptions.loadIndex} (annlab files by default; the CLI adds hnswlib, Annoy, FAISS).
+ *
  * @module
  */
 import { AnnlabError, SearchStats, isAnnlabError } from '@annlab/core';
 import type { AlgorithmAdapter, BindingCost, BuiltIndex } from './adapters/adapter.js';
+import { BuiltAnnlabIndex } from './adapters/annlab.js';
 import { createAdapter } from './adapters/registry.js';
 import type { BenchDataset } from './dataset.js';
 import { collectEnvironment, type Environment } from './environment.js';
+import { annlabAlgorithmOf, loadAnnlabIndexFile, type IndexFileLoader } from './index-file.js';
 import { paretoFlags } from './pareto.js';
 import { idOverlapRecall, kthDistances, rowDistances, thresholdRecall } from './recall.js';
-import { expandGrid, type Params, type Suite } from './suite.js';
+import { FILE_ALGORITHM, expandGrid, type Params, type Suite, type SuiteRun } from './suite.js';
 import { WARMUP_QUERIES, nowMs, summarizeLatency, timeQueries, type Latency } from './timing.js';
 
 /** One measured sweep point: one JSON line of results.jsonl. */
@@ -82,6 +89,16 @@ export interface ResultLine {
   repeats: number;
   /** True when this point is on its algorithm's recall/QPS Pareto front. */
   pareto: boolean;
+  /**
+   * Present when the index was loaded from a file instead of built (`SuiteRun.index`): then
+   * `buildSeconds` is the load time and `build` holds `{ file, format }`.
+   */
+  loaded?: {
+    /** The index file, as the suite named it. */
+    file: string;
+    /** Its format: `annlab`, `hnswlib`, `annoy` or `faiss`. */
+    format: string;
+  };
   /** Where it ran. */
   environment: Environment;
 }
@@ -235,6 +252,73 @@ export interface RunOptions {
    * index (e.g. to run an extra check such as hnswlib's efConstruction test); not timed.
    */
   onBuilt?: (built: BuiltIndex, info: { algorithm: string; build: Params }) => Promise<void> | void;
+  /**
+   * Loads the index file of a run that names one (`SuiteRun.index`), with the dataset's metric
+   * and dimension. @defaultValue {@link loadAnnlabIndexFile} (annlab files only)
+   */
+  loadIndex?: IndexFileLoader;
+}
+
+/** A run's index, built or loaded, ready for its sweep. */
+interface PreparedIndex {
+  built: BuiltIndex;
+  buildSeconds: number;
+  /** Name in results: the run's label, or for a loaded file `<algorithm> (<format> file)`. */
+  name: string;
+  /** The adapter or loaded algorithm behind it. */
+  implementation: string;
+  kind: 'annlab' | 'native';
+  /** Build parameters recorded (for a loaded file: `{ file, format }`). */
+  build: Params;
+  /** Dataset ids of the index's ids (hnswlib labels), or null. */
+  labels: Float64Array | null;
+  /** Search settings the file carries, under the sweep's own. */
+  fileParams: Params;
+  loaded: { file: string; format: string } | undefined;
+}
+
+/**
+ * Load and check the index file of `run` (see `SuiteRun.index`), timing the load. Throws an
+ * `AnnlabError` when the file does not load, holds another algorithm than the run names, or
+ * does not match the dataset's dimension and size.
+ */
+async function loadRunIndex(
+  run: SuiteRun, file: string, loader: IndexFileLoader, dataset: BenchDataset, nBase: number, seed: number,
+): Promise<PreparedIndex> {
+  const t0 = nowMs();
+  const loaded = await loader(file, { metric: dataset.metric, dim: dataset.dim, seed });
+  const buildSeconds = (nowMs() - t0) / 1000;
+  const index = loaded.index;
+  const algorithm = annlabAlgorithmOf(index) ?? FILE_ALGORITHM;
+  if (run.algorithm !== FILE_ALGORITHM && run.algorithm !== algorithm) {
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `${file} holds a ${algorithm} index (${loaded.format} file), not ${run.algorithm}; name it "algorithm": "${algorithm}" or "${FILE_ALGORITHM}".`,
+    );
+  }
+  if (index.metric !== dataset.metric) {
+    throw new AnnlabError('INVALID_PARAMETER', `${file} holds a ${index.metric} index but dataset ${dataset.name} is searched by ${dataset.metric}; its recall would mean nothing.`);
+  }
+  if (index.dim !== dataset.dim) {
+    throw new AnnlabError('DIMENSION_MISMATCH', `${file} holds an index of dim ${index.dim} but dataset ${dataset.name} has dim ${dataset.dim}; load it with the dataset it was built from.`);
+  }
+  if (index.size !== nBase) {
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `${file} holds ${index.size} vectors but dataset ${dataset.name} has ${nBase} base vectors; use the same maxBase (--max-base) the index was built with.`,
+    );
+  }
+  return {
+    built: new BuiltAnnlabIndex(index),
+    buildSeconds,
+    name: run.label ?? `${algorithm} (${loaded.format} file)`,
+    implementation: algorithm,
+    kind: 'annlab',
+    build: { file, format: loaded.format },
+    labels: loaded.labels,
+    fileParams: loaded.params,
+    loaded: { file, format: loaded.format },
+  };
 }
 
 function gc(): void {
@@ -338,7 +422,97 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
   const bindingCosts: Record<string, BindingCost> = {};
   const runs = options.only === undefined ? suite.runs : suite.runs.filter((r) => options.only?.includes(r.label ?? r.algorithm) === true || options.only?.includes(r.algorithm) === true);
 
+  /** Record one built or loaded index (timings known), then sweep `run`'s search grid over it and free it. */
+  const sweep = async (run: SuiteRun, p: PreparedIndex, rssGrowthBytes: number): Promise<void> => {
+    const { built, buildSeconds, name, build } = p;
+    const searches = expandGrid(run.search);
+    const indexBytes = bytesOf(() => built.memoryBytes());
+    const capacityBytes = bytesOf(built.capacityBytes?.bind(built));
+    emit({ type: 'build-done', algorithm: name, build, seconds: buildSeconds, indexBytes, capacityBytes });
+    if (options.onBuilt !== undefined) {
+      try {
+        await options.onBuilt(built, { algorithm: name, build });
+      } catch (e) {
+        errors.push({ algorithm: name, build, message: message(e) });
+        emit({ type: 'error', algorithm: name, build, message: message(e) });
+      }
+    }
+    const hasFileParams = Object.keys(p.fileParams).length > 0;
+    for (let s = 0; s < searches.length; s++) {
+      // A file's own search settings (FAISS nprobe) apply unless the sweep sets them.
+      const search = hasFileParams ? { ...p.fileParams, ...searches[s] } : searches[s];
+      let m: PointMeasure;
+      try {
+        m = await measurePoint(built, queries, nq, k, search, repeats, warmup);
+      } catch (e) {
+        errors.push({ algorithm: name, build, search, message: message(e) });
+        emit({ type: 'error', algorithm: name, build, search, message: message(e) });
+        continue;
+      }
+      // hnswlib files carry their own labels: score the dataset ids they stand for.
+      const labels = p.labels;
+      if (labels !== null) for (let i = 0; i < m.ids.length; i++) if (m.ids[i] >= 0) m.ids[i] = labels[m.ids[i]];
+      const dists = rowDistances(m.ids, nq, k, queries, dataset.base, dim, dataset.metric);
+      const line: ResultLine = {
+        type: 'result',
+        suite: suiteName,
+        dataset: dataset.name,
+        algorithm: name,
+        implementation: p.implementation,
+        kind: p.kind,
+        build,
+        search,
+        k,
+        queries: nq,
+        nBase,
+        dim,
+        metric: dataset.metric,
+        recall: thresholdRecall(m.ids, dists, nq, k, kth).mean,
+        recallIdOverlap: idOverlapRecall(m.ids, nq, k, gt, gtK).mean,
+        qps: m.qps,
+        batchQps: m.batchQps,
+        latencyMs: summarizeLatency(m.latenciesMs),
+        buildSeconds,
+        indexBytes,
+        capacityBytes,
+        rssGrowthBytes,
+        distanceComputations: m.distanceComputations,
+        hops: m.hops,
+        repeats,
+        pareto: false,
+        // Only loaded runs carry `loaded`; built runs' lines keep their shape.
+        ...(p.loaded === undefined ? {} : { loaded: p.loaded }),
+        environment,
+      };
+      results.push(line);
+      emit({ type: 'search-done', algorithm: name, build, search, done: s + 1, total: searches.length, result: line });
+    }
+    try {
+      await built.dispose?.();
+    } catch {
+      // Nothing useful to do about a failed cleanup.
+    }
+  };
+
   for (const run of runs) {
+    if (run.index !== undefined) {
+      const file = run.index;
+      const pending = run.label ?? run.algorithm;
+      const build: Params = { file };
+      emit({ type: 'build-start', algorithm: pending, build, buildIndex: 0, buildTotal: 1 });
+      gc();
+      const rssBefore = rss();
+      let prepared: PreparedIndex;
+      try {
+        prepared = await loadRunIndex(run, file, options.loadIndex ?? loadAnnlabIndexFile, dataset, nBase, seed);
+      } catch (e) {
+        errors.push({ algorithm: pending, build, message: message(e) });
+        emit({ type: 'error', algorithm: pending, build, message: message(e) });
+        continue;
+      }
+      await sweep(run, prepared, Math.max(0, rss() - rssBefore));
+      continue;
+    }
     const name = run.label ?? run.algorithm;
     let adapter: AlgorithmAdapter;
     try {
@@ -362,7 +536,6 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
       }
     }
     const builds = expandGrid(run.build);
-    const searches = expandGrid(run.search);
     for (let b = 0; b < builds.length; b++) {
       const build = builds[b];
       emit({ type: 'build-start', algorithm: name, build, buildIndex: b, buildTotal: builds.length });
@@ -381,65 +554,11 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
         continue;
       }
       const rssGrowthBytes = Math.max(0, rss() - rssBefore);
-      const indexBytes = bytesOf(() => built.memoryBytes());
-      const capacityBytes = bytesOf(built.capacityBytes?.bind(built));
-      emit({ type: 'build-done', algorithm: name, build, seconds: buildSeconds, indexBytes, capacityBytes });
-      if (options.onBuilt !== undefined) {
-        try {
-          await options.onBuilt(built, { algorithm: name, build });
-        } catch (e) {
-          errors.push({ algorithm: name, build, message: message(e) });
-          emit({ type: 'error', algorithm: name, build, message: message(e) });
-        }
-      }
-      for (let s = 0; s < searches.length; s++) {
-        const search = searches[s];
-        let m: PointMeasure;
-        try {
-          m = await measurePoint(built, queries, nq, k, search, repeats, warmup);
-        } catch (e) {
-          errors.push({ algorithm: name, build, search, message: message(e) });
-          emit({ type: 'error', algorithm: name, build, search, message: message(e) });
-          continue;
-        }
-        const dists = rowDistances(m.ids, nq, k, queries, dataset.base, dim, dataset.metric);
-        const line: ResultLine = {
-          type: 'result',
-          suite: suiteName,
-          dataset: dataset.name,
-          algorithm: name,
-          implementation: run.algorithm,
-          kind: adapter.kind,
-          build,
-          search,
-          k,
-          queries: nq,
-          nBase,
-          dim,
-          metric: dataset.metric,
-          recall: thresholdRecall(m.ids, dists, nq, k, kth).mean,
-          recallIdOverlap: idOverlapRecall(m.ids, nq, k, gt, gtK).mean,
-          qps: m.qps,
-          batchQps: m.batchQps,
-          latencyMs: summarizeLatency(m.latenciesMs),
-          buildSeconds,
-          indexBytes,
-          capacityBytes,
-          rssGrowthBytes,
-          distanceComputations: m.distanceComputations,
-          hops: m.hops,
-          repeats,
-          pareto: false,
-          environment,
-        };
-        results.push(line);
-        emit({ type: 'search-done', algorithm: name, build, search, done: s + 1, total: searches.length, result: line });
-      }
-      try {
-        await built.dispose?.();
-      } catch {
-        // Nothing useful to do about a failed cleanup.
-      }
+      await sweep(
+        run,
+        { built, buildSeconds, name, implementation: run.algorithm, kind: adapter.kind, build, labels: null, fileParams: {}, loaded: undefined },
+        rssGrowthBytes,
+      );
     }
   }
   markPareto(results);

@@ -11,6 +11,13 @@
  *       "search": { "efSearch": [10, 20, 40, 80] } } ] }
  * ```
  *
+ * A run may name a prebuilt index file instead of building one: `{ "algorithm": "file",
+ * "index": "hnsw.bin", "search": { "efSearch": [10, 20] } }` loads the file (annlab's own
+ * format, or whatever formats the runner's loader reads: the CLI adds hnswlib, Annoy and
+ * FAISS) and sweeps the search parameters over it. `"algorithm"` is then `"file"` (any index)
+ * or the annlab algorithm the file must hold (`"hnsw"`, `"pca+ivfpq"`, ...); a loaded run has
+ * no `"build"`.
+ *
  * @module
  */
 import { AnnlabError } from '@annlab/core';
@@ -35,7 +42,17 @@ export interface SuiteRun {
   build?: ParamGrid;
   /** Search parameters swept over each build. */
   search?: ParamGrid;
+  /**
+   * A prebuilt index file to load instead of building (then `algorithm` is {@link FILE_ALGORITHM}
+   * or the annlab algorithm the file must hold, and `build` stays empty). The runner times the
+   * load as the run's `buildSeconds` and records the file and its format on every result line.
+   * A relative path in a suite file is relative to that file (see `loadSuite`'s caller).
+   */
+  index?: string;
 }
+
+/** The `algorithm` of a suite run that loads an index file of any algorithm (`{ "algorithm": "file", "index": ... }`). */
+export const FILE_ALGORITHM = 'file';
 
 /** A benchmark suite (see the module comment for the JSON shape). */
 export interface Suite {
@@ -58,7 +75,7 @@ export interface Suite {
 }
 
 const SUITE_KEYS = ['$schema', 'name', 'description', 'dataset', 'k', 'queries', 'maxBase', 'repeats', 'seed', 'runs'];
-const RUN_KEYS = ['algorithm', 'label', 'build', 'search', 'comment'];
+const RUN_KEYS = ['algorithm', 'label', 'build', 'search', 'index', 'comment'];
 
 function fail(where: string, message: string): never {
   throw new AnnlabError('INVALID_PARAMETER', `${where}: ${message}`);
@@ -66,6 +83,15 @@ function fail(where: string, message: string): never {
 
 function isScalar(v: unknown): v is ParamValue {
   return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+}
+
+/**
+ * Check a parameter grid (an object of parameter → value or list of values) and return it;
+ * `undefined` gives `{}`. Throws `AnnlabError('INVALID_PARAMETER')` naming `where` and the
+ * offending parameter.
+ */
+export function parseGrid(grid: unknown, where: string): ParamGrid {
+  return checkGrid(grid, where);
 }
 
 function checkGrid(grid: unknown, where: string): ParamGrid {
@@ -110,9 +136,16 @@ export function parseSuite(value: unknown, where: string = 'suite'): Suite {
     const rw = `${where} runs[${i}]`;
     if (r === null || typeof r !== 'object' || Array.isArray(r)) fail(rw, 'must be an object { algorithm, build, search }.');
     const ro = r as Record<string, unknown>;
-    for (const key of Object.keys(ro)) if (!RUN_KEYS.includes(key)) fail(rw, `unknown key "${key}"; expected algorithm, build, search.`);
+    for (const key of Object.keys(ro)) if (!RUN_KEYS.includes(key)) fail(rw, `unknown key "${key}"; expected algorithm, label, build, search, index.`);
     if (typeof ro.algorithm !== 'string' || ro.algorithm.length === 0) fail(rw, '"algorithm" must be a name such as "hnsw".');
     const run: SuiteRun = { algorithm: ro.algorithm, build: checkGrid(ro.build, `${rw}.build`), search: checkGrid(ro.search, `${rw}.search`) };
+    if (ro.index !== undefined) {
+      if (typeof ro.index !== 'string' || ro.index.length === 0) fail(rw, '"index" must be the path of an index file.');
+      if (Object.keys(run.build ?? {}).length > 0) fail(rw, '"build" does not apply to a run that loads "index" (the file was built already); remove one of them.');
+      run.index = ro.index;
+    } else if (ro.algorithm === FILE_ALGORITHM) {
+      fail(rw, `"algorithm": "${FILE_ALGORITHM}" loads a prebuilt index: add "index": "<path of the index file>".`);
+    }
     if (ro.label !== undefined) {
       if (typeof ro.label !== 'string' || ro.label.length === 0) fail(rw, '"label" must be a non-empty string.');
       run.label = ro.label;
