@@ -41,6 +41,8 @@ export function createProgram(io: CliIo, setCode: (code: number) => void): Comma
     .option('-k, --k <n>', 'neighbours per query', positiveInt)
     .option('-r, --runs <n>', 'timed repetitions per point, best kept', positiveInt)
     .option('--only <names>', 'comma-separated algorithms to run')
+    .option('-i, --index <file>', 'benchmark a prebuilt index file instead of building: annlab, hnswlib, Annoy or FAISS (needs --dataset, or a suite to add it to)')
+    .option('--search <json>', 'search grid swept over --index, e.g. \'{"efSearch":[10,20,40]}\'')
     .option('-o, --out <dir>', 'output directory (default: results/<timestamp>)')
     .option('--json', 'print a JSON summary on stdout')
     .option('--quiet', 'no progress output')

@@ -4,14 +4,37 @@
  * suite or `--only`) and an output directory that cannot be written are refused before any
  * data is loaded.
  *
+ * `--index <file>` benchmarks a prebuilt index file instead of building (annlab's own files,
+ * and hnswlib, Annoy and FAISS files read through `@annlab/interop`, as `annlab query` reads
+ * them): the load is timed as the build, `--search` gives the sweep. Suite runs may name
+ * `"index"` files too; both load through {@link loadBenchIndex}.
+ *
  * @module
  */
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { AnnlabError } from '@annlab/core';
-import { expandGrid, knownAlgorithms, loadSuite, resolveDataset, runSuite, summarize, summaryTable, writeRun, type Suite } from '@annlab/bench';
-import { EXIT } from '../exit.js';
+import {
+  FILE_ALGORITHM,
+  NATIVE_PEERS,
+  expandGrid,
+  knownAlgorithms,
+  loadSuite,
+  parseGrid,
+  resolveDataset,
+  runSuite,
+  summarize,
+  summaryTable,
+  writeRun,
+  type IndexFileContext,
+  type LoadedIndex,
+  type ParamGrid,
+  type Suite,
+} from '@annlab/bench';
+import { EXIT, fromNodeError } from '../exit.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
+import { loadIndexFile } from './index-file.js';
 import { ensureWritableDir, timestampDir } from './shared.js';
 
 /** Options of `annlab bench`. */
@@ -30,6 +53,14 @@ export interface BenchCommandOptions {
   runs?: number;
   /** Comma-separated algorithm names to run. */
   only?: string;
+  /**
+   * A prebuilt index file to benchmark instead of building: annlab, hnswlib, Annoy or FAISS
+   * (hnswlib and Annoy take the dataset's metric, Annoy its dimension). Needs `--dataset`
+   * unless a `--config` suite names one; with `--config` it is added to the suite's runs.
+   */
+  index?: string;
+  /** The search grid swept over `--index`, as JSON: `{"efSearch":[10,20,40]}`. @defaultValue `{}` (one point: the index's defaults) */
+  search?: string;
   /** Output directory; default `results/<timestamp>`. */
   out?: string;
   /** Print a JSON summary instead of the table. */
@@ -62,10 +93,23 @@ function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-/** Every run of the suite names an algorithm the harness knows; `NOT_FOUND` listing them otherwise. */
+/**
+ * Every run of the suite names an algorithm the harness knows; `NOT_FOUND` listing them
+ * otherwise. A run that loads an index file names `file` or an annlab algorithm (not a peer).
+ */
 function checkAlgorithms(suite: Suite, where: string): void {
   const known = knownAlgorithms();
   suite.runs.forEach((r, i) => {
+    if (r.index !== undefined) {
+      if (r.algorithm === FILE_ALGORITHM || (known.includes(r.algorithm) && !NATIVE_PEERS.includes(r.algorithm))) return;
+      const own = [FILE_ALGORITHM, ...known.filter((n) => !NATIVE_PEERS.includes(n))];
+      const guess = closest(r.algorithm, own);
+      throw new AnnlabError(
+        'INVALID_PARAMETER',
+        `${where} runs[${i}]: a run with "index" names "algorithm": "${FILE_ALGORITHM}" or the annlab algorithm the file holds, not "${r.algorithm}"` +
+          `${guess === undefined ? '' : ` (did you mean "${guess}"?)`}; known: ${own.join(', ')}.`,
+      );
+    }
     if (known.includes(r.algorithm)) return;
     const guess = closest(r.algorithm, known);
     throw new AnnlabError(
@@ -88,9 +132,72 @@ function checkOnly(suite: Suite, only: readonly string[]): void {
   }
 }
 
+/**
+ * Load an index file for a benchmark run: any format {@link loadIndexFile} reads, with the
+ * dataset's metric and dimension for the formats that do not record them (the harness's
+ * `IndexFileLoader`).
+ */
+export async function loadBenchIndex(file: string, context: IndexFileContext): Promise<LoadedIndex> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw fromNodeError(e, `reading the index file ${file}`);
+  }
+  return loadIndexFile(bytes, { metric: context.metric, dim: context.dim, seed: context.seed });
+}
+
+/** The `--search` JSON grid, checked like a suite's `"search"`. */
+function parseSearchOption(text: string | undefined): ParamGrid {
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new AnnlabError('INVALID_PARAMETER', `--search must be a JSON object such as '{"efSearch":[10,20,40]}': ${(e as Error).message}`);
+  }
+  return parseGrid(value, '--search');
+}
+
+/**
+ * The suite to run: `--config` (or the default suite), with `--index` added as a run. Index
+ * paths in a suite file are relative to the file; each must exist (checked before any data is
+ * loaded).
+ */
+function suiteFor(opts: BenchCommandOptions): Suite {
+  if (opts.search !== undefined && opts.index === undefined) {
+    throw new AnnlabError('INVALID_PARAMETER', '--search sweeps the index given with --index; for a suite, put "search" in its runs.');
+  }
+  if (opts.index !== undefined && opts.config === undefined && opts.dataset === undefined) {
+    throw new AnnlabError('INVALID_PARAMETER', '--index needs --dataset: the dataset the index was built from (its queries are searched and scored).');
+  }
+  const search = parseSearchOption(opts.search);
+  let suite: Suite;
+  if (opts.config === undefined && opts.index !== undefined) {
+    suite = { name: basename(opts.index), dataset: opts.dataset as string, runs: [] };
+  } else {
+    suite = loadSuite(opts.config ?? 'default');
+    const base = opts.config !== undefined && existsSync(opts.config) ? dirname(opts.config) : '.';
+    for (const r of suite.runs) if (r.index !== undefined && !isAbsolute(r.index)) r.index = resolve(base, r.index);
+  }
+  if (opts.index !== undefined) suite.runs.push({ algorithm: FILE_ALGORITHM, index: opts.index, search });
+  suite.runs.forEach((r, i) => {
+    if (r.index === undefined) return;
+    const option = opts.index === r.index ? '--index' : `${opts.config ?? 'suite'} runs[${i}].index`;
+    let isFile = false;
+    try {
+      isFile = statSync(r.index).isFile();
+    } catch {
+      throw new AnnlabError('NOT_FOUND', `${option}: no index file ${r.index}; check the path.`);
+    }
+    if (!isFile) throw new AnnlabError('NOT_FOUND', `${option}: ${r.index} is not a file.`);
+  });
+  return suite;
+}
+
 /** Run `annlab bench`; resolves to the exit code. */
 export async function benchCommand(opts: BenchCommandOptions, io: CliIo): Promise<number> {
-  const suite = loadSuite(opts.config ?? 'default');
+  const suite = suiteFor(opts);
   if (opts.dataset !== undefined) suite.dataset = opts.dataset;
   if (opts.queries !== undefined) suite.queries = opts.queries;
   if (opts.maxBase !== undefined) suite.maxBase = opts.maxBase;
@@ -113,7 +220,7 @@ export async function benchCommand(opts: BenchCommandOptions, io: CliIo): Promis
     if (suite.queries !== undefined) resolveOpts.maxQueries = suite.queries;
     if (suite.maxBase !== undefined) resolveOpts.maxBase = suite.maxBase;
     const dataset = await resolveDataset(suite.dataset, resolveOpts);
-    const runOpts: Parameters<typeof runSuite>[2] = { onEvent: (e) => progress.event(e) };
+    const runOpts: Parameters<typeof runSuite>[2] = { onEvent: (e) => progress.event(e), loadIndex: loadBenchIndex };
     if (opts.runs !== undefined) runOpts.repeats = opts.runs;
     if (only !== undefined) runOpts.only = only;
     const run = await runSuite(suite, dataset, runOpts);
@@ -142,6 +249,10 @@ export async function benchCommand(opts: BenchCommandOptions, io: CliIo): Promis
       io.out(run.results.length > 0 ? `${summaryTable(run.results)}\n\n` : 'no results\n\n');
       // Peers whose binding converts each query inside the timed call: say what that costs.
       for (const [name, c] of Object.entries(run.bindingCosts)) io.out(`${name}: ${c.note}\n`);
+      // Loaded indexes: their "build s" is the load time.
+      const loaded = new Map<string, string>();
+      for (const r of run.results) if (r.loaded !== undefined) loaded.set(r.algorithm, `${r.algorithm}: loaded ${r.loaded.file} (${r.loaded.format} file) in ${r.buildSeconds.toFixed(3)} s, shown as its build time`);
+      for (const line of loaded.values()) io.out(`${line}\n`);
       for (const s of run.skipped) io.out(`skipped ${s.algorithm}: ${s.reason}\n`);
       for (const e of run.errors) io.out(`failed ${e.algorithm}: ${e.message}\n`);
       io.out(`total ${run.totalSeconds.toFixed(1)} s; results in ${out}/ (results.jsonl, results.csv, report.html, *.svg)\n`);
