@@ -27,7 +27,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AnnlabError, type Metric } from '@annlab/core';
+import { AnnlabError, Rng, type Metric } from '@annlab/core';
 import type { Params } from '../suite.js';
 import { percentile } from '../timing.js';
 import type { AlgorithmAdapter, BindingCost, BuildInput, BuiltIndex, Searcher } from './adapter.js';
@@ -432,7 +432,16 @@ export class HnswNpmAdapter implements AlgorithmAdapter {
     const Ctor = (r.mod as { HNSW: HnswNpmCtor }).HNSW;
     const index = new Ctor(numberParam(params, 'M', 16), numberParam(params, 'efConstruction', 200), input.dim, input.metric);
     const dim = input.dim;
-    for (let i = 0; i < input.n; i++) await index.addPoint(i, input.base.subarray(i * dim, (i + 1) * dim));
+    // The package draws node levels with Math.random: a seeded stand-in for the build makes
+    // the peer's graph, and so its recall, the same on every run (restored afterwards).
+    const rng = new Rng(input.seed);
+    const unseeded = Math.random;
+    Math.random = () => rng.nextDouble();
+    try {
+      for (let i = 0; i < input.n; i++) await index.addPoint(i, input.base.subarray(i * dim, (i + 1) * dim));
+    } finally {
+      Math.random = unseeded;
+    }
     let bytes: number | null = null;
     return {
       countsDistances: false,
