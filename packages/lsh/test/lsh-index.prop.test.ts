@@ -3,16 +3,10 @@ import fc from 'fast-check';
 import type { Metric } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
 import { LshIndex } from '@annlab/lsh';
+import { floatBatch as batch, itRoundTripsArbitraryData } from '@annlab/test-kit';
 
 const SEED = 20261130;
 const METRICS: Metric[] = ['euclidean', 'cosine'];
-
-/** A batch of `rows × dim` float32 values in [-8, 8] (duplicates and zero rows arise often at this size). */
-function batch(dim: number, maxRows: number): fc.Arbitrary<Float32Array> {
-  return fc
-    .array(fc.integer({ min: -4, max: 4 }), { minLength: dim, maxLength: dim * maxRows })
-    .map((xs) => Float32Array.from(xs.slice(0, xs.length - (xs.length % dim)), (v) => v * 2));
-}
 
 describe('LshIndex properties', () => {
   it('every id sits in exactly one bucket of every table, under its own key, after any sequence of adds and searches', () => {
@@ -90,22 +84,13 @@ describe('LshIndex properties', () => {
     );
   });
 
-  it('deserialize(serialize(ix)) searches identically and re-serializes to the same bytes', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 6 }).chain((dim) => fc.tuple(fc.constant(dim), batch(dim, 50), batch(dim, 3))),
-        fc.constantFrom(...METRICS),
-        fc.integer({ min: 1, max: 3 }),
-        ([dim, base, queries], metric, L) => {
-          const ix = new LshIndex({ dim, metric, L, K: 4, kernels: 'js' });
-          ix.add(base);
-          const bytes = ix.serialize();
-          const back = LshIndex.deserialize(bytes, { kernels: 'js' });
-          expect(back.serialize()).toEqual(bytes);
-          expect(back.search(queries, 3, { probes: 5 })).toEqual(ix.search(queries, 3, { probes: 5 }));
-        },
-      ),
-      { seed: SEED, numRuns: 40 },
-    );
+  itRoundTripsArbitraryData<LshIndex>({
+    load: (bytes, options) => LshIndex.deserialize(bytes, options),
+    metrics: METRICS,
+    make: (dim, metric, L) => new LshIndex({ dim, metric, L, K: 4, kernels: 'js' }),
+    knob: [1, 3],
+    params: { probes: 5 },
+    seed: SEED,
+    numRuns: 40,
   });
 });

@@ -234,10 +234,11 @@ describe('LshIndex adds after the build', () => {
   });
 });
 
-// searchInto, reloading onto the default backend, zero-copy loads, seeded bytes and refused files.
-{
+describe('LshIndex serialization', () => {
   const dim = 9;
   const { base, queries } = clusteredSplit(700, 20, dim, 6, 31, SPREAD);
+
+  // searchInto, reloading onto the default backend, zero-copy loads, seeded bytes and refused files.
   describeIndexContract<LshIndex>({
     name: 'LshIndex',
     load: (bytes, options) => LshIndex.deserialize(bytes, options),
@@ -249,11 +250,6 @@ describe('LshIndex adds after the build', () => {
     params: { probes: 4 },
     seeded: 'functions',
   });
-}
-
-describe('LshIndex serialization', () => {
-  const dim = 9;
-  const { base, queries } = clusteredSplit(700, 20, dim, 6, 31, SPREAD);
 
   for (const metric of METRICS) {
     it(`${metric}: round trip searches identically and re-serializes to the same bytes`, () => {

@@ -7,6 +7,7 @@ import { type Metric } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { cornerCaseData } from '@annlab/test-kit';
 import { NnDescentIndex } from '../src/index.js';
 
 
@@ -18,22 +19,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 const SEED = 20240611;
 
-const dataArb = fc
-  .record({ n: fc.integer({ min: 1, max: 60 }), dim: fc.integer({ min: 1, max: 6 }) })
-  .chain(({ n, dim }) =>
-    fc.record({
-      n: fc.constant(n),
-      dim: fc.constant(dim),
-      x: fc.array(fc.integer({ min: -20, max: 20 }), { minLength: n * dim, maxLength: n * dim }).map((a) => Float32Array.from(a, (v) => v / 2)),
-      dups: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: 5 }),
-      zeros: fc.array(fc.nat(n - 1), { maxLength: 3 }),
-    }),
-  )
-  .map(({ n, dim, x, dups, zeros }) => {
-    for (const [a, b] of dups) x.copyWithin(a * dim, b * dim, b * dim + dim);
-    for (const z of zeros) x.fill(0, z * dim, z * dim + dim);
-    return { n, dim, x };
-  });
+/** n × dim vectors, with duplicate rows and all-zero rows mixed in. */
+const dataArb = cornerCaseData();
 
 const metricArb = fc.constantFrom<Metric>('euclidean', 'cosine', 'inner-product');
 

@@ -3,15 +3,9 @@ import fc from 'fast-check';
 import { METRICS } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
 import { RpForestIndex } from '@annlab/rpforest';
+import { floatBatch as batch, itRoundTripsArbitraryData } from '@annlab/test-kit';
 
 const SEED = 20261123;
-
-/** A batch of `rows × dim` float32 values in [-8, 8] (duplicates and zero rows arise often at this size). */
-function batch(dim: number, maxRows: number): fc.Arbitrary<Float32Array> {
-  return fc
-    .array(fc.integer({ min: -4, max: 4 }), { minLength: dim, maxLength: dim * maxRows })
-    .map((xs) => Float32Array.from(xs.slice(0, xs.length - (xs.length % dim)), (v) => v * 2));
-}
 
 type Op = { kind: 'add'; rows: Float32Array } | { kind: 'delete'; pick: number } | { kind: 'trees'; count: number };
 
@@ -83,22 +77,13 @@ describe('RpForestIndex properties', () => {
     );
   });
 
-  it('deserialize(serialize(ix)) searches identically and re-serializes to the same bytes', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 6 }).chain((dim) => fc.tuple(fc.constant(dim), batch(dim, 50), batch(dim, 3))),
-        fc.constantFrom(...METRICS),
-        fc.integer({ min: 1, max: 3 }),
-        ([dim, base, queries], metric, nTrees) => {
-          const ix = new RpForestIndex({ dim, metric, nTrees, leafSize: 4, kernels: 'js' });
-          ix.add(base);
-          const bytes = ix.serialize();
-          const back = RpForestIndex.deserialize(bytes, { kernels: 'js' });
-          expect(back.serialize()).toEqual(bytes);
-          expect(back.search(queries, 3, { searchK: 10 })).toEqual(ix.search(queries, 3, { searchK: 10 }));
-        },
-      ),
-      { seed: SEED, numRuns: 40 },
-    );
+  itRoundTripsArbitraryData<RpForestIndex>({
+    load: (bytes, options) => RpForestIndex.deserialize(bytes, options),
+    metrics: METRICS,
+    make: (dim, metric, nTrees) => new RpForestIndex({ dim, metric, nTrees, leafSize: 4, kernels: 'js' }),
+    knob: [1, 3],
+    params: { searchK: 10 },
+    seed: SEED,
+    numRuns: 40,
   });
 });

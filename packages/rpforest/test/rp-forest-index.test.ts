@@ -279,11 +279,12 @@ describe('RpForestIndex updates beyond Annoy', () => {
   });
 });
 
-// searchInto (without params: the default searchK, k × nTrees), reloading onto the default
-// backend, zero-copy loads, seeded bytes and refused files.
-{
+describe('RpForestIndex serialization', () => {
   const dim = 9;
   const { base, queries } = clusteredSplit(700, 20, dim, 6, 31, SPREAD);
+
+  // searchInto (without params: the default searchK, k × nTrees), reloading onto the default
+  // backend, zero-copy loads, seeded bytes and refused files.
   describeIndexContract<RpForestIndex>({
     name: 'RpForestIndex',
     load: (bytes, options) => RpForestIndex.deserialize(bytes, options),
@@ -295,11 +296,6 @@ describe('RpForestIndex updates beyond Annoy', () => {
     params: { searchK: 60 },
     seeded: 'trees',
   });
-}
-
-describe('RpForestIndex serialization', () => {
-  const dim = 9;
-  const { base, queries } = clusteredSplit(700, 20, dim, 6, 31, SPREAD);
 
   for (const metric of METRICS) {
     it(`${metric}: round trip searches identically and re-serializes to the same bytes`, () => {

@@ -4,6 +4,7 @@
  * writes exactly where it is told and agrees with `search`; a file reloads onto the backend a
  * default build uses, zero-copy on 'js'; the same seed gives the same bytes and another seed
  * different ones; and damaged, truncated and foreign bytes are refused with typed errors.
+ * {@link itRoundTripsArbitraryData} is the round trip as a property over arbitrary small data.
  *
  * Browser-safe (no Node API): the algorithm packages' unit tests also run in Chromium.
  *
@@ -11,7 +12,9 @@
  */
 import type { KernelBackend, LoadOptions, Metric, SearchParams, SearchResult, VectorStore } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { floatBatch } from './arbitraries.js';
 import { expectCode } from './errors.js';
 
 /** What {@link describeIndexContract} needs of an index. */
@@ -125,5 +128,48 @@ export function describeIndexContract<I extends ContractIndex>(c: IndexContract<
       expectCode(() => c.load(flat.serialize()), 'WRONG_FORMAT');
       expectCode(() => c.load(new Uint8Array(64)), 'WRONG_FORMAT');
     });
+  });
+}
+
+/** Options for {@link itRoundTripsArbitraryData}. */
+export interface RoundTripProperty<I extends ContractIndex> {
+  /** The loader (the class's static `deserialize`). */
+  readonly load: (bytes: Uint8Array, options?: LoadOptions) => I;
+  /** The metrics to draw from. */
+  readonly metrics: readonly Metric[];
+  /** A new index on the 'js' backend for `dim`, `metric` and a drawn build knob (e.g. nTrees). */
+  readonly make: (dim: number, metric: Metric, knob: number) => I;
+  /** Inclusive range of the build knob passed to `make`. */
+  readonly knob: readonly [number, number];
+  /** Search parameters for the comparison. */
+  readonly params: ParamsOf<I>;
+  /** fast-check seed. */
+  readonly seed: number;
+  /** fast-check runs. */
+  readonly numRuns: number;
+}
+
+/**
+ * Register the property "deserialize(serialize(ix)) searches identically and re-serializes to
+ * the same bytes" over arbitrary small data (dim 1–6, up to 50 rows, 3 queries, k = 3).
+ */
+export function itRoundTripsArbitraryData<I extends ContractIndex>(p: RoundTripProperty<I>): void {
+  it('deserialize(serialize(ix)) searches identically and re-serializes to the same bytes', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }).chain((dim) => fc.tuple(fc.constant(dim), floatBatch(dim, 50), floatBatch(dim, 3))),
+        fc.constantFrom(...p.metrics),
+        fc.integer({ min: p.knob[0], max: p.knob[1] }),
+        ([dim, base, queries], metric, knob) => {
+          const ix = p.make(dim, metric, knob);
+          ix.add(base);
+          const bytes = ix.serialize();
+          const back = p.load(bytes, { kernels: 'js' });
+          expect(back.serialize()).toEqual(bytes);
+          expect(back.search(queries, 3, p.params)).toEqual(ix.search(queries, 3, p.params));
+        },
+      ),
+      { seed: p.seed, numRuns: p.numRuns },
+    );
   });
 }

@@ -3,27 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { type Metric } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
 import { VamanaIndex } from '@annlab/vamana';
+import { cornerCaseData } from '@annlab/test-kit';
 
 const SEED = 2024;
 
 /** n × dim vectors, with duplicate rows and all-zero rows mixed in (pynndescent's corner cases). */
-const dataArb = fc
-  .record({ n: fc.integer({ min: 1, max: 60 }), dim: fc.integer({ min: 1, max: 6 }) })
-  .chain(({ n, dim }) =>
-    fc.record({
-      n: fc.constant(n),
-      dim: fc.constant(dim),
-      // Halves of small integers: inside the range add() accepts, and ties are common.
-      x: fc.array(fc.integer({ min: -20, max: 20 }), { minLength: n * dim, maxLength: n * dim }).map((a) => Float32Array.from(a, (v) => v / 2)),
-      dups: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: 5 }),
-      zeros: fc.array(fc.nat(n - 1), { maxLength: 3 }),
-    }),
-  )
-  .map(({ n, dim, x, dups, zeros }) => {
-    for (const [a, b] of dups) x.copyWithin(a * dim, b * dim, b * dim + dim);
-    for (const z of zeros) x.fill(0, z * dim, z * dim + dim);
-    return { n, dim, x };
-  });
+const dataArb = cornerCaseData();
 
 describe('VamanaIndex properties', () => {
   it('after random add sequences the invariants hold, and searchL ≥ n is exact wherever all nodes are reachable', () => {
