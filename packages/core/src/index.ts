@@ -33,6 +33,7 @@ export {
   asCorruptData,
   checkDim,
   checkId,
+  checkIndexOptions,
   checkInteger,
   checkK,
   checkKnownKeys,
@@ -45,6 +46,7 @@ export {
   firstNonFinite,
   MAX_ABS_COMPONENT,
   MIN_ROW_SCALE,
+  type CheckedIndexOptions,
 } from './validate.js';
 
 export {

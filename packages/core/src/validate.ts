@@ -6,7 +6,7 @@
  * @module
  */
 import { AnnlabError } from './errors.js';
-import { METRICS, SearchStats, type Metric, type SearchParams } from './types.js';
+import { METRICS, SearchStats, type IndexOptions, type KernelBackend, type Metric, type SearchParams } from './types.js';
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -160,6 +160,35 @@ export function checkKnownKeys(options: object, known: readonly string[], what: 
       throw new AnnlabError('INVALID_PARAMETER', `${what}: unknown option '${key}'. Known options: ${known.join(', ')}.`);
     }
   }
+}
+
+/** The options every index constructor shares, checked (see {@link checkIndexOptions}). */
+export interface CheckedIndexOptions {
+  /** Vector dimension. */
+  readonly dim: number;
+  /** Distance searched by (`'euclidean'` when not given). */
+  readonly metric: Metric;
+  /** Seed of every random choice (42 when not given). */
+  readonly seed: number;
+  /** Distance backend as given (`VectorStore` checks it). */
+  readonly kernels: KernelBackend | undefined;
+}
+
+/**
+ * The prologue of every index constructor: `options` must be a plain object with only
+ * `knownKeys`; then `dim`, `metric` (default `'euclidean'`) and `seed` (default 42 when
+ * undefined; `null` is refused) are checked, in that order. `kernels` is passed through as given.
+ *
+ * @param what - the class, as named in messages (`'RpForestIndex'`).
+ * @throws AnnlabError `INVALID_PARAMETER` for a bad or unknown option.
+ */
+export function checkIndexOptions(options: IndexOptions, knownKeys: readonly string[], what: string): CheckedIndexOptions {
+  checkOptions(options, what);
+  checkKnownKeys(options, knownKeys, what);
+  const dim = checkDim(options.dim);
+  const metric = checkMetric(options.metric);
+  const seed = options.seed === undefined ? 42 : checkSeed(options.seed);
+  return { dim, metric, seed, kernels: options.kernels };
 }
 
 /**

@@ -30,14 +30,10 @@ import {
   PROGRESS_EVERY,
   asCorruptData,
   checkAddOptions,
-  checkDim,
   checkId,
+  checkIndexOptions,
   checkK,
-  checkKnownKeys,
-  checkMetric,
-  checkOptions,
   checkSearchParams,
-  checkSeed,
   checkVectors,
   createSearchResult,
   distanceTileInto,
@@ -119,13 +115,11 @@ export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible, M
 
   /** @param options - `dim` (required), `metric` (default `'euclidean'`), `kernels`; `seed` is checked but unused. */
   constructor(options: FlatIndexOptions) {
-    checkOptions(options, 'FlatIndex');
-    checkKnownKeys(options, OPTION_KEYS, 'FlatIndex');
-    this.dim = checkDim(options.dim);
-    this.metric = checkMetric(options.metric);
-    if (options.seed !== undefined) checkSeed(options.seed);
+    const o = checkIndexOptions(options, OPTION_KEYS, 'FlatIndex');
+    this.dim = o.dim;
+    this.metric = o.metric;
     this.policy = metricPolicy(this.metric);
-    this.store = new VectorStore(this.dim, { normalize: this.policy.normalize, kernels: options.kernels });
+    this.store = new VectorStore(this.dim, { normalize: this.policy.normalize, kernels: o.kernels });
     this.dc = new DistanceComputer(this.store, this.policy);
     this.heap = new MaxHeap(16);
     this.scan = new Float64Array(SCAN_BLOCK);

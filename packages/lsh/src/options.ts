@@ -7,12 +7,8 @@
  */
 import {
   AnnlabError,
-  checkDim,
+  checkIndexOptions,
   checkInteger,
-  checkKnownKeys,
-  checkMetric,
-  checkOptions,
-  checkSeed,
   type IndexOptions,
   type KernelBackend,
   type Metric,
@@ -57,7 +53,6 @@ export type LshFamilyKind = 'e2lsh' | 'simhash';
 const OPTION_KEYS = ['dim', 'metric', 'seed', 'kernels', 'L', 'K', 'w'] as const;
 const DEFAULT_L = 16;
 const DEFAULT_K = 12;
-const DEFAULT_SEED = 42;
 /** Most tables an index may hold. */
 export const MAX_L = 1024;
 /** Most hash functions per table. */
@@ -98,10 +93,7 @@ export function checkWidth(value: unknown): number {
  * `metric: 'inner-product'`, which LSH does not support (see the package README).
  */
 export function resolveOptions(options: LshOptions): ResolvedOptions {
-  checkOptions(options, 'LshIndex');
-  checkKnownKeys(options, OPTION_KEYS, 'LshIndex');
-  const dim = checkDim(options.dim);
-  const metric = checkMetric(options.metric);
+  const { dim, metric, seed, kernels } = checkIndexOptions(options, OPTION_KEYS, 'LshIndex');
   if (metric === 'inner-product') {
     throw new AnnlabError(
       'INVALID_PARAMETER',
@@ -110,7 +102,6 @@ export function resolveOptions(options: LshOptions): ResolvedOptions {
         'or use RpForestIndex / HnswIndex / IvfFlatIndex, which support inner product.',
     );
   }
-  const seed = options.seed === undefined ? DEFAULT_SEED : checkSeed(options.seed);
   const L = options.L === undefined ? DEFAULT_L : checkInteger('L', options.L, 1, MAX_L);
   const K = options.K === undefined ? DEFAULT_K : checkInteger('K', options.K, 1, MAX_K);
   let w: number | null = null;
@@ -120,5 +111,5 @@ export function resolveOptions(options: LshOptions): ResolvedOptions {
     }
     w = checkWidth(options.w);
   }
-  return { dim, metric, seed, L, K, w, kernels: options.kernels };
+  return { dim, metric, seed, L, K, w, kernels };
 }

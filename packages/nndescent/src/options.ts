@@ -7,13 +7,9 @@
  * @module
  */
 import {
-  checkDim,
+  checkIndexOptions,
   checkInteger,
-  checkKnownKeys,
-  checkMetric,
   checkNumber,
-  checkOptions,
-  checkSeed,
   type IndexOptions,
   type KernelBackend,
   type Metric,
@@ -114,7 +110,6 @@ const OPTION_KEYS = [
   'dim', 'metric', 'seed', 'kernels', 'nNeighbors', 'rho', 'delta', 'maxIterations', 'nTrees', 'leafSize',
   'pruneDegreeMultiplier', 'diversifyProb',
 ] as const;
-const DEFAULT_SEED = 42;
 /** Largest K accepted. */
 export const MAX_NEIGHBORS = 1024;
 /** Most initialisation trees. */
@@ -155,11 +150,7 @@ export interface ResolvedOptions {
  * @throws AnnlabError `INVALID_PARAMETER` for a bad or unknown option.
  */
 export function resolveOptions(options: NnDescentOptions): ResolvedOptions {
-  checkOptions(options, 'NnDescentIndex');
-  checkKnownKeys(options, OPTION_KEYS, 'NnDescentIndex');
-  const dim = checkDim(options.dim);
-  const metric = checkMetric(options.metric);
-  const seed = options.seed === undefined ? DEFAULT_SEED : checkSeed(options.seed);
+  const { dim, metric, seed, kernels } = checkIndexOptions(options, OPTION_KEYS, 'NnDescentIndex');
   const nNeighbors = options.nNeighbors === undefined ? 30 : checkInteger('nNeighbors', options.nNeighbors, 1, MAX_NEIGHBORS);
   const rho = options.rho === undefined ? 1 : checkNumber('rho', options.rho, Number.MIN_VALUE, 1);
   const delta = options.delta === undefined ? 0.001 : checkNumber('delta', options.delta, 0, 1);
@@ -169,7 +160,7 @@ export function resolveOptions(options: NnDescentOptions): ResolvedOptions {
   const pruneDegreeMultiplier =
     options.pruneDegreeMultiplier === undefined ? 1.5 : checkNumber('pruneDegreeMultiplier', options.pruneDegreeMultiplier, 0.1, 16);
   const diversifyProb = options.diversifyProb === undefined ? 1 : checkNumber('diversifyProb', options.diversifyProb, 0, 1);
-  return { dim, metric, seed, nNeighbors, rho, delta, maxIterations, nTrees, leafSize, pruneDegreeMultiplier, diversifyProb, kernels: options.kernels };
+  return { dim, metric, seed, nNeighbors, rho, delta, maxIterations, nTrees, leafSize, pruneDegreeMultiplier, diversifyProb, kernels };
 }
 
 /** pynndescent 0.5's default tree count for n points: `min(32, 5 + round(n^0.25))`. */

@@ -5,12 +5,8 @@
  * @module
  */
 import {
-  checkDim,
+  checkIndexOptions,
   checkInteger,
-  checkKnownKeys,
-  checkMetric,
-  checkOptions,
-  checkSeed,
   type IndexOptions,
   type KernelBackend,
   type Metric,
@@ -59,7 +55,6 @@ export interface RpForestInfo {
 
 const OPTION_KEYS = ['dim', 'metric', 'seed', 'kernels', 'nTrees', 'leafSize'] as const;
 const DEFAULT_N_TREES = 10;
-const DEFAULT_SEED = 42;
 /** Most trees a forest may hold (see {@link RpForestOptions.nTrees} for why 2^12). */
 export const MAX_TREES: number = 1 << 12;
 
@@ -84,12 +79,8 @@ export interface ResolvedOptions {
  * @throws AnnlabError `INVALID_PARAMETER` for a bad or unknown option.
  */
 export function resolveOptions(options: RpForestOptions): ResolvedOptions {
-  checkOptions(options, 'RpForestIndex');
-  checkKnownKeys(options, OPTION_KEYS, 'RpForestIndex');
-  const dim = checkDim(options.dim);
-  const metric = checkMetric(options.metric);
-  const seed = options.seed === undefined ? DEFAULT_SEED : checkSeed(options.seed);
+  const { dim, metric, seed, kernels } = checkIndexOptions(options, OPTION_KEYS, 'RpForestIndex');
   const nTrees = options.nTrees === undefined ? DEFAULT_N_TREES : checkInteger('nTrees', options.nTrees, 1, MAX_TREES);
   const leafSize = options.leafSize === undefined ? dim + 2 : checkInteger('leafSize', options.leafSize, 1, 1 << 20);
-  return { dim, metric, seed, nTrees, leafSize, kernels: options.kernels };
+  return { dim, metric, seed, nTrees, leafSize, kernels };
 }

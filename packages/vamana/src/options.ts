@@ -6,13 +6,9 @@
  * @module
  */
 import {
-  checkDim,
+  checkIndexOptions,
   checkInteger,
-  checkKnownKeys,
-  checkMetric,
   checkNumber,
-  checkOptions,
-  checkSeed,
   type IndexOptions,
   type KernelBackend,
   type Metric,
@@ -73,7 +69,6 @@ export const DEFAULT_R = 64;
 export const DEFAULT_L = 100;
 /** Default pruning slack (DiskANN's in-memory setting). */
 export const DEFAULT_ALPHA = 1.2;
-const DEFAULT_SEED = 42;
 /** Largest R accepted. */
 export const MAX_R = 512;
 /** Largest build L accepted. */
@@ -104,13 +99,9 @@ export interface ResolvedOptions {
  * @throws AnnlabError `INVALID_PARAMETER` for a bad or unknown option.
  */
 export function resolveOptions(options: VamanaOptions): ResolvedOptions {
-  checkOptions(options, 'VamanaIndex');
-  checkKnownKeys(options, OPTION_KEYS, 'VamanaIndex');
-  const dim = checkDim(options.dim);
-  const metric = checkMetric(options.metric);
-  const seed = options.seed === undefined ? DEFAULT_SEED : checkSeed(options.seed);
+  const { dim, metric, seed, kernels } = checkIndexOptions(options, OPTION_KEYS, 'VamanaIndex');
   const R = options.R === undefined ? DEFAULT_R : checkInteger('R', options.R, 2, MAX_R);
   const L = options.L === undefined ? DEFAULT_L : checkInteger('L', options.L, 1, MAX_L);
   const alpha = options.alpha === undefined ? DEFAULT_ALPHA : checkNumber('alpha', options.alpha, 1, MAX_ALPHA);
-  return { dim, metric, seed, R, L, alpha, kernels: options.kernels };
+  return { dim, metric, seed, R, L, alpha, kernels };
 }
