@@ -38,6 +38,7 @@ import {
   Rng,
   VectorStore,
   asCorruptData,
+  checkAddOptions,
   checkId,
   checkK,
   checkKernelBackend,
@@ -46,6 +47,7 @@ import {
   createSearchResult,
   metricPolicy,
   stableInput,
+  type AddOptions,
   type AnnIndex,
   type Explainable,
   type IndexClass,
@@ -55,6 +57,7 @@ import {
   type MemoryReport,
   type Metric,
   type MetricPolicy,
+  type ProgressCallback,
   type Reconstructible,
   type SearchResult,
 } from '@annlab/core';
@@ -166,13 +169,30 @@ export class NnDescentIndex
    * Add `n × dim` vectors; ids continue from {@link NnDescentIndex.size}. Rebuilds the k-NN
    * graph, the search graph and the search tree over every vector added so far (NN-Descent is
    * a batch algorithm): add all data in one call. Nothing changes if any value is invalid.
+   *
+   * `options.onProgress(done, total)` counts the build's steps: `total = nTrees +
+   * maxIterations + 1` — one per initialisation tree, one per NN-Descent iteration (an early
+   * stop at convergence jumps to the last), and one for the search graph. The build is one
+   * step, committed at its end: a callback that throws leaves the index as it was before the
+   * call.
    */
-  add(vectors: Float32Array): void {
+  add(vectors: Float32Array, options?: AddOptions): void {
     checkVectors(vectors, this.dim, 'vectors');
+    const onProgress = checkAddOptions(options, 'NnDescentIndex.add options');
     const input = stableInput(vectors);
-    if (input.length === 0) return;
+    if (input.length === 0) {
+      if (onProgress !== null) onProgress(0, 0);
+      return;
+    }
+    const before = this.store.size;
     this.store.append(input);
-    this.build();
+    try {
+      this.build(onProgress);
+    } catch (e) {
+      // Only a throwing callback gets here: the parts are replaced only at the end of build.
+      this.store.truncate(before);
+      throw e;
+    }
   }
 
   /**
@@ -350,19 +370,25 @@ export class NnDescentIndex
   }
 
   /** Build everything over the stored vectors (see the module doc). */
-  private build(): void {
+  private build(onProgress: ProgressCallback | null = null): void {
     const o = this.options;
     const n = this.store.size;
     const K = o.nNeighbors;
     const rng = new Rng(this.seed);
     const nTrees = o.nTrees < 0 ? defaultTrees(n) : o.nTrees;
     const maxIterations = o.maxIterations < 0 ? defaultIterations(n) : o.maxIterations;
+    const steps = nTrees + maxIterations + 1;
     const cosine = this.policy.normalize;
     const trees: FlatTree[] = [];
     const ip = new DistanceComputer(this.store, metricPolicy('inner-product'));
-    for (let t = 0; t < nTrees; t++) trees.push(buildTree(this.dim, n, o.leafSize, cosine, rng, ip));
+    for (let t = 0; t < nTrees; t++) {
+      trees.push(buildTree(this.dim, n, o.leafSize, cosine, rng, ip));
+      if (onProgress !== null) onProgress(t + 1, steps);
+    }
     const dc = new DistanceComputer(this.store, this.policy);
-    const descent = nnDescent(dc, n, { nNeighbors: K, rho: o.rho, delta: o.delta, maxIterations }, trees, rng);
+    const onIteration = onProgress === null ? null : (it: number): void => onProgress(nTrees + it, steps);
+    const descent = nnDescent(dc, n, { nNeighbors: K, rho: o.rho, delta: o.delta, maxIterations }, trees, rng, onIteration);
+    if (onProgress !== null && descent.iterations < maxIterations) onProgress(nTrees + maxIterations, steps);
     const rows = sortedRows(descent.heaps);
     const maxDegree = maxDegreeOf(o.pruneDegreeMultiplier, K);
     const graph: SearchGraph = buildSearchGraph(dc, rows.ids, rows.dist, n, K, maxDegree, o.diversifyProb, this.metric !== 'inner-product', rng);
@@ -389,6 +415,7 @@ export class NnDescentIndex
       }
     }
     const tree = nTrees > 0 ? trees[0] : new FlatTree(this.dim);
+    if (onProgress !== null) onProgress(steps, steps);
     this.parts = { n, k: K, knnIds: ids, knnDist, graph, tree, entries };
     this.info = {
       points: n, nNeighbors: K, nTrees, maxIterations, iterations: descent.iterations, updatesPerIteration: descent.updates,

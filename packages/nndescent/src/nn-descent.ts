@@ -78,9 +78,12 @@ class JoinScratch {
 
 /**
  * Build the approximate k-NN graph of the `n` rows behind `dc` (its store). `trees` are the
- * initialisation trees (possibly none); `rng` draws every random choice.
+ * initialisation trees (possibly none); `rng` draws every random choice. `onIteration(i)`,
+ * when given, runs after iteration i (1-based) of the descent, outside every loop over points.
  */
-export function nnDescent(dc: DistanceComputer, n: number, p: DescentParams, trees: readonly FlatTree[], rng: Rng): DescentResult {
+export function nnDescent(
+  dc: DistanceComputer, n: number, p: DescentParams, trees: readonly FlatTree[], rng: Rng, onIteration: ((iteration: number) => void) | null = null,
+): DescentResult {
   const K = p.nNeighbors;
   const heaps = new NeighborHeaps(n, K);
   const counter = { distances: 0 };
@@ -103,6 +106,7 @@ export function nnDescent(dc: DistanceComputer, n: number, p: DescentParams, tre
     const c = localJoin(dc, heaps, fresh, old, scratch, counter);
     updates.push(c);
     iterations++;
+    if (onIteration !== null) onIteration(iterations);
     if (c <= stopAt) break;
   }
   return { heaps, iterations, updates, exact: false, distanceComputations: counter.distances };
