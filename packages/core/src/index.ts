@@ -90,6 +90,7 @@ export { GraphSearchContext, drainGraphResults, graphSearch, graphSearchRecorded
 export type { GraphSearchCounter } from './graph-search.js';
 export { Rng } from './rng.js';
 export type { RngState } from './rng.js';
+export { deriveSeed, mix32, offsetSeed } from './seeds.js';
 
 export { crc32, crc32Ref } from './crc32.js';
 export { BinaryReader, BinaryWriter, CONTAINER_VERSION, MAGIC } from './binary.js';

@@ -49,6 +49,7 @@ import {
   dotRange,
   drainToRow,
   metricPolicy,
+  offsetSeed,
   Rng,
   stableInput,
   type AddOptions,
@@ -309,7 +310,7 @@ export class IvfPqIndex
     }
     this.pq = new ProductQuantizer({
       dim: this.dim, m: options.m, nbits: options.nbits ?? 8, niter: options.pqNiter ?? 25,
-      maxPointsPerCentroid: this.maxPointsPerCentroid, seed: derivedSeed(this.seed, 1), onWarning: options.onWarning,
+      maxPointsPerCentroid: this.maxPointsPerCentroid, seed: offsetSeed(this.seed, 1), onWarning: options.onWarning,
       kernels: options.kernels,
     });
     this.m = this.pq.m;
@@ -385,7 +386,7 @@ export class IvfPqIndex
     let sample = x;
     let ns = n;
     if (n > cap) {
-      const pick = new Rng(derivedSeed(this.seed, 2)).sample(n, cap).sort();
+      const pick = new Rng(offsetSeed(this.seed, 2)).sample(n, cap).sort();
       sample = new Float32Array(cap * dim);
       for (let i = 0; i < cap; i++) sample.set(x.subarray(pick[i] * dim, pick[i] * dim + dim), i * dim);
       ns = cap;
@@ -836,9 +837,4 @@ function residualsOf(
     for (let t = 0; t < dim; t++) out[o + t] -= centroids[co + t];
   }
   return out;
-}
-
-/** A second seed derived from `seed` (kept a safe integer). */
-function derivedSeed(seed: number, salt: number): number {
-  return seed <= Number.MAX_SAFE_INTEGER - salt ? seed + salt : seed - salt;
 }

@@ -28,7 +28,7 @@
  *
  * @module
  */
-import { Rng, dot, type ProgressCallback } from '@annlab/core';
+import { Rng, deriveSeed, dot, type ProgressCallback } from '@annlab/core';
 import { createSplitInto, marginOf, twoMeans } from '../two-means.js';
 import { growFloat32, type FlatForest } from './flat-forest.js';
 
@@ -38,20 +38,6 @@ const SPLIT_ATTEMPTS = 3;
 const IMBALANCE_ACCEPT = 0.95;
 /** Beyond this fraction even after all attempts, assign sides at random. */
 const IMBALANCE_RANDOM = 0.99;
-
-/** 32-bit mix of two integers (murmur3 finaliser); seeds per-tree Rngs and tie-breaks. */
-export function mix32(a: number, b: number): number {
-  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ b;
-  h = Math.imul(h ^ (h >>> 16), 0xc2b2ae35);
-  h = Math.imul(h ^ (h >>> 13), 0x27d4eb2f);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
-/** A 32-bit seed from the index seed (any safe integer) and two salts. */
-export function subSeed(seed: number, salt: number, salt2: number): number {
-  const hi = Math.floor(seed / 4294967296) | 0;
-  return mix32(mix32(mix32(seed | 0, hi), salt), salt2);
-}
 
 /** The larger side's fraction of a split of `n` items with `n1` on side 1. */
 function imbalance(n1: number, n: number): number {
@@ -123,7 +109,7 @@ export function computeAugmentation(forest: FlatForest, from: number, to: number
 export function buildTree(forest: FlatForest, scratch: SplitScratch, seed: number, t: number, items: Int32Array): number {
   const work = items.slice();
   scratch.ensure(work.length);
-  const rng = new Rng(subSeed(seed, 0x7ee5, t));
+  const rng = new Rng(deriveSeed(seed, 0x7ee5, t));
   return makeNode(forest, scratch, work, 0, work.length, rng);
 }
 

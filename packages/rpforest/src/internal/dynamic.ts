@@ -19,8 +19,8 @@
  *
  * @module
  */
-import { AnnlabError, Rng } from '@annlab/core';
-import { mix32, splitRange, subSeed, type SplitScratch } from './build.js';
+import { AnnlabError, Rng, deriveSeed, mix32 } from '@annlab/core';
+import { splitRange, type SplitScratch } from './build.js';
 import { growInt32, type FlatForest } from './flat-forest.js';
 
 /**
@@ -132,7 +132,7 @@ function splitLeaf(forest: FlatForest, scratch: SplitScratch, seed: number, leaf
   const items = forest.leafItems.slice(start, start + size);
   scratch.ensure(size);
   const node = forest.allocInner();
-  const rng = new Rng(subSeed(seed, node, salt));
+  const rng = new Rng(deriveSeed(seed, node, salt));
   const mid = splitRange(forest, scratch, node, items, 0, size, rng);
   // The old leaf keeps side 0 in place; side 1 moves to a new leaf.
   forest.leafItems.set(items.subarray(0, mid), start);
