@@ -23,6 +23,7 @@
  * - GreedySearch returning the visited set 𝒱 (index construction), or with work counters
  *   (`SearchStats`, explain) → {@link graphSearchRecorded}.
  * - "return the k closest of ℒ" → {@link drainGraphResults}.
+ * - one query of an index, search then drain (with or without counters) → {@link graphSearchInto}.
  *
  * @module
  */
@@ -30,6 +31,7 @@ import type { DistanceComputer } from './distance-computer.js';
 import { MaxHeap, MinHeap } from './heap.js';
 import type { MetricPolicy } from './metrics.js';
 import { drainToRow } from './result.js';
+import type { SearchStats } from './types.js';
 import { VisitedSet } from './visited-set.js';
 
 /** Work counters {@link graphSearchRecorded} adds to (a `SearchStats` fits). */
@@ -283,4 +285,24 @@ export function drainGraphResults(
   const W = ctx.results;
   while (W.size > k) W.pop();
   return drainToRow(W, policy, k, outIds, outDist, outOff);
+}
+
+/**
+ * One query of a graph index into caller-owned output: GreedySearch from the entry points
+ * with list size `L` ({@link graphSearch}, or {@link graphSearchRecorded} counting into
+ * `stats` and one query when `stats` is given), then the `k` closest into the row at `outOff`
+ * ({@link drainGraphResults}). The query must already be set in `dc`; nothing is validated.
+ */
+export function graphSearchInto(
+  ctx: GraphSearchContext, dc: DistanceComputer, policy: MetricPolicy, adj: Int32Array, stride: number,
+  entries: Int32Array, entryOff: number, entryCount: number, L: number, k: number,
+  outIds: Int32Array, outDist: Float32Array, outOff: number, stats: SearchStats | undefined,
+): void {
+  if (stats === undefined) {
+    graphSearch(ctx, dc, adj, stride, entries, entryOff, entryCount, L);
+  } else {
+    graphSearchRecorded(ctx, dc, adj, stride, entries, entryOff, entryCount, L, false, stats);
+    stats.queries++;
+  }
+  drainGraphResults(ctx, policy, k, outIds, outDist, outOff);
 }

@@ -86,7 +86,7 @@ export { KERNELS_COMPILER_VERSION, KERNELS_SOURCE_SHA256, KERNELS_WASM_LENGTH } 
 
 export { MaxHeap, MinHeap } from './heap.js';
 export { VisitedSet } from './visited-set.js';
-export { GraphSearchContext, drainGraphResults, graphSearch, graphSearchRecorded } from './graph-search.js';
+export { GraphSearchContext, drainGraphResults, graphSearch, graphSearchInto, graphSearchRecorded } from './graph-search.js';
 export type { GraphSearchCounter } from './graph-search.js';
 export { Rng } from './rng.js';
 export type { RngState } from './rng.js';
@@ -96,4 +96,4 @@ export { crc32, crc32Ref } from './crc32.js';
 export { BinaryReader, BinaryWriter, CONTAINER_VERSION, MAGIC } from './binary.js';
 export type { FileHeader } from './binary.js';
 
-export { createSearchResult, drainToRow } from './result.js';
+export { createSearchResult, drainToRow, padRow } from './result.js';

@@ -28,9 +28,17 @@ export function drainToRow(
     outDist[outOff + i] = policy.toReported(heap.dist[0]);
     outIds[outOff + i] = heap.pop();
   }
-  for (let i = n; i < k; i++) {
+  padRow(outIds, outDist, outOff, n, k);
+  return n;
+}
+
+/**
+ * Pad one result row at `outOff` with −1/+Infinity from column `from` up to `k` (`from = 0`:
+ * the whole row, an empty index's answer).
+ */
+export function padRow(outIds: Int32Array, outDist: Float32Array, outOff: number, from: number, k: number): void {
+  for (let i = from; i < k; i++) {
     outIds[outOff + i] = -1;
     outDist[outOff + i] = Infinity;
   }
-  return n;
 }

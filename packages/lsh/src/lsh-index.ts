@@ -61,6 +61,7 @@ import {
   checkVectors,
   createSearchResult,
   metricPolicy,
+  padRow,
   type AddOptions,
   type AnnIndex,
   type Explainable,
@@ -299,10 +300,7 @@ export class LshIndex implements AnnIndex<LshSearchParams>, Reconstructible, Exp
   ): void {
     const ctx = this.current();
     if (ctx === null) {
-      for (let i = 0; i < k; i++) {
-        outIds[outOff + i] = -1;
-        outDist[outOff + i] = Infinity;
-      }
+      padRow(outIds, outDist, outOff, 0, k);
       return;
     }
     const probes = params?.probes ?? 1;

@@ -7,8 +7,8 @@
  *
  * Step → code:
  * - `tree_search_closure` (the leaf of the query) → `FlatTree.leafOf`, in {@link searchGraph};
- * - the heap of k results and the candidate queue → core's `graphSearch` /
- *   `graphSearchRecorded` (when `stats` is given), then `drainGraphResults`.
+ * - the heap of k results and the candidate queue → core's `graphSearchInto` (`graphSearch`,
+ *   or `graphSearchRecorded` when `stats` is given, then `drainGraphResults`).
  *
  * **efSearch vs pynndescent's epsilon.** pynndescent keeps exactly k results and keeps
  * expanding while a candidate is within `(1 + ε)` times the k-th distance (ε = 0.1 by
@@ -22,9 +22,8 @@
  */
 import {
   checkInteger,
-  drainGraphResults,
-  graphSearch,
-  graphSearchRecorded,
+  graphSearchInto,
+  padRow,
   type DistanceComputer,
   type GraphSearchContext,
   type MetricPolicy,
@@ -73,10 +72,7 @@ export function searchGraph(
   outIds: Int32Array, outDist: Float32Array, outOff: number, stats: SearchStats | undefined,
 ): void {
   if (size === 0) {
-    for (let i = 0; i < k; i++) {
-      outIds[outOff + i] = -1;
-      outDist[outOff + i] = Infinity;
-    }
+    padRow(outIds, outDist, outOff, 0, k);
     return;
   }
   dc.setQuery(query, qOff);
@@ -89,12 +85,5 @@ export function searchGraph(
     off = tree.leafStart[leaf];
     count = tree.leafSizes[leaf];
   }
-  const stride = graph.maxDegree + 1;
-  if (stats === undefined) {
-    graphSearch(ctx, dc, graph.links, stride, src, off, count, ef);
-  } else {
-    graphSearchRecorded(ctx, dc, graph.links, stride, src, off, count, ef, false, stats);
-    stats.queries++;
-  }
-  drainGraphResults(ctx, policy, k, outIds, outDist, outOff);
+  graphSearchInto(ctx, dc, policy, graph.links, graph.maxDegree + 1, src, off, count, ef, k, outIds, outDist, outOff, stats);
 }

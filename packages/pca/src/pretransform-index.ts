@@ -51,6 +51,7 @@ import {
   createSearchResult,
   metricPolicy,
   normalizeInPlace,
+  padRow,
   stableInput,
   type AddOptions,
   type AnnIndex,
@@ -527,10 +528,7 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
   ): void {
     const rerank = params === undefined || params.rerank === undefined ? 0 : params.rerank;
     if (this.inner.size === 0) {
-      for (let i = 0; i < k; i++) {
-        outIds[outOff + i] = -1;
-        outDist[outOff + i] = Infinity;
-      }
+      padRow(outIds, outDist, outOff, 0, k);
       return;
     }
     const innerParams = this.innerParamsOf(params);

@@ -4,8 +4,8 @@
  * closest of the final list ℒ.
  *
  * Paper step → code:
- * - GreedySearch(s, x_q, k, L) at query time → {@link searchGraph}: core's `graphSearch`
- *   (fast path) or `graphSearchRecorded` (when `stats` is given), then `drainGraphResults`;
+ * - GreedySearch(s, x_q, k, L) at query time → {@link searchGraph}: core's `graphSearchInto`
+ *   (`graphSearch`, or `graphSearchRecorded` when `stats` is given, then `drainGraphResults`);
  * - the paper's query-time L → the `searchL` parameter (clamped to at least k, as the paper
  *   requires L ≥ k).
  *
@@ -13,9 +13,8 @@
  */
 import {
   checkInteger,
-  drainGraphResults,
-  graphSearch,
-  graphSearchRecorded,
+  graphSearchInto,
+  padRow,
   type DistanceComputer,
   type GraphSearchContext,
   type MetricPolicy,
@@ -65,19 +64,10 @@ export function searchGraph(
   outIds: Int32Array, outDist: Float32Array, outOff: number, stats: SearchStats | undefined,
 ): void {
   if (graph.nodes === 0) {
-    for (let i = 0; i < k; i++) {
-      outIds[outOff + i] = -1;
-      outDist[outOff + i] = Infinity;
-    }
+    padRow(outIds, outDist, outOff, 0, k);
     return;
   }
   dc.setQuery(query, qOff);
   entry[0] = graph.medoid;
-  if (stats === undefined) {
-    graphSearch(ctx, dc, graph.adj, graph.stride, entry, 0, 1, L);
-  } else {
-    graphSearchRecorded(ctx, dc, graph.adj, graph.stride, entry, 0, 1, L, false, stats);
-    stats.queries++;
-  }
-  drainGraphResults(ctx, policy, k, outIds, outDist, outOff);
+  graphSearchInto(ctx, dc, policy, graph.adj, graph.stride, entry, 0, 1, L, k, outIds, outDist, outOff, stats);
 }
