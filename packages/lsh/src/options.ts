@@ -9,9 +9,8 @@ import {
   AnnlabError,
   checkIndexOptions,
   checkInteger,
+  type CheckedIndexOptions,
   type IndexOptions,
-  type KernelBackend,
-  type Metric,
 } from '@annlab/core';
 
 /** Options for {@link LshIndex}. */
@@ -59,21 +58,13 @@ export const MAX_L = 1024;
 export const MAX_K = 64;
 
 /** {@link LshOptions} checked, with every default filled in. */
-export interface ResolvedOptions {
-  /** Vector dimension. */
-  readonly dim: number;
-  /** Distance searched by (`'euclidean'` or `'cosine'`). */
-  readonly metric: Metric;
-  /** Seed of every random choice. */
-  readonly seed: number;
+export interface ResolvedOptions extends CheckedIndexOptions {
   /** Tables. */
   readonly L: number;
   /** Hashes per table. */
   readonly K: number;
   /** E2LSH bucket width, or null: derive it at the first add (euclidean) / unused (cosine). */
   readonly w: number | null;
-  /** Distance backend as given (`VectorStore` checks it). */
-  readonly kernels: KernelBackend | undefined;
 }
 
 /**

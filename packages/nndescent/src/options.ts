@@ -10,9 +10,8 @@ import {
   checkIndexOptions,
   checkInteger,
   checkNumber,
+  type CheckedIndexOptions,
   type IndexOptions,
-  type KernelBackend,
-  type Metric,
 } from '@annlab/core';
 
 /** Options for {@link NnDescentIndex}. */
@@ -118,13 +117,7 @@ export const MAX_TREES = 256;
 export const MAX_ITERATIONS = 1000;
 
 /** {@link NnDescentOptions} checked, with the defaults that do not depend on n filled in. */
-export interface ResolvedOptions {
-  /** Vector dimension. */
-  readonly dim: number;
-  /** Distance searched by. */
-  readonly metric: Metric;
-  /** Seed of every random choice. */
-  readonly seed: number;
+export interface ResolvedOptions extends CheckedIndexOptions {
   /** K. */
   readonly nNeighbors: number;
   /** ρ. */
@@ -141,8 +134,6 @@ export interface ResolvedOptions {
   readonly pruneDegreeMultiplier: number;
   /** Diversification probability. */
   readonly diversifyProb: number;
-  /** Distance backend as given (`VectorStore` checks it). */
-  readonly kernels: KernelBackend | undefined;
 }
 
 /**

@@ -7,9 +7,8 @@
 import {
   checkIndexOptions,
   checkInteger,
+  type CheckedIndexOptions,
   type IndexOptions,
-  type KernelBackend,
-  type Metric,
 } from '@annlab/core';
 
 /** Options for {@link RpForestIndex}. */
@@ -59,19 +58,11 @@ const DEFAULT_N_TREES = 10;
 export const MAX_TREES: number = 1 << 12;
 
 /** {@link RpForestOptions} checked, with every default filled in. */
-export interface ResolvedOptions {
-  /** Vector dimension. */
-  readonly dim: number;
-  /** Distance searched by. */
-  readonly metric: Metric;
-  /** Seed of every random choice. */
-  readonly seed: number;
+export interface ResolvedOptions extends CheckedIndexOptions {
   /** Trees to build. */
   readonly nTrees: number;
   /** Most items per leaf. */
   readonly leafSize: number;
-  /** Distance backend as given (`VectorStore` checks it). */
-  readonly kernels: KernelBackend | undefined;
 }
 
 /**

@@ -9,9 +9,8 @@ import {
   checkIndexOptions,
   checkInteger,
   checkNumber,
+  type CheckedIndexOptions,
   type IndexOptions,
-  type KernelBackend,
-  type Metric,
 } from '@annlab/core';
 
 /** Options for {@link VamanaIndex}. */
@@ -77,21 +76,13 @@ export const MAX_L = 10_000;
 export const MAX_ALPHA = 4;
 
 /** {@link VamanaOptions} checked, with every default filled in. */
-export interface ResolvedOptions {
-  /** Vector dimension. */
-  readonly dim: number;
-  /** Distance searched by. */
-  readonly metric: Metric;
-  /** Seed of every random choice. */
-  readonly seed: number;
+export interface ResolvedOptions extends CheckedIndexOptions {
   /** Maximum out-degree. */
   readonly R: number;
   /** Build list size. */
   readonly L: number;
   /** Pruning slack of the second pass. */
   readonly alpha: number;
-  /** Distance backend as given (`VectorStore` checks it). */
-  readonly kernels: KernelBackend | undefined;
 }
 
 /**
