@@ -8,6 +8,7 @@
  */
 import { circle, colorOf, legend, line, panelFrame, polyline, svgDocument, textAt, Viewport, type Point } from './svg.js';
 import { clusteredPoints, pointAt } from './geometry.js';
+import { resultRings } from './marks.js';
 import { HnswIndex } from './indexes.js';
 import type { ExplainOptions, Picture } from './types.js';
 
@@ -60,11 +61,7 @@ export async function explainHnsw(options: ExplainOptions): Promise<Picture> {
         body += '<g class="expanded">';
         for (const id of trace.path) body += circle(v, pointAt(xy, id), 3, { fill: '#f28e2b' });
         body += circle(v, pointAt(xy, trace.entry), 5, { fill: 'none', stroke: '#000', 'stroke-width': 1.5 });
-        body += '</g><g class="beam">';
-        for (let j = 0; j < k; j++) {
-          const id = ex.result.ids[j];
-          if (id >= 0) body += circle(v, pointAt(xy, id), 5, { fill: 'none', stroke: '#59a14f', 'stroke-width': 2 });
-        }
+        body += `</g><g class="beam">${resultRings(v, xy, ex.result.ids, k)}`;
         body += '</g>';
       }
       body += textAt(v.x, v.y + panel + 18, `${level > 0 ? `greedy hops: ${trace.path.length}` : `expanded: ${trace.path.length}`}, distances: ${trace.distanceComputations}`, { 'font-size': 11 });

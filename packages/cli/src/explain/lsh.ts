@@ -9,7 +9,8 @@
  * @module
  */
 import { circle, colorOf, legend, line, panelFrame, polygon, svgDocument, textAt, Viewport, type Point } from './svg.js';
-import { clipHalfPlane, clusteredPoints, lineInPolygon, pointAt, vertexMean } from './geometry.js';
+import { clipHalfPlane, clusteredPoints, lineInPolygon, vertexMean } from './geometry.js';
+import { pointDots, resultRings } from './marks.js';
 import { LshIndex } from './indexes.js';
 import type { ExplainOptions, Picture } from './types.js';
 
@@ -82,10 +83,8 @@ export async function explainLsh(options: ExplainOptions): Promise<Picture> {
         if (seg !== null) body += line(v, seg[0], seg[1], { stroke: i === 0 ? '#4e79a7' : '#76b7b2', 'stroke-width': 1.2 });
       }
     }
-    body += '</g><g class="points">';
-    for (let i = 0; i < n; i++) body += circle(v, pointAt(xy, i), 1.6, { fill: '#666' });
-    body += '</g><g class="results">';
-    for (let j = 0; j < k; j++) if (ex.result.ids[j] >= 0) body += circle(v, pointAt(xy, ex.result.ids[j]), 5, { fill: 'none', stroke: '#59a14f', 'stroke-width': 2 });
+    body += `</g><g class="points">${pointDots(v, xy, n, '#666')}`;
+    body += `</g><g class="results">${resultRings(v, xy, ex.result.ids, k)}`;
     body += `</g><g class="query">${circle(v, [query[0], query[1]], 5, { fill: '#000' })}</g>`;
   }
   body += legend(gap + L * (panel + gap), 70, [

@@ -8,8 +8,9 @@
  *
  * @module
  */
-import { circle, legend, line, panelFrame, polyline, svgDocument, textAt, Viewport, type Point } from './svg.js';
+import { circle, legend, line, panelFrame, svgDocument, textAt, Viewport, type Point } from './svg.js';
 import { clusteredPoints, pointAt } from './geometry.js';
+import { expansionPath, pointDots, resultRings } from './marks.js';
 import { NnDescentIndex } from './indexes.js';
 import type { ExplainOptions, Picture } from './types.js';
 
@@ -46,8 +47,7 @@ export async function explainNnDescent(options: ExplainOptions): Promise<Picture
       if (nb >= 0) body += line(left, pointAt(xy, id), pointAt(xy, nb));
     }
   }
-  body += '</g><g class="nodes">';
-  for (let id = 0; id < n; id++) body += circle(left, pointAt(xy, id), 1.6, { fill: '#888' });
+  body += `</g><g class="nodes">${pointDots(left, xy, n, '#888')}`;
   body += '</g>';
 
   const edges = info === null ? 0 : info.searchEdges;
@@ -57,20 +57,11 @@ export async function explainNnDescent(options: ExplainOptions): Promise<Picture
     const nb = index.neighbors(id);
     for (let j = 0; j < nb.length; j++) body += line(right, pointAt(xy, id), pointAt(xy, nb[j]));
   }
-  body += '</g><g class="nodes">';
-  for (let id = 0; id < n; id++) body += circle(right, pointAt(xy, id), 1.6, { fill: '#888' });
+  body += `</g><g class="nodes">${pointDots(right, xy, n, '#888')}`;
   body += '</g><g class="entries">';
   for (let i = 0; i < ex.entries.length; i++) body += circle(right, pointAt(xy, ex.entries[i]), 4, { fill: 'none', stroke: '#4e79a7', 'stroke-width': 1.2 });
-  body += '</g><g class="expanded">';
-  const path: Point[] = [];
-  for (let i = 0; i < ex.expanded.length; i++) path.push(pointAt(xy, ex.expanded[i]));
-  body += polyline(right, path, { stroke: '#e15759', 'stroke-width': 1.5 });
-  for (let i = 0; i < ex.expanded.length; i++) body += circle(right, pointAt(xy, ex.expanded[i]), 3, { fill: '#f28e2b' });
-  body += '</g><g class="results">';
-  for (let j = 0; j < k; j++) {
-    const id = ex.result.ids[j];
-    if (id >= 0) body += circle(right, pointAt(xy, id), 5, { fill: 'none', stroke: '#59a14f', 'stroke-width': 2 });
-  }
+  body += `</g><g class="expanded">${expansionPath(right, xy, ex.expanded)}`;
+  body += `</g><g class="results">${resultRings(right, xy, ex.result.ids, k)}`;
   body += `</g><g class="query">${circle(right, q, 5, { fill: '#000' })}</g>`;
   body += textAt(right.x, right.y + panel + 18, `entry points (tree leaf ${ex.leaf}): ${ex.entries.length}, expanded: ${ex.expanded.length}, distances: ${ex.distanceComputations}`, { 'font-size': 11 });
   body += legend(gap + panel + gap + panel + gap, 70, [

@@ -8,7 +8,8 @@
  * @module
  */
 import { circle, colorOf, legend, line, panelFrame, polygon, svgDocument, textAt, Viewport, type Point } from './svg.js';
-import { clipHalfPlane, clusteredPoints, lineInPolygon, pointAt, vertexMean } from './geometry.js';
+import { clipHalfPlane, clusteredPoints, lineInPolygon, vertexMean } from './geometry.js';
+import { pointDots, resultRings } from './marks.js';
 import { RpForestIndex } from './indexes.js';
 import type { ExplainOptions, Picture } from './types.js';
 
@@ -86,10 +87,8 @@ export async function explainRpForest(options: ExplainOptions): Promise<Picture>
     }
     body += '</g><g class="splits">';
     for (const s of splits) body += line(v, s.seg[0], s.seg[1], { stroke: '#4e79a7', 'stroke-width': Math.max(0.6, 2.4 - 0.4 * s.depth) });
-    body += '</g><g class="points">';
-    for (let i = 0; i < n; i++) body += circle(v, pointAt(xy, i), 1.6, { fill: '#666' });
-    body += '</g><g class="results">';
-    for (let j = 0; j < k; j++) if (tr.result.ids[j] >= 0) body += circle(v, pointAt(xy, tr.result.ids[j]), 5, { fill: 'none', stroke: '#59a14f', 'stroke-width': 2 });
+    body += `</g><g class="points">${pointDots(v, xy, n, '#666')}`;
+    body += `</g><g class="results">${resultRings(v, xy, tr.result.ids, k)}`;
     body += `</g><g class="query">${circle(v, [query[0], query[1]], 5, { fill: '#000' })}</g>`;
   }
   body += legend(gap + nTrees * (panel + gap), 70, [

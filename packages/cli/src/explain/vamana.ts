@@ -7,8 +7,9 @@
  *
  * @module
  */
-import { circle, legend, line, panelFrame, polyline, svgDocument, textAt, Viewport, type Point } from './svg.js';
+import { circle, legend, line, panelFrame, svgDocument, textAt, Viewport, type Point } from './svg.js';
 import { clusteredPoints, pointAt } from './geometry.js';
+import { expansionPath, pointDots, resultRings } from './marks.js';
 import { VamanaIndex } from './indexes.js';
 import type { ExplainOptions, Picture } from './types.js';
 
@@ -39,19 +40,10 @@ export async function explainVamana(options: ExplainOptions): Promise<Picture> {
     const nb = index.neighbors(id);
     for (let j = 0; j < nb.length; j++) if (nb[j] > id || !index.neighbors(nb[j]).includes(id)) body += line(v, pointAt(xy, id), pointAt(xy, nb[j]));
   }
-  body += '</g><g class="nodes">';
-  for (let id = 0; id < n; id++) body += circle(v, pointAt(xy, id), 1.6, { fill: '#888' });
-  body += '</g><g class="expanded">';
-  const path: Point[] = [];
-  for (let i = 0; i < ex.expanded.length; i++) path.push(pointAt(xy, ex.expanded[i]));
-  body += polyline(v, path, { stroke: '#e15759', 'stroke-width': 1.5 });
-  for (let i = 0; i < ex.expanded.length; i++) body += circle(v, pointAt(xy, ex.expanded[i]), 3, { fill: '#f28e2b' });
+  body += `</g><g class="nodes">${pointDots(v, xy, n, '#888')}`;
+  body += `</g><g class="expanded">${expansionPath(v, xy, ex.expanded)}`;
   if (ex.entry >= 0) body += circle(v, pointAt(xy, ex.entry), 5, { fill: 'none', stroke: '#000', 'stroke-width': 1.5 });
-  body += '</g><g class="results">';
-  for (let j = 0; j < k; j++) {
-    const id = ex.result.ids[j];
-    if (id >= 0) body += circle(v, pointAt(xy, id), 5, { fill: 'none', stroke: '#59a14f', 'stroke-width': 2 });
-  }
+  body += `</g><g class="results">${resultRings(v, xy, ex.result.ids, k)}`;
   body += `</g><g class="query">${circle(v, q, 5, { fill: '#000' })}</g>`;
   body += textAt(v.x, v.y + panel + 18, `expanded: ${ex.expanded.length}, distances: ${ex.distanceComputations}`, { 'font-size': 11 });
   body += legend(gap + panel + gap, 70, [
