@@ -60,7 +60,7 @@ describe('native peers', () => {
       dataset: 'unused',
       k: 10,
       repeats: 1,
-      runs: [{ algorithm: 'faiss', build: { index: 'IVF16,PQ8,RFlat' }, search: { nprobe: 16, rerank: [0, 4] } }],
+      runs: [{ algorithm: 'faiss', build: { index: 'IVF16,PQ8x4,RFlat' }, search: { nprobe: 16, rerank: [0, 4] } }],
     });
     const run = await runSuite(suite, dataset, { warmupQueries: 2 });
     expect(run.errors).toEqual([]);
