@@ -13,8 +13,9 @@
  *
  * @module
  */
-import { AnnlabError, BinaryReader, BinaryWriter, type Metric } from '@annlab/core';
+import { BinaryReader, BinaryWriter, type Metric } from '@annlab/core';
 import { RpForestIndex } from '@annlab/rpforest';
+import { loadTranslated } from '../translated.js';
 
 /** Format version of `@annlab/rpforest` files this bridge reads and writes. */
 export const ANNLAB_FOREST_VERSION = 1;
@@ -115,10 +116,5 @@ export function writeAnnlabForest(layout: AnnlabForestLayout, what: string): RpF
   w.array(layout.leafSizes);
   w.array(layout.leafItems);
   w.array(layout.roots);
-  try {
-    return RpForestIndex.deserialize(w.finish());
-  } catch (e) {
-    if (e instanceof AnnlabError) throw new AnnlabError('CORRUPT_DATA', `${what}: ${e.message}`, { cause: e });
-    throw e;
-  }
+  return loadTranslated(what, () => RpForestIndex.deserialize(w.finish()));
 }

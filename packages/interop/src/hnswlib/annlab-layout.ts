@@ -12,8 +12,9 @@
  *
  * @module
  */
-import { AnnlabError, BinaryReader, BinaryWriter, Rng, type Metric, type RngState } from '@annlab/core';
+import { BinaryReader, BinaryWriter, Rng, type Metric, type RngState } from '@annlab/core';
 import { HnswIndex } from '@annlab/hnsw';
+import { loadTranslated } from '../translated.js';
 
 /** Format version of `@annlab/hnsw` files this bridge reads and writes. */
 export const ANNLAB_HNSW_VERSION = 2;
@@ -123,10 +124,5 @@ export function writeAnnlabHnsw(layout: AnnlabHnswLayout, what: string): HnswInd
   w.array(layout.links0);
   w.array(layout.upperOffset);
   w.array(layout.upperLinks);
-  try {
-    return HnswIndex.deserialize(w.finish());
-  } catch (e) {
-    if (e instanceof AnnlabError) throw new AnnlabError('CORRUPT_DATA', `${what}: ${e.message}`, { cause: e });
-    throw e;
-  }
+  return loadTranslated(what, () => HnswIndex.deserialize(w.finish()));
 }
