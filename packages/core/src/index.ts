@@ -91,6 +91,7 @@ export type { GraphSearchCounter } from './graph-search.js';
 export { Rng } from './rng.js';
 export type { RngState } from './rng.js';
 export { deriveSeed, mix32, offsetSeed } from './seeds.js';
+export { partitionBySide } from './partition.js';
 
 export { crc32, crc32Ref } from './crc32.js';
 export { BinaryReader, BinaryWriter, CONTAINER_VERSION, MAGIC } from './binary.js';

@@ -21,7 +21,7 @@
  *
  * @module
  */
-import type { DistanceComputer, Rng } from '@annlab/core';
+import { partitionBySide, type DistanceComputer, type Rng } from '@annlab/core';
 import { createSplitInto } from '@annlab/rpforest';
 
 
@@ -220,13 +220,5 @@ function splitRange(
       }
     } while (n1 === 0 || n1 === n);
   }
-  const tmp = s.tmp;
-  let a0 = 0;
-  let b0 = n - n1;
-  for (let i = 0; i < n; i++) {
-    if (sides[i] === 0) tmp[a0++] = items[lo + i];
-    else tmp[b0++] = items[lo + i];
-  }
-  items.set(tmp.subarray(0, n), lo);
-  return lo + (n - n1);
+  return partitionBySide(items, lo, n, sides, n1, s.tmp);
 }

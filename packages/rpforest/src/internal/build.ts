@@ -28,7 +28,7 @@
  *
  * @module
  */
-import { Rng, deriveSeed, dot, type ProgressCallback } from '@annlab/core';
+import { Rng, deriveSeed, dot, partitionBySide, type ProgressCallback } from '@annlab/core';
 import { createSplitInto, marginOf, twoMeans } from '../two-means.js';
 import { growFloat32, type FlatForest } from './flat-forest.js';
 
@@ -190,13 +190,5 @@ export function splitRange(
     } while (imbalance(n1, n) > IMBALANCE_RANDOM);
   }
   // Stable partition through the scratch buffer.
-  const tmp = scratch.items;
-  let a = 0;
-  let b = n - n1;
-  for (let i = 0; i < n; i++) {
-    if (sides[i] === 0) tmp[a++] = items[lo + i];
-    else tmp[b++] = items[lo + i];
-  }
-  items.set(tmp.subarray(0, n), lo);
-  return lo + (n - n1);
+  return partitionBySide(items, lo, n, sides, n1, scratch.items);
 }
