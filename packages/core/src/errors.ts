@@ -56,3 +56,13 @@ export class AnnlabError extends Error {
 export function isAnnlabError(e: unknown, code?: AnnlabErrorCode): e is AnnlabError {
   return e instanceof AnnlabError && (code === undefined || e.code === code);
 }
+
+/**
+ * Throw `CORRUPT_DATA` for a file whose sections disagree with each other, in the wording
+ * every index's loader uses: `<kind> is inconsistent: <detail>. Re-create it with serialize().`
+ *
+ * @param kind - how the format is named in messages (`'vamana file'`).
+ */
+export function throwInconsistentFile(kind: string, detail: string): never {
+  throw new AnnlabError('CORRUPT_DATA', `${kind} is inconsistent: ${detail}. Re-create it with serialize().`);
+}

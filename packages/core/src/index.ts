@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { AnnlabError, isAnnlabError } from './errors.js';
+export { AnnlabError, isAnnlabError, throwInconsistentFile } from './errors.js';
 export type { AnnlabErrorCode } from './errors.js';
 
 export { METRICS, SearchStats } from './types.js';

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { AnnlabError, BinaryReader, BinaryWriter, type Metric } from '@annlab/core';
+import { BinaryReader, BinaryWriter, throwInconsistentFile, type Metric } from '@annlab/core';
 import type { HashFamily } from '../hash-family.js';
 import type { LshTables } from './tables.js';
 
@@ -43,7 +43,7 @@ export const FILE_KIND = 'lsh file';
 
 /** Throw `CORRUPT_DATA` for an inconsistent file. */
 export function corrupt(msg: string): never {
-  throw new AnnlabError('CORRUPT_DATA', `${FILE_KIND} is inconsistent: ${msg}. Re-create it with serialize().`);
+  throwInconsistentFile(FILE_KIND, msg);
 }
 
 const EMPTY_F32 = new Float32Array(0);

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { AnnlabError, BinaryReader, BinaryWriter, type Metric } from '@annlab/core';
+import { BinaryReader, BinaryWriter, throwInconsistentFile, type Metric } from '@annlab/core';
 import type { NnDescentBuildInfo } from '../options.js';
 import type { GraphParts } from './invariants.js';
 import { FlatTree } from './rp-tree.js';
@@ -56,7 +56,7 @@ export const FILE_KIND = 'nndescent file';
 
 /** Throw `CORRUPT_DATA` for an inconsistent file. */
 export function corrupt(msg: string): never {
-  throw new AnnlabError('CORRUPT_DATA', `${FILE_KIND} is inconsistent: ${msg}. Re-create it with serialize().`);
+  throwInconsistentFile(FILE_KIND, msg);
 }
 
 /** Write one index. */

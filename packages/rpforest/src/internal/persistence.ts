@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { AnnlabError, BinaryReader, BinaryWriter, MAX_ABS_COMPONENT, VectorStore, type Metric } from '@annlab/core';
+import { BinaryReader, BinaryWriter, MAX_ABS_COMPONENT, VectorStore, throwInconsistentFile, type Metric } from '@annlab/core';
 import { EMPTY_F32, type FlatForest } from './flat-forest.js';
 
 /** What a file says in its parameter record. */
@@ -45,7 +45,7 @@ export interface ForestFileParams {
 export const FILE_KIND = 'rpforest file';
 
 function corrupt(msg: string): never {
-  throw new AnnlabError('CORRUPT_DATA', `${FILE_KIND} is inconsistent: ${msg}. Re-create it with serialize().`);
+  throwInconsistentFile(FILE_KIND, msg);
 }
 
 /** Write `params` and `forest` as a file of format `version` under `tag`. */
@@ -179,5 +179,5 @@ export function checkPackedLeaves(forest: FlatForest): void {
 export function refuseInconsistent(errors: readonly string[]): never {
   const shown = errors.slice(0, 3).join('; ');
   const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : '';
-  throw new AnnlabError('CORRUPT_DATA', `${FILE_KIND} is inconsistent: rpforest invariant violated: ${shown}${more}. Re-create it with serialize().`);
+  throwInconsistentFile(FILE_KIND, `rpforest invariant violated: ${shown}${more}`);
 }

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { AnnlabError, BinaryReader, BinaryWriter, type Metric, type VectorStore } from '@annlab/core';
+import { BinaryReader, BinaryWriter, throwInconsistentFile, type Metric, type VectorStore } from '@annlab/core';
 import type { VamanaGraph } from './graph.js';
 
 /** What a file says in its parameter record. */
@@ -40,7 +40,7 @@ export const FILE_KIND = 'vamana file';
 
 /** Throw `CORRUPT_DATA` for an inconsistent file. */
 export function corrupt(msg: string): never {
-  throw new AnnlabError('CORRUPT_DATA', `${FILE_KIND} is inconsistent: ${msg}. Re-create it with serialize().`);
+  throwInconsistentFile(FILE_KIND, msg);
 }
 
 /** Write `params`, the stored vectors and the graph as a file of format `version` under `tag`. */
