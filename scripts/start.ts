@@ -12,5 +12,7 @@ const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const hasOut = args.some((a) => a === '--out' || a === '-o' || a.startsWith('--out='));
 const out = join('results', stamp);
-process.stderr.write(`annlab: running the ${args.includes('--config') || args.includes('-c') ? 'given' : 'default'} suite${hasOut ? '' : `; results go to ${out}/`}\n`);
+process.stderr.write(
+  `annlab: running the ${args.includes('--config') || args.includes('-c') ? 'given' : 'default'} suite${hasOut ? '' : `; results go to ${out}/`}\n`,
+);
 process.exitCode = await runCli(['bench', ...(hasOut ? [] : ['--out', out]), ...args]);

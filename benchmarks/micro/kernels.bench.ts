@@ -16,14 +16,7 @@
  *
  * @module
  */
-import {
-  DistanceComputer,
-  Rng,
-  VectorStore,
-  distanceTileInto,
-  metricPolicy,
-  type KernelBackend,
-} from '@annlab/core';
+import { DistanceComputer, Rng, VectorStore, distanceTileInto, metricPolicy, type KernelBackend } from '@annlab/core';
 import { Bench } from 'tinybench';
 
 /** One measured row: ns per distance for one kernel shape, dimension and backend. */
@@ -104,7 +97,8 @@ export async function benchKernels(dims: readonly number[] = [96, 128, 784, 960]
   bench.tasks.forEach((task, i) => {
     const res = task.result;
     const info = meta[i];
-    if (!('period' in res)) throw new Error(`task ${task.name} did not complete (${res.state})`, { cause: 'error' in res ? res.error : undefined });
+    if (!('period' in res))
+      throw new Error(`task ${task.name} did not complete (${res.state})`, { cause: 'error' in res ? res.error : undefined });
     rows.push({ kernel: info.kernel, dim: info.dim, backend: info.backend, nsPerDistance: (res.period * 1e6) / info.perCall });
   });
   if (sink === -1) console.log(sink);

@@ -52,8 +52,11 @@ export async function loadAnnlabIndexFile(file: string): Promise<LoadedIndex> {
     bytes = readFileSync(file);
   } catch (e) {
     const code = (e as { code?: unknown }).code;
-    if (code === 'ENOENT') throw new AnnlabError('NOT_FOUND', `index file ${file}: no such file; check the run's "index" path.`, { cause: e });
-    throw new AnnlabError('IO', `index file ${file}: cannot read it (${typeof code === 'string' ? code : (e as Error).message}).`, { cause: e });
+    if (code === 'ENOENT')
+      throw new AnnlabError('NOT_FOUND', `index file ${file}: no such file; check the run's "index" path.`, { cause: e });
+    throw new AnnlabError('IO', `index file ${file}: cannot read it (${typeof code === 'string' ? code : (e as Error).message}).`, {
+      cause: e,
+    });
   }
   if (bytes.length < 4 || bytes[0] !== MAGIC[0] || bytes[1] !== MAGIC[1] || bytes[2] !== MAGIC[2] || bytes[3] !== MAGIC[3]) {
     throw new AnnlabError(

@@ -19,8 +19,13 @@ function ioError(path: string, e: unknown, doing: string): AnnlabError {
   if (e instanceof AnnlabError) return e;
   const code = (e as { code?: unknown }).code;
   const detail = typeof code === 'string' ? code : ((e as Error).message ?? String(e));
-  if (code === 'ENOENT') return new AnnlabError('NOT_FOUND', `${path}: no such file or directory (${doing}). Check the path.`, { cause: e });
-  return new AnnlabError('IO', `${path}: cannot ${doing} (${detail}); check that the location is writable and has free space, or choose another one.`, { cause: e });
+  if (code === 'ENOENT')
+    return new AnnlabError('NOT_FOUND', `${path}: no such file or directory (${doing}). Check the path.`, { cause: e });
+  return new AnnlabError(
+    'IO',
+    `${path}: cannot ${doing} (${detail}); check that the location is writable and has free space, or choose another one.`,
+    { cause: e },
+  );
 }
 
 /** Create `dir` (and parents), as an `AnnlabError` when that fails. */
@@ -74,7 +79,11 @@ export interface WrittenFiles {
 }
 
 /** Render the plots and the report for `results` into `dir` (used by bench and by `annlab report`). */
-export async function writeReport(dir: string, results: readonly ResultLine[], meta: ReportMeta): Promise<{
+export async function writeReport(
+  dir: string,
+  results: readonly ResultLine[],
+  meta: ReportMeta,
+): Promise<{
   /** Path of report.html. */
   report: string;
   /** Paths of the SVG plots. */
@@ -122,7 +131,8 @@ export function readRun(jsonlPath: string): {
   /** The run.json beside the file, or null when absent. */
   info: RunInfo | null;
 } {
-  if (!existsSync(jsonlPath)) throw new AnnlabError('NOT_FOUND', `no results file at ${jsonlPath}; pass the results.jsonl written by \`annlab bench\`.`);
+  if (!existsSync(jsonlPath))
+    throw new AnnlabError('NOT_FOUND', `no results file at ${jsonlPath}; pass the results.jsonl written by \`annlab bench\`.`);
   let text: string;
   try {
     text = readFileSync(jsonlPath, 'utf8');

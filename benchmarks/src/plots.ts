@@ -37,7 +37,10 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(vgSpec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
-    return svg.replace(/<path aria-label="([^"]*)" role="graphics-symbol"([^>]*?)\/>/g, '<path aria-label="$1" role="graphics-symbol"$2><title>$1</title></path>');
+    return svg.replace(
+      /<path aria-label="([^"]*)" role="graphics-symbol"([^>]*?)\/>/g,
+      '<path aria-label="$1" role="graphics-symbol"$2><title>$1</title></path>',
+    );
   } finally {
     view.finalize();
   }
@@ -97,7 +100,11 @@ function topNines(results: readonly ResultLine[]): number {
  * higher-recall point). Ascending recall on return.
  */
 function costFront(members: readonly ResultLine[], cost: (r: ResultLine) => number | null): ResultLine[] {
-  const sorted = members.filter((r) => { const c = cost(r); return c !== null && Number.isFinite(c); })
+  const sorted = members
+    .filter((r) => {
+      const c = cost(r);
+      return c !== null && Number.isFinite(c);
+    })
     .sort((a, b) => b.recall - a.recall || (cost(a) as number) - (cost(b) as number));
   const out: ResultLine[] = [];
   let best = Infinity;
@@ -185,7 +192,8 @@ function recallAxis(points: readonly CurvePoint[], results: readonly ResultLine[
   lo = Math.max(0, Math.floor(lo * 4) / 4);
   const hi = Math.max(lo + 0.5, xs.length === 0 ? 1 : Math.min(top, Math.ceil(xs[xs.length - 1] * 4) / 4 + 0.05));
   const ticks: number[] = [];
-  for (const v of [0, half, 1, 1.5228787, 2, 2.5228787, 3, 3.5228787, 4, 5, 6]) if (v >= lo - 1e-9 && v <= hi + 1e-9 && v < top - 1e-9) ticks.push(v);
+  for (const v of [0, half, 1, 1.5228787, 2, 2.5228787, 3, 3.5228787, 4, 5, 6])
+    if (v >= lo - 1e-9 && v <= hi + 1e-9 && v < top - 1e-9) ticks.push(v);
   if (top <= hi + 1e-9) ticks.push(top);
   const labels = ticks.map((v) => (Math.abs(v - top) < 1e-9 ? '1' : String(+(1 - 10 ** -v).toPrecision(4))));
   let expr = `''`;
@@ -217,15 +225,35 @@ function curveSpec(points: CurvePoint[], results: readonly ResultLine[], scale: 
   if (o.xTitle !== undefined) x.title = o.xTitle;
   const y = { field: 'y', type: 'quantitative', title: o.yTitle, scale: o.yLog ? { type: 'log' } : { zero: false } };
   const kinds = [...new Set(points.map((p) => p.kind))].sort();
-  const color: Record<string, unknown> = { field: 'series', type: 'nominal', title: o.legendTitle, legend: { labelLimit: 360, symbolType: 'stroke' } };
-  if (o.legendTitle === 'algorithm') color.scale = algorithmColors(results, points.map((p) => p.series));
+  const color: Record<string, unknown> = {
+    field: 'series',
+    type: 'nominal',
+    title: o.legendTitle,
+    legend: { labelLimit: 360, symbolType: 'stroke' },
+  };
+  if (o.legendTitle === 'algorithm')
+    color.scale = algorithmColors(
+      results,
+      points.map((p) => p.series),
+    );
   const strokeDash = {
-    field: 'kind', type: 'nominal', title: 'implementation',
-    scale: { domain: [KIND_LABEL.annlab, KIND_LABEL.native], range: [[1, 0], [5, 3]] },
+    field: 'kind',
+    type: 'nominal',
+    title: 'implementation',
+    scale: {
+      domain: [KIND_LABEL.annlab, KIND_LABEL.native],
+      range: [
+        [1, 0],
+        [5, 3],
+      ],
+    },
     legend: kinds.length > 0 ? { values: kinds, symbolStrokeWidth: 2, labelLimit: 260 } : null,
   };
   const layer: Record<string, unknown>[] = [
-    { mark: { type: 'line', strokeWidth: 1.5, clip: true }, encoding: { x, y, color, strokeDash, order: { field: 'order', type: 'quantitative' } } },
+    {
+      mark: { type: 'line', strokeWidth: 1.5, clip: true },
+      encoding: { x, y, color, strokeDash, order: { field: 'order', type: 'quantitative' } },
+    },
     {
       transform: [{ filter: `datum.kind === '${KIND_LABEL.annlab}'` }],
       mark: { type: 'point', filled: true, size: 40, clip: true, opacity: 1 },
@@ -240,7 +268,10 @@ function curveSpec(points: CurvePoint[], results: readonly ResultLine[], scale: 
   if (o.labels === true) {
     // Labels in the right-most 15% of the axis end at their point instead of starting there,
     // so the ones at recall 1 are not cut off by the plot's edge.
-    const domain = (x.scale.domain as [number, number] | undefined) ?? [Math.min(...points.map((p) => p.x)), Math.max(...points.map((p) => p.x))];
+    const domain = (x.scale.domain as [number, number] | undefined) ?? [
+      Math.min(...points.map((p) => p.x)),
+      Math.max(...points.map((p) => p.x)),
+    ];
     const edge = domain[0] + 0.85 * (domain[1] - domain[0]);
     const text = { field: 'label', type: 'nominal' };
     layer.push(
@@ -268,7 +299,13 @@ function curveSpec(points: CurvePoint[], results: readonly ResultLine[], scale: 
   };
 }
 
-function toPoints(results: readonly ResultLine[], key: (r: ResultLine) => string, cost: (r: ResultLine) => number | null, y: (r: ResultLine) => number, scale: RecallScale): CurvePoint[] {
+function toPoints(
+  results: readonly ResultLine[],
+  key: (r: ResultLine) => string,
+  cost: (r: ResultLine) => number | null,
+  y: (r: ResultLine) => number,
+  scale: RecallScale,
+): CurvePoint[] {
   const top = topNines(results);
   const out: CurvePoint[] = [];
   for (const [series, members] of groupBy(results, key)) {
@@ -295,7 +332,9 @@ export function recallQpsSpec(results: readonly ResultLine[], perBuild: boolean,
   const scale = options.recallScale ?? 'logit';
   const points = toPoints(results, perBuild ? buildLabel : (r) => r.algorithm, inverseQps, (r) => r.qps, scale);
   return curveSpec(points, results, scale, {
-    title: perBuild ? 'Recall vs QPS per build (points labelled with their search parameters)' : 'Recall vs QPS (Pareto front per algorithm)',
+    title: perBuild
+      ? 'Recall vs QPS per build (points labelled with their search parameters)'
+      : 'Recall vs QPS (Pareto front per algorithm)',
     yTitle: 'Queries per second (1 thread, log scale)',
     yLog: true,
     legendTitle: perBuild ? 'algorithm / build' : 'algorithm',
@@ -307,7 +346,13 @@ export function recallQpsSpec(results: readonly ResultLine[], perBuild: boolean,
 export function recallDistancesSpec(results: readonly ResultLine[], options: PlotOptions = {}): TopLevelSpec {
   const scale = options.recallScale ?? 'logit';
   const counted = results.filter((r) => r.distanceComputations !== null);
-  const points = toPoints(counted, (r) => r.algorithm, (r) => r.distanceComputations, (r) => Math.max(r.distanceComputations ?? 1, 1), scale);
+  const points = toPoints(
+    counted,
+    (r) => r.algorithm,
+    (r) => r.distanceComputations,
+    (r) => Math.max(r.distanceComputations ?? 1, 1),
+    scale,
+  );
   return curveSpec(points, results, scale, {
     title: 'Recall vs distance computations per query (fewest per recall; annlab indexes, which count them)',
     yTitle: 'Distance computations per query (log scale)',
@@ -319,7 +364,13 @@ export function recallDistancesSpec(results: readonly ResultLine[], options: Plo
 /** Recall (x) vs build seconds (y, log): the cheapest build reaching each recall. */
 export function recallBuildTimeSpec(results: readonly ResultLine[], options: PlotOptions = {}): TopLevelSpec {
   const scale = options.recallScale ?? 'logit';
-  const points = toPoints(results, (r) => r.algorithm, (r) => r.buildSeconds, (r) => Math.max(r.buildSeconds, 1e-4), scale);
+  const points = toPoints(
+    results,
+    (r) => r.algorithm,
+    (r) => r.buildSeconds,
+    (r) => Math.max(r.buildSeconds, 1e-4),
+    scale,
+  );
   return curveSpec(points, results, scale, {
     title: 'Recall vs build time (fastest build reaching each recall)',
     yTitle: 'Build seconds (log scale)',
@@ -332,7 +383,13 @@ export function recallBuildTimeSpec(results: readonly ResultLine[], options: Plo
 export function recallIndexSizeSpec(results: readonly ResultLine[], options: PlotOptions = {}): TopLevelSpec {
   const scale = options.recallScale ?? 'logit';
   const sized = results.filter((r) => r.indexBytes !== null);
-  const points = toPoints(sized, (r) => r.algorithm, (r) => r.indexBytes, (r) => Math.max((r.indexBytes ?? 0) / 1048576, 1e-4), scale);
+  const points = toPoints(
+    sized,
+    (r) => r.algorithm,
+    (r) => r.indexBytes,
+    (r) => Math.max((r.indexBytes ?? 0) / 1048576, 1e-4),
+    scale,
+  );
   return curveSpec(points, results, scale, {
     title: 'Recall vs index size (smallest index reaching each recall; bytes used, not capacity)',
     yTitle: 'Index MB (log scale)',
@@ -345,9 +402,20 @@ export function recallIndexSizeSpec(results: readonly ResultLine[], options: Plo
 export function recallLatencySpec(results: readonly ResultLine[], options: PlotOptions = {}): TopLevelSpec {
   const scale = options.recallScale ?? 'logit';
   const panel = (p: 'p50' | 'p99'): Record<string, unknown> => {
-    const points = toPoints(results, (r) => r.algorithm, inverseQps, (r) => Math.max(r.latencyMs[p], 1e-4), scale);
+    const points = toPoints(
+      results,
+      (r) => r.algorithm,
+      inverseQps,
+      (r) => Math.max(r.latencyMs[p], 1e-4),
+      scale,
+    );
     const spec = curveSpec(points, results, scale, {
-      title: `${p} latency vs recall`, yTitle: `${p} latency, ms (log scale)`, yLog: true, legendTitle: 'algorithm', width: 330, height: 300,
+      title: `${p} latency vs recall`,
+      yTitle: `${p} latency, ms (log scale)`,
+      yLog: true,
+      legendTitle: 'algorithm',
+      width: 330,
+      height: 300,
       xTitle: `Recall@${results[0]?.k ?? 10} (${scale === 'logit' ? 'logit scale' : 'linear'})`,
     });
     delete spec.$schema;
@@ -376,14 +444,26 @@ export function buildMemorySpec(results: readonly ResultLine[]): TopLevelSpec {
     const mb = r.indexBytes / 1048576;
     const cap = r.capacityBytes === null || r.capacityBytes === undefined ? '' : ` (capacity ${(r.capacityBytes / 1048576).toFixed(1)} MB)`;
     values.push({
-      algorithm: r.algorithm, build: label, buildSeconds: Math.max(r.buildSeconds, 1e-4), indexMB: Math.max(mb, 1e-4), kind: KIND_LABEL[r.kind],
+      algorithm: r.algorithm,
+      build: label,
+      buildSeconds: Math.max(r.buildSeconds, 1e-4),
+      indexMB: Math.max(mb, 1e-4),
+      kind: KIND_LABEL[r.kind],
       tip: `${label} · built in ${r.buildSeconds.toFixed(2)} s · ${mb.toFixed(1)} MB used${cap}`,
     });
   }
   // 8 px of padding keeps a point on a domain edge (the slowest build) whole.
   const x = { field: 'buildSeconds', type: 'quantitative', title: 'Build seconds (log scale)', scale: { type: 'log', padding: 8 } };
   const y = { field: 'indexMB', type: 'quantitative', title: 'Index MB used (log scale)', scale: { type: 'log', padding: 8 } };
-  const color = { field: 'algorithm', type: 'nominal', title: 'algorithm', scale: algorithmColors(results, values.map((v) => v.algorithm)) };
+  const color = {
+    field: 'algorithm',
+    type: 'nominal',
+    title: 'algorithm',
+    scale: algorithmColors(
+      results,
+      values.map((v) => v.algorithm),
+    ),
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: title(results, 'Build time vs index size (bytes used, not allocated capacity)'),
@@ -392,8 +472,28 @@ export function buildMemorySpec(results: readonly ResultLine[]): TopLevelSpec {
     background: 'white',
     data: { values },
     layer: [
-      { transform: [{ filter: `datum.kind === '${KIND_LABEL.annlab}'` }], mark: { type: 'point', filled: true, size: 80 }, encoding: { x, y, color, shape: { field: 'algorithm', type: 'nominal', title: 'algorithm' }, description: { field: 'tip', type: 'nominal' } } },
-      { transform: [{ filter: `datum.kind === '${KIND_LABEL.native}'` }], mark: { type: 'point', filled: false, size: 80, strokeWidth: 1.5 }, encoding: { x, y, color, shape: { field: 'algorithm', type: 'nominal', title: 'algorithm' }, description: { field: 'tip', type: 'nominal' } } },
+      {
+        transform: [{ filter: `datum.kind === '${KIND_LABEL.annlab}'` }],
+        mark: { type: 'point', filled: true, size: 80 },
+        encoding: {
+          x,
+          y,
+          color,
+          shape: { field: 'algorithm', type: 'nominal', title: 'algorithm' },
+          description: { field: 'tip', type: 'nominal' },
+        },
+      },
+      {
+        transform: [{ filter: `datum.kind === '${KIND_LABEL.native}'` }],
+        mark: { type: 'point', filled: false, size: 80, strokeWidth: 1.5 },
+        encoding: {
+          x,
+          y,
+          color,
+          shape: { field: 'algorithm', type: 'nominal', title: 'algorithm' },
+          description: { field: 'tip', type: 'nominal' },
+        },
+      },
     ],
   } as unknown as TopLevelSpec;
 }

@@ -21,9 +21,7 @@ export const RECALL_EPSILON = 1e-3;
  * `id`, in float64: true L2, 1 − cos, or −⟨q, x⟩. This is the harness's own reference
  * computation, the same for every algorithm.
  */
-export function exactDistance(
-  queries: Float32Array, q: number, base: Float32Array, id: number, dim: number, metric: Metric,
-): number {
+export function exactDistance(queries: Float32Array, q: number, base: Float32Array, id: number, dim: number, metric: Metric): number {
   const qo = q * dim;
   const xo = id * dim;
   if (metric === 'euclidean') {
@@ -54,7 +52,13 @@ export function exactDistance(
  * (−1) get +Infinity.
  */
 export function rowDistances(
-  ids: Int32Array, nq: number, width: number, queries: Float32Array, base: Float32Array, dim: number, metric: Metric,
+  ids: Int32Array,
+  nq: number,
+  width: number,
+  queries: Float32Array,
+  base: Float32Array,
+  dim: number,
+  metric: Metric,
 ): Float64Array {
   const out = new Float64Array(nq * width);
   for (let q = 0; q < nq; q++) {
@@ -73,7 +77,14 @@ export function rowDistances(
  * the k-th distance is the k-th smallest of the recomputed ground-truth distances.
  */
 export function kthDistances(
-  gtIds: Int32Array, gtK: number, nq: number, k: number, queries: Float32Array, base: Float32Array, dim: number, metric: Metric,
+  gtIds: Int32Array,
+  gtK: number,
+  nq: number,
+  k: number,
+  queries: Float32Array,
+  base: Float32Array,
+  dim: number,
+  metric: Metric,
 ): Float64Array {
   const d = rowDistances(gtIds, nq, gtK, queries, base, dim, metric);
   const out = new Float64Array(nq);
@@ -103,7 +114,12 @@ export interface RecallResult {
  * @param kth - the true k-th distance per query ({@link kthDistances}).
  */
 export function thresholdRecall(
-  ids: Int32Array, distances: Float64Array, nq: number, k: number, kth: Float64Array, epsilon: number = RECALL_EPSILON,
+  ids: Int32Array,
+  distances: Float64Array,
+  nq: number,
+  k: number,
+  kth: Float64Array,
+  epsilon: number = RECALL_EPSILON,
 ): RecallResult {
   const perQuery = new Float64Array(nq);
   const seen = new Set<number>();

@@ -44,11 +44,19 @@ function textCell(s: string): string {
   return escapeHtml(s).replace(/,(?=\S)/g, ',<wbr>');
 }
 
-function table(cells: readonly (readonly string[])[], numericFrom: number = 1, numericTo: number = Infinity, sortable: boolean = true): string {
+function table(
+  cells: readonly (readonly string[])[],
+  numericFrom: number = 1,
+  numericTo: number = Infinity,
+  sortable: boolean = true,
+): string {
   const [head, ...body] = cells;
   const th = head.map((h) => `<th${sortable ? ' title="click to sort"' : ''}>${escapeHtml(h)}</th>`).join('');
   const rows = body
-    .map((row) => `<tr>${row.map((c, i) => (i >= numericFrom && i < numericTo ? `<td class="num">${escapeHtml(c)}</td>` : `<td>${textCell(c)}</td>`)).join('')}</tr>`)
+    .map(
+      (row) =>
+        `<tr>${row.map((c, i) => (i >= numericFrom && i < numericTo ? `<td class="num">${escapeHtml(c)}</td>` : `<td>${textCell(c)}</td>`)).join('')}</tr>`,
+    )
     .join('\n');
   return `<div class="scroll"><table${sortable ? ' class="sortable"' : ''}><thead><tr>${th}</tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
 }
@@ -88,7 +96,25 @@ export function renderReport(results: readonly ResultLine[], plots: Plots, meta:
   }
   const costItems = Object.entries(costs).map(([name, c]) => `<li><b>${escapeHtml(name)}</b>: ${escapeHtml(c.note)}.</li>`);
   const detail: string[][] = [
-    ['algorithm', 'build', 'search', 'recall', 'id recall', 'QPS', 'batch QPS', 'p50 ms', 'p95 ms', 'p99 ms', 'dist/query', 'build s', 'index', 'capacity', 'RSS growth', 'binding cost / query', 'Pareto'],
+    [
+      'algorithm',
+      'build',
+      'search',
+      'recall',
+      'id recall',
+      'QPS',
+      'batch QPS',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'dist/query',
+      'build s',
+      'index',
+      'capacity',
+      'RSS growth',
+      'binding cost / query',
+      'Pareto',
+    ],
     ...results.map((r) => [
       r.algorithm,
       paramsLabel(r.build) || '-',
@@ -124,9 +150,13 @@ export function renderReport(results: readonly ResultLine[], plots: Plots, meta:
   if (meta.totalSeconds !== undefined) envRows.push(['Total run time', `${meta.totalSeconds.toFixed(1)} s`]);
   const skipped = (meta.skipped ?? []).map((s) => `<li><b>${escapeHtml(s.algorithm)}</b> skipped: ${escapeHtml(s.reason)}</li>`);
   const errors = (meta.errors ?? []).map(
-    (e) => `<li><b>${escapeHtml(e.algorithm)}</b> ${escapeHtml(paramsLabel(e.build))}${e.search ? ` / ${escapeHtml(paramsLabel(e.search))}` : ''}: ${escapeHtml(e.message)}</li>`,
+    (e) =>
+      `<li><b>${escapeHtml(e.algorithm)}</b> ${escapeHtml(paramsLabel(e.build))}${e.search ? ` / ${escapeHtml(paramsLabel(e.search))}` : ''}: ${escapeHtml(e.message)}</li>`,
   );
-  const dataset = first === undefined ? 'no results' : `${first.dataset}: ${first.nBase} base vectors × ${first.dim} dims, ${first.queries} queries, ${first.metric}, k = ${first.k}`;
+  const dataset =
+    first === undefined
+      ? 'no results'
+      : `${first.dataset}: ${first.nBase} base vectors × ${first.dim} dims, ${first.queries} queries, ${first.metric}, k = ${first.k}`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -283,7 +283,12 @@ interface PreparedIndex {
  * does not match the dataset's dimension and size.
  */
 async function loadRunIndex(
-  run: SuiteRun, file: string, loader: IndexFileLoader, dataset: BenchDataset, nBase: number, seed: number,
+  run: SuiteRun,
+  file: string,
+  loader: IndexFileLoader,
+  dataset: BenchDataset,
+  nBase: number,
+  seed: number,
 ): Promise<PreparedIndex> {
   const t0 = nowMs();
   const loaded = await loader(file, { metric: dataset.metric, dim: dataset.dim, seed });
@@ -297,10 +302,16 @@ async function loadRunIndex(
     );
   }
   if (index.metric !== dataset.metric) {
-    throw new AnnlabError('INVALID_PARAMETER', `${file} holds a ${index.metric} index but dataset ${dataset.name} is searched by ${dataset.metric}; its recall would mean nothing.`);
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `${file} holds a ${index.metric} index but dataset ${dataset.name} is searched by ${dataset.metric}; its recall would mean nothing.`,
+    );
   }
   if (index.dim !== dataset.dim) {
-    throw new AnnlabError('DIMENSION_MISMATCH', `${file} holds an index of dim ${index.dim} but dataset ${dataset.name} has dim ${dataset.dim}; load it with the dataset it was built from.`);
+    throw new AnnlabError(
+      'DIMENSION_MISMATCH',
+      `${file} holds an index of dim ${index.dim} but dataset ${dataset.name} has dim ${dataset.dim}; load it with the dataset it was built from.`,
+    );
   }
   if (index.size !== nBase) {
     throw new AnnlabError(
@@ -344,7 +355,13 @@ interface PointMeasure {
 }
 
 async function measurePoint(
-  built: BuiltIndex, queries: Float32Array, nq: number, k: number, params: Params, repeats: number, warmup: number,
+  built: BuiltIndex,
+  queries: Float32Array,
+  nq: number,
+  k: number,
+  params: Params,
+  repeats: number,
+  warmup: number,
 ): Promise<PointMeasure> {
   if (built.measure !== undefined) {
     const m = await built.measure(queries, nq, k, params, repeats);
@@ -409,7 +426,10 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
     queries = queries.subarray(0, nq * dim);
   }
   if (dataset.groundTruth === undefined || dataset.groundTruthK < k) {
-    throw new AnnlabError('INVALID_PARAMETER', `dataset ${dataset.name} has ${dataset.groundTruthK} ground-truth columns, fewer than k = ${k}; resolve it with resolveDataset(..., { k }).`);
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `dataset ${dataset.name} has ${dataset.groundTruthK} ground-truth columns, fewer than k = ${k}; resolve it with resolveDataset(..., { k }).`,
+    );
   }
   const gt = dataset.groundTruth;
   const gtK = dataset.groundTruthK;
@@ -420,7 +440,10 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
   const skipped: SkippedAlgorithm[] = [];
   const errors: RunError[] = [];
   const bindingCosts: Record<string, BindingCost> = {};
-  const runs = options.only === undefined ? suite.runs : suite.runs.filter((r) => options.only?.includes(r.label ?? r.algorithm) === true || options.only?.includes(r.algorithm) === true);
+  const runs =
+    options.only === undefined
+      ? suite.runs
+      : suite.runs.filter((r) => options.only?.includes(r.label ?? r.algorithm) === true || options.only?.includes(r.algorithm) === true);
 
   /** Record one built or loaded index (timings known), then sweep `run`'s search grid over it and free it. */
   const sweep = async (run: SuiteRun, p: PreparedIndex, rssGrowthBytes: number): Promise<void> => {
@@ -556,7 +579,17 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
       const rssGrowthBytes = Math.max(0, rss() - rssBefore);
       await sweep(
         run,
-        { built, buildSeconds, name, implementation: run.algorithm, kind: adapter.kind, build, labels: null, fileParams: {}, loaded: undefined },
+        {
+          built,
+          buildSeconds,
+          name,
+          implementation: run.algorithm,
+          kind: adapter.kind,
+          build,
+          labels: null,
+          fileParams: {},
+          loaded: undefined,
+        },
         rssGrowthBytes,
       );
     }

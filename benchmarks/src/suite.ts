@@ -96,12 +96,14 @@ export function parseGrid(grid: unknown, where: string): ParamGrid {
 
 function checkGrid(grid: unknown, where: string): ParamGrid {
   if (grid === undefined) return {};
-  if (grid === null || typeof grid !== 'object' || Array.isArray(grid)) fail(where, 'must be an object of parameter → value or list of values.');
+  if (grid === null || typeof grid !== 'object' || Array.isArray(grid))
+    fail(where, 'must be an object of parameter → value or list of values.');
   const out: ParamGrid = {};
   for (const [key, value] of Object.entries(grid as Record<string, unknown>)) {
     if (Array.isArray(value)) {
       if (value.length === 0) fail(where, `parameter "${key}" has an empty list; give at least one value.`);
-      for (const v of value) if (!isScalar(v)) fail(where, `parameter "${key}" holds ${JSON.stringify(v)}; values must be numbers, strings or booleans.`);
+      for (const v of value)
+        if (!isScalar(v)) fail(where, `parameter "${key}" holds ${JSON.stringify(v)}; values must be numbers, strings or booleans.`);
       out[key] = value as ParamValue[];
     } else if (isScalar(value)) {
       out[key] = value;
@@ -114,7 +116,8 @@ function checkGrid(grid: unknown, where: string): ParamGrid {
 
 function optionalInt(value: unknown, name: string, min: number, where: string): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) fail(where, `"${name}" must be an integer ≥ ${min}, got ${JSON.stringify(value)}.`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
+    fail(where, `"${name}" must be an integer ≥ ${min}, got ${JSON.stringify(value)}.`);
   return value;
 }
 
@@ -125,23 +128,31 @@ function optionalInt(value: unknown, name: string, min: number, where: string): 
  * @param where - a label for messages, usually the file name.
  */
 export function parseSuite(value: unknown, where: string = 'suite'): Suite {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(where, 'a suite must be a JSON object with "dataset" and "runs".');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    fail(where, 'a suite must be a JSON object with "dataset" and "runs".');
   const o = value as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     if (!SUITE_KEYS.includes(key)) fail(where, `unknown key "${key}"; expected one of ${SUITE_KEYS.slice(1).join(', ')}.`);
   }
-  if (typeof o.dataset !== 'string' || o.dataset.length === 0) fail(where, '"dataset" must be a dataset reference string, e.g. "fashion-mnist-784-euclidean".');
+  if (typeof o.dataset !== 'string' || o.dataset.length === 0)
+    fail(where, '"dataset" must be a dataset reference string, e.g. "fashion-mnist-784-euclidean".');
   if (!Array.isArray(o.runs) || o.runs.length === 0) fail(where, '"runs" must be a non-empty list of { algorithm, build, search }.');
   const runs: SuiteRun[] = o.runs.map((r: unknown, i: number) => {
     const rw = `${where} runs[${i}]`;
     if (r === null || typeof r !== 'object' || Array.isArray(r)) fail(rw, 'must be an object { algorithm, build, search }.');
     const ro = r as Record<string, unknown>;
-    for (const key of Object.keys(ro)) if (!RUN_KEYS.includes(key)) fail(rw, `unknown key "${key}"; expected algorithm, label, build, search, index.`);
+    for (const key of Object.keys(ro))
+      if (!RUN_KEYS.includes(key)) fail(rw, `unknown key "${key}"; expected algorithm, label, build, search, index.`);
     if (typeof ro.algorithm !== 'string' || ro.algorithm.length === 0) fail(rw, '"algorithm" must be a name such as "hnsw".');
-    const run: SuiteRun = { algorithm: ro.algorithm, build: checkGrid(ro.build, `${rw}.build`), search: checkGrid(ro.search, `${rw}.search`) };
+    const run: SuiteRun = {
+      algorithm: ro.algorithm,
+      build: checkGrid(ro.build, `${rw}.build`),
+      search: checkGrid(ro.search, `${rw}.search`),
+    };
     if (ro.index !== undefined) {
       if (typeof ro.index !== 'string' || ro.index.length === 0) fail(rw, '"index" must be the path of an index file.');
-      if (Object.keys(run.build ?? {}).length > 0) fail(rw, '"build" does not apply to a run that loads "index" (the file was built already); remove one of them.');
+      if (Object.keys(run.build ?? {}).length > 0)
+        fail(rw, '"build" does not apply to a run that loads "index" (the file was built already); remove one of them.');
       run.index = ro.index;
     } else if (ro.algorithm === FILE_ALGORITHM) {
       fail(rw, `"algorithm": "${FILE_ALGORITHM}" loads a prebuilt index: add "index": "<path of the index file>".`);

@@ -33,7 +33,10 @@ export function loadSuite(pathOrName: string): Suite {
   if (!existsSync(file)) {
     const shipped = join(suitesDir(), `${pathOrName.replace(/\.json$/, '')}.json`);
     if (!existsSync(shipped)) {
-      throw new AnnlabError('NOT_FOUND', `no suite file "${pathOrName}"; pass a path to a suite JSON or one of: ${shippedSuites().join(', ')}.`);
+      throw new AnnlabError(
+        'NOT_FOUND',
+        `no suite file "${pathOrName}"; pass a path to a suite JSON or one of: ${shippedSuites().join(', ')}.`,
+      );
     }
     file = shipped;
   }

@@ -124,7 +124,13 @@ export function parseJsonLines(text: string, where: string = 'results.jsonl'): R
       throw new AnnlabError('CORRUPT_DATA', `${where} line ${i + 1} is not valid JSON (${(e as Error).message}).`);
     }
     const o = value as Partial<ResultLine>;
-    if (o === null || typeof o !== 'object' || typeof o.algorithm !== 'string' || typeof o.recall !== 'number' || typeof o.qps !== 'number') {
+    if (
+      o === null ||
+      typeof o !== 'object' ||
+      typeof o.algorithm !== 'string' ||
+      typeof o.recall !== 'number' ||
+      typeof o.qps !== 'number'
+    ) {
       throw new AnnlabError('CORRUPT_DATA', `${where} line ${i + 1} is not an annlab result (needs algorithm, recall, qps).`);
     }
     if (o.type === undefined || o.type === 'result') out.push(o as ResultLine);
@@ -153,16 +159,70 @@ export function toCsv(results: readonly ResultLine[]): string {
   const buildKeys = unionKeys(results.map((r) => r.build));
   const searchKeys = unionKeys(results.map((r) => r.search));
   const header = [
-    'suite', 'dataset', 'algorithm', 'kind', ...buildKeys.map((k) => `build.${k}`), ...searchKeys.map((k) => `search.${k}`), 'k', 'queries', 'nBase', 'dim', 'metric',
-    'recall', 'recallIdOverlap', 'qps', 'batchQps', 'latencyP50Ms', 'latencyP95Ms', 'latencyP99Ms',
-    'buildSeconds', 'indexBytes', 'capacityBytes', 'rssGrowthBytes', 'distanceComputations', 'hops', 'pareto',
-    'node', 'cpu', 'gitCommit', 'annlabVersion',
+    'suite',
+    'dataset',
+    'algorithm',
+    'kind',
+    ...buildKeys.map((k) => `build.${k}`),
+    ...searchKeys.map((k) => `search.${k}`),
+    'k',
+    'queries',
+    'nBase',
+    'dim',
+    'metric',
+    'recall',
+    'recallIdOverlap',
+    'qps',
+    'batchQps',
+    'latencyP50Ms',
+    'latencyP95Ms',
+    'latencyP99Ms',
+    'buildSeconds',
+    'indexBytes',
+    'capacityBytes',
+    'rssGrowthBytes',
+    'distanceComputations',
+    'hops',
+    'pareto',
+    'node',
+    'cpu',
+    'gitCommit',
+    'annlabVersion',
   ];
-  const rows = results.map((r) => [
-    r.suite, r.dataset, r.algorithm, r.kind, ...buildKeys.map((k) => r.build[k]), ...searchKeys.map((k) => r.search[k]), r.k, r.queries, r.nBase, r.dim, r.metric,
-    r.recall, r.recallIdOverlap, r.qps, r.batchQps, r.latencyMs.p50, r.latencyMs.p95, r.latencyMs.p99,
-    r.buildSeconds, r.indexBytes, r.capacityBytes, r.rssGrowthBytes, r.distanceComputations, r.hops, r.pareto,
-    r.environment.node, r.environment.cpu, r.environment.gitCommit, r.environment.annlabVersion,
-  ].map(csvCell).join(','));
+  const rows = results.map((r) =>
+    [
+      r.suite,
+      r.dataset,
+      r.algorithm,
+      r.kind,
+      ...buildKeys.map((k) => r.build[k]),
+      ...searchKeys.map((k) => r.search[k]),
+      r.k,
+      r.queries,
+      r.nBase,
+      r.dim,
+      r.metric,
+      r.recall,
+      r.recallIdOverlap,
+      r.qps,
+      r.batchQps,
+      r.latencyMs.p50,
+      r.latencyMs.p95,
+      r.latencyMs.p99,
+      r.buildSeconds,
+      r.indexBytes,
+      r.capacityBytes,
+      r.rssGrowthBytes,
+      r.distanceComputations,
+      r.hops,
+      r.pareto,
+      r.environment.node,
+      r.environment.cpu,
+      r.environment.gitCommit,
+      r.environment.annlabVersion,
+    ]
+      .map(csvCell)
+      .join(','),
+  );
   return [header.join(','), ...rows].join('\n') + '\n';
 }

@@ -25,7 +25,10 @@ describe('docs curves script', () => {
     ];
     const guide = join(guides, 'hnsw.md');
     mkdirSync(guides, { recursive: true });
-    writeFileSync(guide, '# HNSW\n\nbefore\n\n<!-- curves:begin hnsw-hnsw-tiny -->\nstale numbers\n<!-- curves:end hnsw-hnsw-tiny -->\n\n<!-- curves:begin hnsw-hnsw-other -->\nkept\n<!-- curves:end hnsw-hnsw-other -->\nafter\n');
+    writeFileSync(
+      guide,
+      '# HNSW\n\nbefore\n\n<!-- curves:begin hnsw-hnsw-tiny -->\nstale numbers\n<!-- curves:end hnsw-hnsw-tiny -->\n\n<!-- curves:begin hnsw-hnsw-other -->\nkept\n<!-- curves:end hnsw-hnsw-other -->\nafter\n',
+    );
     const out = await runCurves({ outDir: figures, datasets: [DATASET], grids, guidesDir: guides });
 
     const rs = out.results.tiny;

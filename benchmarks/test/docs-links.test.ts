@@ -45,7 +45,9 @@ function anchors(file: string): Set<string> {
 }
 
 function links(file: string): string[] {
-  const text = readFileSync(file, 'utf8').replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
+  const text = readFileSync(file, 'utf8')
+    .replace(/```[\s\S]*?```/g, '')
+    .replace(/`[^`\n]*`/g, '');
   const out: string[] = [];
   for (const m of text.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) out.push(m[1]);
   for (const m of text.matchAll(/^\s*\[[^\]]+\]:\s*(\S+)/gm)) out.push(m[1]);
@@ -62,7 +64,8 @@ function broken(file: string): string[] {
       bad.push(`${link} (no such file)`);
       continue;
     }
-    if (anchor !== undefined && anchor !== '' && target.endsWith('.md') && !anchors(target).has(anchor)) bad.push(`${link} (no heading #${anchor})`);
+    if (anchor !== undefined && anchor !== '' && target.endsWith('.md') && !anchors(target).has(anchor))
+      bad.push(`${link} (no heading #${anchor})`);
   }
   return bad;
 }
@@ -72,7 +75,17 @@ describe('docs links', () => {
 
   it('docs/ holds the index, a guide per algorithm and the three topic guides', () => {
     const names = files.map((f) => f.slice(docs.length + 1));
-    for (const g of ['README.md', 'flat.md', 'rpforest.md', 'hnsw.md', 'ivfpq.md', 'pca.md', 'choosing-an-index.md', 'benchmarking.md', 'formats-and-datasets.md']) {
+    for (const g of [
+      'README.md',
+      'flat.md',
+      'rpforest.md',
+      'hnsw.md',
+      'ivfpq.md',
+      'pca.md',
+      'choosing-an-index.md',
+      'benchmarking.md',
+      'formats-and-datasets.md',
+    ]) {
       expect(names).toContain(g);
     }
   });
@@ -87,7 +100,10 @@ describe('docs links', () => {
     try {
       const f = join(dir, 'a.md');
       writeFileSync(join(dir, 'b.md'), '# Title\n\n## Second part\n');
-      writeFileSync(f, '[ok](b.md#second-part) [ok](#here) [web](https://example.org/x)\n\n# Here\n\n[gone](c.md) [bad anchor](b.md#third) ![img](fig.svg)\n\n`[code](skipped.md)`\n');
+      writeFileSync(
+        f,
+        '[ok](b.md#second-part) [ok](#here) [web](https://example.org/x)\n\n# Here\n\n[gone](c.md) [bad anchor](b.md#third) ![img](fig.svg)\n\n`[code](skipped.md)`\n',
+      );
       expect(broken(f)).toEqual(['c.md (no such file)', 'b.md#third (no heading #third)', 'fig.svg (no such file)']);
     } finally {
       rmSync(dir, { recursive: true, force: true });

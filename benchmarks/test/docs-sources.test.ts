@@ -34,8 +34,9 @@ describe('typedoc source links', () => {
     for (const pkg of config.entryPoints) {
       const dir = join(root, pkg);
       const own = join(dir, 'typedoc.json');
-      const base = (existsSync(own) ? (JSON.parse(readFileSync(own, 'utf8')) as { displayBasePath?: string }).displayBasePath : undefined)
-        ?? config.packageOptions.displayBasePath;
+      const base =
+        (existsSync(own) ? (JSON.parse(readFileSync(own, 'utf8')) as { displayBasePath?: string }).displayBasePath : undefined) ??
+        config.packageOptions.displayBasePath;
       expect(base, `${pkg}: no displayBasePath`).toBeDefined();
       expect(resolve(dir, base as string), `${pkg}: displayBasePath must be the repository root`).toBe(root);
       const entry = join(dir, config.packageOptions.entryPoints[0]);

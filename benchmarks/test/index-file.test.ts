@@ -22,7 +22,15 @@ import {
 } from '@annlab/bench';
 
 const env: Environment = {
-  node: 'v20', v8: '11', cpu: 'test cpu', cores: 2, totalMemoryBytes: 1, platform: 'test', gitCommit: 'abc', annlabVersion: '0.0.0', startedAt: '2024-01-01T00:00:00Z',
+  node: 'v20',
+  v8: '11',
+  cpu: 'test cpu',
+  cores: 2,
+  totalMemoryBytes: 1,
+  platform: 'test',
+  gitCommit: 'abc',
+  annlabVersion: '0.0.0',
+  startedAt: '2024-01-01T00:00:00Z',
 };
 
 const DATASET = 'synthetic:n=500,dim=8,clusters=4,queries=20,seed=7';
@@ -47,11 +55,19 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('suite runs with "index"', () => {
   it('accept a file run and refuse what cannot apply to one', () => {
-    const suite = parseSuite({ dataset: 'x', runs: [{ algorithm: 'file', index: 'a.bin', search: { efSearch: [10, 20] } }, { algorithm: 'hnsw', index: 'b.bin' }] });
+    const suite = parseSuite({
+      dataset: 'x',
+      runs: [
+        { algorithm: 'file', index: 'a.bin', search: { efSearch: [10, 20] } },
+        { algorithm: 'hnsw', index: 'b.bin' },
+      ],
+    });
     expect(suite.runs[0]).toEqual({ algorithm: FILE_ALGORITHM, index: 'a.bin', build: {}, search: { efSearch: [10, 20] } });
     expect(suite.runs[1].index).toBe('b.bin');
     expect(() => parseSuite({ dataset: 'x', runs: [{ algorithm: 'file' }] })).toThrow(/"index"/);
-    expect(() => parseSuite({ dataset: 'x', runs: [{ algorithm: 'hnsw', index: 'a.bin', build: { M: 8 } }] })).toThrow(/"build" does not apply/);
+    expect(() => parseSuite({ dataset: 'x', runs: [{ algorithm: 'hnsw', index: 'a.bin', build: { M: 8 } }] })).toThrow(
+      /"build" does not apply/,
+    );
     expect(() => parseSuite({ dataset: 'x', runs: [{ algorithm: 'file', index: '' }] })).toThrow(/"index" must be/);
     expect(() => parseSuite({ dataset: 'x', runs: [{ algorithm: 'file', indx: 'a.bin' }] })).toThrow(/unknown key "indx"/);
     expect(parseGrid({ efSearch: [10, 20] }, '--search')).toEqual({ efSearch: [10, 20] });
@@ -87,7 +103,7 @@ describe('suite runs with "index"', () => {
     expect(run.results.find((r) => r.algorithm === 'named')?.recall).toBe(built[0].recall);
   });
 
-  it('map a loader\'s labels to dataset ids and apply the file\'s search settings under the sweep\'s', async () => {
+  it("map a loader's labels to dataset ids and apply the file's search settings under the sweep's", async () => {
     const base = await loadAnnlabIndexFile(hnswFile);
     const n = base.index.size;
     // Pretend the file stored its vectors in reverse order: label[i] = n - 1 - i.
@@ -106,7 +122,9 @@ describe('suite runs with "index"', () => {
     };
     writeFileSync(join(dir, 'reversed.annlab'), (flat.serialize as () => Uint8Array)());
     const suite = parseSuite({
-      dataset: 'unused', k: 5, repeats: 1,
+      dataset: 'unused',
+      k: 5,
+      repeats: 1,
       runs: [
         { algorithm: 'file', index: 'reversed' },
         { algorithm: 'ivfflat', index: 'ivf', search: { nprobe: [1] } },
@@ -127,7 +145,9 @@ describe('suite runs with "index"', () => {
     const junk = join(dir, 'junk.bin');
     writeFileSync(junk, new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]));
     const suite = parseSuite({
-      dataset: 'unused', k: 5, repeats: 1,
+      dataset: 'unused',
+      k: 5,
+      repeats: 1,
       runs: [
         { algorithm: 'rpforest', index: hnswFile },
         { algorithm: 'file', index: hnswFile },

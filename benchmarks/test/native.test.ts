@@ -68,7 +68,10 @@ describe('native peers', () => {
       expect(run.skipped).toEqual([{ algorithm: 'faiss', reason }]);
       return;
     }
-    expect(run.results.map((r) => r.search)).toEqual([{ nprobe: 16, rerank: 0 }, { nprobe: 16, rerank: 4 }]);
+    expect(run.results.map((r) => r.search)).toEqual([
+      { nprobe: 16, rerank: 0 },
+      { nprobe: 16, rerank: 4 },
+    ]);
     const [codes, reranked] = run.results;
     expect(reranked.recall).toBeGreaterThan(0.9);
     expect(reranked.recall).toBeGreaterThanOrEqual(codes.recall);

@@ -35,7 +35,11 @@ beforeAll(async () => {
     runs: [
       { algorithm: 'flat' },
       { algorithm: 'hnsw', build: { M: 6, efConstruction: 24 }, search: { efSearch: [5, 10, 40] } },
-      { algorithm: 'ivfpq', build: { nlist: 8, m: 4, nbits: 4, niter: 5, pqNiter: 5, keepVectors: true }, search: { nprobe: [1, 8], rerank: [0, 4] } },
+      {
+        algorithm: 'ivfpq',
+        build: { nlist: 8, m: 4, nbits: 4, niter: 5, pqNiter: 5, keepVectors: true },
+        search: { nprobe: [1, 8], rerank: [0, 4] },
+      },
       { algorithm: 'rpforest', build: { nTrees: 4, leafSize: 16 }, search: { searchK: [20, 2000] } },
     ],
   });
@@ -104,7 +108,8 @@ describe('colours', () => {
   it('give each algorithm one colour in every plot, whichever algorithms a plot leaves out', async () => {
     const colorOf = (svg: string): Map<string, string> => {
       const out = new Map<string, string>();
-      for (const m of svg.matchAll(/<path aria-label="([a-z+-]+)[ ·][^"]*" role="graphics-symbol"[^>]*?(?:fill|stroke)="(#[0-9a-f]{6})"/g)) out.set(m[1], m[2]);
+      for (const m of svg.matchAll(/<path aria-label="([a-z+-]+)[ ·][^"]*" role="graphics-symbol"[^>]*?(?:fill|stroke)="(#[0-9a-f]{6})"/g))
+        out.set(m[1], m[2]);
       return out;
     };
     // flat (first by name) reports no distance computations here, as native peers do not:
@@ -117,7 +122,8 @@ describe('colours', () => {
     for (const name of ['recall-distances.svg', 'recall-index-size.svg', 'recall-build-time.svg', 'build-memory.svg'] as const) {
       const colours = colorOf(drawn[name]);
       expect(colours.size, name).toBeGreaterThanOrEqual(3);
-      for (const [algorithm, colour] of colours) expect(`${name} ${algorithm} ${colour}`).toBe(`${name} ${algorithm} ${qps.get(algorithm)}`);
+      for (const [algorithm, colour] of colours)
+        expect(`${name} ${algorithm} ${colour}`).toBe(`${name} ${algorithm} ${qps.get(algorithm)}`);
     }
   });
 });

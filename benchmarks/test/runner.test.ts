@@ -22,7 +22,15 @@ import {
 } from '@annlab/bench';
 
 const env: Environment = {
-  node: 'v20', v8: '11', cpu: 'test cpu', cores: 2, totalMemoryBytes: 1, platform: 'test', gitCommit: 'abc', annlabVersion: '0.0.0', startedAt: '2024-01-01T00:00:00Z',
+  node: 'v20',
+  v8: '11',
+  cpu: 'test cpu',
+  cores: 2,
+  totalMemoryBytes: 1,
+  platform: 'test',
+  gitCommit: 'abc',
+  annlabVersion: '0.0.0',
+  startedAt: '2024-01-01T00:00:00Z',
 };
 
 const unavailable: AlgorithmAdapter = {
@@ -74,7 +82,12 @@ afterAll(() => rmSync(cache, { recursive: true, force: true }));
 describe('runSuite', () => {
   it('builds every configuration once and sweeps every search setting', () => {
     expect(run.results.map((r) => r.algorithm)).toEqual(['flat', 'hnsw', 'hnsw', 'hnsw', 'hnsw']);
-    expect(run.results.filter((r) => r.algorithm === 'hnsw').map((r) => `${r.build.M}/${r.search.efSearch}`)).toEqual(['4/5', '4/50', '8/5', '8/50']);
+    expect(run.results.filter((r) => r.algorithm === 'hnsw').map((r) => `${r.build.M}/${r.search.efSearch}`)).toEqual([
+      '4/5',
+      '4/50',
+      '8/5',
+      '8/50',
+    ]);
   });
 
   it('scores flat search as exact and fills every result field', () => {
@@ -161,7 +174,13 @@ describe('outputs', () => {
     expect(html).toContain('build exploded');
     expect(html.match(/<svg/g)?.length).toBe(Object.keys(plots).length);
     expect(Object.keys(plots)).toEqual([
-      'recall-qps.svg', 'recall-qps-builds.svg', 'recall-distances.svg', 'recall-build-time.svg', 'recall-index-size.svg', 'recall-latency.svg', 'build-memory.svg',
+      'recall-qps.svg',
+      'recall-qps-builds.svg',
+      'recall-distances.svg',
+      'recall-build-time.svg',
+      'recall-index-size.svg',
+      'recall-latency.svg',
+      'build-memory.svg',
     ]);
     // Every point names its parameters in a tooltip; the recall axis is the logit one.
     expect(plots['recall-qps-builds.svg']).toMatch(/<title>hnsw M=4,efConstruction=32 · efSearch=\d+ · recall /);

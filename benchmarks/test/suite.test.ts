@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ALGORITHM_NAMES, createAdapter, expandGrid, knownAlgorithms, loadSuite, paramsLabel, parseSuite, shippedSuites, type Params, type Suite, type SuiteRun } from '@annlab/bench';
+import {
+  ALGORITHM_NAMES,
+  createAdapter,
+  expandGrid,
+  knownAlgorithms,
+  loadSuite,
+  paramsLabel,
+  parseSuite,
+  shippedSuites,
+  type Params,
+  type Suite,
+  type SuiteRun,
+} from '@annlab/bench';
 
 describe('expandGrid', () => {
   it('expands lists as a Cartesian product, last key fastest', () => {
@@ -72,11 +84,13 @@ function asAnnlab(run: SuiteRun): { algorithm: string; builds: Params[]; searchK
       const translated = builds.map((b): { algorithm: string; build: Params; searchKey: string } => {
         const factory = String(b.index);
         let m = /^HNSW(\d+)$/.exec(factory);
-        if (m !== null) return { algorithm: 'hnsw', build: { M: Number(m[1]), efConstruction: b.efConstruction ?? 40 }, searchKey: 'efSearch' };
+        if (m !== null)
+          return { algorithm: 'hnsw', build: { M: Number(m[1]), efConstruction: b.efConstruction ?? 40 }, searchKey: 'efSearch' };
         m = /^IVF(\d+),Flat$/.exec(factory);
         if (m !== null) return { algorithm: 'ivfflat', build: { nlist: Number(m[1]) }, searchKey: 'nprobe' };
         m = /^IVF(\d+),PQ(\d+)(?:x(\d+))?(?:,RFlat)?$/.exec(factory);
-        if (m !== null) return { algorithm: 'ivfpq', build: { nlist: Number(m[1]), m: Number(m[2]), nbits: Number(m[3] ?? 8) }, searchKey: 'nprobe' };
+        if (m !== null)
+          return { algorithm: 'ivfpq', build: { nlist: Number(m[1]), m: Number(m[2]), nbits: Number(m[3] ?? 8) }, searchKey: 'nprobe' };
         throw new Error(`no annlab counterpart known for the FAISS index "${factory}"`);
       });
       return { algorithm: translated[0].algorithm, builds: translated.map((t) => t.build), searchKey: translated[0].searchKey };
@@ -136,7 +150,10 @@ describe('shipped suites', () => {
           expect(same, `${where} builds ${paramsLabel(build)}, which no ${peer.algorithm} run of the suite builds`).toBe(true);
         }
         const sweep = valuesOf(run.search, peer.searchKey);
-        expect(own.some((r) => JSON.stringify(valuesOf(r.search, peer.searchKey)) === JSON.stringify(sweep)), `${where}: ${peer.searchKey} sweep`).toBe(true);
+        expect(
+          own.some((r) => JSON.stringify(valuesOf(r.search, peer.searchKey)) === JSON.stringify(sweep)),
+          `${where}: ${peer.searchKey} sweep`,
+        ).toBe(true);
       }
     }
   });

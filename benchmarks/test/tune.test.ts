@@ -65,7 +65,14 @@ describe('smallestReaching', () => {
   });
 
   it('stops when asked and says so', async () => {
-    const r = await smallestReaching('x', (v) => v / 100, 1, 100, 0.9, () => true);
+    const r = await smallestReaching(
+      'x',
+      (v) => v / 100,
+      1,
+      100,
+      0.9,
+      () => true,
+    );
     expect(r.value).toBeNull();
     expect(r.stopped).toBe(true);
     expect(r.sweep).toEqual([]);
@@ -92,7 +99,10 @@ describe('bisection against an exhaustive sweep', () => {
   ];
   for (const [algorithm, build, param, target] of cases) {
     it(`finds the smallest ${param} reaching ${target} (${algorithm})`, async () => {
-      const built = await createAdapter(algorithm).build({ base: ds.base, n: ds.base.length / ds.dim, dim: ds.dim, metric: ds.metric, seed: 42 }, build);
+      const built = await createAdapter(algorithm).build(
+        { base: ds.base, n: ds.base.length / ds.dim, dim: ds.dim, metric: ds.metric, seed: 42 },
+        build,
+      );
       const space = defaultTuneSpace(algorithm, ds.base.length / ds.dim, ds.dim, K).search(build);
       const r = await smallestReaching(param, (v) => recallOf(built, ds, { [param]: v }), space.min, space.max, target);
       // Exhaustive: every value from the minimum up to the first that reaches the target.
@@ -112,7 +122,14 @@ describe('bisection against an exhaustive sweep', () => {
 
 describe('tune', () => {
   it('returns configurations that reach the target on the held-out queries', async () => {
-    const result = await tune(ds, { algorithms: ['hnsw', 'ivfflat', 'rpforest'], targetRecall: 0.95, k: K, maxBuilds: 2, repeats: 1, seed: 5 });
+    const result = await tune(ds, {
+      algorithms: ['hnsw', 'ivfflat', 'rpforest'],
+      targetRecall: 0.95,
+      k: K,
+      maxBuilds: 2,
+      repeats: 1,
+      seed: 5,
+    });
     expect(result.split).toEqual({ tuning: 80, heldOut: 80 });
     for (const a of result.algorithms) {
       expect(a.status).toBe('reached');
@@ -121,7 +138,10 @@ describe('tune', () => {
       expect(c.heldOutRecall).toBeGreaterThanOrEqual(0.95);
       // Independently: rebuild the chosen configuration and score it on the held-out rows.
       const heldOut = selectQueries(ds, splitQueries(160, 0.5, 5).heldOut, 'held-out');
-      const built = await createAdapter(a.algorithm).build({ base: ds.base, n: ds.base.length / ds.dim, dim: ds.dim, metric: ds.metric, seed: 5 }, c.build);
+      const built = await createAdapter(a.algorithm).build(
+        { base: ds.base, n: ds.base.length / ds.dim, dim: ds.dim, metric: ds.metric, seed: 5 },
+        c.build,
+      );
       expect(recallOf(built, heldOut, c.search)).toBeCloseTo(c.heldOutRecall, 10);
       // The chosen point is the fastest measured one reaching the target on the tuning half.
       expect(a.pareto.length).toBeGreaterThan(0);
@@ -150,10 +170,24 @@ describe('tune', () => {
   it('excludes configurations over the memory limit', async () => {
     const n = ds.base.length / ds.dim;
     // Room for an M = 8 graph (and smaller), not for M = 16 and up.
-    const space: TuneSpace = { ...defaultTuneSpace('hnsw', n, ds.dim, K), build: { M: [4, 8, 16, 32], efConstruction: [32] }, first: { M: 16, efConstruction: 32 } };
-    const m8 = await createAdapter('hnsw').build({ base: ds.base, n, dim: ds.dim, metric: ds.metric, seed: 42 }, { M: 8, efConstruction: 32 });
+    const space: TuneSpace = {
+      ...defaultTuneSpace('hnsw', n, ds.dim, K),
+      build: { M: [4, 8, 16, 32], efConstruction: [32] },
+      first: { M: 16, efConstruction: 32 },
+    };
+    const m8 = await createAdapter('hnsw').build(
+      { base: ds.base, n, dim: ds.dim, metric: ds.metric, seed: 42 },
+      { M: 8, efConstruction: 32 },
+    );
     const limit = m8.memoryBytes()!;
-    const result = await tune(ds, { algorithms: ['hnsw'], targetRecall: 0.9, k: K, maxMemoryBytes: limit, repeats: 1, spaces: { hnsw: space } });
+    const result = await tune(ds, {
+      algorithms: ['hnsw'],
+      targetRecall: 0.9,
+      k: K,
+      maxMemoryBytes: limit,
+      repeats: 1,
+      spaces: { hnsw: space },
+    });
     const a = result.algorithms[0];
     const over = a.builds.filter((b) => b.status === 'over-memory' || b.status === 'skipped');
     expect(over.map((b) => b.build.M).sort()).toEqual([16, 32]);
@@ -161,7 +195,14 @@ describe('tune', () => {
     expect(a.chosen).not.toBeNull();
     expect(a.chosen!.indexBytes!).toBeLessThanOrEqual(limit);
 
-    const none = await tune(ds, { algorithms: ['hnsw'], targetRecall: 0.9, k: K, maxMemoryBytes: 1000, repeats: 1, spaces: { hnsw: space } });
+    const none = await tune(ds, {
+      algorithms: ['hnsw'],
+      targetRecall: 0.9,
+      k: K,
+      maxMemoryBytes: 1000,
+      repeats: 1,
+      spaces: { hnsw: space },
+    });
     const b = none.algorithms[0];
     expect(b.status).toBe('not-reached');
     expect(b.builds.every((x) => x.status === 'over-memory' || x.status === 'skipped')).toBe(true);
@@ -180,7 +221,12 @@ describe('tune', () => {
     // PQ with one or two 4-bit sub-quantizers and no re-ranking cannot reach 0.99; the
     // smaller m is skipped once the larger one failed at nprobe = nlist.
     const n = ds.base.length / ds.dim;
-    const space: TuneSpace = { ...defaultTuneSpace('ivfpq', n, ds.dim, K), build: { nlist: [16], m: [1, 2], nbits: [4] }, first: { nlist: 16, m: 2, nbits: 4 }, searchExtra: { rerank: [0] } };
+    const space: TuneSpace = {
+      ...defaultTuneSpace('ivfpq', n, ds.dim, K),
+      build: { nlist: [16], m: [1, 2], nbits: [4] },
+      first: { nlist: 16, m: 2, nbits: 4 },
+      searchExtra: { rerank: [0] },
+    };
     const result = await tune(ds, { algorithms: ['ivfpq'], targetRecall: 0.99, k: K, repeats: 1, spaces: { ivfpq: space } });
     const a = result.algorithms[0];
     expect(a.status).toBe('not-reached');
@@ -198,7 +244,9 @@ describe('tune', () => {
     const u = tuneUsage('hnsw', a.chosen!, ds.dim, ds.metric, K, 'synthetic:n=1500', undefined);
     expect(u.code).toContain(`new HnswIndex({ dim: 16, metric: 'euclidean', M: 16, efConstruction: 200 })`);
     expect(u.code).toContain(`efSearch: ${String(a.chosen!.search.efSearch)}`);
-    expect(u.cli).toBe(`annlab build -d synthetic:n=1500 -a hnsw -p M=16 -p efConstruction=200 -o hnsw.annlab && annlab query -i hnsw.annlab -d synthetic:n=1500 -k 10 -p efSearch=${String(a.chosen!.search.efSearch)}`);
+    expect(u.cli).toBe(
+      `annlab build -d synthetic:n=1500 -a hnsw -p M=16 -p efConstruction=200 -o hnsw.annlab && annlab query -i hnsw.annlab -d synthetic:n=1500 -k 10 -p efSearch=${String(a.chosen!.search.efSearch)}`,
+    );
     const svg = await renderSvg(tunePlotSpec(a, 0.9));
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('chosen point marked');

@@ -23,14 +23,21 @@ for (let i = 0; i < 5; i++) {
 }
 loads.sort((a, b) => a - b);
 console.log(`node ${process.version}`);
-console.log(`Fashion-MNIST load (60000+10000 x 784, gzipped IDX -> float32): median ${loads[2].toFixed(0)} ms (min ${loads[0].toFixed(0)}, max ${loads[4].toFixed(0)}) over 5 runs`);
+console.log(
+  `Fashion-MNIST load (60000+10000 x 784, gzipped IDX -> float32): median ${loads[2].toFixed(0)} ms (min ${loads[0].toFixed(0)}, max ${loads[4].toFixed(0)}) over 5 runs`,
+);
 
-const runs: Array<[number, number]> = [[1000, 10], [1000, 100]];
+const runs: Array<[number, number]> = [
+  [1000, 10],
+  [1000, 100],
+];
 if (full) runs.push([10000, 10]);
 for (const [nq, k] of runs) {
   const q = ds.queries.subarray(0, nq * 784);
   const t = performance.now();
   computeGroundTruth(ds.base, q, 784, 'euclidean', k);
   const s = (performance.now() - t) / 1000;
-  console.log(`ground truth ${nq} queries x 60000 base, dim 784, k=${k}: ${s.toFixed(2)} s (${(nq / s).toFixed(0)} queries/s, ${((nq * 60000 * 784 * 2) / s / 1e9).toFixed(2)} GFLOP/s)`);
+  console.log(
+    `ground truth ${nq} queries x 60000 base, dim 784, k=${k}: ${s.toFixed(2)} s (${(nq / s).toFixed(0)} queries/s, ${((nq * 60000 * 784 * 2) / s / 1e9).toFixed(2)} GFLOP/s)`,
+  );
 }

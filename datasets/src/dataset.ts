@@ -102,7 +102,15 @@ async function loadPath(path: string, options: LoadOptions): Promise<Dataset> {
   const limits = { maxBase: options.maxBase, maxQueries: options.maxQueries };
   if (isDir) {
     const d = loadDirectory(path, limits);
-    return { name: d.name, metric: d.metric, dim: d.dim, base: d.base, queries: d.queries, groundTruth: d.groundTruth, groundTruthK: d.groundTruthK };
+    return {
+      name: d.name,
+      metric: d.metric,
+      dim: d.dim,
+      base: d.base,
+      queries: d.queries,
+      groundTruth: d.groundTruth,
+      groundTruthK: d.groundTruthK,
+    };
   }
   if (/\.(hdf5|h5)$/i.test(path)) {
     const h = await readHdf5Dataset(path, limits);
@@ -119,7 +127,10 @@ async function loadPath(path: string, options: LoadOptions): Promise<Dataset> {
       groundTruthK: cut ? 0 : h.groundTruthK,
     };
   }
-  throw new AnnlabError('WRONG_FORMAT', `${path}: a dataset file must be ann-benchmarks HDF5 (.hdf5/.h5); for fvecs/ivecs/IDX/npy files pass the directory holding them.`);
+  throw new AnnlabError(
+    'WRONG_FORMAT',
+    `${path}: a dataset file must be ann-benchmarks HDF5 (.hdf5/.h5); for fvecs/ivecs/IDX/npy files pass the directory holding them.`,
+  );
 }
 
 function cutSynthetic(d: Dataset, options: LoadOptions): Dataset {
@@ -135,7 +146,10 @@ function cutSynthetic(d: Dataset, options: LoadOptions): Dataset {
  */
 export async function loadDataset(ref: string, options: LoadOptions = {}): Promise<Dataset> {
   if (typeof ref !== 'string' || ref.length === 0) {
-    throw new AnnlabError('INVALID_PARAMETER', `loadDataset expects a dataset reference string (a name, a path or synthetic:…), got ${String(ref)}.`);
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `loadDataset expects a dataset reference string (a name, a path or synthetic:…), got ${String(ref)}.`,
+    );
   }
   optionalInt('maxBase', options.maxBase, 1);
   optionalInt('maxQueries', options.maxQueries, 0);
@@ -160,7 +174,10 @@ export async function loadDataset(ref: string, options: LoadOptions = {}): Promi
     }
   }
   if (ds.base.length === 0) {
-    throw new AnnlabError('EMPTY_INDEX', `dataset ${ds.name} has no base vectors; a dataset needs at least one. Check the source (an empty 'train' or base file).`);
+    throw new AnnlabError(
+      'EMPTY_INDEX',
+      `dataset ${ds.name} has no base vectors; a dataset needs at least one. Check the source (an empty 'train' or base file).`,
+    );
   }
   if (k !== undefined && ds.groundTruthK < k) {
     const nq = ds.queries.length / ds.dim;

@@ -89,7 +89,10 @@ function readDatasetJson(jsonFile: string): DatasetJson {
   for (const [key, v] of Object.entries(value)) {
     if (DATASET_JSON_NOTES.includes(key)) continue;
     if (!(DATASET_JSON_KEYS as readonly string[]).includes(key)) {
-      throw new AnnlabError('WRONG_FORMAT', `${jsonFile}: unknown key "${key}"; dataset.json may hold ${DATASET_JSON_KEYS.join(', ')} (and description).`);
+      throw new AnnlabError(
+        'WRONG_FORMAT',
+        `${jsonFile}: unknown key "${key}"; dataset.json may hold ${DATASET_JSON_KEYS.join(', ')} (and description).`,
+      );
     }
     if (typeof v !== 'string' || v.length === 0) {
       throw new AnnlabError('WRONG_FORMAT', `${jsonFile}: "${key}" must be a non-empty string, got ${JSON.stringify(v)}; e.g. ${example}.`);
@@ -130,16 +133,24 @@ export function readVectorFile(file: string, maxRows?: number): Matrix<Float32Ar
   }
   if (lower.endsWith('.npy')) {
     const a = readNpy(file);
-    if (a.shape.length !== 2) throw new AnnlabError('DIMENSION_MISMATCH', `${file}: expected a 2-D array (rows × dim), got shape (${a.shape.join(', ')}).`);
+    if (a.shape.length !== 2)
+      throw new AnnlabError('DIMENSION_MISMATCH', `${file}: expected a 2-D array (rows × dim), got shape (${a.shape.join(', ')}).`);
     const dim = a.shape[1];
-    if (dim === 0 && a.shape[0] > 0) throw new AnnlabError('DIMENSION_MISMATCH', `${file}: shape (${a.shape.join(', ')}) has rows of no values; vectors need dimension ≥ 1.`);
+    if (dim === 0 && a.shape[0] > 0)
+      throw new AnnlabError(
+        'DIMENSION_MISMATCH',
+        `${file}: shape (${a.shape.join(', ')}) has rows of no values; vectors need dimension ≥ 1.`,
+      );
     const rows = maxRows === undefined ? a.shape[0] : Math.min(a.shape[0], maxRows);
     // readNpy has refused NaN/Infinity already.
     const data = a.data instanceof Float32Array ? a.data.subarray(0, rows * dim) : Float32Array.from(a.data.subarray(0, rows * dim));
     return { rows, dim, data };
   }
   if (/idx\d-ubyte(\.gz)?$/.test(lower)) return readIdxMatrix(file, { maxRows });
-  throw new AnnlabError('WRONG_FORMAT', `${file}: unknown vector file type; annlab reads .fvecs, .bvecs, .npy and IDX (*-idx3-ubyte[.gz]).`);
+  throw new AnnlabError(
+    'WRONG_FORMAT',
+    `${file}: unknown vector file type; annlab reads .fvecs, .bvecs, .npy and IDX (*-idx3-ubyte[.gz]).`,
+  );
 }
 
 function readIdsFile(file: string, maxRows?: number): Matrix<Int32Array> {
@@ -147,7 +158,10 @@ function readIdsFile(file: string, maxRows?: number): Matrix<Int32Array> {
   if (file.toLowerCase().endsWith('.npy')) {
     const a = readNpy(file);
     if (a.shape.length !== 2 || !(a.data instanceof Int32Array)) {
-      throw new AnnlabError('WRONG_FORMAT', `${file}: ground truth must be a 2-D int32 array (queries × k), got ${a.dtype} of shape (${a.shape.join(', ')}).`);
+      throw new AnnlabError(
+        'WRONG_FORMAT',
+        `${file}: ground truth must be a 2-D int32 array (queries × k), got ${a.dtype} of shape (${a.shape.join(', ')}).`,
+      );
     }
     const rows = maxRows === undefined ? a.shape[0] : Math.min(a.shape[0], maxRows);
     return { rows, dim: a.shape[1], data: a.data.subarray(0, rows * a.shape[1]) };
@@ -176,10 +190,20 @@ export function loadDirectory(dir: string, options: DirectoryReadOptions = {}): 
   };
   const baseFile =
     named('base') ??
-    pick(dir, names, [new RegExp(`^base\\.${VECTOR_EXT}$`), new RegExp(`_base\\.${VECTOR_EXT}$`), new RegExp(`^train-images${IDX_SUFFIX}$`)], 'base');
+    pick(
+      dir,
+      names,
+      [new RegExp(`^base\\.${VECTOR_EXT}$`), new RegExp(`_base\\.${VECTOR_EXT}$`), new RegExp(`^train-images${IDX_SUFFIX}$`)],
+      'base',
+    );
   const queryFile =
     named('query') ??
-    pick(dir, names, [new RegExp(`^quer(y|ies)\\.${VECTOR_EXT}$`), new RegExp(`_query\\.${VECTOR_EXT}$`), new RegExp(`^t10k-images${IDX_SUFFIX}$`)], 'query');
+    pick(
+      dir,
+      names,
+      [new RegExp(`^quer(y|ies)\\.${VECTOR_EXT}$`), new RegExp(`_query\\.${VECTOR_EXT}$`), new RegExp(`^t10k-images${IDX_SUFFIX}$`)],
+      'query',
+    );
   const gtFile = named('groundtruth') ?? pick(dir, names, [/^groundtruth\.(ivecs|npy)$/, /_groundtruth\.ivecs$/], 'groundtruth');
   if (baseFile === undefined || queryFile === undefined) {
     throw new AnnlabError(
@@ -198,7 +222,10 @@ export function loadDirectory(dir: string, options: DirectoryReadOptions = {}): 
   }
   const queries = readVectorFile(queryFile, options.maxQueries);
   if (base.rows > 0 && queries.rows > 0 && base.dim !== queries.dim) {
-    throw new AnnlabError('DIMENSION_MISMATCH', `${queryFile}: queries have dimension ${queries.dim} but the base vectors in ${baseFile} have ${base.dim}.`);
+    throw new AnnlabError(
+      'DIMENSION_MISMATCH',
+      `${queryFile}: queries have dimension ${queries.dim} but the base vectors in ${baseFile} have ${base.dim}.`,
+    );
   }
   const out: DirectoryContents = {
     name: typeof meta.name === 'string' ? meta.name : basename(dir),
@@ -213,7 +240,10 @@ export function loadDirectory(dir: string, options: DirectoryReadOptions = {}): 
     out.files.groundtruth = gtFile;
     const gt = readIdsFile(gtFile, options.maxQueries);
     if (gt.rows !== queries.rows) {
-      throw new AnnlabError('DIMENSION_MISMATCH', `${gtFile}: ${gt.rows} ground-truth rows for ${queries.rows} queries in ${queryFile}; there must be one row per query.`);
+      throw new AnnlabError(
+        'DIMENSION_MISMATCH',
+        `${gtFile}: ${gt.rows} ground-truth rows for ${queries.rows} queries in ${queryFile}; there must be one row per query.`,
+      );
     }
     // A limit that was reached may have cut neighbours off; one that was not changed nothing.
     const baseTruncated = options.maxBase !== undefined && base.rows >= options.maxBase;
@@ -221,7 +251,10 @@ export function loadDirectory(dir: string, options: DirectoryReadOptions = {}): 
       for (let i = 0; i < gt.data.length; i++) {
         const id = gt.data[i];
         if (id < -1 || id >= base.rows) {
-          throw new AnnlabError('CORRUPT_DATA', `${gtFile}: row ${Math.floor(i / gt.dim)} holds neighbour id ${id}, but ${baseFile} has only ${base.rows} vectors.`);
+          throw new AnnlabError(
+            'CORRUPT_DATA',
+            `${gtFile}: row ${Math.floor(i / gt.dim)} holds neighbour id ${id}, but ${baseFile} has only ${base.rows} vectors.`,
+          );
         }
       }
       out.groundTruth = gt.data;
@@ -230,4 +263,3 @@ export function loadDirectory(dir: string, options: DirectoryReadOptions = {}): 
   }
   return out;
 }
-

@@ -105,7 +105,11 @@ function isHttp(s: string): boolean {
 class ProgressReporter {
   private lastFraction: number;
   private lastBytes: number;
-  constructor(private readonly label: string, private readonly total: number | undefined, private readonly cb: ProgressCallback | undefined) {
+  constructor(
+    private readonly label: string,
+    private readonly total: number | undefined,
+    private readonly cb: ProgressCallback | undefined,
+  ) {
     this.lastFraction = -1;
     this.lastBytes = 0;
   }
@@ -142,13 +146,20 @@ function request(url: string, timeoutMs: number, redirects: number): Promise<Inc
       }
       if (status !== 200) {
         res.resume();
-        reject(new AnnlabError('IO', `${url}: HTTP ${status} ${res.statusMessage ?? ''}`.trim() + '. Check the URL or pass a local copy with `from`.'));
+        reject(
+          new AnnlabError(
+            'IO',
+            `${url}: HTTP ${status} ${res.statusMessage ?? ''}`.trim() + '. Check the URL or pass a local copy with `from`.',
+          ),
+        );
         return;
       }
       resolvePromise(res);
     });
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`no data for ${timeoutMs} ms`)));
-    req.on('error', (e) => reject(new AnnlabError('IO', `${url}: ${e.message}. Check the network or pass a local copy with \`from\`.`, { cause: e })));
+    req.on('error', (e) =>
+      reject(new AnnlabError('IO', `${url}: ${e.message}. Check the network or pass a local copy with \`from\`.`, { cause: e })),
+    );
   });
 }
 
@@ -178,7 +189,10 @@ export async function downloadFile(source: string, dest: string, options: Downlo
       res.setTimeout(timeoutMs, () => res.destroy(new Error(`no data for ${timeoutMs} ms`)));
       stream = res;
     } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source) && !/^file:/i.test(source)) {
-      throw new AnnlabError('UNSUPPORTED_OPERATION', `${source}: only http(s) URLs and local files can be fetched. Download it yourself and pass the local copy with \`from\`.`);
+      throw new AnnlabError(
+        'UNSUPPORTED_OPERATION',
+        `${source}: only http(s) URLs and local files can be fetched. Download it yourself and pass the local copy with \`from\`.`,
+      );
     } else {
       const path = /^file:/i.test(source) ? new URL(source).pathname : source;
       try {
@@ -199,7 +213,11 @@ export async function downloadFile(source: string, dest: string, options: Downlo
       }
     } catch (e) {
       if (e instanceof AnnlabError) throw e;
-      throw new AnnlabError('IO', `${source}: transfer failed after ${done} bytes (${(e as Error).message}). Nothing was kept; try again.`, { cause: e });
+      throw new AnnlabError(
+        'IO',
+        `${source}: transfer failed after ${done} bytes (${(e as Error).message}). Nothing was kept; try again.`,
+        { cause: e },
+      );
     }
     progress.update(done, true);
     if (total !== undefined && isHttp(source) && done !== total) {
@@ -238,7 +256,10 @@ function sourceFor(entry: RegistryEntry, file: RegistryFile, from: string | unde
   }
   if (isDir) return join(from, file.name);
   if (entry.files.length === 1) return from;
-  throw new AnnlabError('INVALID_PARAMETER', `${from}: ${entry.name} has ${entry.files.length} files (${entry.files.map((f) => f.name).join(', ')}); pass the directory holding them.`);
+  throw new AnnlabError(
+    'INVALID_PARAMETER',
+    `${from}: ${entry.name} has ${entry.files.length} files (${entry.files.map((f) => f.name).join(', ')}); pass the directory holding them.`,
+  );
 }
 
 /**
@@ -264,13 +285,19 @@ export async function fetchDataset(name: string | RegistryEntry, options: FetchO
   const target = cachedPath(entry, cacheDir);
   if (options.force !== true && isFetched(entry, target)) return target;
   const common = { onProgress: options.onProgress, timeoutMs: options.timeoutMs };
-  const check = (f: RegistryFile): { bytes?: number; sha256?: string } => ({ bytes: entry.approximate ? undefined : f.bytes, sha256: f.sha256 });
+  const check = (f: RegistryFile): { bytes?: number; sha256?: string } => ({
+    bytes: entry.approximate ? undefined : f.bytes,
+    sha256: f.sha256,
+  });
 
   if (entry.format === 'hdf5') {
     const f = entry.files[0];
     const src = sourceFor(entry, f, options.from);
     const r = await downloadFile(src, target, { ...common, ...check(f), label: f.name });
-    options.onProgress?.(`${entry.name}: ${r.bytes} bytes, sha256 ${r.sha256}${f.sha256 === undefined ? ' (no published checksum to verify against)' : ' (verified)'}`, 1);
+    options.onProgress?.(
+      `${entry.name}: ${r.bytes} bytes, sha256 ${r.sha256}${f.sha256 === undefined ? ' (no published checksum to verify against)' : ' (verified)'}`,
+      1,
+    );
     return target;
   }
   const tmpDir = tempPathFor(target);

@@ -71,7 +71,12 @@ export interface GroundTruthCacheOptions {
  * @returns the ids (`nq × kOut`) and their column count `kOut ≥ k`.
  */
 export function cachedGroundTruth(
-  base: Float32Array, queries: Float32Array, dim: number, metric: Metric, k: number, options: GroundTruthCacheOptions,
+  base: Float32Array,
+  queries: Float32Array,
+  dim: number,
+  metric: Metric,
+  k: number,
+  options: GroundTruthCacheOptions,
 ): {
   /** Neighbour ids, nQueries × k, best first. */
   ids: Int32Array;

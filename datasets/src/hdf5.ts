@@ -141,10 +141,19 @@ function hdf5ErrorSummary(diagnostics: string): string {
   return last;
 }
 
-function readMatrix(file: string, ds: H5Dataset, name: string, maxRows: number | undefined, kind: 'float' | 'int'): { rows: number; cols: number; data: Float32Array | Int32Array } {
+function readMatrix(
+  file: string,
+  ds: H5Dataset,
+  name: string,
+  maxRows: number | undefined,
+  kind: 'float' | 'int',
+): { rows: number; cols: number; data: Float32Array | Int32Array } {
   const shape = ds.shape;
   if (shape === null || shape.length !== 2) {
-    throw new AnnlabError('WRONG_FORMAT', `${file}: '${name}' must be a 2-D dataset (rows × columns), its shape is ${JSON.stringify(shape)}.`);
+    throw new AnnlabError(
+      'WRONG_FORMAT',
+      `${file}: '${name}' must be a 2-D dataset (rows × columns), its shape is ${JSON.stringify(shape)}.`,
+    );
   }
   const meta = ds.metadata;
   // h5wasm metadata.type: 0 = integer, 1 = float.
@@ -184,7 +193,10 @@ function readMatrix(file: string, ds: H5Dataset, name: string, maxRows: number |
 }
 
 function badId(file: string, name: string, at: number, cols: number, value: number): never {
-  throw new AnnlabError('CORRUPT_DATA', `${file}: '${name}' row ${Math.floor(at / cols)}, column ${at % cols} holds ${value}, which is not a vector id (an integer); the file is damaged or not ann-benchmarks data.`);
+  throw new AnnlabError(
+    'CORRUPT_DATA',
+    `${file}: '${name}' row ${Math.floor(at / cols)}, column ${at % cols} holds ${value}, which is not a vector id (an integer); the file is damaged or not ann-benchmarks data.`,
+  );
 }
 
 function attrString(value: unknown): string | undefined {
@@ -204,13 +216,22 @@ export async function readHdf5Dataset(file: string, options: Hdf5ReadOptions = {
   const maxQueries = checkRowLimit(options.maxQueries, `${file}: maxQueries`, 0);
   if (!existsSync(file)) throw new AnnlabError('NOT_FOUND', `${file}: no such file. Check the path.`);
   if (!hasHdf5Signature(file)) {
-    throw new AnnlabError('WRONG_FORMAT', `${file}: not an HDF5 file (no HDF5 signature "\\x89HDF\\r\\n\\x1a\\n" at offset 0, 512, 1024, …).`);
+    throw new AnnlabError(
+      'WRONG_FORMAT',
+      `${file}: not an HDF5 file (no HDF5 signature "\\x89HDF\\r\\n\\x1a\\n" at offset 0, 512, 1024, …).`,
+    );
   }
   const mod = await h5();
   return withHdf5Diagnostics(mod, (diagnostics) => readOpened(mod, file, maxBase, maxQueries, diagnostics));
 }
 
-function readOpened(mod: H5, file: string, maxBase: number | undefined, maxQueries: number | undefined, diagnostics: () => string): Hdf5Contents {
+function readOpened(
+  mod: H5,
+  file: string,
+  maxBase: number | undefined,
+  maxQueries: number | undefined,
+  diagnostics: () => string,
+): Hdf5Contents {
   const why = (e?: unknown): string => {
     const gist = hdf5ErrorSummary(diagnostics());
     const msg = e === undefined ? '' : ((e as Error).message ?? String(e)).split('\n')[0];
@@ -257,25 +278,46 @@ function readOpened(mod: H5, file: string, maxBase: number | undefined, maxQueri
 
     const nTrain = train.shape?.[0] ?? 0;
     if (train.shape !== null && train.shape.length === 2 && nTrain === 0) {
-      throw new AnnlabError('EMPTY_INDEX', `${file}: 'train' has 0 rows; a dataset needs at least one base vector. The file is incomplete or was written from an empty array.`);
+      throw new AnnlabError(
+        'EMPTY_INDEX',
+        `${file}: 'train' has 0 rows; a dataset needs at least one base vector. The file is incomplete or was written from an empty array.`,
+      );
     }
     const base = readMatrix(file, train, 'train', maxBase, 'float');
     const queries = readMatrix(file, test, 'test', maxQueries, 'float');
     if (base.cols !== queries.cols) {
-      throw new AnnlabError('DIMENSION_MISMATCH', `${file}: 'train' has ${base.cols} columns but 'test' has ${queries.cols}; queries must have the base vectors' dimension.`);
+      throw new AnnlabError(
+        'DIMENSION_MISMATCH',
+        `${file}: 'train' has ${base.cols} columns but 'test' has ${queries.cols}; queries must have the base vectors' dimension.`,
+      );
     }
-    for (const [what, m] of [['train', base], ['test', queries]] as const) {
+    for (const [what, m] of [
+      ['train', base],
+      ['test', queries],
+    ] as const) {
       const bad = firstNonFinite(m.data as Float32Array);
       if (bad >= 0) {
-        throw new AnnlabError('NON_FINITE', `${file}: '${what}' row ${Math.floor(bad / m.cols)}, column ${bad % m.cols} is ${m.data[bad]}; vectors must be finite.`);
+        throw new AnnlabError(
+          'NON_FINITE',
+          `${file}: '${what}' row ${Math.floor(bad / m.cols)}, column ${bad % m.cols} is ${m.data[bad]}; vectors must be finite.`,
+        );
       }
     }
-    const out: Hdf5Contents = { metric, dim: base.cols, base: base.data as Float32Array, queries: queries.data as Float32Array, groundTruthK: 0 };
+    const out: Hdf5Contents = {
+      metric,
+      dim: base.cols,
+      base: base.data as Float32Array,
+      queries: queries.data as Float32Array,
+      groundTruthK: 0,
+    };
     const nb = get('neighbors');
     if (nb !== undefined) {
       const gt = readMatrix(file, nb, 'neighbors', maxQueries, 'int');
       if (gt.rows !== queries.rows) {
-        throw new AnnlabError('DIMENSION_MISMATCH', `${file}: 'neighbors' has ${gt.rows} rows but 'test' has ${queries.rows}; there must be one row per query.`);
+        throw new AnnlabError(
+          'DIMENSION_MISMATCH',
+          `${file}: 'neighbors' has ${gt.rows} rows but 'test' has ${queries.rows}; there must be one row per query.`,
+        );
       }
       // Ids index the whole of 'train' (even when fewer rows were read); -1 pads a short row,
       // as annlab writes when k exceeds the base size.
@@ -300,7 +342,11 @@ function readOpened(mod: H5, file: string, maxBase: number | undefined, maxQueri
     return out;
   } catch (e) {
     if (e instanceof AnnlabError) throw e;
-    throw new AnnlabError('CORRUPT_DATA', `${file}: HDF5 read failed (${why(e)}); the file may be damaged or truncated. Download it again.`, { cause: e });
+    throw new AnnlabError(
+      'CORRUPT_DATA',
+      `${file}: HDF5 read failed (${why(e)}); the file may be damaged or truncated. Download it again.`,
+      { cause: e },
+    );
   } finally {
     f.close();
   }
@@ -351,29 +397,42 @@ export interface Hdf5WriteInput {
 export async function writeHdf5Dataset(file: string, input: Hdf5WriteInput): Promise<void> {
   const metric = checkMetric(input.metric);
   const dim = input.dim;
-  if (!Number.isInteger(dim) || dim < 1) throw new AnnlabError('INVALID_PARAMETER', `writing ${file}: dim must be an integer ≥ 1, got ${String(dim)}.`);
+  if (!Number.isInteger(dim) || dim < 1)
+    throw new AnnlabError('INVALID_PARAMETER', `writing ${file}: dim must be an integer ≥ 1, got ${String(dim)}.`);
   if (input.base.length % dim !== 0 || input.queries.length % dim !== 0) {
-    throw new AnnlabError('DIMENSION_MISMATCH', `writing ${file}: base (${input.base.length} values) and queries (${input.queries.length}) must both be multiples of dim = ${dim}.`);
+    throw new AnnlabError(
+      'DIMENSION_MISMATCH',
+      `writing ${file}: base (${input.base.length} values) and queries (${input.queries.length}) must both be multiples of dim = ${dim}.`,
+    );
   }
   const n = input.base.length / dim;
   const nq = input.queries.length / dim;
   const k = input.groundTruth === undefined ? 0 : (input.groundTruthK ?? 0);
   if (input.groundTruth !== undefined && (k < 1 || input.groundTruth.length !== nq * k)) {
-    throw new AnnlabError('DIMENSION_MISMATCH', `writing ${file}: groundTruth must hold nQueries × groundTruthK = ${nq} × ${k} ids, got ${input.groundTruth.length}.`);
+    throw new AnnlabError(
+      'DIMENSION_MISMATCH',
+      `writing ${file}: groundTruth must hold nQueries × groundTruthK = ${nq} × ${k} ids, got ${input.groundTruth.length}.`,
+    );
   }
   const mod = await h5();
   withHdf5Diagnostics(mod, (diagnostics) => writeOpened(mod, file, { metric, dim, n, nq, k, input }, diagnostics));
 }
 
 function writeOpened(
-  mod: H5, file: string, s: { metric: Metric; dim: number; n: number; nq: number; k: number; input: Hdf5WriteInput }, diagnostics: () => string,
+  mod: H5,
+  file: string,
+  s: { metric: Metric; dim: number; n: number; nq: number; k: number; input: Hdf5WriteInput },
+  diagnostics: () => string,
 ): void {
   const { metric, dim, n, nq, k, input } = s;
   const tmp = tempPathFor(file);
   try {
     const f = new mod.File(tmp, 'w');
     if (Number(f.file_id) < 0) {
-      throw new AnnlabError('IO', `${file}: HDF5 could not create ${tmp} (${hdf5ErrorSummary(diagnostics()) || 'unknown HDF5 error'}); check that the directory exists and is writable.`);
+      throw new AnnlabError(
+        'IO',
+        `${file}: HDF5 could not create ${tmp} (${hdf5ErrorSummary(diagnostics()) || 'unknown HDF5 error'}); check that the directory exists and is writable.`,
+      );
     }
     try {
       f.create_attribute('type', 'dense');
@@ -391,7 +450,8 @@ function writeOpened(
           for (let q = 0; q < nq; q++) {
             for (let j = 0; j < k; j++) {
               const id = gt[q * k + j];
-              distances[q * k + j] = id < 0 || id >= n ? Infinity : reportedDistance(metric, input.queries, q * dim, input.base, id * dim, dim);
+              distances[q * k + j] =
+                id < 0 || id >= n ? Infinity : reportedDistance(metric, input.queries, q * dim, input.base, id * dim, dim);
             }
           }
         }

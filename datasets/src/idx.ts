@@ -61,7 +61,11 @@ export function decodeIdx(raw: Uint8Array, file: string, options: IdxReadOptions
     try {
       bytes = gunzipSync(raw);
     } catch (e) {
-      throw new AnnlabError('CORRUPT_DATA', `${file}: gzip data is damaged or truncated (${(e as Error).message}). Download the file again.`, { cause: e });
+      throw new AnnlabError(
+        'CORRUPT_DATA',
+        `${file}: gzip data is damaged or truncated (${(e as Error).message}). Download the file again.`,
+        { cause: e },
+      );
     }
   }
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || IDX_TYPES[bytes[2]] === undefined || bytes[3] === 0) {
@@ -87,7 +91,10 @@ export function decodeIdx(raw: Uint8Array, file: string, options: IdxReadOptions
   // Only the row count may be 0 (an empty file); a zero elsewhere would make rows of no values.
   for (let i = 1; i < ndims; i++) {
     if (shape[i] === 0) {
-      throw new AnnlabError('CORRUPT_DATA', `${file}: IDX shape [${shape.join(', ')}] has a zero-size dimension ${i}; every row would hold no values. The header is damaged.`);
+      throw new AnnlabError(
+        'CORRUPT_DATA',
+        `${file}: IDX shape [${shape.join(', ')}] has a zero-size dimension ${i}; every row would hold no values. The header is damaged.`,
+      );
     }
   }
   const need = headerBytes + count * type.bytes;
@@ -98,7 +105,10 @@ export function decodeIdx(raw: Uint8Array, file: string, options: IdxReadOptions
     );
   }
   if (bytes.length > need) {
-    throw new AnnlabError('CORRUPT_DATA', `${file}: ${bytes.length - need} bytes after the data that shape [${shape.join(', ')}] accounts for; the header and the data disagree.`);
+    throw new AnnlabError(
+      'CORRUPT_DATA',
+      `${file}: ${bytes.length - need} bytes after the data that shape [${shape.join(', ')}] accounts for; the header and the data disagree.`,
+    );
   }
   const perRow = shape[0] === 0 ? 0 : count / shape[0];
   let rows = shape[0];

@@ -75,7 +75,10 @@ function decodeRaw(bytes: Uint8Array, file: string): NpyArray {
     headerLen = view.getUint32(8, true);
     headerStart = 12;
   } else {
-    throw new AnnlabError('UNSUPPORTED_VERSION', `${file}: .npy format version ${major}.${bytes[7]} is not supported (1.0, 2.0 and 3.0 are).`);
+    throw new AnnlabError(
+      'UNSUPPORTED_VERSION',
+      `${file}: .npy format version ${major}.${bytes[7]} is not supported (1.0, 2.0 and 3.0 are).`,
+    );
   }
   const dataStart = headerStart + headerLen;
   if (bytes.length < dataStart) throw new AnnlabError('CORRUPT_DATA', `${file}: truncated inside the .npy header.`);
@@ -85,7 +88,10 @@ function decodeRaw(bytes: Uint8Array, file: string): NpyArray {
   const fortran = /(['"])fortran_order\1\s*:\s*(True|False)/.exec(header)?.[2];
   const shapeText = /(['"])shape\1\s*:\s*\(([^)]*)\)/.exec(header)?.[2];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new AnnlabError('CORRUPT_DATA', `${file}: the .npy header is not a dict with 'descr', 'fortran_order' and 'shape': ${header.trim()}`);
+    throw new AnnlabError(
+      'CORRUPT_DATA',
+      `${file}: the .npy header is not a dict with 'descr', 'fortran_order' and 'shape': ${header.trim()}`,
+    );
   }
   const shape = shapeText
     .split(',')
@@ -96,7 +102,10 @@ function decodeRaw(bytes: Uint8Array, file: string): NpyArray {
     throw new AnnlabError('CORRUPT_DATA', `${file}: bad shape (${shapeText}) in the .npy header.`);
   }
   if (fortran === 'True' && shape.length > 1) {
-    throw new AnnlabError('UNSUPPORTED_OPERATION', `${file}: Fortran-ordered arrays are not supported; re-save with np.save(path, np.ascontiguousarray(a)).`);
+    throw new AnnlabError(
+      'UNSUPPORTED_OPERATION',
+      `${file}: Fortran-ordered arrays are not supported; re-save with np.save(path, np.ascontiguousarray(a)).`,
+    );
   }
   let count = 1;
   for (const s of shape) count *= s;
@@ -156,7 +165,8 @@ export function encodeNpy(data: Float32Array | Uint8Array | Int32Array, shape: r
   const dtype = dtypeOf(data);
   let count = 1;
   for (const s of shape) {
-    if (!Number.isSafeInteger(s) || s < 0) throw new AnnlabError('INVALID_PARAMETER', `.npy shape entries must be integers ≥ 0, got [${shape.join(', ')}].`);
+    if (!Number.isSafeInteger(s) || s < 0)
+      throw new AnnlabError('INVALID_PARAMETER', `.npy shape entries must be integers ≥ 0, got [${shape.join(', ')}].`);
     count *= s;
   }
   if (count !== data.length) {

@@ -87,7 +87,10 @@ function toMetric(value: unknown): Metric {
 
 function int(name: string, v: unknown, min: number, max: number = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new AnnlabError('INVALID_PARAMETER', `synthetic dataset: ${name} must be an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}], got ${String(v)}.`);
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `synthetic dataset: ${name} must be an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}], got ${String(v)}.`,
+    );
   }
   return v;
 }
@@ -101,7 +104,8 @@ function num(name: string, v: unknown, min: number): number {
 
 /** Fill in defaults and check every field of a spec. */
 export function resolveSyntheticSpec(spec: SyntheticSpec): ResolvedSyntheticSpec {
-  if (spec === null || typeof spec !== 'object') throw new AnnlabError('INVALID_PARAMETER', 'syntheticDataset expects a spec object or a "synthetic:n=…,dim=…" string.');
+  if (spec === null || typeof spec !== 'object')
+    throw new AnnlabError('INVALID_PARAMETER', 'syntheticDataset expects a spec object or a "synthetic:n=…,dim=…" string.');
   for (const key of Object.keys(spec)) {
     if (!(KEYS as readonly string[]).includes(key)) {
       throw new AnnlabError('INVALID_PARAMETER', `synthetic dataset: unknown key '${key}'. Known keys: ${KEYS.join(', ')}.`);
@@ -142,7 +146,10 @@ export function parseSyntheticRef(ref: string): SyntheticSpec {
     if (item.length === 0) continue;
     const eq = item.indexOf('=');
     if (eq <= 0) {
-      throw new AnnlabError('INVALID_PARAMETER', `${ref}: '${item}' is not key=value. Example: synthetic:n=2000,dim=32,clusters=10,queries=100,seed=1,metric=euclidean`);
+      throw new AnnlabError(
+        'INVALID_PARAMETER',
+        `${ref}: '${item}' is not key=value. Example: synthetic:n=2000,dim=32,clusters=10,queries=100,seed=1,metric=euclidean`,
+      );
     }
     const key = item.slice(0, eq).trim();
     const value = item.slice(eq + 1).trim();
@@ -154,7 +161,8 @@ export function parseSyntheticRef(ref: string): SyntheticSpec {
       out[key] = value;
     } else {
       const v = Number(value);
-      if (value.length === 0 || !Number.isFinite(v)) throw new AnnlabError('INVALID_PARAMETER', `${ref}: ${key} must be a number, got '${value}'.`);
+      if (value.length === 0 || !Number.isFinite(v))
+        throw new AnnlabError('INVALID_PARAMETER', `${ref}: ${key} must be a number, got '${value}'.`);
       out[key] = v;
     }
   }

@@ -77,7 +77,8 @@ function readVecs(file: string, kind: VecsKind, options: VecsReadOptions): Matri
     const rowBytes = 4 + dim * es;
     const fullRows = Math.floor(fh.size / rowBytes);
     const rows = Math.min(limit, fullRows);
-    const out = kind === 'fvecs' ? new Float32Array(rows * dim) : kind === 'ivecs' ? new Int32Array(rows * dim) : new Uint8Array(rows * dim);
+    const out =
+      kind === 'fvecs' ? new Float32Array(rows * dim) : kind === 'ivecs' ? new Int32Array(rows * dim) : new Uint8Array(rows * dim);
     const chunkRows = Math.max(1, Math.floor(CHUNK_BYTES / rowBytes));
     const chunk = new Uint8Array(Math.min(chunkRows, Math.max(rows, 1)) * rowBytes);
     const view = new DataView(chunk.buffer);
@@ -119,7 +120,10 @@ function readVecs(file: string, kind: VecsKind, options: VecsReadOptions): Matri
     if (out instanceof Float32Array) {
       const bad = firstNonFinite(out);
       if (bad >= 0) {
-        throw new AnnlabError('NON_FINITE', `${file}: row ${Math.floor(bad / dim)}, component ${bad % dim} is ${out[bad]}; vectors must be finite.`);
+        throw new AnnlabError(
+          'NON_FINITE',
+          `${file}: row ${Math.floor(bad / dim)}, component ${bad % dim} is ${out[bad]}; vectors must be finite.`,
+        );
       }
     }
     return { rows, dim, data: out };
@@ -129,7 +133,15 @@ function readVecs(file: string, kind: VecsKind, options: VecsReadOptions): Matri
 }
 
 /** Copy the payloads of `n` rows of `chunk` (headers already checked) into `out` at `outOff`. */
-function copyRows(kind: VecsKind, chunk: Uint8Array, n: number, dim: number, rowBytes: number, out: Float32Array | Int32Array | Uint8Array, outOff: number): void {
+function copyRows(
+  kind: VecsKind,
+  chunk: Uint8Array,
+  n: number,
+  dim: number,
+  rowBytes: number,
+  out: Float32Array | Int32Array | Uint8Array,
+  outOff: number,
+): void {
   if (kind === 'bvecs') {
     const o = out as Uint8Array;
     for (let r = 0; r < n; r++) o.set(chunk.subarray(r * rowBytes + 4, (r + 1) * rowBytes), outOff + r * dim);
@@ -187,7 +199,8 @@ function* vecsChunks(kind: VecsKind, data: Float32Array | Int32Array | Uint8Arra
     } else {
       const words = rowBytes >> 2;
       const dst = kind === 'fvecs' ? new Float32Array(buf.buffer) : new Int32Array(buf.buffer);
-      for (let r = 0; r < n; r++) (dst as Float32Array).set((data as Float32Array).subarray((r0 + r) * dim, (r0 + r + 1) * dim), r * words + 1);
+      for (let r = 0; r < n; r++)
+        (dst as Float32Array).set((data as Float32Array).subarray((r0 + r) * dim, (r0 + r + 1) * dim), r * words + 1);
     }
     yield buf;
   }

@@ -8,8 +8,16 @@ import { downloadFile, encodeIdxUint8, fetchDataset, loadDataset, resolveCacheDi
 import { expectAnnlabErrorAsync, listFiles, removeDir, tempDir } from './helpers.js';
 
 const root = tempDir('fetch');
-const fixture = encodeIdxUint8(Uint8Array.from({ length: 50 * 4 }, (_, i) => (i * 13) % 256), [50, 2, 2], true);
-const queries = encodeIdxUint8(Uint8Array.from({ length: 3 * 4 }, (_, i) => i), [3, 2, 2], true);
+const fixture = encodeIdxUint8(
+  Uint8Array.from({ length: 50 * 4 }, (_, i) => (i * 13) % 256),
+  [50, 2, 2],
+  true,
+);
+const queries = encodeIdxUint8(
+  Uint8Array.from({ length: 3 * 4 }, (_, i) => i),
+  [3, 2, 2],
+  true,
+);
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 let server: Server;
@@ -134,10 +142,16 @@ describe('fetch', () => {
     writeFileSync(join(mirror, 't10k-images-idx3-ubyte.gz'), queries);
     const cacheDir = join(root, 'cache-from');
     expect(await fetchDataset(entry(), { cacheDir, from: mirror })).toBe(join(cacheDir, 'tiny-idx-euclidean'));
-    expect(await fetchDataset(entry(), { cacheDir: join(root, 'cache-url'), from: base })).toBe(join(root, 'cache-url', 'tiny-idx-euclidean'));
+    expect(await fetchDataset(entry(), { cacheDir: join(root, 'cache-url'), from: base })).toBe(
+      join(root, 'cache-url', 'tiny-idx-euclidean'),
+    );
     // The real Fashion-MNIST entry refuses these files: their checksums are not Zalando's.
     const cacheReal = join(root, 'cache-real');
-    await expectAnnlabErrorAsync(() => fetchDataset('fashion-mnist-784-euclidean', { cacheDir: cacheReal, from: mirror }), 'CORRUPT_DATA', 'train-images-idx3-ubyte.gz');
+    await expectAnnlabErrorAsync(
+      () => fetchDataset('fashion-mnist-784-euclidean', { cacheDir: cacheReal, from: mirror }),
+      'CORRUPT_DATA',
+      'train-images-idx3-ubyte.gz',
+    );
     expect(listFiles(cacheReal)).toEqual([]);
   });
 
@@ -162,9 +176,21 @@ describe('fetch', () => {
     const sift = join(mirror, 'siftsmall');
     mkdirSync(sift, { recursive: true });
     const { writeFvecs, writeHdf5Dataset, writeIvecs } = await import('@annlab/datasets');
-    writeFvecs(join(sift, 'siftsmall_base.fvecs'), Float32Array.from({ length: 20 * 128 }, (_, i) => i % 7), 128);
-    writeFvecs(join(sift, 'siftsmall_query.fvecs'), Float32Array.from({ length: 2 * 128 }, (_, i) => i % 5), 128);
-    writeIvecs(join(sift, 'siftsmall_groundtruth.ivecs'), Int32Array.from({ length: 2 * 3 }, (_, i) => i), 3);
+    writeFvecs(
+      join(sift, 'siftsmall_base.fvecs'),
+      Float32Array.from({ length: 20 * 128 }, (_, i) => i % 7),
+      128,
+    );
+    writeFvecs(
+      join(sift, 'siftsmall_query.fvecs'),
+      Float32Array.from({ length: 2 * 128 }, (_, i) => i % 5),
+      128,
+    );
+    writeIvecs(
+      join(sift, 'siftsmall_groundtruth.ivecs'),
+      Int32Array.from({ length: 2 * 3 }, (_, i) => i),
+      3,
+    );
     const saved = process.env.ANNLAB_LOCAL_DATASETS;
     try {
       process.env.ANNLAB_LOCAL_DATASETS = mirror;
@@ -173,7 +199,10 @@ describe('fetch', () => {
       expect(existsSync(join(root, 'unused'))).toBe(false);
       // An ann-benchmarks file under the entry's name: metric from its 'distance' attribute.
       await writeHdf5Dataset(join(mirror, 'glove-25-angular.hdf5'), {
-        metric: 'cosine', dim: 25, base: Float32Array.from({ length: 25 * 4 }, (_, i) => (i % 3) - 1), queries: new Float32Array(25).fill(0.5),
+        metric: 'cosine',
+        dim: 25,
+        base: Float32Array.from({ length: 25 * 4 }, (_, i) => (i % 3) - 1),
+        queries: new Float32Array(25).fill(0.5),
       });
       const glove = await loadDataset('glove-25-angular', { cacheDir: join(root, 'unused'), k: 2 });
       expect(glove).toMatchObject({ name: 'glove-25-angular', metric: 'cosine', dim: 25, groundTruthK: 2 });

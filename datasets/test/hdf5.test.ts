@@ -9,7 +9,6 @@ import { expectAnnlabErrorAsync, listFiles, removeDir, tempDir } from './helpers
 const dir = tempDir('hdf5');
 afterAll(() => removeDir(dir));
 
-
 /** Values below 1e-3 in magnitude as 0: a row of only such values is outside the range indexes accept (see checkVectors). */
 function flushTiny(a: Float32Array): Float32Array {
   return a.map((v) => (Math.abs(v) < 1e-3 ? 0 : v));
@@ -29,8 +28,12 @@ describe('ann-benchmarks HDF5', () => {
         .chain((r) =>
           fc.record({
             r: fc.constant(r),
-            base: fc.float32Array({ minLength: r.n * r.dim, maxLength: r.n * r.dim, noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map(flushTiny),
-            queries: fc.float32Array({ minLength: r.nq * r.dim, maxLength: r.nq * r.dim, noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map(flushTiny),
+            base: fc
+              .float32Array({ minLength: r.n * r.dim, maxLength: r.n * r.dim, noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 })
+              .map(flushTiny),
+            queries: fc
+              .float32Array({ minLength: r.nq * r.dim, maxLength: r.nq * r.dim, noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 })
+              .map(flushTiny),
           }),
         ),
       { seed: 7, numRuns: 12 },
@@ -39,7 +42,15 @@ describe('ann-benchmarks HDF5', () => {
       const file = join(dir, 'rt.hdf5');
       const k = Math.min(3, r.n);
       const gt = r.withGt ? computeGroundTruth(base, queries, r.dim, r.metric, k) : undefined;
-      await writeHdf5Dataset(file, { metric: r.metric, dim: r.dim, base, queries, groundTruth: gt?.ids, groundTruthK: k, distances: gt?.distances });
+      await writeHdf5Dataset(file, {
+        metric: r.metric,
+        dim: r.dim,
+        base,
+        queries,
+        groundTruth: gt?.ids,
+        groundTruthK: k,
+        distances: gt?.distances,
+      });
       const h = await readHdf5Dataset(file);
       expect(h.metric).toBe(r.metric);
       expect(h.dim).toBe(r.dim);

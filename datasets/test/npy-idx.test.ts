@@ -3,7 +3,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeIdx, decodeNpy, encodeIdxUint8, encodeNpy, readIdx, readIdxMatrix, readNpy, writeIdxUint8, writeNpy } from '@annlab/datasets';
+import {
+  decodeIdx,
+  decodeNpy,
+  encodeIdxUint8,
+  encodeNpy,
+  readIdx,
+  readIdxMatrix,
+  readNpy,
+  writeIdxUint8,
+  writeNpy,
+} from '@annlab/datasets';
 import { FC, expectAnnlabError, removeDir, tempDir } from './helpers.js';
 
 const dir = tempDir('npy-idx');
@@ -79,9 +89,20 @@ describe('IDX', () => {
   it('round-trips uint8 images, plain and gzipped, into float32 rows', () => {
     fc.assert(
       fc.property(
-        fc.record({ n: fc.integer({ min: 0, max: 12 }), h: fc.integer({ min: 1, max: 6 }), w: fc.integer({ min: 1, max: 6 }), gzip: fc.boolean() }).chain((r) =>
-          fc.record({ r: fc.constant(r), pixels: fc.uint8Array({ minLength: r.n * r.h * r.w, maxLength: r.n * r.h * r.w }), limit: fc.integer({ min: 0, max: 14 }) }),
-        ),
+        fc
+          .record({
+            n: fc.integer({ min: 0, max: 12 }),
+            h: fc.integer({ min: 1, max: 6 }),
+            w: fc.integer({ min: 1, max: 6 }),
+            gzip: fc.boolean(),
+          })
+          .chain((r) =>
+            fc.record({
+              r: fc.constant(r),
+              pixels: fc.uint8Array({ minLength: r.n * r.h * r.w, maxLength: r.n * r.h * r.w }),
+              limit: fc.integer({ min: 0, max: 14 }),
+            }),
+          ),
         ({ r, pixels, limit }) => {
           const file = join(dir, r.gzip ? 'img.gz' : 'img');
           writeIdxUint8(file, pixels, [r.n, r.h, r.w], r.gzip);
@@ -113,7 +134,12 @@ describe('IDX', () => {
   it('refuses bad files with the file name and the reason', () => {
     const good = encodeIdxUint8(new Uint8Array(2 * 4), [2, 2, 2]);
     expectAnnlabError(() => decodeIdx(good.subarray(0, good.length - 1), 't.idx'), 'CORRUPT_DATA', 't.idx', 'truncated');
-    expectAnnlabError(() => decodeIdx(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), 'p.png'), 'WRONG_FORMAT', 'p.png', 'not an IDX file');
+    expectAnnlabError(
+      () => decodeIdx(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), 'p.png'),
+      'WRONG_FORMAT',
+      'p.png',
+      'not an IDX file',
+    );
     const gz = gzipSync(good);
     expectAnnlabError(() => decodeIdx(gz.subarray(0, gz.length - 6), 'c.gz'), 'CORRUPT_DATA', 'c.gz', 'gzip');
     const f = new Uint8Array(4 + 4 + 4);

@@ -27,7 +27,11 @@ async function h5(): Promise<typeof import('h5wasm/node')> {
 }
 
 /** An ann-benchmarks file with 4 × 2 train, 1 × 2 test and the given `neighbors` (1 × k) written as `dtype`. */
-async function withNeighbors(name: string, neighbors: Int32Array | Float32Array | Float64Array, dtype: '<i' | '<f' | '<d'): Promise<string> {
+async function withNeighbors(
+  name: string,
+  neighbors: Int32Array | Float32Array | Float64Array,
+  dtype: '<i' | '<f' | '<d',
+): Promise<string> {
   const mod = await h5();
   const file = join(root, name);
   const f = new mod.File(file, 'w');
@@ -44,7 +48,9 @@ async function fd2Writes(fn: () => Promise<unknown>): Promise<string> {
   const writeSync = fs.writeSync;
   fs.writeSync = ((fd: number, buffer: unknown, ...rest: unknown[]) => {
     if (fd === 2) {
-      text += ArrayBuffer.isView(buffer) ? Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength).toString('utf8') : String(buffer);
+      text += ArrayBuffer.isView(buffer)
+        ? Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength).toString('utf8')
+        : String(buffer);
     }
     return (writeSync as (...a: unknown[]) => number)(fd, buffer, ...rest);
   }) as typeof fs.writeSync;
@@ -59,7 +65,13 @@ async function fd2Writes(fn: () => Promise<unknown>): Promise<string> {
 describe('HDF5 neighbors are validated like .ivecs ground truth', () => {
   it('refuses ids past the base, below -1, and fractional ids, naming row and column', async () => {
     const past = await withNeighbors('past.hdf5', new Int32Array([0, 4]), '<i');
-    await expectAnnlabErrorAsync(() => readHdf5Dataset(past), 'CORRUPT_DATA', past, "'neighbors' row 0, column 1 holds id 4", "'train' has 4 rows");
+    await expectAnnlabErrorAsync(
+      () => readHdf5Dataset(past),
+      'CORRUPT_DATA',
+      past,
+      "'neighbors' row 0, column 1 holds id 4",
+      "'train' has 4 rows",
+    );
     const negative = await withNeighbors('negative.hdf5', new Int32Array([-7, 1]), '<i');
     await expectAnnlabErrorAsync(() => readHdf5Dataset(negative), 'CORRUPT_DATA', negative, 'holds id -7');
     const fractional = await withNeighbors('fractional.hdf5', new Float32Array([1.5, 2]), '<f');
@@ -103,13 +115,31 @@ describe('dataset.json is checked', () => {
   }
 
   it('wrong-typed fields are WRONG_FORMAT naming the key, not a TypeError', () => {
-    expectAnnlabError(() => loadDirectory(dirWith('json-base', '{"base": 5}')), 'WRONG_FORMAT', 'dataset.json', '"base" must be a non-empty string, got 5');
-    expectAnnlabError(() => loadDirectory(dirWith('json-metric', '{"metric": ["euclidean"]}')), 'WRONG_FORMAT', '"metric" must be a non-empty string');
-    expectAnnlabError(() => loadDirectory(dirWith('json-name', '{"name": null}')), 'WRONG_FORMAT', '"name" must be a non-empty string, got null');
+    expectAnnlabError(
+      () => loadDirectory(dirWith('json-base', '{"base": 5}')),
+      'WRONG_FORMAT',
+      'dataset.json',
+      '"base" must be a non-empty string, got 5',
+    );
+    expectAnnlabError(
+      () => loadDirectory(dirWith('json-metric', '{"metric": ["euclidean"]}')),
+      'WRONG_FORMAT',
+      '"metric" must be a non-empty string',
+    );
+    expectAnnlabError(
+      () => loadDirectory(dirWith('json-name', '{"name": null}')),
+      'WRONG_FORMAT',
+      '"name" must be a non-empty string, got null',
+    );
   });
 
   it('an array, null or a scalar is refused; so is an unknown key (a typo would silently default)', () => {
-    expectAnnlabError(() => loadDirectory(dirWith('json-array', '[{"metric": "cosine"}]')), 'WRONG_FORMAT', 'must be a JSON object', 'got an array');
+    expectAnnlabError(
+      () => loadDirectory(dirWith('json-array', '[{"metric": "cosine"}]')),
+      'WRONG_FORMAT',
+      'must be a JSON object',
+      'got an array',
+    );
     expectAnnlabError(() => loadDirectory(dirWith('json-null', 'null')), 'WRONG_FORMAT', 'got null');
     expectAnnlabError(() => loadDirectory(dirWith('json-typo', '{"metirc": "cosine"}')), 'WRONG_FORMAT', 'unknown key "metirc"');
   });
@@ -136,8 +166,17 @@ describe('row limits are checked before reading', () => {
   it('readHdf5Dataset and loadDirectory refuse them with a clear message, not "damaged"', async () => {
     const file = join(root, 'limits.hdf5');
     await writeHdf5Dataset(file, { metric: 'euclidean', dim: 2, base: new Float32Array(8), queries: new Float32Array(2) });
-    await expectAnnlabErrorAsync(() => readHdf5Dataset(file, { maxBase: -1 }), 'INVALID_PARAMETER', 'maxBase must be an integer ≥ 1', 'got -1');
-    await expectAnnlabErrorAsync(() => readHdf5Dataset(file, { maxQueries: 0.5 }), 'INVALID_PARAMETER', 'maxQueries must be an integer ≥ 0');
+    await expectAnnlabErrorAsync(
+      () => readHdf5Dataset(file, { maxBase: -1 }),
+      'INVALID_PARAMETER',
+      'maxBase must be an integer ≥ 1',
+      'got -1',
+    );
+    await expectAnnlabErrorAsync(
+      () => readHdf5Dataset(file, { maxQueries: 0.5 }),
+      'INVALID_PARAMETER',
+      'maxQueries must be an integer ≥ 0',
+    );
     const dir = join(root, 'limits-dir');
     mkdirSync(dir);
     writeFvecs(join(dir, 'base.fvecs'), new Float32Array(4), 2);
@@ -151,7 +190,12 @@ describe('.npy and IDX edge cases', () => {
     const file = join(root, 'nan.npy');
     writeNpy(file, new Float32Array([1, 2, NaN, 4]), [2, 2]);
     expectAnnlabError(() => readNpy(file), 'NON_FINITE', file, 'row 1, column 0 is NaN');
-    expectAnnlabError(() => decodeNpy(encodeNpy(new Float32Array([Infinity]), [1]), 'inf.npy'), 'NON_FINITE', 'inf.npy', 'element 0 is Infinity');
+    expectAnnlabError(
+      () => decodeNpy(encodeNpy(new Float32Array([Infinity]), [1]), 'inf.npy'),
+      'NON_FINITE',
+      'inf.npy',
+      'element 0 is Infinity',
+    );
     expect(Number.isNaN(readNpy(file, { allowNonFinite: true }).data[2])).toBe(true);
   });
 
@@ -174,7 +218,12 @@ describe('.npy and IDX edge cases', () => {
   });
 
   it('an IDX shape with a zero-size dimension after the first is refused', () => {
-    expectAnnlabError(() => decodeIdx(encodeIdxUint8(new Uint8Array(0), [5, 0, 28]), 'zero.idx'), 'CORRUPT_DATA', 'zero.idx', 'zero-size dimension 1');
+    expectAnnlabError(
+      () => decodeIdx(encodeIdxUint8(new Uint8Array(0), [5, 0, 28]), 'zero.idx'),
+      'CORRUPT_DATA',
+      'zero.idx',
+      'zero-size dimension 1',
+    );
     expect(decodeIdx(encodeIdxUint8(new Uint8Array(0), [0, 28, 28]), 'empty.idx').shape).toEqual([0, 28, 28]);
   });
 });
@@ -222,7 +271,11 @@ describe('the ground-truth cache is optional', () => {
     const blocker = join(root, 'cache-is-a-file');
     writeFileSync(blocker, 'x');
     const warnings: string[] = [];
-    const ds = await loadDataset('synthetic:n=50,dim=4,queries=3,seed=1', { k: 2, cacheDir: join(blocker, 'cache'), onWarning: (m) => warnings.push(m) });
+    const ds = await loadDataset('synthetic:n=50,dim=4,queries=3,seed=1', {
+      k: 2,
+      cacheDir: join(blocker, 'cache'),
+      onWarning: (m) => warnings.push(m),
+    });
     expect(ds.groundTruthK).toBe(2);
     expect(ds.groundTruth?.length).toBe(6);
     expect(warnings).toHaveLength(1);

@@ -56,7 +56,10 @@ describe('registry', () => {
         fetchedFrom.add(name);
       } else {
         plainFetches++;
-        expect(downloadable(entry as RegistryEntry), `${CLI_README}: \`${c}\` cannot download (no http(s) source); use a dataset that has one`).toBe(true);
+        expect(
+          downloadable(entry as RegistryEntry),
+          `${CLI_README}: \`${c}\` cannot download (no http(s) source); use a dataset that has one`,
+        ).toBe(true);
       }
     }
     expect(plainFetches, `${CLI_README} should show a plain download`).toBeGreaterThan(0);
@@ -66,7 +69,10 @@ describe('registry', () => {
       for (const m of c.matchAll(/(?:^|\s)(?:-d|--dataset)\s+(\S+)/g)) {
         const entry = registryEntry(m[1]);
         if (entry === undefined || downloadable(entry)) continue;
-        expect(fetchedFrom.has(entry.name), `${CLI_README}: \`${c}\` uses ${entry.name}, which has no http(s) source and is never fetched with --from`).toBe(true);
+        expect(
+          fetchedFrom.has(entry.name),
+          `${CLI_README}: \`${c}\` uses ${entry.name}, which has no http(s) source and is never fetched with --from`,
+        ).toBe(true);
       }
     }
   });

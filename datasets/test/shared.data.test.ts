@@ -15,7 +15,10 @@ afterAll(() => removeDir(tmp));
 
 /** Bitwise equality of two typed arrays (vitest's toEqual is far too slow for 47M elements). */
 function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  return a.constructor === b.constructor && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  return (
+    a.constructor === b.constructor &&
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+  );
 }
 
 function sum(x: Float32Array, from = 0, to = x.length): number {

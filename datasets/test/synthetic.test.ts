@@ -86,7 +86,9 @@ describe('synthetic datasets', () => {
     const spec = parseSyntheticRef('synthetic:n=2000,dim=32,clusters=10,queries=100,seed=1,metric=inner-product');
     expect(spec).toEqual({ n: 2000, dim: 32, clusters: 10, queries: 100, seed: 1, metric: 'inner-product' });
     const name = syntheticRef(spec);
-    expect(name).toBe('synthetic:kind=clusters,n=2000,dim=32,queries=100,seed=1,metric=inner-product,clusters=10,intrinsic=8,noise=0.05,spread=3');
+    expect(name).toBe(
+      'synthetic:kind=clusters,n=2000,dim=32,queries=100,seed=1,metric=inner-product,clusters=10,intrinsic=8,noise=0.05,spread=3',
+    );
     expect(syntheticRef(parseSyntheticRef(name))).toBe(name);
   });
 

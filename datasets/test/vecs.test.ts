@@ -64,7 +64,11 @@ describe('TEXMEX fvecs/ivecs/bvecs', () => {
 
   it('reads the first rows of a file without touching a damaged tail', () => {
     const file = join(dir, 'tail.fvecs');
-    writeFvecs(file, Float32Array.from({ length: 30 }, (_, i) => i), 3);
+    writeFvecs(
+      file,
+      Float32Array.from({ length: 30 }, (_, i) => i),
+      3,
+    );
     const bytes = readFileSync(file);
     writeFileSync(file, bytes.subarray(0, bytes.length - 5)); // last row cut short
     expect(Array.from(readFvecs(file, { maxRows: 2 }).data)).toEqual([0, 1, 2, 3, 4, 5]);

@@ -110,15 +110,54 @@ export function docsGrids(dataset: CurveDataset, dim: number): CurveGrid[] {
   const leafSizes = [...new Set([16, 64, dim + 2])].filter((l) => l >= 1);
   return [
     { algorithm: 'flat', guide: 'flat' },
-    { algorithm: 'hnsw', guide: 'hnsw', build: { M: [8, 16, 32], efConstruction: [200] }, search: { efSearch: [10, 20, 40, 80, 160, 320] } },
-    { algorithm: 'hnsw', guide: 'hnsw', variant: 'efc', build: { M: [16], efConstruction: [25, 50, 100, 200, 400] }, search: { efSearch: [10, 20, 40, 80, 160] } },
+    {
+      algorithm: 'hnsw',
+      guide: 'hnsw',
+      build: { M: [8, 16, 32], efConstruction: [200] },
+      search: { efSearch: [10, 20, 40, 80, 160, 320] },
+    },
+    {
+      algorithm: 'hnsw',
+      guide: 'hnsw',
+      variant: 'efc',
+      build: { M: [16], efConstruction: [25, 50, 100, 200, 400] },
+      search: { efSearch: [10, 20, 40, 80, 160] },
+    },
     { algorithm: 'rpforest', guide: 'rpforest', build: { nTrees: [10, 40] }, search: { searchK: [200, 1000, 4000, 16000] } },
-    { algorithm: 'rpforest', guide: 'rpforest', variant: 'leafsize', build: { nTrees: [10], leafSize: leafSizes }, search: { searchK: [200, 1000, 4000, 16000] } },
+    {
+      algorithm: 'rpforest',
+      guide: 'rpforest',
+      variant: 'leafsize',
+      build: { nTrees: [10], leafSize: leafSizes },
+      search: { searchK: [200, 1000, 4000, 16000] },
+    },
     { algorithm: 'ivfflat', guide: 'ivfpq', build: { nlist: [64, 256], niter: [10] }, search: { nprobe: [1, 2, 4, 8, 16, 32] } },
-    { algorithm: 'ivfflat', guide: 'ivfpq', variant: 'niter', build: { nlist: [256], niter: [1, 3, 10, 25] }, search: { nprobe: [1, 4, 16] } },
-    { algorithm: 'ivfpq', guide: 'ivfpq', build: { nlist: [64], m: m0, nbits: [8], niter: [10], pqNiter: [10], keepVectors: [true] }, search: { nprobe: [4, 16], rerank: [0, 10] } },
-    { algorithm: 'ivfpq', guide: 'ivfpq', variant: 'nbits', build: { nlist: [64], m: m0.slice(0, 1), nbits: [4, 6, 8], niter: [10], pqNiter: [10], keepVectors: [true] }, search: { nprobe: [16], rerank: [0, 10] } },
-    { algorithm: 'pca+flat', guide: 'pca', build: { components: components.length > 0 ? components : [Math.max(1, dim >> 1)] }, search: { rerank: [0, 4, 16] } },
+    {
+      algorithm: 'ivfflat',
+      guide: 'ivfpq',
+      variant: 'niter',
+      build: { nlist: [256], niter: [1, 3, 10, 25] },
+      search: { nprobe: [1, 4, 16] },
+    },
+    {
+      algorithm: 'ivfpq',
+      guide: 'ivfpq',
+      build: { nlist: [64], m: m0, nbits: [8], niter: [10], pqNiter: [10], keepVectors: [true] },
+      search: { nprobe: [4, 16], rerank: [0, 10] },
+    },
+    {
+      algorithm: 'ivfpq',
+      guide: 'ivfpq',
+      variant: 'nbits',
+      build: { nlist: [64], m: m0.slice(0, 1), nbits: [4, 6, 8], niter: [10], pqNiter: [10], keepVectors: [true] },
+      search: { nprobe: [16], rerank: [0, 10] },
+    },
+    {
+      algorithm: 'pca+flat',
+      guide: 'pca',
+      build: { components: components.length > 0 ? components : [Math.max(1, dim >> 1)] },
+      search: { rerank: [0, 4, 16] },
+    },
   ];
 }
 
@@ -139,7 +178,10 @@ export interface EfConstructionCheck {
 }
 
 /** The fields of a result line the figures and tables use (what `curves-<dataset>.json` keeps). */
-export type CurvePoint = Pick<ResultLine, 'algorithm' | 'build' | 'search' | 'recall' | 'qps' | 'buildSeconds' | 'indexBytes' | 'distanceComputations'> &
+export type CurvePoint = Pick<
+  ResultLine,
+  'algorithm' | 'build' | 'search' | 'recall' | 'qps' | 'buildSeconds' | 'indexBytes' | 'distanceComputations'
+> &
   Partial<Pick<ResultLine, 'capacityBytes' | 'latencyMs'>> & {
     /** The grid's variant (see {@link CurveGrid.variant}). */
     variant?: string;
@@ -175,8 +217,18 @@ export function tuningCurveSpec(results: readonly CurvePoint[], title: string, s
   const ninesOf = (recall: number): number => (recall >= 1 ? top : Math.min(top, -Math.log10(1 - recall)));
   const values = results.map((r, order) => {
     const label = [paramsLabel(pick(r.build, buildKeys)), paramsLabel(pick(r.search, rest))].filter((x) => x !== '').join(' ');
-    const tip = [paramsLabel(r.build), paramsLabel(r.search), `recall ${r.recall.toFixed(4)}`, `${Math.round(r.qps)} QPS`].filter((x) => x !== '').join(' · ');
-    return { series: label === '' ? r.algorithm : label, recall: r.recall, x: ninesOf(r.recall), qps: r.qps, search: paramsLabel(pick(r.search, walk)), tip, order };
+    const tip = [paramsLabel(r.build), paramsLabel(r.search), `recall ${r.recall.toFixed(4)}`, `${Math.round(r.qps)} QPS`]
+      .filter((x) => x !== '')
+      .join(' · ');
+    return {
+      series: label === '' ? r.algorithm : label,
+      recall: r.recall,
+      x: ninesOf(r.recall),
+      qps: r.qps,
+      search: paramsLabel(pick(r.search, walk)),
+      tip,
+      order,
+    };
   });
   const xs = values.map((v) => v.x);
   const lo = xs.length === 0 ? 0 : Math.max(0, Math.floor(Math.min(...xs) * 4) / 4);
@@ -187,12 +239,24 @@ export function tuningCurveSpec(results: readonly CurvePoint[], title: string, s
     const text = ticks[i] === top ? '1' : String(+(1 - 10 ** -ticks[i]).toPrecision(4));
     labelExpr = `abs(datum.value - ${ticks[i]}) < 1e-4 ? '${text}' : ${labelExpr}`;
   }
-  const x = { field: 'x', type: 'quantitative', title: 'recall@10 (logit scale: 0.9, 0.99, 0.999 evenly spaced)', scale: { domain: [lo, hi], nice: false, zero: false }, axis: { values: ticks, labelExpr } };
+  const x = {
+    field: 'x',
+    type: 'quantitative',
+    title: 'recall@10 (logit scale: 0.9, 0.99, 0.999 evenly spaced)',
+    scale: { domain: [lo, hi], nice: false, zero: false },
+    axis: { values: ticks, labelExpr },
+  };
   const y = { field: 'qps', type: 'quantitative', title: 'queries per second (1 thread, log)', scale: { type: 'log' } };
   const legendTitle = [...buildKeys, ...rest].join(', ') || 'configuration';
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: title, subtitle: subtitle.match(/.{1,100}(\s|$)|\S+/g)?.map((l) => l.trim()) ?? subtitle, anchor: 'start', subtitleFontSize: 11, limit: 0 },
+    title: {
+      text: title,
+      subtitle: subtitle.match(/.{1,100}(\s|$)|\S+/g)?.map((l) => l.trim()) ?? subtitle,
+      anchor: 'start',
+      subtitleFontSize: 11,
+      limit: 0,
+    },
     width: 520,
     height: 300,
     background: 'white',
@@ -218,7 +282,10 @@ export function tuningCurveSpec(results: readonly CurvePoint[], title: string, s
 
 /** Markdown table of results: build, search, recall, QPS, build time, index size. */
 export function curveTable(results: readonly CurvePoint[]): string {
-  const lines = ['| build | search | recall@10 | QPS (1 thread) | build time | index size | distances / query |', '|---|---|---:|---:|---:|---:|---:|'];
+  const lines = [
+    '| build | search | recall@10 | QPS (1 thread) | build time | index size | distances / query |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  ];
   for (const r of results) {
     const b = paramsLabel(r.build) || '–';
     const s = paramsLabel(r.search) || '–';
@@ -236,7 +303,13 @@ export function figureStem(guide: string, algorithm: string, key: string, varian
 
 /** Write one algorithm's SVG and markdown table; returns the fragment for the guides. */
 async function writeFigure(
-  outDir: string, stem: string, title: string, description: string, k: number, rs: readonly CurvePoint[], checks: readonly EfConstructionCheck[] = [],
+  outDir: string,
+  stem: string,
+  title: string,
+  description: string,
+  k: number,
+  rs: readonly CurvePoint[],
+  checks: readonly EfConstructionCheck[] = [],
 ): Promise<{ svgFile: string; mdFile: string; table: string; alt: string }> {
   const svgFile = join(outDir, `${stem}.svg`);
   const mdFile = join(outDir, `${stem}.md`);
@@ -257,7 +330,10 @@ export async function replotCurves(options: { outDir: string; datasets: CurveDat
   const files: string[] = [];
   for (const spec of options.datasets) {
     const saved = JSON.parse(readFileSync(join(options.outDir, `curves-${spec.key}.json`), 'utf8')) as {
-      dataset: string; k?: number; results: (CurvePoint & { guide?: string })[]; efConstructionChecks?: EfConstructionCheck[];
+      dataset: string;
+      k?: number;
+      results: (CurvePoint & { guide?: string })[];
+      efConstructionChecks?: EfConstructionCheck[];
     };
     const k = saved.k ?? 10;
     const byStem = new Map<string, { guide: string; algorithm: string; rs: CurvePoint[] }>();
@@ -270,7 +346,10 @@ export async function replotCurves(options: { outDir: string; datasets: CurveDat
     }
     for (const [stem, e] of byStem) {
       const variant = e.rs[0].variant;
-      const checks = e.algorithm === 'hnsw' ? (saved.efConstructionChecks ?? []).filter((c) => e.rs.some((r) => JSON.stringify(r.build) === JSON.stringify(c.build))) : [];
+      const checks =
+        e.algorithm === 'hnsw'
+          ? (saved.efConstructionChecks ?? []).filter((c) => e.rs.some((r) => JSON.stringify(r.build) === JSON.stringify(c.build)))
+          : [];
       const f = await writeFigure(options.outDir, stem, figureTitle(e.algorithm, variant, spec.title), saved.dataset, k, e.rs, checks);
       files.push(f.svgFile, f.mdFile);
       fragments.set(stem, f);
@@ -359,9 +438,19 @@ export async function runCurves(options: CurveOptions): Promise<CurveOutput> {
       const rs = out.results;
       all.push(...rs);
       for (const r of rs) tags.set(r, grid.variant === undefined ? { guide: grid.guide } : { guide: grid.guide, variant: grid.variant });
-      log(`  ${spec.key} ${grid.algorithm}${grid.variant === undefined ? '' : ` (${grid.variant})`}: ${rs.length} points in ${((performance.now() - ts) / 1000).toFixed(1)} s`);
+      log(
+        `  ${spec.key} ${grid.algorithm}${grid.variant === undefined ? '' : ` (${grid.variant})`}: ${rs.length} points in ${((performance.now() - ts) / 1000).toFixed(1)} s`,
+      );
       const stem = figureStem(grid.guide, grid.algorithm, spec.key, grid.variant);
-      const f = await writeFigure(options.outDir, stem, figureTitle(grid.algorithm, grid.variant, spec.title), describe(ds, nq), k, rs.map((r) => slim(r, grid.variant)), gridChecks);
+      const f = await writeFigure(
+        options.outDir,
+        stem,
+        figureTitle(grid.algorithm, grid.variant, spec.title),
+        describe(ds, nq),
+        k,
+        rs.map((r) => slim(r, grid.variant)),
+        gridChecks,
+      );
       files.push(f.svgFile, f.mdFile);
       fragments.set(stem, f);
     }
@@ -369,13 +458,22 @@ export async function runCurves(options: CurveOptions): Promise<CurveOutput> {
     const jsonFile = join(options.outDir, `curves-${spec.key}.json`);
     writeFileSync(
       jsonFile,
-      JSON.stringify({
-        dataset: describe(ds, nq), k, environment: all[0]?.environment ?? null, efConstructionChecks: checks,
-        results: all.map((r) => ({ guide: tags.get(r)?.guide, ...slim(r, tags.get(r)?.variant) })),
-      }, null, 1) + '\n',
+      JSON.stringify(
+        {
+          dataset: describe(ds, nq),
+          k,
+          environment: all[0]?.environment ?? null,
+          efConstructionChecks: checks,
+          results: all.map((r) => ({ guide: tags.get(r)?.guide, ...slim(r, tags.get(r)?.variant) })),
+        },
+        null,
+        1,
+      ) + '\n',
     );
     files.push(jsonFile);
-    meta.push(`- ${spec.title}: ${describe(ds, nq)}${spec.maxBase !== undefined ? ` (first ${spec.maxBase} base vectors; ground truth recomputed on them)` : ''}`);
+    meta.push(
+      `- ${spec.title}: ${describe(ds, nq)}${spec.maxBase !== undefined ? ` (first ${spec.maxBase} base vectors; ground truth recomputed on them)` : ''}`,
+    );
   }
   const seconds = (performance.now() - t0) / 1000;
   const env = Object.values(results)[0]?.[0]?.environment;
@@ -383,7 +481,8 @@ export async function runCurves(options: CurveOptions): Promise<CurveOutput> {
   writeFileSync(
     metaFile,
     `<!-- generated by docs/scripts/curves.ts (pnpm docs:curves); do not edit -->\n\n${meta.join('\n')}\n- whole run: ${seconds.toFixed(0)} s` +
-      (env !== undefined ? `; ${envLine(env)}` : '') + '\n',
+      (env !== undefined ? `; ${envLine(env)}` : '') +
+      '\n',
   );
   files.push(metaFile);
   const updatedGuides = options.guidesDir !== undefined ? spliceGuides(options.guidesDir, fragments) : [];
@@ -396,7 +495,10 @@ const BLOCK = /<!-- curves:begin ([\w.-]+) -->[\s\S]*?<!-- curves:end \1 -->/g;
  * Replace every curves block in the guides of `guidesDir` whose stem has a fragment. Returns
  * the guides changed. Blocks whose stem was not measured in this run are left as they are.
  */
-export function spliceGuides(guidesDir: string, fragments: ReadonlyMap<string, { svgFile: string; table: string; alt?: string }>): string[] {
+export function spliceGuides(
+  guidesDir: string,
+  fragments: ReadonlyMap<string, { svgFile: string; table: string; alt?: string }>,
+): string[] {
   const changed: string[] = [];
   if (!existsSync(guidesDir)) return changed;
   for (const name of readdirSync(guidesDir)) {
@@ -420,14 +522,23 @@ export function spliceGuides(guidesDir: string, fragments: ReadonlyMap<string, {
 function envLine(env: unknown): string {
   const e = env as Record<string, unknown>;
   const parts: string[] = [];
-  for (const key of ['node', 'cpu', 'cores', 'annlabVersion', 'gitCommit']) if (e[key] !== undefined) parts.push(`${key}: ${String(e[key])}`);
+  for (const key of ['node', 'cpu', 'cores', 'annlabVersion', 'gitCommit'])
+    if (e[key] !== undefined) parts.push(`${key}: ${String(e[key])}`);
   return parts.join(', ');
 }
 
 function slim(r: ResultLine, variant?: string): CurvePoint {
   const p: CurvePoint = {
-    algorithm: r.algorithm, build: r.build, search: r.search, recall: r.recall, qps: r.qps, buildSeconds: r.buildSeconds,
-    indexBytes: r.indexBytes, capacityBytes: r.capacityBytes, distanceComputations: r.distanceComputations, latencyMs: r.latencyMs,
+    algorithm: r.algorithm,
+    build: r.build,
+    search: r.search,
+    recall: r.recall,
+    qps: r.qps,
+    buildSeconds: r.buildSeconds,
+    indexBytes: r.indexBytes,
+    capacityBytes: r.capacityBytes,
+    distanceComputations: r.distanceComputations,
+    latencyMs: r.latencyMs,
   };
   if (variant !== undefined) p.variant = variant;
   return p;

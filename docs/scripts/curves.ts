@@ -38,9 +38,19 @@ if (args.includes('--replot')) {
 
 for (const d of datasets) {
   if (!existsSync(d.ref)) {
-    process.stderr.write(`docs:curves: ${d.ref} not found; set ANNLAB_SHARED_DATASETS to the directory holding fashion-mnist/ and siftsmall/.\n`);
+    process.stderr.write(
+      `docs:curves: ${d.ref} not found; set ANNLAB_SHARED_DATASETS to the directory holding fashion-mnist/ and siftsmall/.\n`,
+    );
     process.exit(2);
   }
 }
-const out = await runCurves({ outDir, datasets, grids: docsGrids, guidesDir: outIdx >= 0 ? undefined : guidesDir, log: (m) => process.stderr.write(m + '\n') });
-process.stderr.write(`docs:curves: wrote ${out.files.length} files to ${outDir} in ${out.seconds.toFixed(0)} s; refreshed ${out.updatedGuides.length} guides\n`);
+const out = await runCurves({
+  outDir,
+  datasets,
+  grids: docsGrids,
+  guidesDir: outIdx >= 0 ? undefined : guidesDir,
+  log: (m) => process.stderr.write(m + '\n'),
+});
+process.stderr.write(
+  `docs:curves: wrote ${out.files.length} files to ${outDir} in ${out.seconds.toFixed(0)} s; refreshed ${out.updatedGuides.length} guides\n`,
+);

@@ -102,12 +102,17 @@ export const PCA_CLASSES: PcaClassMap = { Pca, PreTransformIndex };
 const INDEX_CLASSES: Readonly<Record<AnnlabAlgorithm, AnnlabIndexClass<AnnIndex, never>>> = ANNLAB_CLASSES;
 
 /** Where each annlab algorithm lives: suite name → package and exported class (for generated code). */
-export const ANNLAB_ALGORITHMS: Readonly<Record<AnnlabAlgorithm, {
-  /** Package name, e.g. `@annlab/hnsw`. */
-  pkg: string;
-  /** Exported class name, e.g. `HnswIndex`. */
-  className: string;
-}>> = {
+export const ANNLAB_ALGORITHMS: Readonly<
+  Record<
+    AnnlabAlgorithm,
+    {
+      /** Package name, e.g. `@annlab/hnsw`. */
+      pkg: string;
+      /** Exported class name, e.g. `HnswIndex`. */
+      className: string;
+    }
+  >
+> = {
   flat: { pkg: '@annlab/flat', className: 'FlatIndex' },
   rpforest: { pkg: '@annlab/rpforest', className: 'RpForestIndex' },
   hnsw: { pkg: '@annlab/hnsw', className: 'HnswIndex' },
@@ -222,7 +227,8 @@ export class AnnlabAdapter implements AlgorithmAdapter {
 
   /** @param name - suite name; one of {@link ALGORITHM_NAMES}. */
   constructor(name: string) {
-    if (!isAnnlabAlgorithm(name)) throw new AnnlabError('NOT_FOUND', `unknown annlab algorithm "${name}"; known: ${ALGORITHM_NAMES.join(', ')}.`);
+    if (!isAnnlabAlgorithm(name))
+      throw new AnnlabError('NOT_FOUND', `unknown annlab algorithm "${name}"; known: ${ALGORITHM_NAMES.join(', ')}.`);
     this.name = name;
     this.cls = INDEX_CLASSES[name];
   }

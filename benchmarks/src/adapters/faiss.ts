@@ -142,7 +142,8 @@ class FaissServer {
       this.stderr += d.toString();
     });
     this.child.on('exit', () => {
-      for (const p of this.pending.splice(0)) p(JSON.stringify({ ok: false, error: `python exited: ${this.stderr.trim().split('\n').pop() ?? ''}` }));
+      for (const p of this.pending.splice(0))
+        p(JSON.stringify({ ok: false, error: `python exited: ${this.stderr.trim().split('\n').pop() ?? ''}` }));
     });
   }
 
@@ -186,7 +187,14 @@ export class FaissAdapter implements AlgorithmAdapter {
     const { index: factory = 'HNSW32', ...rest } = params;
     let built: Record<string, unknown>;
     try {
-      built = await server.request({ cmd: 'build', base: baseFile, dim: input.dim, metric: input.metric, factory: String(factory), params: rest });
+      built = await server.request({
+        cmd: 'build',
+        base: baseFile,
+        dim: input.dim,
+        metric: input.metric,
+        factory: String(factory),
+        params: rest,
+      });
     } catch (e) {
       server.close();
       rmSync(dir, { recursive: true, force: true });

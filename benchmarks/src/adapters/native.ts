@@ -46,7 +46,8 @@ function tryRequire(name: string): { mod: unknown } | { reason: string } {
 function numberParam(params: Params, key: string, fallback: number): number {
   const v = params[key];
   if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new AnnlabError('INVALID_PARAMETER', `parameter ${key} must be a number, got ${JSON.stringify(v)}.`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new AnnlabError('INVALID_PARAMETER', `parameter ${key} must be a number, got ${JSON.stringify(v)}.`);
   return v;
 }
 
@@ -143,7 +144,11 @@ export class HnswlibAdapter implements AlgorithmAdapter {
     index.addPoint(Array.from(queries.subarray(0, dim)), 0);
     const rows = rowsAsArrays(queries, nq, dim);
     const us = measureBindingCost((q) => index.searchKnn(rows[q], Math.min(k, 1)), nq);
-    return { queryType: 'number[]', microsPerQuery: us, note: `number[] queries are copied into a native vector inside the timed call: ${us.toFixed(1)} µs per query on a one-point index (d = ${dim}), included in its QPS` };
+    return {
+      queryType: 'number[]',
+      microsPerQuery: us,
+      note: `number[] queries are copied into a native vector inside the timed call: ${us.toFixed(1)} µs per query on a one-point index (d = ${dim}), included in its QPS`,
+    };
   }
 
   async build(input: BuildInput, params: Params): Promise<BuiltIndex> {
@@ -230,12 +235,17 @@ export class AnnoyAdapter implements AlgorithmAdapter {
     const rows = rowsAsArrays(queries, nq, dim);
     const us = measureBindingCost((q) => index.getNNsByVector(rows[q], 1, -1, false), nq);
     index.unload();
-    return { queryType: 'number[]', microsPerQuery: us, note: `number[] queries are copied into a native vector inside the timed call: ${us.toFixed(1)} µs per query on a one-point index (d = ${dim}), included in its QPS` };
+    return {
+      queryType: 'number[]',
+      microsPerQuery: us,
+      note: `number[] queries are copied into a native vector inside the timed call: ${us.toFixed(1)} µs per query on a one-point index (d = ${dim}), included in its QPS`,
+    };
   }
 
   async build(input: BuildInput, params: Params): Promise<BuiltIndex> {
     checkKnown(params, ['nTrees'], 'annoy');
-    if (input.metric === 'inner-product') throw new AnnlabError('UNSUPPORTED_OPERATION', 'the annoy binding supports euclidean and cosine (Angular) only.');
+    if (input.metric === 'inner-product')
+      throw new AnnlabError('UNSUPPORTED_OPERATION', 'the annoy binding supports euclidean and cosine (Angular) only.');
     const r = tryRequire('annoy');
     if ('reason' in r) throw new AnnlabError('NOT_FOUND', r.reason);
     const Ctor = r.mod as AnnoyCtor;
@@ -426,7 +436,8 @@ export class HnswNpmAdapter implements AlgorithmAdapter {
 
   async build(input: BuildInput, params: Params): Promise<BuiltIndex> {
     checkKnown(params, ['M', 'efConstruction'], 'hnsw-npm');
-    if (input.metric === 'inner-product') throw new AnnlabError('UNSUPPORTED_OPERATION', 'the hnsw package supports euclidean and cosine only.');
+    if (input.metric === 'inner-product')
+      throw new AnnlabError('UNSUPPORTED_OPERATION', 'the hnsw package supports euclidean and cosine only.');
     const r = tryRequire('hnsw');
     if ('reason' in r) throw new AnnlabError('NOT_FOUND', r.reason);
     const Ctor = (r.mod as { HNSW: HnswNpmCtor }).HNSW;

@@ -96,7 +96,9 @@ export async function smallestReaching(
     }
   }
   if (stopped && ok > 0 && ok - fail > 1) {
-    notes.push(`the time budget ran out while bisecting ${name}: ${name}=${ok} reaches the target, but values down to ${fail + 1} were not tried.`);
+    notes.push(
+      `the time budget ran out while bisecting ${name}: ${name}=${ok} reaches the target, but values down to ${fail + 1} were not tried.`,
+    );
   }
   const ceiling = sweep.reduce((m, p) => Math.max(m, p.recall), 0);
   return {

@@ -28,7 +28,9 @@ function literal(v: ParamValue): string {
 }
 
 function objectLiteral(p: Params): string {
-  return Object.entries(p).map(([k, v]) => `${k}: ${literal(v)}`).join(', ');
+  return Object.entries(p)
+    .map(([k, v]) => `${k}: ${literal(v)}`)
+    .join(', ');
 }
 
 function shellQuote(s: string): string {
@@ -41,7 +43,15 @@ function shellQuote(s: string): string {
  * @param datasetRef - the dataset reference for the CLI line.
  * @param maxBase - the `--max-base` used, if any.
  */
-export function tuneUsage(algorithm: string, choice: TuneChoice, dim: number, metric: string, k: number, datasetRef: string, maxBase?: number): TuneUsage {
+export function tuneUsage(
+  algorithm: string,
+  choice: TuneChoice,
+  dim: number,
+  metric: string,
+  k: number,
+  datasetRef: string,
+  maxBase?: number,
+): TuneUsage {
   const pca = algorithm.startsWith('pca+');
   const innerName = pca ? algorithm.slice(4) : algorithm;
   const entry = isAnnlabAlgorithm(innerName) ? ANNLAB_ALGORITHMS[innerName] : undefined;
@@ -60,13 +70,21 @@ export function tuneUsage(algorithm: string, choice: TuneChoice, dim: number, me
     ].join('\n');
   } else {
     const build = objectLiteral(choice.build);
-    code = [`import { ${cls} } from '${pkg}';`, ``, `const index = new ${cls}({ dim: ${dim}, metric: '${metric}'${build === '' ? '' : `, ${build}`} });`].join('\n');
+    code = [
+      `import { ${cls} } from '${pkg}';`,
+      ``,
+      `const index = new ${cls}({ dim: ${dim}, metric: '${metric}'${build === '' ? '' : `, ${build}`} });`,
+    ].join('\n');
   }
   code += `\nindex.add(base); // Float32Array, n × ${dim}\nconst { ids, distances } = index.search(queries, ${k}, { ${objectLiteral(choice.search)} });`;
   const file = `${algorithm.replace(/[^\w.-]/g, '_')}.annlab`;
   const maxBaseArg = maxBase === undefined ? '' : ` --max-base ${maxBase}`;
-  const buildArgs = Object.entries(choice.build).map(([key, v]) => ` -p ${key}=${String(v)}`).join('');
-  const searchArgs = Object.entries(choice.search).map(([key, v]) => ` -p ${key}=${String(v)}`).join('');
+  const buildArgs = Object.entries(choice.build)
+    .map(([key, v]) => ` -p ${key}=${String(v)}`)
+    .join('');
+  const searchArgs = Object.entries(choice.search)
+    .map(([key, v]) => ` -p ${key}=${String(v)}`)
+    .join('');
   const ref = shellQuote(datasetRef);
   const cli = `annlab build -d ${ref} -a ${algorithm}${buildArgs}${maxBaseArg} -o ${file} && annlab query -i ${file} -d ${ref} -k ${k}${searchArgs}${maxBaseArg}`;
   return { code, cli };
@@ -80,16 +98,33 @@ export function tuneUsage(algorithm: string, choice: TuneChoice, dim: number, me
 export function tunePlotSpec(answer: AlgorithmTune, target: number): TopLevelSpec {
   const base = recallQpsSpec(answer.results, false) as unknown as Record<string, unknown>;
   const { $schema, title, width, height, ...layer } = base;
-  const layers: unknown[] = [layer, { data: { values: [{ target }] }, mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' }, encoding: { x: { field: 'target', type: 'quantitative' } } }];
+  const layers: unknown[] = [
+    layer,
+    {
+      data: { values: [{ target }] },
+      mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' },
+      encoding: { x: { field: 'target', type: 'quantitative' } },
+    },
+  ];
   if (answer.chosen !== null) {
     const c = answer.chosen;
     layers.push({
       data: { values: [{ recall: c.heldOutRecall, qps: c.qps, label: 'chosen' }] },
       mark: { type: 'point', shape: 'diamond', size: 220, filled: true, color: '#d62728' },
-      encoding: { x: { field: 'recall', type: 'quantitative' }, y: { field: 'qps', type: 'quantitative', scale: { type: 'log' } }, tooltip: { field: 'label', type: 'nominal' } },
+      encoding: {
+        x: { field: 'recall', type: 'quantitative' },
+        y: { field: 'qps', type: 'quantitative', scale: { type: 'log' } },
+        tooltip: { field: 'label', type: 'nominal' },
+      },
     });
   }
-  return { $schema, title: { ...(title as object), text: `${answer.algorithm}: recall vs QPS (held-out queries), chosen point marked` }, width, height, layer: layers } as unknown as TopLevelSpec;
+  return {
+    $schema,
+    title: { ...(title as object), text: `${answer.algorithm}: recall vs QPS (held-out queries), chosen point marked` },
+    width,
+    height,
+    layer: layers,
+  } as unknown as TopLevelSpec;
 }
 
 /** One row per algorithm: chosen (or best reached) configuration, recalls, QPS, bytes. */
@@ -100,8 +135,16 @@ export function tuneTable(result: TuneResult): string {
     rows.push([
       a.algorithm,
       a.status,
-      c === null ? '-' : Object.entries(c.build).map(([k, v]) => `${k}=${String(v)}`).join(' '),
-      c === null ? '-' : Object.entries(c.search).map(([k, v]) => `${k}=${String(v)}`).join(' '),
+      c === null
+        ? '-'
+        : Object.entries(c.build)
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(' '),
+      c === null
+        ? '-'
+        : Object.entries(c.search)
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(' '),
       c === null || Number.isNaN(c.tuneRecall) ? '-' : c.tuneRecall.toFixed(4),
       c === null ? '-' : c.heldOutRecall.toFixed(4),
       c === null ? '-' : formatQps(c.qps),
@@ -128,10 +171,17 @@ function stem(algorithm: string): string {
 }
 
 /** Write `tune.json`, `tune-results.jsonl` and a plot per algorithm into `dir`. */
-export async function writeTune(dir: string, result: TuneResult, usage: Readonly<Record<string, TuneUsage | null>> = {}): Promise<TuneFiles> {
+export async function writeTune(
+  dir: string,
+  result: TuneResult,
+  usage: Readonly<Record<string, TuneUsage | null>> = {},
+): Promise<TuneFiles> {
   mkdirSync(dir, { recursive: true });
   const json = join(dir, 'tune.json');
-  writeFileSync(json, `${JSON.stringify({ ...result, usage, algorithms: result.algorithms.map((a) => ({ ...a, results: undefined })) }, null, 2)}\n`);
+  writeFileSync(
+    json,
+    `${JSON.stringify({ ...result, usage, algorithms: result.algorithms.map((a) => ({ ...a, results: undefined })) }, null, 2)}\n`,
+  );
   const results = join(dir, 'tune-results.jsonl');
   writeFileSync(results, toJsonLines(result.algorithms.flatMap((a) => a.results)));
   const plots: string[] = [];

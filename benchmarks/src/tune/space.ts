@@ -177,7 +177,11 @@ function ivfpqSpace(n: number, dim: number): Omit<TuneSpace, 'algorithm'> {
     // 2^nbits · n · dim per iteration whatever m is, and 10 iterations lose little recall.
     fixedBuild: { keepVectors: true, pqNiter: 10 },
     // First m: about 8 dimensions per sub-quantizer (the ADC scan costs m lookups per code).
-    first: { nlist: nlists[Math.min(1, nlists.length - 1)], m: ms.reduce((a, b) => (Math.abs(dim / b - 8) < Math.abs(dim / a - 8) ? b : a)), nbits: nbits[0] },
+    first: {
+      nlist: nlists[Math.min(1, nlists.length - 1)],
+      m: ms.reduce((a, b) => (Math.abs(dim / b - 8) < Math.abs(dim / a - 8) ? b : a)),
+      nbits: nbits[0],
+    },
     direction: { m: 1, nbits: 1 },
     search: (b) => ({ name: 'nprobe', min: 1, max: num(b, 'nlist', 1) }),
     searchExtra: { rerank: [0, 4, 16] },
@@ -213,7 +217,11 @@ export function defaultTuneSpace(algorithm: string, n: number, dim: number, k: n
       break;
   }
   if (algorithm.startsWith('pca+') && algorithm !== 'pca+flat' && algorithm !== 'pca+ivfpq' && isAnnlabAlgorithm(algorithm.slice(4))) {
-    const components = unique([Math.max(2, Math.round(dim / 8)), Math.max(2, Math.round(dim / 4)), Math.max(2, Math.round(dim / 2))]).filter((c) => c < dim);
+    const components = unique([
+      Math.max(2, Math.round(dim / 8)),
+      Math.max(2, Math.round(dim / 4)),
+      Math.max(2, Math.round(dim / 2)),
+    ]).filter((c) => c < dim);
     const inner = defaultTuneSpace(algorithm.slice(4), n, components[0] ?? dim, k);
     const first: Params = { components: components[Math.floor(components.length / 2)] ?? dim, ...inner.first };
     return {

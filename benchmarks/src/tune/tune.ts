@@ -218,14 +218,26 @@ export function selectQueries(dataset: BenchDataset, rows: Int32Array, name: str
     queries.set(dataset.queries.subarray(rows[i] * dim, (rows[i] + 1) * dim), i * dim);
     gt.set(src.subarray(rows[i] * gtK, (rows[i] + 1) * gtK), i * gtK);
   }
-  return { name: `${dataset.name} (${name})`, metric: dataset.metric, dim, base: dataset.base, queries, groundTruth: gt, groundTruthK: gtK };
+  return {
+    name: `${dataset.name} (${name})`,
+    metric: dataset.metric,
+    dim,
+    base: dataset.base,
+    queries,
+    groundTruth: gt,
+    groundTruthK: gtK,
+  };
 }
 
 /**
  * A seeded split of `nq` query rows: `heldOut` = round(nq × fraction) rows (at least one),
  * the rest for tuning; both sorted.
  */
-export function splitQueries(nq: number, heldOutFraction: number, seed: number): {
+export function splitQueries(
+  nq: number,
+  heldOutFraction: number,
+  seed: number,
+): {
   /** Query rows used for tuning. */
   tuning: Int32Array;
   /** Query rows held out. */
@@ -276,21 +288,41 @@ function reuseAdapter(name: string, built: BuiltIndex, buildSeconds: number): Al
 function checkOptions(options: TuneOptions, nq: number, dataset: BenchDataset, k: number): void {
   const t = options.targetRecall;
   if (!Number.isFinite(t) || t <= 0 || t > 1) {
-    throw new AnnlabError('INVALID_PARAMETER', `target recall ${t} cannot be reached: recall@k lies in [0, 1]; pass a value in (0, 1], e.g. 0.95.`);
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `target recall ${t} cannot be reached: recall@k lies in [0, 1]; pass a value in (0, 1], e.g. 0.95.`,
+    );
   }
   if (options.algorithms.length === 0) throw new AnnlabError('INVALID_PARAMETER', 'no algorithm to tune; name one (e.g. hnsw) or all.');
-  if (nq < 2) throw new AnnlabError('INVALID_PARAMETER', `tune needs at least 2 queries to split into a tuning and a held-out half; ${dataset.name} has ${nq}.`);
+  if (nq < 2)
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `tune needs at least 2 queries to split into a tuning and a held-out half; ${dataset.name} has ${nq}.`,
+    );
   if (dataset.groundTruth === undefined || dataset.groundTruthK < k) {
-    throw new AnnlabError('INVALID_PARAMETER', `dataset ${dataset.name} has ${dataset.groundTruthK} ground-truth columns, fewer than k = ${k}; resolve it with resolveDataset(..., { k }).`);
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `dataset ${dataset.name} has ${dataset.groundTruthK} ground-truth columns, fewer than k = ${k}; resolve it with resolveDataset(..., { k }).`,
+    );
   }
   const f = options.heldOutFraction ?? 0.5;
   if (!(f > 0 && f < 1)) throw new AnnlabError('INVALID_PARAMETER', `heldOutFraction must lie in (0, 1), got ${f}.`);
-  if (options.budgetSeconds !== undefined && !(options.budgetSeconds >= 0)) throw new AnnlabError('INVALID_PARAMETER', `budget must be ≥ 0 seconds, got ${options.budgetSeconds}.`);
-  if (options.maxMemoryBytes !== undefined && !(options.maxMemoryBytes > 0)) throw new AnnlabError('INVALID_PARAMETER', `max memory must be a positive number of bytes, got ${options.maxMemoryBytes}.`);
+  if (options.budgetSeconds !== undefined && !(options.budgetSeconds >= 0))
+    throw new AnnlabError('INVALID_PARAMETER', `budget must be ≥ 0 seconds, got ${options.budgetSeconds}.`);
+  if (options.maxMemoryBytes !== undefined && !(options.maxMemoryBytes > 0))
+    throw new AnnlabError('INVALID_PARAMETER', `max memory must be a positive number of bytes, got ${options.maxMemoryBytes}.`);
 }
 
 function choiceOf(line: ResultLine, tuneRecall: number): TuneChoice {
-  return { build: line.build, search: line.search, tuneRecall, heldOutRecall: line.recall, qps: line.qps, indexBytes: line.indexBytes, buildSeconds: line.buildSeconds };
+  return {
+    build: line.build,
+    search: line.search,
+    tuneRecall,
+    heldOutRecall: line.recall,
+    qps: line.qps,
+    indexBytes: line.indexBytes,
+    buildSeconds: line.buildSeconds,
+  };
 }
 
 function fmt(r: number): string {
@@ -369,15 +401,36 @@ class PruningRules {
     const estimate = this.space.estimateBytes(build, this.nBase, this.dim);
     if (estimate > this.maxMemory) {
       this.overMemory.push(build);
-      return { build, status: 'over-memory', reason: `needs at least ${estimate} bytes (estimate), over the limit of ${this.maxMemory}`, buildSeconds: null, indexBytes: estimate, sweeps: [] };
+      return {
+        build,
+        status: 'over-memory',
+        reason: `needs at least ${estimate} bytes (estimate), over the limit of ${this.maxMemory}`,
+        buildSeconds: null,
+        indexBytes: estimate,
+        sweeps: [],
+      };
     }
     const heavier = this.overMemory.find((o) => noLargerThan(o, build, this.space.direction));
     if (heavier !== undefined) {
-      return { build, status: 'skipped', reason: `no smaller than ${paramsLabel(heavier)}, which is over the memory limit`, buildSeconds: null, indexBytes: null, sweeps: [] };
+      return {
+        build,
+        status: 'skipped',
+        reason: `no smaller than ${paramsLabel(heavier)}, which is over the memory limit`,
+        buildSeconds: null,
+        indexBytes: null,
+        sweeps: [],
+      };
     }
     const weaker = this.belowTarget.find((f) => noLargerThan(build, f, this.space.direction));
     if (weaker !== undefined) {
-      return { build, status: 'skipped', reason: `no larger than ${paramsLabel(weaker)}, which stays below the target at its most exhaustive search`, buildSeconds: null, indexBytes: null, sweeps: [] };
+      return {
+        build,
+        status: 'skipped',
+        reason: `no larger than ${paramsLabel(weaker)}, which stays below the target at its most exhaustive search`,
+        buildSeconds: null,
+        indexBytes: null,
+        sweeps: [],
+      };
     }
     return null;
   }
@@ -414,12 +467,32 @@ async function sweepBuild(
   const sweeps: TuneSweep[] = [];
   const runs: SuiteRun[] = [];
   for (const fixed of expandGrid(space.searchExtra)) {
-    const r = await smallestReaching(primary.name, (v) => ctx.recallOn(built, searchAt(fixed, primary.name, v)), primary.min, primary.max, ctx.target, overBudget);
-    sweeps.push({ fixed, param: primary.name, value: r.value, recall: r.recall, ceiling: r.ceiling, reachedMax: r.reachedMax, sweep: r.sweep, notes: r.notes });
+    const r = await smallestReaching(
+      primary.name,
+      (v) => ctx.recallOn(built, searchAt(fixed, primary.name, v)),
+      primary.min,
+      primary.max,
+      ctx.target,
+      overBudget,
+    );
+    sweeps.push({
+      fixed,
+      param: primary.name,
+      value: r.value,
+      recall: r.recall,
+      ceiling: r.ceiling,
+      reachedMax: r.reachedMax,
+      sweep: r.sweep,
+      notes: r.notes,
+    });
     for (const p of r.sweep) tuneRecall.set(pointKey(build, searchAt(fixed, primary.name, p.value)), p.recall);
     // Measure the bisected value and the nearest values below it (or the best reached).
-    const anchor = r.value ?? r.sweep.reduce((best, p) => (p.recall > best.recall ? p : best), r.sweep[0] ?? { value: primary.min, recall: 0 }).value;
-    const values = r.sweep.filter((p) => p.value <= anchor).slice(-ctx.perSweep).map((p) => p.value);
+    const anchor =
+      r.value ?? r.sweep.reduce((best, p) => (p.recall > best.recall ? p : best), r.sweep[0] ?? { value: primary.min, recall: 0 }).value;
+    const values = r.sweep
+      .filter((p) => p.value <= anchor)
+      .slice(-ctx.perSweep)
+      .map((p) => p.value);
     // One value 25 % above the bisected one, as a margin in case the held-out queries need it.
     if (r.value !== null && r.value < primary.max) {
       const above = Math.min(primary.max, Math.max(r.value + 1, Math.ceil(r.value * 1.25)));
@@ -428,7 +501,9 @@ async function sweepBuild(
       values.push(above);
     }
     if (r.sweep.length > 0) runs.push({ algorithm, build, search: { ...fixed, [primary.name]: values } });
-    ctx.say(`${algorithm} ${paramsLabel(build)}${paramsLabel(fixed) === '' ? '' : ` ${paramsLabel(fixed)}`}: ${r.value === null ? `below target (best ${fmt(r.ceiling)})` : `${primary.name}=${r.value} reaches ${fmt(r.recall)}`}`);
+    ctx.say(
+      `${algorithm} ${paramsLabel(build)}${paramsLabel(fixed) === '' ? '' : ` ${paramsLabel(fixed)}`}: ${r.value === null ? `below target (best ${fmt(r.ceiling)})` : `${primary.name}=${r.value} reaches ${fmt(r.recall)}`}`,
+    );
   }
   return { sweeps, runs };
 }
@@ -448,7 +523,9 @@ async function timeHeldOut(
   results: ResultLine[],
   notes: string[],
 ): Promise<void> {
-  ctx.say(`${algorithm} ${paramsLabel(build)}: timing ${runs.reduce((s, r) => s + expandGrid(r.search).length, 0)} points on the held-out queries`);
+  ctx.say(
+    `${algorithm} ${paramsLabel(build)}: timing ${runs.reduce((s, r) => s + expandGrid(r.search).length, 0)} points on the held-out queries`,
+  );
   const run = await runSuite(
     { name: 'tune', dataset: ctx.dataset.name, k: ctx.k, repeats: ctx.repeats, seed: ctx.seed, runs },
     ctx.heldOut,
@@ -488,7 +565,8 @@ function choose(
   if (chosen !== null) {
     const status = chosen.heldOutRecall >= target ? 'reached' : 'held-out-short';
     let text = `${algorithm} ${paramsLabel(chosen.build)} with ${paramsLabel(chosen.search)}: recall ${fmt(chosen.tuneRecall)} on the tuning queries, ${fmt(chosen.heldOutRecall)} held out, ${chosen.qps.toFixed(0)} QPS.`;
-    if (status === 'held-out-short') text += ` It falls short of ${target} on the held-out queries; take a larger ${space.search(chosen.build).name} for margin.`;
+    if (status === 'held-out-short')
+      text += ` It falls short of ${target} on the held-out queries; take a larger ${space.search(chosen.build).name} for margin.`;
     return { status, message: text, chosen, best, pareto };
   }
   const nMemory = builds.filter((b) => b.status === 'over-memory').length;
@@ -496,9 +574,10 @@ function choose(
   if (stoppedBy === 'budget') limits.push('the time budget ran out');
   if (nMemory > 0) limits.push(`${nMemory} configuration${nMemory === 1 ? ' was' : 's were'} over the memory limit`);
   const why = limits.length > 0 ? ` (${limits.join('; ')})` : '';
-  const text = best === null
-    ? `${algorithm}: nothing was measured${why}; raise the budget or the memory limit.`
-    : `${algorithm} did not reach recall ${target}${why}; best reached: ${paramsLabel(best.build)} with ${paramsLabel(best.search)}, recall ${fmt(best.heldOutRecall)} held out at ${best.qps.toFixed(0)} QPS.`;
+  const text =
+    best === null
+      ? `${algorithm}: nothing was measured${why}; raise the budget or the memory limit.`
+      : `${algorithm} did not reach recall ${target}${why}; best reached: ${paramsLabel(best.build)} with ${paramsLabel(best.search)}, recall ${fmt(best.heldOutRecall)} held out at ${best.qps.toFixed(0)} QPS.`;
   return { status: 'not-reached', message: text, chosen: null, best, pareto };
 }
 
@@ -516,7 +595,19 @@ async function tuneAlgorithm(ctx: TuneContext, space: TuneSpace, adapter: Algori
   let stoppedBy: AlgorithmTune['stoppedBy'] = 'space';
   const unavailable = await adapter.unavailableReason();
   if (unavailable !== null) {
-    return { algorithm, status: 'unavailable', message: `${algorithm} cannot run here: ${unavailable}`, chosen: null, best: null, pareto: [], results, builds, stoppedBy, notes, seconds: 0 };
+    return {
+      algorithm,
+      status: 'unavailable',
+      message: `${algorithm} cannot run here: ${unavailable}`,
+      chosen: null,
+      best: null,
+      pareto: [],
+      results,
+      builds,
+      stoppedBy,
+      notes,
+      seconds: 0,
+    };
   }
   const configs = seededOrder(spaceConfigurations(space), ctx.seed);
   const rules = new PruningRules(space, ctx.maxMemory, ctx.nBase, ctx.dim);
@@ -530,7 +621,9 @@ async function tuneAlgorithm(ctx: TuneContext, space: TuneSpace, adapter: Algori
     const remaining = (deadline - nowMs()) / 1000;
     if (remaining <= 0 || (builtCount > 0 && lastBuildSeconds > remaining)) {
       stoppedBy = 'budget';
-      notes.push(`the time budget ran out after ${builtCount} build${builtCount === 1 ? '' : 's'} (${configs.length - builds.length} configurations not tried).`);
+      notes.push(
+        `the time budget ran out after ${builtCount} build${builtCount === 1 ? '' : 's'} (${configs.length - builds.length} configurations not tried).`,
+      );
       break;
     }
     const refused = rules.refuse(build);
@@ -542,7 +635,10 @@ async function tuneAlgorithm(ctx: TuneContext, space: TuneSpace, adapter: Algori
     let built: BuiltIndex;
     const b0 = nowMs();
     try {
-      built = await adapter.build({ base: ctx.dataset.base, n: ctx.nBase, dim: ctx.dim, metric: ctx.dataset.metric, seed: ctx.seed }, build);
+      built = await adapter.build(
+        { base: ctx.dataset.base, n: ctx.nBase, dim: ctx.dim, metric: ctx.dataset.metric, seed: ctx.seed },
+        build,
+      );
     } catch (e) {
       builds.push({ build, status: 'failed', reason: message(e), buildSeconds: null, indexBytes: null, sweeps: [] });
       continue;
@@ -554,7 +650,14 @@ async function tuneAlgorithm(ctx: TuneContext, space: TuneSpace, adapter: Algori
     try {
       if (indexBytes !== null && indexBytes > ctx.maxMemory) {
         rules.markOverMemory(build);
-        builds.push({ build, status: 'over-memory', reason: `${indexBytes} bytes, over the limit of ${ctx.maxMemory}`, buildSeconds, indexBytes, sweeps: [] });
+        builds.push({
+          build,
+          status: 'over-memory',
+          reason: `${indexBytes} bytes, over the limit of ${ctx.maxMemory}`,
+          buildSeconds,
+          indexBytes,
+          sweeps: [],
+        });
         continue;
       }
       const { sweeps, runs } = await sweepBuild(ctx, space, build, built, tuneRecall, overBudget);

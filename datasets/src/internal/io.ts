@@ -27,7 +27,10 @@ export function requireLittleEndian(what: string): void {
 export function checkRowLimit(value: unknown, name: string, min: number = 0): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new AnnlabError('INVALID_PARAMETER', `${name} must be an integer ≥ ${min} (or left out for all rows), got ${typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value)}.`);
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `${name} must be an integer ≥ ${min} (or left out for all rows), got ${typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value))}.`,
+    );
   }
   return value;
 }
@@ -36,7 +39,8 @@ export function checkRowLimit(value: unknown, name: string, min: number = 0): nu
 export function fileError(file: string, e: unknown, doing: string): AnnlabError {
   if (e instanceof AnnlabError) return e;
   const code = (e as { code?: string }).code;
-  if (code === 'ENOENT') return new AnnlabError('NOT_FOUND', `${file}: no such file or directory (while ${doing}). Check the path.`, { cause: e });
+  if (code === 'ENOENT')
+    return new AnnlabError('NOT_FOUND', `${file}: no such file or directory (while ${doing}). Check the path.`, { cause: e });
   if (code === 'EISDIR') return new AnnlabError('IO', `${file}: is a directory, expected a file (while ${doing}).`, { cause: e });
   return new AnnlabError('IO', `${file}: ${(e as Error).message ?? String(e)} (while ${doing}).`, { cause: e });
 }
@@ -78,7 +82,10 @@ export class FileHandle {
       throw fileError(this.file, e, 'reading it');
     }
     if (done < out.length) {
-      throw new AnnlabError('CORRUPT_DATA', `${this.file}: truncated: wanted ${out.length} bytes at offset ${position}, the file has ${this.size} bytes.`);
+      throw new AnnlabError(
+        'CORRUPT_DATA',
+        `${this.file}: truncated: wanted ${out.length} bytes at offset ${position}, the file has ${this.size} bytes.`,
+      );
     }
   }
 

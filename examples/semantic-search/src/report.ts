@@ -70,7 +70,9 @@ function main(): void {
   const truth = flat.search(queries, K);
 
   const lines: string[] = [];
-  lines.push(`${nq} held-out WordNet glosses as queries, ${search.synsets.length} glosses indexed, k=${K}, one query at a time (Node ${process.version})`);
+  lines.push(
+    `${nq} held-out WordNet glosses as queries, ${search.synsets.length} glosses indexed, k=${K}, one query at a time (Node ${process.version})`,
+  );
   lines.push('');
   lines.push('| index | recall@10 | search mean ms | search p95 ms | embed+search mean ms | embed+search p95 ms |');
   lines.push('|---|---|---|---|---|---|');

@@ -21,15 +21,7 @@ import { AnnlabError, BinaryReader, BinaryWriter, type IndexClass, type SearchRe
 import { FlatIndex } from '@annlab/flat';
 import { HnswIndex, type HnswSearchParams } from '@annlab/hnsw';
 import { loadGlove, makeWordVectors, type WordVectors } from './glove.js';
-import {
-  DEFAULT_SIF_A,
-  SifEmbedder,
-  firstComponent,
-  removeComponent,
-  sifAverages,
-  sifWeights,
-  wordFrequencies,
-} from './sif.js';
+import { DEFAULT_SIF_A, SifEmbedder, firstComponent, removeComponent, sifAverages, sifWeights, wordFrequencies } from './sif.js';
 import { candidateWords, resolveTokens, tokenize } from './text.js';
 import { loadWordnet, type Synset } from './wordnet.js';
 
@@ -197,13 +189,7 @@ export class SemanticSearch {
   readonly index: GlossIndex;
   private wordIndexCache: { index: FlatIndex; rows: Int32Array } | undefined;
 
-  private constructor(
-    settings: BuildSettings,
-    embedder: SifEmbedder,
-    synsets: Synset[],
-    heldOut: Synset[],
-    index: GlossIndex,
-  ) {
+  private constructor(settings: BuildSettings, embedder: SifEmbedder, synsets: Synset[], heldOut: Synset[], index: GlossIndex) {
     this.settings = settings;
     this.embedder = embedder;
     this.synsets = synsets;
@@ -351,7 +337,9 @@ export class SemanticSearch {
   /** Raw index search of precomputed sentence vectors. */
   searchVectors(queries: Float32Array, k: number, options: QueryOptions = {}): SearchResult {
     const index = this.index;
-    return index instanceof HnswIndex ? index.search(queries, k, { efSearch: Math.max(k, options.efSearch ?? 64) }) : index.search(queries, k);
+    return index instanceof HnswIndex
+      ? index.search(queries, k, { efSearch: Math.max(k, options.efSearch ?? 64) })
+      : index.search(queries, k);
   }
 
   /** The `k` glosses closest in meaning to `text`. */

@@ -64,13 +64,7 @@ export function sifWeights(counts: Float64Array, total: number, a: number = DEFA
  * Write the SIF average of the words `rows` into `out[outOff .. outOff + dim)`:
  * `1/|s| Σ weight[w] · vector[w]`; all zeros when `rows` is empty.
  */
-export function sifAverage(
-  vocab: WordVectors,
-  weights: Float32Array,
-  rows: readonly number[],
-  out: Float32Array,
-  outOff: number,
-): void {
+export function sifAverage(vocab: WordVectors, weights: Float32Array, rows: readonly number[], out: Float32Array, outOff: number): void {
   const dim = vocab.dim;
   const v = vocab.vectors;
   out.fill(0, outOff, outOff + dim);

@@ -94,7 +94,13 @@ describe('parsers', () => {
 
 describe('SIF', () => {
   it('weights frequent words less: a / (a + p(w))', () => {
-    const { counts, total } = wordFrequencies([[0, 0, 0, 1], [0, 2]], 4);
+    const { counts, total } = wordFrequencies(
+      [
+        [0, 0, 0, 1],
+        [0, 2],
+      ],
+      4,
+    );
     expect(Array.from(counts)).toEqual([4, 1, 1, 0]);
     expect(total).toBe(6);
     const w = sifWeights(counts, total, 0.1);

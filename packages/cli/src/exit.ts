@@ -58,8 +58,10 @@ export function fromNodeError(e: unknown, doing?: string): unknown {
   if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return e;
   const where = typeof path === 'string' ? path : 'a file';
   const what = doing ?? (typeof syscall === 'string' ? `during ${syscall}` : '');
-  const hint = NODE_ERRORS[code] ?? ((e as Error).message ?? code);
-  return new AnnlabError(code === 'ENOENT' ? 'NOT_FOUND' : 'IO', `${where}: ${hint} (${code}${what.length > 0 ? `, ${what}` : ''}).`, { cause: e });
+  const hint = NODE_ERRORS[code] ?? (e as Error).message ?? code;
+  return new AnnlabError(code === 'ENOENT' ? 'NOT_FOUND' : 'IO', `${where}: ${hint} (${code}${what.length > 0 ? `, ${what}` : ''}).`, {
+    cause: e,
+  });
 }
 
 /** The exit code for an error thrown by a command. */

@@ -41,7 +41,10 @@ export function createProgram(io: CliIo, setCode: (code: number) => void): Comma
     .option('-k, --k <n>', 'neighbours per query', positiveInt)
     .option('-r, --runs <n>', 'timed repetitions per point, best kept', positiveInt)
     .option('--only <names>', 'comma-separated algorithms to run')
-    .option('-i, --index <file>', 'benchmark a prebuilt index file instead of building: annlab, hnswlib, Annoy or FAISS (needs --dataset, or a suite to add it to)')
+    .option(
+      '-i, --index <file>',
+      'benchmark a prebuilt index file instead of building: annlab, hnswlib, Annoy or FAISS (needs --dataset, or a suite to add it to)',
+    )
     .option('--search <json>', 'search grid swept over --index, e.g. \'{"efSearch":[10,20,40]}\'')
     .option('-o, --out <dir>', 'output directory (default: results/<timestamp>)')
     .option('--json', 'print a JSON summary on stdout')
@@ -62,7 +65,9 @@ export function createProgram(io: CliIo, setCode: (code: number) => void): Comma
     .option('--cache-dir <dir>', 'dataset cache directory')
     .option('--json', 'JSON output')
     .option('--quiet', 'no progress output')
-    .action(async (ref: string, opts: { json?: boolean; cacheDir?: string; quiet?: boolean }) => setCode(await datasetsInfoCommand(ref, opts, io)));
+    .action(async (ref: string, opts: { json?: boolean; cacheDir?: string; quiet?: boolean }) =>
+      setCode(await datasetsInfoCommand(ref, opts, io)),
+    );
   datasets
     .command('fetch <name>')
     .description('download a named dataset into the cache (checksums verified)')
@@ -108,7 +113,12 @@ export function createProgram(io: CliIo, setCode: (code: number) => void): Comma
     .requiredOption('--to <format>', 'hnswlib (hnsw), annoy (rpforest) or faiss (flat, ivfflat, ivfpq, hnsw, pca+…)')
     .requiredOption('-i, --index <file>', 'annlab index file (from `annlab build`)')
     .requiredOption('-o, --out <file>', 'file to write')
-    .option('-p, --param <key=value>', 'FAISS search setting stored in the file (repeatable): nprobe, efSearch, rerank', collectParam, {} as Params)
+    .option(
+      '-p, --param <key=value>',
+      'FAISS search setting stored in the file (repeatable): nprobe, efSearch, rerank',
+      collectParam,
+      {} as Params,
+    )
     .option('--json', 'JSON output')
     .action(async (opts: Parameters<typeof exportCommand>[0]) => setCode(await exportCommand(opts, io)));
 

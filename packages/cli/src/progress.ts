@@ -107,7 +107,12 @@ class BarProgress implements Progress {
     this.io = io;
     this.total = total;
     this.bar = new cliProgress.SingleBar(
-      { format: total > 0 ? ' {bar} {value}/{total} points | {stage}' : ' {bar} | {stage}', stream: io.progressStream, hideCursor: true, clearOnComplete: true },
+      {
+        format: total > 0 ? ' {bar} {value}/{total} points | {stage}' : ' {bar} | {stage}',
+        stream: io.progressStream,
+        hideCursor: true,
+        clearOnComplete: true,
+      },
       cliProgress.Presets.shades_classic,
     );
   }

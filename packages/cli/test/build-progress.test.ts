@@ -16,7 +16,13 @@ describe('build progress', () => {
 
   it('prints progress lines without a terminal, the last one always', () => {
     let err = '';
-    const io = { out: () => {}, err: (s: string) => { err += s; }, isTTY: false } as unknown as CliIo;
+    const io = {
+      out: () => {},
+      err: (s: string) => {
+        err += s;
+      },
+      isTTY: false,
+    } as unknown as CliIo;
     const p = createProgress(io, 0, false);
     const build = { M: 8 };
     p.event({ type: 'build-start', algorithm: 'hnsw', build, buildIndex: 0, buildTotal: 1 });

@@ -34,7 +34,9 @@ describe('bench refuses typos before loading any data', () => {
     const file = suite('typo', [{ algorithm: 'flat' }, { algorithm: 'hnsww', search: { efSearch: [10] } }], join(dir, 'no-such-dataset'));
     const io = capture();
     expect(await runCli(['bench', '-c', file, '-o', join(dir, 'typo-out')], io)).toBe(EXIT.NOT_FOUND);
-    expect(io.stderr).toMatch(/^annlab: error \[NOT_FOUND\]: .*runs\[1\]: unknown algorithm "hnsww" \(did you mean "hnsw"\?\); known: flat, .*hnsw/);
+    expect(io.stderr).toMatch(
+      /^annlab: error \[NOT_FOUND\]: .*runs\[1\]: unknown algorithm "hnsww" \(did you mean "hnsw"\?\); known: flat, .*hnsw/,
+    );
     expect(io.stderr).not.toMatch(/loading dataset/);
     expect(io.stdout).toBe('');
     expect(existsSync(join(dir, 'typo-out'))).toBe(false);
@@ -44,7 +46,9 @@ describe('bench refuses typos before loading any data', () => {
     const file = suite('only', [{ algorithm: 'flat' }, { algorithm: 'hnsw', label: 'hnsw-small', build: { M: 4 } }]);
     const io = capture();
     expect(await runCli(['bench', '-c', file, '--only', 'flat,nosuch', '-o', join(dir, 'only-out')], io)).toBe(EXIT.NOT_FOUND);
-    expect(io.stderr).toMatch(/^annlab: error \[NOT_FOUND\]: --only nosuch: no run of suite only .*; its runs: flat, hnsw-small, hnsw\.\n$/);
+    expect(io.stderr).toMatch(
+      /^annlab: error \[NOT_FOUND\]: --only nosuch: no run of suite only .*; its runs: flat, hnsw-small, hnsw\.\n$/,
+    );
     expect(io.stderr).not.toMatch(/loading dataset/);
     const ok = capture();
     expect(await runCli(['bench', '-c', file, '--only', 'hnsw-small', '-o', join(dir, 'only-ok'), '--json', '--quiet'], ok)).toBe(EXIT.OK);
@@ -79,7 +83,9 @@ describe('output and cache locations', () => {
     const file = suite('cache', [{ algorithm: 'flat' }]);
     const io = capture();
     expect(await runCli(['bench', '-c', file, '-o', join(dir, 'cache-out'), '--quiet'], io)).toBe(EXIT.OK);
-    expect(io.stderr).toMatch(/^warning: cannot write the ground-truth cache in .*a-regular-file\/cache\/groundtruth \((ENOTDIR|EEXIST)\); going on without it/);
+    expect(io.stderr).toMatch(
+      /^warning: cannot write the ground-truth cache in .*a-regular-file\/cache\/groundtruth \((ENOTDIR|EEXIST)\); going on without it/,
+    );
     expect(io.stdout).toMatch(/flat/);
     const q = capture();
     const index = join(dir, 'cache-flat.annlab');
@@ -136,7 +142,9 @@ describe('dataset problems', () => {
 
   it('build computes no ground truth (nothing is cached for it)', async () => {
     const cache = process.env.ANNLAB_DATA as string;
-    expect(await runCli(['build', '-d', DATASET, '-a', 'hnsw', '-p', 'M=4', '-o', join(dir, 'nogt.annlab'), '--quiet'], capture())).toBe(EXIT.OK);
+    expect(await runCli(['build', '-d', DATASET, '-a', 'hnsw', '-p', 'M=4', '-o', join(dir, 'nogt.annlab'), '--quiet'], capture())).toBe(
+      EXIT.OK,
+    );
     expect(existsSync(join(cache, 'groundtruth'))).toBe(false);
     expect(readdirSync(cache)).toEqual([]);
   });
@@ -187,10 +195,26 @@ describe.skipIf(process.platform !== 'linux')('bin/annlab.js', () => {
   it('SIGTERM to annlab stops the program it runs and ends by the same signal', async () => {
     const bin = fileURLToPath(new URL('../bin/annlab.js', import.meta.url));
     const port = (server.address() as AddressInfo).port;
-    const parent = spawn(process.execPath, [bin, 'datasets', 'fetch', 'fashion-mnist-784-euclidean', '--from', `http://127.0.0.1:${port}`, '--cache-dir', join(dir, 'signal-cache'), '--quiet'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => parent.on('exit', (code, signal) => resolve({ code, signal })));
+    const parent = spawn(
+      process.execPath,
+      [
+        bin,
+        'datasets',
+        'fetch',
+        'fashion-mnist-784-euclidean',
+        '--from',
+        `http://127.0.0.1:${port}`,
+        '--cache-dir',
+        join(dir, 'signal-cache'),
+        '--quiet',
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      parent.on('exit', (code, signal) => resolve({ code, signal })),
+    );
     await connected;
     const kids = childrenOf(parent.pid as number);
     expect(kids.length).toBeGreaterThan(0);

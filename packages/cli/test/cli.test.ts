@@ -7,7 +7,21 @@ import { capture, useTempDir } from './helpers.js';
 
 const DATASET = 'synthetic:n=400,dim=8,clusters=4,queries=20,seed=5';
 const ALGORITHMS = ['flat', 'hnsw', 'rpforest', 'ivfflat', 'ivfpq', 'pca+hnsw'];
-const REQUIRED = ['dataset', 'algorithm', 'build', 'search', 'k', 'queries', 'recall', 'qps', 'buildSeconds', 'indexBytes', 'distanceComputations', 'latencyMs', 'environment'];
+const REQUIRED = [
+  'dataset',
+  'algorithm',
+  'build',
+  'search',
+  'k',
+  'queries',
+  'recall',
+  'qps',
+  'buildSeconds',
+  'indexBytes',
+  'distanceComputations',
+  'latencyMs',
+  'environment',
+];
 
 const tmp = useTempDir('annlab-cli-test-', 'shared');
 let dir: string;
@@ -75,9 +89,30 @@ describe('annlab bench', () => {
 
   it('prints a JSON summary with --json and honours --only, --dataset and --queries', async () => {
     const io = capture();
-    const code = await runCli(['bench', '-c', suiteFile, '--only', 'flat', '--dataset', 'synthetic:n=300,dim=8,queries=30,seed=9', '--queries', '10', '--out', join(dir, 'json'), '--json', '--quiet'], io);
+    const code = await runCli(
+      [
+        'bench',
+        '-c',
+        suiteFile,
+        '--only',
+        'flat',
+        '--dataset',
+        'synthetic:n=300,dim=8,queries=30,seed=9',
+        '--queries',
+        '10',
+        '--out',
+        join(dir, 'json'),
+        '--json',
+        '--quiet',
+      ],
+      io,
+    );
     expect(code).toBe(EXIT.OK);
-    const summary = JSON.parse(io.stdout) as { ok: boolean; dataset: { queries: number; nBase: number }; summary: { algorithm: string; maxRecall: number }[] };
+    const summary = JSON.parse(io.stdout) as {
+      ok: boolean;
+      dataset: { queries: number; nBase: number };
+      summary: { algorithm: string; maxRecall: number }[];
+    };
     expect(summary.ok).toBe(true);
     expect(summary.dataset).toMatchObject({ queries: 10, nBase: 300 });
     expect(summary.summary).toEqual([expect.objectContaining({ algorithm: 'flat', maxRecall: 1 })]);
@@ -89,11 +124,15 @@ describe('annlab build / query', () => {
   it('saves an index, loads it, reports recall and latency, and writes the ids as .ivecs', async () => {
     const file = join(dir, 'hnsw.annlab');
     const b = capture();
-    expect(await runCli(['build', '-d', DATASET, '-a', 'hnsw', '-p', 'M=8', '-p', 'efConstruction=40', '-o', file, '--quiet'], b)).toBe(EXIT.OK);
+    expect(await runCli(['build', '-d', DATASET, '-a', 'hnsw', '-p', 'M=8', '-p', 'efConstruction=40', '-o', file, '--quiet'], b)).toBe(
+      EXIT.OK,
+    );
     expect(b.stdout).toMatch(/built hnsw M=8,efConstruction=40/);
     const ivecs = join(dir, 'ids.ivecs');
     const q = capture();
-    expect(await runCli(['query', '-i', file, '-d', DATASET, '-k', '5', '-p', 'efSearch=50', '--ids-out', ivecs, '--json', '--quiet'], q)).toBe(EXIT.OK);
+    expect(
+      await runCli(['query', '-i', file, '-d', DATASET, '-k', '5', '-p', 'efSearch=50', '--ids-out', ivecs, '--json', '--quiet'], q),
+    ).toBe(EXIT.OK);
     const r = JSON.parse(q.stdout) as { recall: number; queries: number; latencyMs: { p50: number } };
     expect(r.queries).toBe(20);
     expect(r.recall).toBeGreaterThan(0.9);
@@ -138,7 +177,10 @@ describe('errors and exit codes', () => {
 
   it('exits 3 when some builds failed but the run completed', async () => {
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ dataset: DATASET, k: 5, repeats: 1, runs: [{ algorithm: 'flat' }, { algorithm: 'hnsw', build: { M: -3 } }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({ dataset: DATASET, k: 5, repeats: 1, runs: [{ algorithm: 'flat' }, { algorithm: 'hnsw', build: { M: -3 } }] }),
+    );
     const io = capture();
     expect(await runCli(['bench', '-c', bad, '-o', join(dir, 'bad'), '--quiet'], io)).toBe(EXIT.PARTIAL);
     expect(io.stdout).toMatch(/failed hnsw: .*M/);

@@ -25,7 +25,8 @@ function inGroup(svg: unknown, cls: string, tag: string): number {
     for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
       const items = Array.isArray(value) ? value : [value];
       for (const item of items) {
-        if (key === 'g' && item !== null && typeof item === 'object' && (item as Record<string, unknown>)['@_class'] === cls) n += count(item, tag);
+        if (key === 'g' && item !== null && typeof item === 'object' && (item as Record<string, unknown>)['@_class'] === cls)
+          n += count(item, tag);
         else walk(item);
       }
     }
@@ -142,7 +143,17 @@ describe('annlab explain', () => {
     const { code, io } = await explain('all', ['--json']);
     expect(code, io.stderr).toBe(EXIT.OK);
     const out = JSON.parse(io.stdout) as { files: { algorithm: string; file: string }[] };
-    expect(out.files.map((f) => f.algorithm).sort()).toEqual(['flat', 'hnsw', 'ivfflat', 'ivfpq', 'lsh', 'nndescent', 'pca', 'rpforest', 'vamana']);
+    expect(out.files.map((f) => f.algorithm).sort()).toEqual([
+      'flat',
+      'hnsw',
+      'ivfflat',
+      'ivfpq',
+      'lsh',
+      'nndescent',
+      'pca',
+      'rpforest',
+      'vamana',
+    ]);
     for (const f of out.files) parse(f.file.slice(dir.length + 1));
     const first = readFileSync(join(dir, 'hnsw-layers.svg'), 'utf8');
     await explain('hnsw');

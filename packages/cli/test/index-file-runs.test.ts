@@ -24,7 +24,12 @@ async function cli(args: string[], code: number = EXIT.OK): Promise<ReturnType<t
 
 /** The built index of each algorithm, and the files it was exported to. */
 const BUILDS = {
-  hnsw: { build: ['-p', 'M=8', '-p', 'efConstruction=40'], grid: { M: 8, efConstruction: 40 }, search: { efSearch: [10, 20] }, to: ['hnswlib', 'faiss'] },
+  hnsw: {
+    build: ['-p', 'M=8', '-p', 'efConstruction=40'],
+    grid: { M: 8, efConstruction: 40 },
+    search: { efSearch: [10, 20] },
+    to: ['hnswlib', 'faiss'],
+  },
   rpforest: { build: ['-p', 'nTrees=5'], grid: { nTrees: 5 }, search: { searchK: [50, 100] }, to: ['annoy'] },
   ivfflat: { build: ['-p', 'nlist=8'], grid: { nlist: 8 }, search: { nprobe: [1, 2] }, to: ['faiss'] },
 } as const;
@@ -62,8 +67,14 @@ describe('annlab bench with index files', () => {
       expect(built).toHaveLength(2);
       for (const format of ['annlab', ...b.to]) {
         const loaded = lines.filter((r) => r.algorithm === `${algorithm} (${format} file)`);
-        expect(loaded.map((r) => r.search), `${algorithm} from ${format}`).toEqual(built.map((r) => r.search));
-        expect(loaded.map((r) => r.recall), `${algorithm} from ${format}`).toEqual(built.map((r) => r.recall));
+        expect(
+          loaded.map((r) => r.search),
+          `${algorithm} from ${format}`,
+        ).toEqual(built.map((r) => r.search));
+        expect(
+          loaded.map((r) => r.recall),
+          `${algorithm} from ${format}`,
+        ).toEqual(built.map((r) => r.recall));
         expect(loaded[0].loaded).toEqual({ file: join(dir, `${algorithm}.${format}`), format });
         expect(loaded[0].build).toEqual({ file: join(dir, `${algorithm}.${format}`), format });
         expect(loaded[0].implementation).toBe(algorithm);
@@ -78,7 +89,21 @@ describe('annlab bench with index files', () => {
   it('--index sweeps --search over one file, alone or beside a suite', async () => {
     const file = join(dir, 'hnsw.hnswlib');
     const out = join(dir, 'flag-out');
-    const io = await cli(['bench', '--index', file, '-d', DATASET, '-k', '5', '--search', '{"efSearch":[10,20]}', '--out', out, '--quiet', '--json']);
+    const io = await cli([
+      'bench',
+      '--index',
+      file,
+      '-d',
+      DATASET,
+      '-k',
+      '5',
+      '--search',
+      '{"efSearch":[10,20]}',
+      '--out',
+      out,
+      '--quiet',
+      '--json',
+    ]);
     const summary = JSON.parse(io.stdout);
     expect(summary.suite).toBe('hnsw.hnswlib');
     const lines = results(out);
@@ -86,12 +111,32 @@ describe('annlab bench with index files', () => {
     expect(lines[0].algorithm).toBe('hnsw (hnswlib file)');
     // The same figure `annlab query` reports on the annlab file the hnswlib file was exported from.
     for (const r of lines) {
-      const q = await cli(['query', '-i', join(dir, 'hnsw.annlab'), '-d', DATASET, '-k', '5', '-p', `efSearch=${r.search.efSearch}`, '--json', '--quiet']);
+      const q = await cli([
+        'query',
+        '-i',
+        join(dir, 'hnsw.annlab'),
+        '-d',
+        DATASET,
+        '-k',
+        '5',
+        '-p',
+        `efSearch=${r.search.efSearch}`,
+        '--json',
+        '--quiet',
+      ]);
       expect(r.recall).toBe(JSON.parse(q.stdout).recall);
     }
     // Beside a suite: the file is one more run.
     const suite = join(dir, 'one.json');
-    writeFileSync(suite, JSON.stringify({ dataset: DATASET, k: 5, repeats: 1, runs: [{ algorithm: 'hnsw', build: BUILDS.hnsw.grid, search: { efSearch: 10 } }] }));
+    writeFileSync(
+      suite,
+      JSON.stringify({
+        dataset: DATASET,
+        k: 5,
+        repeats: 1,
+        runs: [{ algorithm: 'hnsw', build: BUILDS.hnsw.grid, search: { efSearch: 10 } }],
+      }),
+    );
     const both = join(dir, 'both-out');
     await cli(['bench', '--config', suite, '--index', file, '--search', '{"efSearch":10}', '--out', both, '--quiet']);
     const two = results(both);
@@ -101,13 +146,22 @@ describe('annlab bench with index files', () => {
 
   it('refuses what cannot run, before any data is loaded', async () => {
     const out = join(dir, 'refused');
-    expect((await cli(['bench', '--search', '{"efSearch":[10]}', '--out', out], EXIT.USAGE)).stderr).toMatch(/--search sweeps the index given with --index/);
+    expect((await cli(['bench', '--search', '{"efSearch":[10]}', '--out', out], EXIT.USAGE)).stderr).toMatch(
+      /--search sweeps the index given with --index/,
+    );
     expect((await cli(['bench', '--index', join(dir, 'hnsw.annlab'), '--out', out], EXIT.USAGE)).stderr).toMatch(/--index needs --dataset/);
-    expect((await cli(['bench', '--index', join(dir, 'nope.bin'), '-d', DATASET, '--out', out], EXIT.NOT_FOUND)).stderr).toMatch(/no index file/);
-    expect((await cli(['bench', '--index', join(dir, 'hnsw.annlab'), '-d', DATASET, '--search', '{"efSearch":', '--out', out], EXIT.USAGE)).stderr).toMatch(/--search must be a JSON object/);
+    expect((await cli(['bench', '--index', join(dir, 'nope.bin'), '-d', DATASET, '--out', out], EXIT.NOT_FOUND)).stderr).toMatch(
+      /no index file/,
+    );
+    expect(
+      (await cli(['bench', '--index', join(dir, 'hnsw.annlab'), '-d', DATASET, '--search', '{"efSearch":', '--out', out], EXIT.USAGE))
+        .stderr,
+    ).toMatch(/--search must be a JSON object/);
     const peer = join(dir, 'peer.json');
     writeFileSync(peer, JSON.stringify({ dataset: DATASET, runs: [{ algorithm: 'annoy', index: 'rpforest.annoy' }] }));
-    expect((await cli(['bench', '--config', peer, '--out', out], EXIT.USAGE)).stderr).toMatch(/names "algorithm": "file" or the annlab algorithm/);
+    expect((await cli(['bench', '--config', peer, '--out', out], EXIT.USAGE)).stderr).toMatch(
+      /names "algorithm": "file" or the annlab algorithm/,
+    );
     const typo = join(dir, 'typo.json');
     writeFileSync(typo, JSON.stringify({ dataset: DATASET, runs: [{ algorithm: 'file', indx: 'hnsw.annlab' }] }));
     expect((await cli(['bench', '--config', typo, '--out', out], EXIT.USAGE)).stderr).toMatch(/unknown key "indx"/);
@@ -115,16 +169,27 @@ describe('annlab bench with index files', () => {
 
   it('a file whose size does not match the dataset is a failed run (exit 3), not a crash', async () => {
     const out = join(dir, 'mismatch');
-    const io = await cli(['bench', '--index', join(dir, 'hnsw.annlab'), '-d', DATASET, '--max-base', '300', '-k', '5', '--out', out, '--quiet'], EXIT.PARTIAL);
+    const io = await cli(
+      ['bench', '--index', join(dir, 'hnsw.annlab'), '-d', DATASET, '--max-base', '300', '-k', '5', '--out', out, '--quiet'],
+      EXIT.PARTIAL,
+    );
     expect(io.stdout).toMatch(/holds 400 vectors but dataset .* has 300 base vectors/);
   });
 });
 
 describe('annlab explain --index', () => {
   const traces: Record<string, RegExp[]> = {
-    hnsw: [/^ {2}level 0: entry \d+, beam search expanded \d+ nodes .*, \d+ distance computations$/m, /^ {2}level 1: entry \d+, greedy path/m, /invariants \(hnsw\): ok; unreachable 0, nodes 400/],
+    hnsw: [
+      /^ {2}level 0: entry \d+, beam search expanded \d+ nodes .*, \d+ distance computations$/m,
+      /^ {2}level 1: entry \d+, greedy path/m,
+      /invariants \(hnsw\): ok; unreachable 0, nodes 400/,
+    ],
     rpforest: [/leaves visited in \d+ of 5 trees/, /candidates \d+, \d+ distinct/, /invariants \(rpforest\): ok/],
-    ivfflat: [/probed 2 of 8 cells/, /cell \d+: centroid distance [\d.]+, list size \d+/, /invariants: this index has no checkInvariants\(\)/],
+    ivfflat: [
+      /probed 2 of 8 cells/,
+      /cell \d+: centroid distance [\d.]+, list size \d+/,
+      /invariants: this index has no checkInvariants\(\)/,
+    ],
   };
   const search: Record<string, string> = { hnsw: 'efSearch=20', rpforest: 'searchK=100', ivfflat: 'nprobe=2' };
 
@@ -156,8 +221,12 @@ describe('annlab explain --index', () => {
     expect(io.stdout).toMatch(/true neighbours found: 3 of 3/);
     expect((await cli(['explain', 'hnsw', '--index', flat, '-d', DATASET], EXIT.USAGE)).stderr).toMatch(/not both/);
     expect((await cli(['explain', '--index', flat], EXIT.USAGE)).stderr).toMatch(/--index needs --dataset/);
-    expect((await cli(['explain', '--index', flat, '-d', DATASET, '--query', '20', '--quiet'], EXIT.USAGE)).stderr).toMatch(/--query 20 is past the end/);
-    expect((await cli(['explain', '--index', join(dir, 'hnsw.annlab'), '-d', DATASET, '-p', 'searchK=5', '--quiet'], EXIT.USAGE)).stderr).toMatch(/searchK/);
+    expect((await cli(['explain', '--index', flat, '-d', DATASET, '--query', '20', '--quiet'], EXIT.USAGE)).stderr).toMatch(
+      /--query 20 is past the end/,
+    );
+    expect(
+      (await cli(['explain', '--index', join(dir, 'hnsw.annlab'), '-d', DATASET, '-p', 'searchK=5', '--quiet'], EXIT.USAGE)).stderr,
+    ).toMatch(/searchK/);
     expect((await cli(['explain'], EXIT.USAGE)).stderr).toMatch(/explain needs an algorithm to draw/);
   });
 });

@@ -41,9 +41,9 @@ describe('annlab export / import', () => {
       const im = capture();
       const from = ['--from', to, '--metric', 'euclidean', ...(to === 'annoy' ? ['--dim', '8'] : [])];
       expect(await runCli(['import', ...from, '-i', native, '-o', back, '--json'], im), im.stderr).toBe(EXIT.OK);
-      const a = (await query(own, [...search]));
-      const b = (await query(back, [...search]));
-      const c = (await query(native, [...search]));
+      const a = await query(own, [...search]);
+      const b = await query(back, [...search]);
+      const c = await query(native, [...search]);
       expect(b.ids).toEqual(a.ids);
       expect(c.ids).toEqual(a.ids);
     });
@@ -59,7 +59,9 @@ describe('annlab export / import', () => {
     expect(await runCli(['export', '--to', 'nmslib', '-i', own, '-o', join(dir, 'x.bin')], io2)).not.toBe(EXIT.OK);
     expect(io2.stderr).toMatch(/--to must be one of/);
     const io3 = capture();
-    expect(await runCli(['import', '--from', 'hnswlib', '-i', own, '-o', join(dir, 'y.annlab'), '--metric', 'euclidean'], io3)).not.toBe(EXIT.OK);
+    expect(await runCli(['import', '--from', 'hnswlib', '-i', own, '-o', join(dir, 'y.annlab'), '--metric', 'euclidean'], io3)).not.toBe(
+      EXIT.OK,
+    );
     expect(io3.stderr).toMatch(/hnswlib/);
   });
 });

@@ -22,7 +22,13 @@ interface TuneJson {
     algorithm: string;
     status: string;
     message: string;
-    chosen: { build: Record<string, unknown>; search: Record<string, number>; heldOutRecall: number; tuneRecall: number; qps: number } | null;
+    chosen: {
+      build: Record<string, unknown>;
+      search: Record<string, number>;
+      heldOutRecall: number;
+      tuneRecall: number;
+      qps: number;
+    } | null;
     usage: { code: string; cli: string } | null;
   }[];
 }
@@ -31,7 +37,10 @@ describe('annlab tune', () => {
   it('tunes end to end with --json and writes the plots', async () => {
     const io = capture();
     const out = join(dir, 'tune');
-    const code = await runCli(['tune', '-d', DATASET, '-a', 'hnsw,ivfflat', '-t', '0.9', '-k', '5', '--max-builds', '2', '--json', '--quiet', '-o', out], io);
+    const code = await runCli(
+      ['tune', '-d', DATASET, '-a', 'hnsw,ivfflat', '-t', '0.9', '-k', '5', '--max-builds', '2', '--json', '--quiet', '-o', out],
+      io,
+    );
     expect(io.stderr).toBe('');
     expect(code).toBe(EXIT.OK);
     const json = JSON.parse(io.stdout) as TuneJson;
@@ -54,7 +63,12 @@ describe('annlab tune', () => {
     const buildArgs = Object.entries(hnsw.chosen!.build).flatMap(([k, v]) => ['-p', `${k}=${String(v)}`]);
     expect(await runCli(['build', '-d', DATASET, '-a', 'hnsw', ...buildArgs, '-o', indexFile, '--quiet'], capture())).toBe(EXIT.OK);
     const q = capture();
-    expect(await runCli(['query', '-i', indexFile, '-d', DATASET, '-k', '5', '-p', `efSearch=${hnsw.chosen!.search.efSearch}`, '--json', '--quiet'], q)).toBe(EXIT.OK);
+    expect(
+      await runCli(
+        ['query', '-i', indexFile, '-d', DATASET, '-k', '5', '-p', `efSearch=${hnsw.chosen!.search.efSearch}`, '--json', '--quiet'],
+        q,
+      ),
+    ).toBe(EXIT.OK);
     expect((JSON.parse(q.stdout) as { recall: number }).recall).toBeGreaterThanOrEqual(0.9);
   });
 
@@ -76,7 +90,10 @@ describe('annlab tune', () => {
 
   it('says so when the budget or memory limit stops it (exit 3)', async () => {
     const io = capture();
-    const code = await runCli(['tune', '-d', DATASET, '-a', 'hnsw', '-t', '0.9', '--budget', '0', '--json', '--quiet', '-o', join(dir, 'budget')], io);
+    const code = await runCli(
+      ['tune', '-d', DATASET, '-a', 'hnsw', '-t', '0.9', '--budget', '0', '--json', '--quiet', '-o', join(dir, 'budget')],
+      io,
+    );
     expect(code).toBe(EXIT.PARTIAL);
     const json = JSON.parse(io.stdout) as TuneJson;
     expect(json.ok).toBe(false);
@@ -84,7 +101,9 @@ describe('annlab tune', () => {
     expect(json.algorithms[0].message).toMatch(/time budget ran out/);
 
     const mem = capture();
-    expect(await runCli(['tune', '-d', DATASET, '-a', 'hnsw', '-t', '0.9', '--max-memory', '1k', '--quiet', '-o', join(dir, 'memory')], mem)).toBe(EXIT.PARTIAL);
+    expect(
+      await runCli(['tune', '-d', DATASET, '-a', 'hnsw', '-t', '0.9', '--max-memory', '1k', '--quiet', '-o', join(dir, 'memory')], mem),
+    ).toBe(EXIT.PARTIAL);
     expect(mem.stdout).toMatch(/over the memory limit/);
   });
 });

@@ -180,7 +180,10 @@ export class BinaryReader {
     this.pos = 0;
     for (let i = 0; i < 4; i++) {
       if (bytes[i] !== MAGIC[i]) {
-        throw new AnnlabError('WRONG_FORMAT', 'not an annlab index file (the first bytes are not "ANNL"). Pass bytes produced by an index\'s serialize().');
+        throw new AnnlabError(
+          'WRONG_FORMAT',
+          'not an annlab index file (the first bytes are not "ANNL"). Pass bytes produced by an index\'s serialize().',
+        );
       }
     }
     const stored = this.view.getUint32(this.end, true);
@@ -194,12 +197,18 @@ export class BinaryReader {
     this.pos = 4;
     const container = this.u32();
     if (container !== CONTAINER_VERSION) {
-      throw new AnnlabError('UNSUPPORTED_VERSION', `annlab container version ${container} is not supported (this build reads version ${CONTAINER_VERSION}).`);
+      throw new AnnlabError(
+        'UNSUPPORTED_VERSION',
+        `annlab container version ${container} is not supported (this build reads version ${CONTAINER_VERSION}).`,
+      );
     }
     const tag = this.string();
     if (!TAG_PATTERN.test(tag)) {
       // Behind a valid checksum (a buggy writer, a crafted file): no algorithm is called that.
-      throw new AnnlabError('CORRUPT_DATA', `annlab file is inconsistent: its algorithm tag ${JSON.stringify(tag.slice(0, 40))} is not a tag (1–64 ASCII letters, digits, '.', '_', '+', '-').`);
+      throw new AnnlabError(
+        'CORRUPT_DATA',
+        `annlab file is inconsistent: its algorithm tag ${JSON.stringify(tag.slice(0, 40))} is not a tag (1–64 ASCII letters, digits, '.', '_', '+', '-').`,
+      );
     }
     const version = this.u32();
     this.header = { tag, version };
@@ -214,11 +223,17 @@ export class BinaryReader {
       throw new AnnlabError('INVALID_PARAMETER', 'deserialize expects a Uint8Array (e.g. from fs.readFileSync or serialize()).');
     }
     if (bytes.length < 20) {
-      throw new AnnlabError('CORRUPT_DATA', `annlab file is ${bytes.length} bytes long, too short to hold a header; it is truncated or not an annlab file.`);
+      throw new AnnlabError(
+        'CORRUPT_DATA',
+        `annlab file is ${bytes.length} bytes long, too short to hold a header; it is truncated or not an annlab file.`,
+      );
     }
     const r = new BinaryReader(bytes);
     if (expectedTag !== undefined && r.header.tag !== expectedTag) {
-      throw new AnnlabError('WRONG_FORMAT', `this file holds a '${r.header.tag}' index, not '${expectedTag}'. Load it with the matching index class.`);
+      throw new AnnlabError(
+        'WRONG_FORMAT',
+        `this file holds a '${r.header.tag}' index, not '${expectedTag}'. Load it with the matching index class.`,
+      );
     }
     return r;
   }
@@ -299,7 +314,10 @@ export class BinaryReader {
   private array<T extends TypedArray>(ctor: ArrayCtor<T>, expectedLength?: number): T {
     const n = this.u32();
     if (expectedLength !== undefined && n !== expectedLength) {
-      throw new AnnlabError('CORRUPT_DATA', `annlab file is inconsistent: a section holds ${n} elements where ${expectedLength} were expected.`);
+      throw new AnnlabError(
+        'CORRUPT_DATA',
+        `annlab file is inconsistent: a section holds ${n} elements where ${expectedLength} were expected.`,
+      );
     }
     const w = ctor.BYTES_PER_ELEMENT;
     this.skipPad(w >= 8 ? 8 : 4);
@@ -365,7 +383,10 @@ function finiteSection<T extends Float32Array | Float64Array>(a: T): T {
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
     if (v - v !== 0) {
-      throw new AnnlabError('CORRUPT_DATA', `annlab file is inconsistent: a float section holds ${v} at element ${i}; stored values are always finite.`);
+      throw new AnnlabError(
+        'CORRUPT_DATA',
+        `annlab file is inconsistent: a float section holds ${v} at element ${i}; stored values are always finite.`,
+      );
     }
   }
   return a;

@@ -159,8 +159,15 @@ export class DistanceComputer {
  * @param bias - for `'dot'`: 1 for cosine, 0 for inner product (`policy.bias`).
  */
 export function distanceTileInto(
-  store: VectorStore, kind: KernelKind, bias: number,
-  queries: Float32Array, qStart: number, nq: number, start: number, count: number, out: Float64Array,
+  store: VectorStore,
+  kind: KernelKind,
+  bias: number,
+  queries: Float32Array,
+  qStart: number,
+  nq: number,
+  start: number,
+  count: number,
+  out: Float64Array,
 ): void {
   const dim = store.dim;
   const w = store.wasm;

@@ -112,10 +112,14 @@ export class GraphSearchContext {
   memoryBytes(): number {
     return (
       this.visited.memoryBytes() +
-      this.candidates.dist.byteLength + this.candidates.ids.byteLength +
-      this.results.dist.byteLength + this.results.ids.byteLength +
-      this.scratchIds.byteLength + this.scratchDist.byteLength +
-      this.expandedIds.byteLength + this.expandedDist.byteLength
+      this.candidates.dist.byteLength +
+      this.candidates.ids.byteLength +
+      this.results.dist.byteLength +
+      this.results.ids.byteLength +
+      this.scratchIds.byteLength +
+      this.scratchDist.byteLength +
+      this.expandedIds.byteLength +
+      this.expandedDist.byteLength
     );
   }
 }
@@ -125,7 +129,12 @@ export class GraphSearchContext {
  * ignored; W keeps the `L` closest). Returns the number of distinct entries measured.
  */
 function seedEntries(
-  ctx: GraphSearchContext, dc: DistanceComputer, entries: Int32Array, entryOff: number, entryCount: number, L: number,
+  ctx: GraphSearchContext,
+  dc: DistanceComputer,
+  entries: Int32Array,
+  entryOff: number,
+  entryCount: number,
+  L: number,
 ): number {
   ctx.ensureScratch(entryCount);
   const visited = ctx.visited;
@@ -164,8 +173,14 @@ function seedEntries(
  * @param stride - ints per node block: 1 + the maximum degree.
  */
 export function graphSearch(
-  ctx: GraphSearchContext, dc: DistanceComputer, adj: Int32Array, stride: number,
-  entries: Int32Array, entryOff: number, entryCount: number, L: number,
+  ctx: GraphSearchContext,
+  dc: DistanceComputer,
+  adj: Int32Array,
+  stride: number,
+  entries: Int32Array,
+  entryOff: number,
+  entryCount: number,
+  L: number,
 ): void {
   seedEntries(ctx, dc, entries, entryOff, entryCount, L);
   const tags = ctx.visited.tags;
@@ -219,9 +234,16 @@ export function graphSearch(
  * - `counter`: distance evaluations (entries included) and expansions are added to it.
  */
 export function graphSearchRecorded(
-  ctx: GraphSearchContext, dc: DistanceComputer, adj: Int32Array, stride: number,
-  entries: Int32Array, entryOff: number, entryCount: number, L: number,
-  record: boolean, counter: GraphSearchCounter | null,
+  ctx: GraphSearchContext,
+  dc: DistanceComputer,
+  adj: Int32Array,
+  stride: number,
+  entries: Int32Array,
+  entryOff: number,
+  entryCount: number,
+  L: number,
+  record: boolean,
+  counter: GraphSearchCounter | null,
 ): void {
   const seeded = seedEntries(ctx, dc, entries, entryOff, entryCount, L);
   ctx.expandedCount = 0;
@@ -280,7 +302,12 @@ export function graphSearchRecorded(
  * with −1/+Infinity up to `k`. Empties W. Returns the number of real results written.
  */
 export function drainGraphResults(
-  ctx: GraphSearchContext, policy: MetricPolicy, k: number, outIds: Int32Array, outDist: Float32Array, outOff: number,
+  ctx: GraphSearchContext,
+  policy: MetricPolicy,
+  k: number,
+  outIds: Int32Array,
+  outDist: Float32Array,
+  outOff: number,
 ): number {
   const W = ctx.results;
   while (W.size > k) W.pop();
@@ -294,9 +321,20 @@ export function drainGraphResults(
  * ({@link drainGraphResults}). The query must already be set in `dc`; nothing is validated.
  */
 export function graphSearchInto(
-  ctx: GraphSearchContext, dc: DistanceComputer, policy: MetricPolicy, adj: Int32Array, stride: number,
-  entries: Int32Array, entryOff: number, entryCount: number, L: number, k: number,
-  outIds: Int32Array, outDist: Float32Array, outOff: number, stats: SearchStats | undefined,
+  ctx: GraphSearchContext,
+  dc: DistanceComputer,
+  policy: MetricPolicy,
+  adj: Int32Array,
+  stride: number,
+  entries: Int32Array,
+  entryOff: number,
+  entryCount: number,
+  L: number,
+  k: number,
+  outIds: Int32Array,
+  outDist: Float32Array,
+  outOff: number,
+  stats: SearchStats | undefined,
 ): void {
   if (stats === undefined) {
     graphSearch(ctx, dc, adj, stride, entries, entryOff, entryCount, L);

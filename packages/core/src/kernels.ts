@@ -19,8 +19,14 @@ import { dot, l2Squared } from './metrics.js';
 
 /** `out[outOff + r] = ‖q − row(start + r)‖²` for r in [0, count). */
 export function l2SquaredRange(
-  q: Float32Array, qOff: number, data: Float32Array, start: number, count: number, dim: number,
-  out: Float64Array, outOff: number,
+  q: Float32Array,
+  qOff: number,
+  data: Float32Array,
+  start: number,
+  count: number,
+  dim: number,
+  out: Float64Array,
+  outOff: number,
 ): void {
   let off = start * dim;
   for (let r = 0; r < count; r++, off += dim) out[outOff + r] = l2Squared(q, qOff, data, off, dim);
@@ -28,8 +34,15 @@ export function l2SquaredRange(
 
 /** `out[outOff + r] = bias − ⟨q, row(start + r)⟩` for r in [0, count). */
 export function dotRange(
-  q: Float32Array, qOff: number, data: Float32Array, start: number, count: number, dim: number,
-  bias: number, out: Float64Array, outOff: number,
+  q: Float32Array,
+  qOff: number,
+  data: Float32Array,
+  start: number,
+  count: number,
+  dim: number,
+  bias: number,
+  out: Float64Array,
+  outOff: number,
 ): void {
   let off = start * dim;
   for (let r = 0; r < count; r++, off += dim) out[outOff + r] = bias - dot(q, qOff, data, off, dim);
@@ -37,16 +50,31 @@ export function dotRange(
 
 /** `out[outOff + r] = ‖q − row(ids[idsOff + r])‖²` for r in [0, count). */
 export function l2SquaredIds(
-  q: Float32Array, qOff: number, data: Float32Array, ids: Int32Array, idsOff: number, count: number, dim: number,
-  out: Float64Array, outOff: number,
+  q: Float32Array,
+  qOff: number,
+  data: Float32Array,
+  ids: Int32Array,
+  idsOff: number,
+  count: number,
+  dim: number,
+  out: Float64Array,
+  outOff: number,
 ): void {
   for (let r = 0; r < count; r++) out[outOff + r] = l2Squared(q, qOff, data, ids[idsOff + r] * dim, dim);
 }
 
 /** `out[outOff + r] = bias − ⟨q, row(ids[idsOff + r])⟩` for r in [0, count). */
 export function dotIds(
-  q: Float32Array, qOff: number, data: Float32Array, ids: Int32Array, idsOff: number, count: number, dim: number,
-  bias: number, out: Float64Array, outOff: number,
+  q: Float32Array,
+  qOff: number,
+  data: Float32Array,
+  ids: Int32Array,
+  idsOff: number,
+  count: number,
+  dim: number,
+  bias: number,
+  out: Float64Array,
+  outOff: number,
 ): void {
   for (let r = 0; r < count; r++) out[outOff + r] = bias - dot(q, qOff, data, ids[idsOff + r] * dim, dim);
 }
@@ -60,7 +88,13 @@ export function dotIds(
  * single-pair kernel.
  */
 export function l2SquaredTile(
-  queries: Float32Array, qStart: number, nq: number, data: Float32Array, start: number, count: number, dim: number,
+  queries: Float32Array,
+  qStart: number,
+  nq: number,
+  data: Float32Array,
+  start: number,
+  count: number,
+  dim: number,
   out: Float64Array,
 ): void {
   const nq4 = nq & ~3;
@@ -77,7 +111,14 @@ export function l2SquaredTile(
     for (let r = 0; r < count2; r += 2) {
       const b0 = (start + r) * dim;
       const b1 = b0 + dim;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s10 = 0,
+        s11 = 0,
+        s20 = 0,
+        s21 = 0,
+        s30 = 0,
+        s31 = 0;
       for (let j = 0; j < dim; j++) {
         const x0 = data[b0 + j];
         const x1 = data[b1 + j];
@@ -85,19 +126,31 @@ export function l2SquaredTile(
         const q1 = queries[a1 + j];
         const q2 = queries[a2 + j];
         const q3 = queries[a3 + j];
-        let d = q0 - x0; s00 += d * d;
-        d = q0 - x1; s01 += d * d;
-        d = q1 - x0; s10 += d * d;
-        d = q1 - x1; s11 += d * d;
-        d = q2 - x0; s20 += d * d;
-        d = q2 - x1; s21 += d * d;
-        d = q3 - x0; s30 += d * d;
-        d = q3 - x1; s31 += d * d;
+        let d = q0 - x0;
+        s00 += d * d;
+        d = q0 - x1;
+        s01 += d * d;
+        d = q1 - x0;
+        s10 += d * d;
+        d = q1 - x1;
+        s11 += d * d;
+        d = q2 - x0;
+        s20 += d * d;
+        d = q2 - x1;
+        s21 += d * d;
+        d = q3 - x0;
+        s30 += d * d;
+        d = q3 - x1;
+        s31 += d * d;
       }
-      out[o0 + r] = s00; out[o0 + r + 1] = s01;
-      out[o1 + r] = s10; out[o1 + r + 1] = s11;
-      out[o2 + r] = s20; out[o2 + r + 1] = s21;
-      out[o3 + r] = s30; out[o3 + r + 1] = s31;
+      out[o0 + r] = s00;
+      out[o0 + r + 1] = s01;
+      out[o1 + r] = s10;
+      out[o1 + r + 1] = s11;
+      out[o2 + r] = s20;
+      out[o2 + r + 1] = s21;
+      out[o3 + r] = s30;
+      out[o3 + r + 1] = s31;
     }
     if (count2 < count) {
       const b = (start + count2) * dim;
@@ -117,8 +170,15 @@ export function l2SquaredTile(
  * register-blocked 4 × 2 like {@link l2SquaredTile}.
  */
 export function dotTile(
-  queries: Float32Array, qStart: number, nq: number, data: Float32Array, start: number, count: number, dim: number,
-  bias: number, out: Float64Array,
+  queries: Float32Array,
+  qStart: number,
+  nq: number,
+  data: Float32Array,
+  start: number,
+  count: number,
+  dim: number,
+  bias: number,
+  out: Float64Array,
 ): void {
   const nq4 = nq & ~3;
   const count2 = count & ~1;
@@ -134,7 +194,14 @@ export function dotTile(
     for (let r = 0; r < count2; r += 2) {
       const b0 = (start + r) * dim;
       const b1 = b0 + dim;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s10 = 0,
+        s11 = 0,
+        s20 = 0,
+        s21 = 0,
+        s30 = 0,
+        s31 = 0;
       for (let j = 0; j < dim; j++) {
         const x0 = data[b0 + j];
         const x1 = data[b1 + j];
@@ -142,15 +209,23 @@ export function dotTile(
         const q1 = queries[a1 + j];
         const q2 = queries[a2 + j];
         const q3 = queries[a3 + j];
-        s00 += q0 * x0; s01 += q0 * x1;
-        s10 += q1 * x0; s11 += q1 * x1;
-        s20 += q2 * x0; s21 += q2 * x1;
-        s30 += q3 * x0; s31 += q3 * x1;
+        s00 += q0 * x0;
+        s01 += q0 * x1;
+        s10 += q1 * x0;
+        s11 += q1 * x1;
+        s20 += q2 * x0;
+        s21 += q2 * x1;
+        s30 += q3 * x0;
+        s31 += q3 * x1;
       }
-      out[o0 + r] = bias - s00; out[o0 + r + 1] = bias - s01;
-      out[o1 + r] = bias - s10; out[o1 + r + 1] = bias - s11;
-      out[o2 + r] = bias - s20; out[o2 + r + 1] = bias - s21;
-      out[o3 + r] = bias - s30; out[o3 + r + 1] = bias - s31;
+      out[o0 + r] = bias - s00;
+      out[o0 + r + 1] = bias - s01;
+      out[o1 + r] = bias - s10;
+      out[o1 + r + 1] = bias - s11;
+      out[o2 + r] = bias - s20;
+      out[o2 + r + 1] = bias - s21;
+      out[o3 + r] = bias - s30;
+      out[o3 + r + 1] = bias - s31;
     }
     if (count2 < count) {
       const b = (start + count2) * dim;

@@ -155,7 +155,14 @@ export function metricPolicy(metric: Metric): MetricPolicy {
  * readable definition the fast paths are tested against. Rows must already be normalised
  * for cosine.
  */
-export function internalDistanceRef(policy: MetricPolicy, a: Float32Array, aOff: number, b: Float32Array, bOff: number, dim: number): number {
+export function internalDistanceRef(
+  policy: MetricPolicy,
+  a: Float32Array,
+  aOff: number,
+  b: Float32Array,
+  bOff: number,
+  dim: number,
+): number {
   return policy.kind === 'l2' ? l2SquaredRef(a, aOff, b, bOff, dim) : policy.bias - dotRef(a, aOff, b, bOff, dim);
 }
 

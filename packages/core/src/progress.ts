@@ -37,7 +37,10 @@ export function checkAddOptions(options: unknown, what: string): ProgressCallbac
   const cb = (options as AddOptions).onProgress;
   if (cb === undefined) return null;
   if (typeof cb !== 'function') {
-    throw new AnnlabError('INVALID_PARAMETER', `${what}: onProgress must be a function (done, total) => void, got ${cb === null ? 'null' : typeof cb}.`);
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `${what}: onProgress must be a function (done, total) => void, got ${cb === null ? 'null' : typeof cb}.`,
+    );
   }
   return cb;
 }

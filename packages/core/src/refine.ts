@@ -55,8 +55,15 @@ export class Refiner {
    * @returns the number of exact distances computed (the valid candidates).
    */
   refineInto(
-    query: Float32Array, qOff: number, candIds: Int32Array, candOff: number, count: number,
-    k: number, outIds: Int32Array, outDist: Float32Array, outOff: number,
+    query: Float32Array,
+    qOff: number,
+    candIds: Int32Array,
+    candOff: number,
+    count: number,
+    k: number,
+    outIds: Int32Array,
+    outDist: Float32Array,
+    outOff: number,
   ): number {
     if (this.ids.length < count) {
       this.ids = new Int32Array(count);

@@ -21,7 +21,12 @@ export function createSearchResult(nq: number, k: number): SearchResult {
  * @returns the number of real results written.
  */
 export function drainToRow(
-  heap: MaxHeap, policy: MetricPolicy, k: number, outIds: Int32Array, outDist: Float32Array, outOff: number,
+  heap: MaxHeap,
+  policy: MetricPolicy,
+  k: number,
+  outIds: Int32Array,
+  outDist: Float32Array,
+  outOff: number,
 ): number {
   const n = heap.size;
   for (let i = n - 1; i >= 0; i--) {

@@ -157,15 +157,7 @@ export interface AnnIndex<P extends SearchParams = SearchParams> {
    * −1 / +Infinity. Inputs are not validated here (that is `search`'s job): call `search`
    * unless you own the validation, as the harness and batch runners do.
    */
-  searchInto(
-    query: Float32Array,
-    qOff: number,
-    k: number,
-    outIds: Int32Array,
-    outDist: Float32Array,
-    outOff: number,
-    params?: P,
-  ): void;
+  searchInto(query: Float32Array, qOff: number, k: number, outIds: Int32Array, outDist: Float32Array, outOff: number, params?: P): void;
   /** The index as bytes (magic, version, algorithm tag, parameters, arrays, CRC32). */
   serialize(): Uint8Array;
   /**

@@ -99,7 +99,8 @@ export const MIN_ROW_SCALE = 1e-15;
  */
 export function checkVectors(vectors: unknown, dim: number, what: string = 'vectors'): number {
   if (!(vectors instanceof Float32Array)) {
-    const hint = Array.isArray(vectors) || ArrayBuffer.isView(vectors) ? ' Convert with Float32Array.from(...) (rows concatenated, row-major).' : '';
+    const hint =
+      Array.isArray(vectors) || ArrayBuffer.isView(vectors) ? ' Convert with Float32Array.from(...) (rows concatenated, row-major).' : '';
     throw new AnnlabError('INVALID_PARAMETER', `${what} must be a Float32Array of n × dim values, got ${describe(vectors)}.${hint}`);
   }
   if (vectors.length % dim !== 0) {
@@ -225,7 +226,10 @@ export function checkSearchParams<P extends SearchParams>(params: unknown, known
   checkKnownKeys(params, known, what);
   const stats = (params as SearchParams).stats;
   if (stats !== undefined && !(stats instanceof SearchStats)) {
-    throw new AnnlabError('INVALID_PARAMETER', `${what}: stats must be a SearchStats instance (new SearchStats()), got ${describe(stats)}.`);
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `${what}: stats must be a SearchStats instance (new SearchStats()), got ${describe(stats)}.`,
+    );
   }
   return params as P;
 }

@@ -4,7 +4,11 @@ import { AnnlabError, BinaryReader, BinaryWriter, crc32, crc32Ref, isAnnlabError
 
 function sample(): Uint8Array {
   const w = new BinaryWriter('test', 3);
-  w.u32(7).i32(-5).f64(Math.PI).string('héllo').json({ a: 1, b: [2, 3] });
+  w.u32(7)
+    .i32(-5)
+    .f64(Math.PI)
+    .string('héllo')
+    .json({ a: 1, b: [2, 3] });
   w.array(new Float32Array([1.5, -2, 3]));
   w.array(new Uint8Array([1, 2, 3, 4, 5]));
   w.array(new Float64Array([0.1, 0.2]));
@@ -57,13 +61,21 @@ describe('BinaryWriter / BinaryReader', () => {
   it('returns zero-copy views on aligned input and copies on unaligned input', () => {
     const bytes = sample();
     const r = BinaryReader.open(bytes);
-    r.u32(); r.i32(); r.f64(); r.string(); r.json();
+    r.u32();
+    r.i32();
+    r.f64();
+    r.string();
+    r.json();
     const view = r.f32array();
     expect(view.buffer).toBe(bytes.buffer);
     const shifted = new Uint8Array(bytes.length + 1);
     shifted.set(bytes, 1);
     const r2 = BinaryReader.open(shifted.subarray(1));
-    r2.u32(); r2.i32(); r2.f64(); r2.string(); r2.json();
+    r2.u32();
+    r2.i32();
+    r2.f64();
+    r2.string();
+    r2.json();
     const copy = r2.f32array();
     expect(copy.buffer).not.toBe(shifted.buffer);
     expect(Array.from(copy)).toEqual([1.5, -2, 3]);

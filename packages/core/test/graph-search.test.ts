@@ -42,7 +42,14 @@ const before = (da: number, ia: number, db: number, ib: number): boolean => da <
  * truncated to L, 𝒱 the expanded set; expand the closest p* ∈ ℒ \ 𝒱 until none is left.
  */
 function greedySearchRef(
-  x: Float32Array, dim: number, metric: Metric, adj: Int32Array, stride: number, entries: number[], q: Float32Array, L: number,
+  x: Float32Array,
+  dim: number,
+  metric: Metric,
+  adj: Int32Array,
+  stride: number,
+  entries: number[],
+  q: Float32Array,
+  L: number,
 ): { list: [number, number][]; expanded: number[] } {
   const policy = metricPolicy(metric);
   const qq = Float32Array.from(q);

@@ -1,24 +1,30 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  dot, dotRef, internalDistanceRef, l2Squared, l2SquaredRef, metricPolicy, norm, normalizeInPlace, reportedDistance,
+  dot,
+  dotRef,
+  internalDistanceRef,
+  l2Squared,
+  l2SquaredRef,
+  metricPolicy,
+  norm,
+  normalizeInPlace,
+  reportedDistance,
 } from '@annlab/core';
 
 const SEED = 20261123;
 const finite = { noNaN: true, noDefaultInfinity: true, min: Math.fround(-1000), max: Math.fround(1000) } as const;
 
 /** Two vectors of one random dimension (1..64), placed at random offsets inside larger arrays. */
-const pairAtOffsets = fc
-  .integer({ min: 1, max: 64 })
-  .chain((dim) =>
-    fc.record({
-      dim: fc.constant(dim),
-      aOff: fc.integer({ min: 0, max: 7 }),
-      bOff: fc.integer({ min: 0, max: 7 }),
-      a: fc.float32Array({ ...finite, minLength: dim + 8, maxLength: dim + 8 }),
-      b: fc.float32Array({ ...finite, minLength: dim + 8, maxLength: dim + 8 }),
-    }),
-  );
+const pairAtOffsets = fc.integer({ min: 1, max: 64 }).chain((dim) =>
+  fc.record({
+    dim: fc.constant(dim),
+    aOff: fc.integer({ min: 0, max: 7 }),
+    bOff: fc.integer({ min: 0, max: 7 }),
+    a: fc.float32Array({ ...finite, minLength: dim + 8, maxLength: dim + 8 }),
+    b: fc.float32Array({ ...finite, minLength: dim + 8, maxLength: dim + 8 }),
+  }),
+);
 
 function close(x: number, y: number, scale: number): boolean {
   return Math.abs(x - y) <= 1e-9 * Math.max(1, scale);
@@ -54,16 +60,20 @@ describe('distance kernels', () => {
 
   it('cosine distance is invariant to positive scaling and lies in [0, 2]', () => {
     fc.assert(
-      fc.property(pairAtOffsets, fc.float({ min: Math.fround(0.01), max: Math.fround(100), noNaN: true }), ({ dim, aOff, bOff, a, b }, s) => {
-        // Scaling a vector whose components are near float32's underflow would zero it.
-        fc.pre(norm(a, aOff, dim) > 1e-3 && norm(b, bOff, dim) > 1e-3);
-        const d = reportedDistance('cosine', a, aOff, b, bOff, dim);
-        const scaled = a.slice();
-        for (let j = 0; j < dim; j++) scaled[aOff + j] *= s;
-        expect(d).toBeGreaterThanOrEqual(-1e-6);
-        expect(d).toBeLessThanOrEqual(2 + 1e-6);
-        expect(Math.abs(reportedDistance('cosine', scaled, aOff, b, bOff, dim) - d)).toBeLessThan(1e-4);
-      }),
+      fc.property(
+        pairAtOffsets,
+        fc.float({ min: Math.fround(0.01), max: Math.fround(100), noNaN: true }),
+        ({ dim, aOff, bOff, a, b }, s) => {
+          // Scaling a vector whose components are near float32's underflow would zero it.
+          fc.pre(norm(a, aOff, dim) > 1e-3 && norm(b, bOff, dim) > 1e-3);
+          const d = reportedDistance('cosine', a, aOff, b, bOff, dim);
+          const scaled = a.slice();
+          for (let j = 0; j < dim; j++) scaled[aOff + j] *= s;
+          expect(d).toBeGreaterThanOrEqual(-1e-6);
+          expect(d).toBeLessThanOrEqual(2 + 1e-6);
+          expect(Math.abs(reportedDistance('cosine', scaled, aOff, b, bOff, dim) - d)).toBeLessThan(1e-4);
+        },
+      ),
       { seed: SEED, numRuns: 200 },
     );
   });

@@ -18,7 +18,9 @@ describe('checkAddOptions', () => {
     expectCode(() => checkAddOptions(null, 'X.add options'), 'INVALID_PARAMETER');
     expectCode(() => checkAddOptions(3, 'X.add options'), 'INVALID_PARAMETER');
     expectCode(() => checkAddOptions([], 'X.add options'), 'INVALID_PARAMETER');
-    expect(expectCode(() => checkAddOptions({ onProgres: () => {} }, 'X.add options'), 'INVALID_PARAMETER').message).toMatch(/onProgres.*onProgress/);
+    expect(expectCode(() => checkAddOptions({ onProgres: () => {} }, 'X.add options'), 'INVALID_PARAMETER').message).toMatch(
+      /onProgres.*onProgress/,
+    );
     expectCode(() => checkAddOptions({ onProgress: 1 }, 'X.add options'), 'INVALID_PARAMETER');
   });
 });

@@ -4,7 +4,12 @@ import { METRICS, Refiner, Rng, VectorStore, metricPolicy, reportedDistance } fr
 
 /** The plain reference: every valid candidate's reported distance, sorted by (distance, id), first k, padded. */
 function refineRef(
-  base: Float32Array, dim: number, metric: (typeof METRICS)[number], q: Float32Array, cand: number[], k: number,
+  base: Float32Array,
+  dim: number,
+  metric: (typeof METRICS)[number],
+  q: Float32Array,
+  cand: number[],
+  k: number,
 ): { ids: number[]; dists: number[] } {
   const all = cand.filter((id) => id >= 0).map((id) => [reportedDistance(metric, q, 0, base, id * dim, dim), id] as const);
   all.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
@@ -56,7 +61,9 @@ describe('Refiner', () => {
                 // and each returned id is at the distance reported for it.
                 expect(Math.abs(outDist[2 + i] - want.dists[i])).toBeLessThan(1e-4 * (1 + Math.abs(want.dists[i])));
                 expect(unique).toContain(id);
-                expect(Math.abs(reportedDistance(metric, q, 0, base, id * dim, dim) - outDist[2 + i])).toBeLessThan(1e-4 * (1 + Math.abs(want.dists[i])));
+                expect(Math.abs(reportedDistance(metric, q, 0, base, id * dim, dim) - outDist[2 + i])).toBeLessThan(
+                  1e-4 * (1 + Math.abs(want.dists[i])),
+                );
                 if (i > 0) expect(outIds.subarray(2, 2 + i)).not.toContain(id);
               }
               if (metric !== 'cosine') expect(Array.from(outIds.subarray(2))).toEqual(want.ids); // exact ties: by id

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { AnnlabError, MAX_ABS_COMPONENT, MIN_ROW_SCALE, SearchStats, asCorruptData, checkId, checkSearchParams, checkVectors } from '@annlab/core';
+import {
+  AnnlabError,
+  MAX_ABS_COMPONENT,
+  MIN_ROW_SCALE,
+  SearchStats,
+  asCorruptData,
+  checkId,
+  checkSearchParams,
+  checkVectors,
+} from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
 import { expectCode } from '@annlab/test-kit';
 
@@ -61,7 +70,8 @@ describe('checkSearchParams, checkId, asCorruptData', () => {
   });
 
   it('refuses null, non-objects, misspelled keys and plain-object stats', () => {
-    for (const bad of [null, 'nprobe=8', 8, [1]]) expectCode(() => checkSearchParams(bad, ['nprobe', 'stats'], 'X.search params'), 'INVALID_PARAMETER');
+    for (const bad of [null, 'nprobe=8', 8, [1]])
+      expectCode(() => checkSearchParams(bad, ['nprobe', 'stats'], 'X.search params'), 'INVALID_PARAMETER');
     const typo = expectCode(() => checkSearchParams({ nprob: 8 }, ['nprobe', 'stats'], 'X.search params'), 'INVALID_PARAMETER');
     expect(typo.message).toMatch(/nprob/);
     expect(typo.message).toMatch(/nprobe/);

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AnnlabError, checkDim, checkInteger, checkK, checkKnownKeys, checkMetric, checkNumber, checkOptions, checkSeed, checkVectors,
-  firstNonFinite, isAnnlabError,
+  AnnlabError,
+  checkDim,
+  checkInteger,
+  checkK,
+  checkKnownKeys,
+  checkMetric,
+  checkNumber,
+  checkOptions,
+  checkSeed,
+  checkVectors,
+  firstNonFinite,
+  isAnnlabError,
 } from '@annlab/core';
 
 function codeOf(fn: () => unknown): string {

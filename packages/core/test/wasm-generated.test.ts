@@ -2,13 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import {
-  KERNELS_COMPILER_VERSION,
-  KERNELS_SOURCE_SHA256,
-  KERNELS_WASM_LENGTH,
-  decodeBase64,
-  kernelBytes,
-} from '@annlab/core';
+import { KERNELS_COMPILER_VERSION, KERNELS_SOURCE_SHA256, KERNELS_WASM_LENGTH, decodeBase64, kernelBytes } from '@annlab/core';
 import { compileKernels } from '../scripts/build-wasm.mjs';
 
 const FIX = 'run `pnpm --filter @annlab/core build:wasm` to regenerate src/wasm/kernels-wasm.generated.ts';

@@ -195,7 +195,13 @@ export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible, M
    * Inputs are not validated here; `search` does that. Of `params` only `stats` is read.
    */
   searchInto(
-    query: Float32Array, qOff: number, k: number, outIds: Int32Array, outDist: Float32Array, outOff: number, params?: FlatSearchParams,
+    query: Float32Array,
+    qOff: number,
+    k: number,
+    outIds: Int32Array,
+    outDist: Float32Array,
+    outOff: number,
+    params?: FlatSearchParams,
   ): void {
     const stats = params === undefined ? undefined : params.stats;
     const dc = this.dc;

@@ -41,7 +41,8 @@ describe('FlatIndex loader, crafted files', () => {
     const bytes = index.serialize();
     const at = offsetOfFloat32(bytes, index.store.data[5]);
     expect(at).toBeGreaterThan(0);
-    for (const v of [1e30, -1e20, 3e38]) expectCode(() => FlatIndex.deserialize(withFloat32(bytes, at, v), { kernels: 'js' }), 'CORRUPT_DATA');
+    for (const v of [1e30, -1e20, 3e38])
+      expectCode(() => FlatIndex.deserialize(withFloat32(bytes, at, v), { kernels: 'js' }), 'CORRUPT_DATA');
   });
 
   it('refuses parameters that do not match the data', () => {

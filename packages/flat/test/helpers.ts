@@ -2,7 +2,11 @@ import { reportedDistance, type Metric } from '@annlab/core';
 
 /** The obvious brute force: every distance (reference kernels), sorted by (distance, id), first k. */
 export function bruteForce(
-  base: Float32Array, queries: Float32Array, dim: number, metric: Metric, k: number,
+  base: Float32Array,
+  queries: Float32Array,
+  dim: number,
+  metric: Metric,
+  k: number,
 ): { ids: number[][]; dists: number[][] } {
   const n = base.length / dim;
   const nq = queries.length / dim;

@@ -44,7 +44,9 @@ export function checkInvariants(s: HnswState): HnswInvariantReport {
     if (L > topLevel) topLevel = L;
     const off = g.upperOffset[u];
     if (L === 0 ? off !== -1 : off !== nextBlock) {
-      report(`node ${u}: level ${L} but upper block offset ${off} (expected ${L === 0 ? -1 : nextBlock}: blocks follow each other in id order)`);
+      report(
+        `node ${u}: level ${L} but upper block offset ${off} (expected ${L === 0 ? -1 : nextBlock}: blocks follow each other in id order)`,
+      );
       continue;
     }
     if (L > 0) nextBlock += L * g.strideU;
@@ -61,7 +63,8 @@ export function checkInvariants(s: HnswState): HnswInvariantReport {
         report(`node ${u} level ${lc}: ${cnt} links, bound is ${cap}`);
         continue;
       }
-      if (cnt > 0 && !g.linkedDeletes && deleted[u] !== 0) report(`node ${u} level ${lc}: deleted and compacted away, but has ${cnt} links`);
+      if (cnt > 0 && !g.linkedDeletes && deleted[u] !== 0)
+        report(`node ${u} level ${lc}: deleted and compacted away, but has ${cnt} links`);
       if (lc === 0) edges += cnt;
       seen.clear();
       for (let j = 1; j <= cnt; j++) {

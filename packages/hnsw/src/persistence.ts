@@ -16,7 +16,17 @@
  *
  * @module
  */
-import { AnnlabError, BinaryReader, BinaryWriter, Rng, asCorruptData, checkInteger, checkVectors, type Metric, type RngState } from '@annlab/core';
+import {
+  AnnlabError,
+  BinaryReader,
+  BinaryWriter,
+  Rng,
+  asCorruptData,
+  checkInteger,
+  checkVectors,
+  type Metric,
+  type RngState,
+} from '@annlab/core';
 import { MAX_LEVEL } from './graph-layout.js';
 import type { HnswState } from './hnsw-state.js';
 import { drawLevel } from './insert.js';

@@ -37,13 +37,38 @@ export const BASES: readonly BaseSpec[] = [
 
 /** The loader fuzz cases `[target, base]`: base `b` is `BASES[b]`, run under seed `seed0 + b`. */
 export function loaderCases(targets: readonly (readonly [string, number])[], seed0: number): LoaderFuzzCase[] {
-  return targets.map(([target, b]) => ({ label: `${target}, base ${b}`, target, base: () => baseIndex(BASES[b]).serialize(), seed: seed0 + b }));
+  return targets.map(([target, b]) => ({
+    label: `${target}, base ${b}`,
+    target,
+    base: () => baseIndex(BASES[b]).serialize(),
+    seed: seed0 + b,
+  }));
 }
 
 /** The API fuzz run's index, methods and extra arguments (each run adds its seed and run count). */
 export const API_FUZZ: Omit<FuzzApiOptions<HnswIndex>, 'seed' | 'numRuns'> = {
   build: () => baseIndex(BASES[0], 'js', 30),
-  methods: ['add', 'search', 'explain', 'delete', 'update', 'compact', 'neighbors', 'levelOf', 'reconstruct', 'has', 'checkInvariants', 'memoryBytes'],
+  methods: [
+    'add',
+    'search',
+    'explain',
+    'delete',
+    'update',
+    'compact',
+    'neighbors',
+    'levelOf',
+    'reconstruct',
+    'has',
+    'checkInvariants',
+    'memoryBytes',
+  ],
   dim: DIM,
-  extraArgs: [{ efSearch: 0 }, { efSearch: 2 ** 25 }, { filter: 3 }, { filter: new Uint8Array(2) }, { filter: () => 'yes' }, { efsearch: 10 }],
+  extraArgs: [
+    { efSearch: 0 },
+    { efSearch: 2 ** 25 },
+    { filter: 3 },
+    { filter: new Uint8Array(2) },
+    { filter: () => 'yes' },
+    { efsearch: 10 },
+  ],
 };

@@ -16,7 +16,18 @@ import { API_FUZZ, BASES, DIM, baseIndex, loaderCases } from './fuzz-bases.js';
 const TARGETS = new URL('./fuzz-targets.ts', import.meta.url).href;
 
 describe('HnswIndex fuzz', () => {
-  itFuzzesLoaders({ moduleUrl: TARGETS, count: 200, cases: loaderCases([['hnsw', 0], ['hnswSimd', 0], ['hnsw', 1]], 1) });
+  itFuzzesLoaders({
+    moduleUrl: TARGETS,
+    count: 200,
+    cases: loaderCases(
+      [
+        ['hnsw', 0],
+        ['hnswSimd', 0],
+        ['hnsw', 1],
+      ],
+      1,
+    ),
+  });
 
   it('public methods throw nothing but AnnlabError, and a failed call changes nothing', () => {
     fuzzApi({ ...API_FUZZ, seed: 11, numRuns: 150 });
@@ -70,15 +81,26 @@ describe('HnswIndex loader, crafted files (checksum valid)', () => {
 
   it('refuses stored values outside the range add() accepts', () => {
     // Found by the suite on 'simd': 1e30 squared overflows float32 distances to Infinity.
-    for (const v of [1e30, -1e20, 3e38]) refused(crafted(bytes, (s) => void (s.data[5] = v)), /vectors section is out of range/);
+    for (const v of [1e30, -1e20, 3e38])
+      refused(
+        crafted(bytes, (s) => void (s.data[5] = v)),
+        /vectors section is out of range/,
+      );
   });
 
   it('refuses a linkedDeletes flag that is not a boolean', () => {
-    for (const v of [1, 'true', null]) refused(crafted(bytes, (s) => void (s.p.linkedDeletes = v)), /linkedDeletes/);
+    for (const v of [1, 'true', null])
+      refused(
+        crafted(bytes, (s) => void (s.p.linkedDeletes = v)),
+        /linkedDeletes/,
+      );
   });
 
   it('refuses deletion flags other than 0 and 1', () => {
-    refused(crafted(bytes, (s) => void (s.deleted[3] = 2)), /deletion flag 2/);
+    refused(
+      crafted(bytes, (s) => void (s.deleted[3] = 2)),
+      /deletion flag 2/,
+    );
   });
 
   it('refuses upper-level blocks that overlap or leave the CSR', () => {
@@ -87,12 +109,24 @@ describe('HnswIndex loader, crafted files (checksum valid)', () => {
     expect(upper.length).toBeGreaterThan(1);
     const [a, b] = upper;
     // b's block placed on a's: both nodes would then write each other's links.
-    refused(crafted(bytes, (s) => void (s.upperOffset[b] = s.upperOffset[a])), /upper block offset/);
+    refused(
+      crafted(bytes, (s) => void (s.upperOffset[b] = s.upperOffset[a])),
+      /upper block offset/,
+    );
     // A level-0 node given a block; a block ending past the pool; extra ints in the pool.
     const zero = Array.from({ length: index.idCount }, (_, id) => id).find((id) => index.levelOf(id) === 0) as number;
-    refused(crafted(bytes, (s) => void (s.upperOffset[zero] = 0)), /upper block offset/);
-    refused(crafted(bytes, (s) => void (s.upperLinks = s.upperLinks.slice(0, s.upperLinks.length - 1))), /upper/);
-    refused(crafted(bytes, (s) => void (s.upperLinks = Int32Array.from([...s.upperLinks, 0]))), /upper levels' blocks hold/);
+    refused(
+      crafted(bytes, (s) => void (s.upperOffset[zero] = 0)),
+      /upper block offset/,
+    );
+    refused(
+      crafted(bytes, (s) => void (s.upperLinks = s.upperLinks.slice(0, s.upperLinks.length - 1))),
+      /upper/,
+    );
+    refused(
+      crafted(bytes, (s) => void (s.upperLinks = Int32Array.from([...s.upperLinks, 0]))),
+      /upper levels' blocks hold/,
+    );
   });
 
   it('refuses links out of deleted nodes, and a deleted entry point, once compacted', () => {
@@ -115,7 +149,10 @@ describe('HnswIndex loader, crafted files (checksum valid)', () => {
       }),
       /entry point|compacted away/,
     );
-    refused(crafted(cb, (s) => void (s.p.entryPoint = -1)), /entry point -1/);
+    refused(
+      crafted(cb, (s) => void (s.p.entryPoint = -1)),
+      /entry point -1/,
+    );
   });
 
   it('reads a format-1 file without linkedDeletes as still linked when ids are deleted', () => {

@@ -16,7 +16,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, '..', '..', '..', 'benchmarks', 'package.json'));
 const Annoy = require('annoy');
 const OUT = join(here, '..', 'test', 'fixtures');
-const N = 100, DIM = 8, NQ = 20, K = 5, TREES = 5;
+const N = 100,
+  DIM = 8,
+  NQ = 20,
+  K = 5,
+  TREES = 5;
 
 // A small seeded generator (mulberry32) so the data never changes.
 let state = 12345;

@@ -36,8 +36,12 @@ function agreement(a: ArrayLike<number>, b: ArrayLike<number>, k: number): numbe
   let same = 0;
   const rows = a.length / k;
   for (let r = 0; r < rows; r++) {
-    const sa = Array.from(a).slice(r * k, r * k + k).sort((x, y) => x - y);
-    const sb = Array.from(b).slice(r * k, r * k + k).sort((x, y) => x - y);
+    const sa = Array.from(a)
+      .slice(r * k, r * k + k)
+      .sort((x, y) => x - y);
+    const sb = Array.from(b)
+      .slice(r * k, r * k + k)
+      .sort((x, y) => x - y);
     if (sa.join() === sb.join()) same++;
   }
   return same / rows;

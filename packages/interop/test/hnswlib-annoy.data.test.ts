@@ -24,7 +24,8 @@ import { exportAnnoy, exportHnswlib, hnswlibSpace, importAnnoy, importHnswlib } 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('../scripts/hnswlib-check.py', import.meta.url));
 const hasHnswlib = spawnSync(PYTHON, ['-c', 'import hnswlib, numpy'], { stdio: 'ignore' }).status === 0;
-if (!hasHnswlib) console.log('interop hnswlib data tests skipped: /usr/bin/python3 cannot import hnswlib (apt-get install python3-hnswlib)');
+if (!hasHnswlib)
+  console.log('interop hnswlib data tests skipped: /usr/bin/python3 cannot import hnswlib (apt-get install python3-hnswlib)');
 type AnnoyNative = {
   addItem(i: number, v: number[]): void;
   build(n: number): boolean;
@@ -110,7 +111,10 @@ describe.skipIf(Annoy === null)('Annoy on Fashion-MNIST (60,000 × 784, 1,000 qu
   const N = 60000;
   const rows = Array.from({ length: NQ }, (_, q) => Array.from(queries.subarray(q * DIM, (q + 1) * DIM)));
   const SEARCH_K = 3000;
-  for (const [metric, name] of [['euclidean', 'Euclidean'], ['cosine', 'Angular']] as [Metric, string][]) {
+  for (const [metric, name] of [
+    ['euclidean', 'Euclidean'],
+    ['cosine', 'Angular'],
+  ] as [Metric, string][]) {
     it(`${metric}: Annoy answers an annlab file like annlab`, () => {
       const ix = new RpForestIndex({ dim: DIM, metric, nTrees: 10, seed: 1 });
       ix.add(base);

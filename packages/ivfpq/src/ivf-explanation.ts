@@ -36,7 +36,11 @@ export interface ProbeRecord {
  * caller's `userStats` when given. Not a hot path: it allocates.
  */
 export function explainProbes(
-  k: number, np: number, record: ProbeRecord, policy: MetricPolicy, userStats: SearchStats | undefined,
+  k: number,
+  np: number,
+  record: ProbeRecord,
+  policy: MetricPolicy,
+  userStats: SearchStats | undefined,
   searchOne: (result: SearchResult, stats: SearchStats) => void,
 ): IvfExplanation {
   const result = createSearchResult(1, k);

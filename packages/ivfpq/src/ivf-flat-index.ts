@@ -61,9 +61,14 @@ import { selectProbes } from './internal/assign.js';
 import { assignCoarse, checkCoarseOptions, preparedCopy, trainCoarse, type CoarseOptions } from './internal/coarse.js';
 import { planListMerge } from './internal/inverted-lists.js';
 import {
-  checkCoarseSections, checkExplainQuery, checkProbeParams, checkStoredRows, expectLength, listSizesOf, openIvfFile,
+  checkCoarseSections,
+  checkExplainQuery,
+  checkProbeParams,
+  checkStoredRows,
+  expectLength,
+  listSizesOf,
+  openIvfFile,
 } from './internal/ivf-common.js';
-
 
 /** Options for {@link IvfFlatIndex}. */
 export interface IvfFlatIndexOptions extends IndexOptions {
@@ -138,9 +143,7 @@ interface IvfFlatFileParams {
  * again.search(queries, 10, { nprobe: 4 });            // identical to r
  * ```
  */
-export class IvfFlatIndex
-  implements TrainableIndex<IvfFlatSearchParams>, Explainable<IvfFlatSearchParams, IvfExplanation>, MemoryReport
-{
+export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explainable<IvfFlatSearchParams, IvfExplanation>, MemoryReport {
   /** Algorithm tag in serialized files. */
   static readonly TAG: string = 'ivfflat';
   /** Format version written by {@link IvfFlatIndex.serialize}. */
@@ -276,7 +279,15 @@ export class IvfFlatIndex
     const x = preparedCopy(vectors, n, dim, this.policy);
     let labels: Int32Array;
     try {
-      labels = assignCoarse(x, n, dim, this.centroids, this.nlist, this.policy, onProgress === null ? null : (done) => onProgress(steps + done, work)).labels;
+      labels = assignCoarse(
+        x,
+        n,
+        dim,
+        this.centroids,
+        this.nlist,
+        this.policy,
+        onProgress === null ? null : (done) => onProgress(steps + done, work),
+      ).labels;
     } catch (e) {
       // Only a throwing callback gets here: nothing is committed but the training of this call.
       if (trains) {
@@ -336,7 +347,12 @@ export class IvfFlatIndex
    * are not validated here; `search` does that.
    */
   searchInto(
-    query: Float32Array, qOff: number, k: number, outIds: Int32Array, outDist: Float32Array, outOff: number,
+    query: Float32Array,
+    qOff: number,
+    k: number,
+    outIds: Int32Array,
+    outDist: Float32Array,
+    outOff: number,
     params?: IvfFlatSearchParams,
   ): void {
     const nprobe = params === undefined || params.nprobe === undefined ? 1 : params.nprobe;
@@ -414,9 +430,18 @@ export class IvfFlatIndex
    */
   memoryBytes(): number {
     return (
-      this.centroids.memoryBytes() + this.listOffsets.byteLength + this.listIds.byteLength + this.listVectors.memoryBytes() +
-      this.centroidDist.byteLength + this.probeLists.byteLength + this.probeDist.byteLength + this.scan.byteLength +
-      this.heap.dist.byteLength + this.heap.ids.byteLength + this.probeHeap.dist.byteLength + this.probeHeap.ids.byteLength
+      this.centroids.memoryBytes() +
+      this.listOffsets.byteLength +
+      this.listIds.byteLength +
+      this.listVectors.memoryBytes() +
+      this.centroidDist.byteLength +
+      this.probeLists.byteLength +
+      this.probeDist.byteLength +
+      this.scan.byteLength +
+      this.heap.dist.byteLength +
+      this.heap.ids.byteLength +
+      this.probeHeap.dist.byteLength +
+      this.probeHeap.ids.byteLength
     );
   }
 
@@ -424,8 +449,14 @@ export class IvfFlatIndex
   serialize(): Uint8Array {
     const w = new BinaryWriter(IvfFlatIndex.TAG, IvfFlatIndex.FORMAT_VERSION);
     const params: IvfFlatFileParams = {
-      dim: this.dim, metric: this.metric, seed: this.seed, nlist: this.nlist, niter: this.niter, init: this.init,
-      maxPointsPerCentroid: this.maxPointsPerCentroid, trained: this.isTrained,
+      dim: this.dim,
+      metric: this.metric,
+      seed: this.seed,
+      nlist: this.nlist,
+      niter: this.niter,
+      init: this.init,
+      maxPointsPerCentroid: this.maxPointsPerCentroid,
+      trained: this.isTrained,
     };
     w.json(params);
     w.array(this.centroids.view());
@@ -452,10 +483,20 @@ export class IvfFlatIndex
     const { trained, dim, nlist } = checkCoarseSections(p, centroids, offsets, ids, what);
     expectLength(vectors.length, ids.length * dim, 'listVectors', `${ids.length} ids of dim = ${dim}`, what);
     checkStoredRows(vectors, dim);
-    const index = asCorruptData(what, () => new IvfFlatIndex({
-      dim, metric: p.metric as Metric, seed: p.seed as number, nlist, niter: p.niter as number, init: p.init as KMeansInit,
-      maxPointsPerCentroid: p.maxPointsPerCentroid as number, kernels: options.kernels,
-    }));
+    const index = asCorruptData(
+      what,
+      () =>
+        new IvfFlatIndex({
+          dim,
+          metric: p.metric as Metric,
+          seed: p.seed as number,
+          nlist,
+          niter: p.niter as number,
+          init: p.init as KMeansInit,
+          maxPointsPerCentroid: p.maxPointsPerCentroid as number,
+          kernels: options.kernels,
+        }),
+    );
     if (trained) {
       index.centroids.append(centroids);
       index.isTrained = true;

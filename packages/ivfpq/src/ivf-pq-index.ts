@@ -75,10 +75,17 @@ import { scanCodes, scanCodesTwoTables } from './internal/adc-scan.js';
 import { assignCoarse, checkCoarseOptions, preparedCopy, trainCoarse, type CoarseOptions } from './internal/coarse.js';
 import { planListMerge } from './internal/inverted-lists.js';
 import {
-  checkCoarseSections, checkExplainQuery, checkProbeParams, checkStoredRange, checkStoredRows, corrupt, expectLength, intField,
-  listSizesOf, openIvfFile,
+  checkCoarseSections,
+  checkExplainQuery,
+  checkProbeParams,
+  checkStoredRange,
+  checkStoredRows,
+  corrupt,
+  expectLength,
+  intField,
+  listSizesOf,
+  openIvfFile,
 } from './internal/ivf-common.js';
-
 
 /** Options for {@link IvfPqIndex}. */
 export interface IvfPqIndexOptions extends IndexOptions {
@@ -163,8 +170,21 @@ export interface IvfPqSearchParams extends SearchParams {
 }
 
 const OPTION_KEYS = [
-  'dim', 'metric', 'seed', 'kernels', 'nlist', 'm', 'nbits', 'niter', 'pqNiter', 'init', 'maxPointsPerCentroid',
-  'byResidual', 'keepVectors', 'precomputedTableMaxBytes', 'onWarning',
+  'dim',
+  'metric',
+  'seed',
+  'kernels',
+  'nlist',
+  'm',
+  'nbits',
+  'niter',
+  'pqNiter',
+  'init',
+  'maxPointsPerCentroid',
+  'byResidual',
+  'keepVectors',
+  'precomputedTableMaxBytes',
+  'onWarning',
 ] as const;
 const SEARCH_KEYS = ['stats', 'nprobe', 'rerank'] as const;
 
@@ -306,11 +326,19 @@ export class IvfPqIndex
     this.init = this.coarse.init;
     this.maxPointsPerCentroid = this.coarse.maxPointsPerCentroid;
     if (options.m === undefined) {
-      throw new AnnlabError('INVALID_PARAMETER', `IvfPqIndex needs m, the number of sub-quantizers (bytes per code), a divisor of dim = ${this.dim}.`);
+      throw new AnnlabError(
+        'INVALID_PARAMETER',
+        `IvfPqIndex needs m, the number of sub-quantizers (bytes per code), a divisor of dim = ${this.dim}.`,
+      );
     }
     this.pq = new ProductQuantizer({
-      dim: this.dim, m: options.m, nbits: options.nbits ?? 8, niter: options.pqNiter ?? 25,
-      maxPointsPerCentroid: this.maxPointsPerCentroid, seed: offsetSeed(this.seed, 1), onWarning: options.onWarning,
+      dim: this.dim,
+      m: options.m,
+      nbits: options.nbits ?? 8,
+      niter: options.pqNiter ?? 25,
+      maxPointsPerCentroid: this.maxPointsPerCentroid,
+      seed: offsetSeed(this.seed, 1),
+      onWarning: options.onWarning,
       kernels: options.kernels,
     });
     this.m = this.pq.m;
@@ -378,7 +406,13 @@ export class IvfPqIndex
     const x = preparedCopy(stableInput(vectors), n, dim, this.policy);
     const coarseSteps = this.niter;
     const { centroids, warnings } = trainCoarse(
-      x, dim, this.policy, this.coarse, this.seed, this.kernels, onProgress === null ? null : (done) => onProgress(done, total),
+      x,
+      dim,
+      this.policy,
+      this.coarse,
+      this.seed,
+      this.kernels,
+      onProgress === null ? null : (done) => onProgress(done, total),
     );
     // PQ training sample: its k-means would subsample to this many anyway; taking the sample
     // first bounds the residual copy's memory.
@@ -493,7 +527,15 @@ export class IvfPqIndex
   private addTrained(vectors: Float32Array, n: number, onProgress: ProgressCallback | null, steps: number, work: number): void {
     const { dim, m, nlist } = this;
     const x = preparedCopy(vectors, n, dim, this.policy);
-    const { labels } = assignCoarse(x, n, dim, this.centroids, nlist, this.policy, onProgress === null ? null : (done) => onProgress(steps + done, work));
+    const { labels } = assignCoarse(
+      x,
+      n,
+      dim,
+      this.centroids,
+      nlist,
+      this.policy,
+      onProgress === null ? null : (done) => onProgress(steps + done, work),
+    );
     const newCodes = new Uint8Array(n * m);
     const chunk = new Float32Array(Math.min(n, ENCODE_CHUNK) * dim);
     const cen = this.centroids.data;
@@ -557,7 +599,10 @@ export class IvfPqIndex
   private checkParams(params: unknown): IvfPqSearchParams {
     const p = checkProbeParams<IvfPqSearchParams>(params, SEARCH_KEYS, 'IvfPqIndex', this.isTrained, checkRerank);
     if ((p.rerank ?? 0) > 0 && this.vectors === null) {
-      throw new AnnlabError('INVALID_PARAMETER', 'rerank needs the full vectors: build the index with keepVectors: true, or search with rerank: 0.');
+      throw new AnnlabError(
+        'INVALID_PARAMETER',
+        'rerank needs the full vectors: build the index with keepVectors: true, or search with rerank: 0.',
+      );
     }
     return p;
   }
@@ -584,7 +629,12 @@ export class IvfPqIndex
    * constant (the coarse distance) plus one per-query table.
    */
   searchInto(
-    query: Float32Array, qOff: number, k: number, outIds: Int32Array, outDist: Float32Array, outOff: number,
+    query: Float32Array,
+    qOff: number,
+    k: number,
+    outIds: Int32Array,
+    outDist: Float32Array,
+    outOff: number,
     params?: IvfPqSearchParams,
   ): void {
     const nprobe = params === undefined || params.nprobe === undefined ? 1 : params.nprobe;
@@ -613,8 +663,7 @@ export class IvfPqIndex
     if (mode === TableMode.L2Precomputed) {
       this.pq.computeIpTable(qv, 0, qt, 0); // −⟨q_j, r_jc⟩
       for (let i = 0; i < mk; i++) qt[i] *= 2; // term 3 = −2⟨q_j, r_jc⟩
-    }
-    else if (mode === TableMode.L2Raw) this.pq.computeL2Table(qv, 0, qt, 0);
+    } else if (mode === TableMode.L2Raw) this.pq.computeL2Table(qv, 0, qt, 0);
     else if (mode === TableMode.Dot) this.pq.computeIpTable(qv, 0, qt, 0);
     const bias = this.policy.bias;
     let scanned = 0;
@@ -715,8 +764,13 @@ export class IvfPqIndex
    */
   usedBytes(): number {
     return (
-      this.centroids.usedBytes() + this.pq.memoryBytes() + (this.precomputed?.byteLength ?? 0) + this.listOffsets.byteLength +
-      this.listIds.byteLength + this.listCodes.byteLength + (this.vectors !== null ? this.vectors.usedBytes() : 0)
+      this.centroids.usedBytes() +
+      this.pq.memoryBytes() +
+      (this.precomputed?.byteLength ?? 0) +
+      this.listOffsets.byteLength +
+      this.listIds.byteLength +
+      this.listCodes.byteLength +
+      (this.vectors !== null ? this.vectors.usedBytes() : 0)
     );
   }
 
@@ -727,12 +781,26 @@ export class IvfPqIndex
    */
   memoryBytes(): number {
     return (
-      this.centroids.memoryBytes() + this.pq.memoryBytes() + (this.precomputed?.byteLength ?? 0) +
-      this.listOffsets.byteLength + this.listIds.byteLength + this.listCodes.byteLength + (this.vectors !== null ? this.vectors.memoryBytes() : 0) +
-      this.centroidDist.byteLength + this.probeLists.byteLength + this.probeDist.byteLength + this.queryTable.byteLength +
-      this.listTable.byteLength + this.residual.byteLength + this.candIds.byteLength + this.candDist.byteLength +
-      (this.refiner !== null ? this.refiner.memoryBytes() : 0) + this.heap.dist.byteLength + this.heap.ids.byteLength +
-      this.probeHeap.dist.byteLength + this.probeHeap.ids.byteLength
+      this.centroids.memoryBytes() +
+      this.pq.memoryBytes() +
+      (this.precomputed?.byteLength ?? 0) +
+      this.listOffsets.byteLength +
+      this.listIds.byteLength +
+      this.listCodes.byteLength +
+      (this.vectors !== null ? this.vectors.memoryBytes() : 0) +
+      this.centroidDist.byteLength +
+      this.probeLists.byteLength +
+      this.probeDist.byteLength +
+      this.queryTable.byteLength +
+      this.listTable.byteLength +
+      this.residual.byteLength +
+      this.candIds.byteLength +
+      this.candDist.byteLength +
+      (this.refiner !== null ? this.refiner.memoryBytes() : 0) +
+      this.heap.dist.byteLength +
+      this.heap.ids.byteLength +
+      this.probeHeap.dist.byteLength +
+      this.probeHeap.ids.byteLength
     );
   }
 
@@ -744,9 +812,19 @@ export class IvfPqIndex
   serialize(): Uint8Array {
     const w = new BinaryWriter(IvfPqIndex.TAG, IvfPqIndex.FORMAT_VERSION);
     const params: IvfPqFileParams = {
-      dim: this.dim, metric: this.metric, seed: this.seed, nlist: this.nlist, m: this.m, nbits: this.nbits,
-      niter: this.niter, pqNiter: this.pq.niter, init: this.init, maxPointsPerCentroid: this.maxPointsPerCentroid,
-      byResidual: this.byResidual, keepVectors: this.keepVectors, precomputedTableMaxBytes: this.precomputedTableMaxBytes,
+      dim: this.dim,
+      metric: this.metric,
+      seed: this.seed,
+      nlist: this.nlist,
+      m: this.m,
+      nbits: this.nbits,
+      niter: this.niter,
+      pqNiter: this.pq.niter,
+      init: this.init,
+      maxPointsPerCentroid: this.maxPointsPerCentroid,
+      byResidual: this.byResidual,
+      keepVectors: this.keepVectors,
+      precomputedTableMaxBytes: this.precomputedTableMaxBytes,
       trained: this.isTrained,
     };
     w.json(params);
@@ -782,17 +860,38 @@ export class IvfPqIndex
     const keepVectors = p.keepVectors === true;
     expectLength(pqCentroids.length, ksub * dim, 'pqCentroids', `nbits = ${nbits}, dim = ${dim}`, what);
     expectLength(codes.length, ids.length * m, 'listCodes', `${ids.length} ids of m = ${m} bytes`, what);
-    expectLength(vectors.length, keepVectors ? ids.length * dim : 0, 'vectors', `keepVectors = ${keepVectors}, ${ids.length} ids of dim = ${dim}`, what);
+    expectLength(
+      vectors.length,
+      keepVectors ? ids.length * dim : 0,
+      'vectors',
+      `keepVectors = ${keepVectors}, ${ids.length} ids of dim = ${dim}`,
+      what,
+    );
     for (let i = 0; i < codes.length; i++) {
       if (codes[i] >= ksub) throw corrupt(what, `listCodes[${i}] = ${codes[i]} is not below ksub = ${ksub}`);
     }
     checkStoredRange(pqCentroids, 'pqCentroids', what);
     checkStoredRows(vectors, dim);
-    const index = asCorruptData(what, () => new IvfPqIndex({
-      dim, metric: p.metric as Metric, seed: p.seed as number, nlist, m, nbits, niter: p.niter as number, pqNiter: p.pqNiter as number,
-      init: p.init as KMeansInit, maxPointsPerCentroid: p.maxPointsPerCentroid as number, byResidual: p.byResidual as boolean,
-      keepVectors: p.keepVectors as boolean, precomputedTableMaxBytes: p.precomputedTableMaxBytes as number, kernels: options.kernels,
-    }));
+    const index = asCorruptData(
+      what,
+      () =>
+        new IvfPqIndex({
+          dim,
+          metric: p.metric as Metric,
+          seed: p.seed as number,
+          nlist,
+          m,
+          nbits,
+          niter: p.niter as number,
+          pqNiter: p.pqNiter as number,
+          init: p.init as KMeansInit,
+          maxPointsPerCentroid: p.maxPointsPerCentroid as number,
+          byResidual: p.byResidual as boolean,
+          keepVectors: p.keepVectors as boolean,
+          precomputedTableMaxBytes: p.precomputedTableMaxBytes as number,
+          kernels: options.kernels,
+        }),
+    );
     if (trained) {
       index.centroids.append(centroids);
       index.pq.centroids = pqCentroids;
@@ -827,7 +926,13 @@ function checkBoolean(name: string, value: unknown, dflt: boolean): boolean {
 
 /** Residuals x − c(x) of `n` prepared rows against their nearest coarse centroid. */
 function residualsOf(
-  x: Float32Array, n: number, dim: number, centroids: Float32Array, nlist: number, policy: MetricPolicy, kernels: KernelBackend | undefined,
+  x: Float32Array,
+  n: number,
+  dim: number,
+  centroids: Float32Array,
+  nlist: number,
+  policy: MetricPolicy,
+  kernels: KernelBackend | undefined,
 ): Float32Array {
   const { labels } = assignCoarse(x, n, dim, centroidStore(centroids, nlist, dim, kernels), nlist, policy);
   const out = x.slice(0, n * dim);

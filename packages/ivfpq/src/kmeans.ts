@@ -33,7 +33,16 @@
  * @module
  */
 import {
-  AnnlabError, Rng, checkDim, checkInteger, checkKnownKeys, checkOptions, checkSeed, checkVectors, dotRange, l2SquaredRange,
+  AnnlabError,
+  Rng,
+  checkDim,
+  checkInteger,
+  checkKnownKeys,
+  checkOptions,
+  checkSeed,
+  checkVectors,
+  dotRange,
+  l2SquaredRange,
   type KernelBackend,
   checkAddOptions,
   type AddOptions,
@@ -101,7 +110,18 @@ export interface KMeansOptions {
   kernels?: KernelBackend;
 }
 
-const OPTION_KEYS = ['dim', 'k', 'niter', 'init', 'spherical', 'maxPointsPerCentroid', 'minPointsPerCentroid', 'seed', 'onWarning', 'kernels'] as const;
+const OPTION_KEYS = [
+  'dim',
+  'k',
+  'niter',
+  'init',
+  'spherical',
+  'maxPointsPerCentroid',
+  'minPointsPerCentroid',
+  'seed',
+  'onWarning',
+  'kernels',
+] as const;
 
 /** Seeded k-means (Lloyd) with k-means++ or random initialisation; see the module doc. */
 export class KMeans {
@@ -298,7 +318,14 @@ export class KMeans {
   }
 
   /** Update step: each non-empty centroid moves to its points' mean (unit direction when spherical). */
-  private updateCentroids(pts: Float32Array, np: number, labels: Int32Array, sums: Float64Array, counts: Int32Array, centroids: Float32Array): void {
+  private updateCentroids(
+    pts: Float32Array,
+    np: number,
+    labels: Int32Array,
+    sums: Float64Array,
+    counts: Int32Array,
+    centroids: Float32Array,
+  ): void {
     const dim = this.dim;
     sums.fill(0);
     counts.fill(0);
@@ -333,7 +360,13 @@ export class KMeans {
    * @returns the number of clusters re-seeded.
    */
   private splitEmptyClusters(
-    pts: Float32Array, np: number, labels: Int32Array, dists: Float64Array, counts: Int32Array, centroids: Float32Array, rng: Rng,
+    pts: Float32Array,
+    np: number,
+    labels: Int32Array,
+    dists: Float64Array,
+    counts: Int32Array,
+    centroids: Float32Array,
+    rng: Rng,
   ): number {
     const { k, dim } = this;
     let splits = 0;

@@ -207,7 +207,14 @@ export class ProductQuantizer {
         if (onProgress !== null) onProgress((j + 1) * this.niter, m * this.niter);
         continue;
       }
-      const km = new KMeans({ dim: dsub, k: ksub, niter: this.niter, maxPointsPerCentroid: this.maxPointsPerCentroid, seed, kernels: this.kernels });
+      const km = new KMeans({
+        dim: dsub,
+        k: ksub,
+        niter: this.niter,
+        maxPointsPerCentroid: this.maxPointsPerCentroid,
+        seed,
+        kernels: this.kernels,
+      });
       if (onProgress === null) km.train(sub);
       else {
         const before = j * this.niter;
@@ -287,7 +294,10 @@ export class ProductQuantizer {
     }
     for (let i = 0; i < codes.length; i++) {
       if (codes[i] >= this.ksub) {
-        throw new AnnlabError('INVALID_PARAMETER', `codes[${i}] = ${codes[i]} is not a code of this quantizer (codes are below ksub = ${this.ksub}).`);
+        throw new AnnlabError(
+          'INVALID_PARAMETER',
+          `codes[${i}] = ${codes[i]} is not a code of this quantizer (codes are below ksub = ${this.ksub}).`,
+        );
       }
     }
     const n = codes.length / this.m;
@@ -382,7 +392,15 @@ export class ProductQuantizer {
   /** The quantizer as an annlab file: parameters and codebooks. */
   serialize(): Uint8Array {
     const w = new BinaryWriter(ProductQuantizer.TAG, ProductQuantizer.FORMAT_VERSION);
-    w.json({ dim: this.dim, m: this.m, nbits: this.nbits, niter: this.niter, maxPointsPerCentroid: this.maxPointsPerCentroid, seed: this.seed, trained: this.isTrained });
+    w.json({
+      dim: this.dim,
+      m: this.m,
+      nbits: this.nbits,
+      niter: this.niter,
+      maxPointsPerCentroid: this.maxPointsPerCentroid,
+      seed: this.seed,
+      trained: this.isTrained,
+    });
     w.array(this.centroids);
     return w.finish();
   }
@@ -404,10 +422,19 @@ export class ProductQuantizer {
     const nbits = intField(p, 'nbits', 8, 1, 8, what);
     expectLength(centroids.length, (1 << nbits) * dim, 'centroids', `nbits = ${nbits}, dim = ${dim}`, what);
     checkStoredRange(centroids, 'centroids', what);
-    const pq = asCorruptData(what, () => new ProductQuantizer({
-      dim, m: p.m as number, nbits, niter: p.niter as number, maxPointsPerCentroid: p.maxPointsPerCentroid as number,
-      seed: p.seed as number, kernels: options.kernels,
-    }));
+    const pq = asCorruptData(
+      what,
+      () =>
+        new ProductQuantizer({
+          dim,
+          m: p.m as number,
+          nbits,
+          niter: p.niter as number,
+          maxPointsPerCentroid: p.maxPointsPerCentroid as number,
+          seed: p.seed as number,
+          kernels: options.kernels,
+        }),
+    );
     pq.centroids = centroids;
     pq.isTrained = trained;
     return pq;

@@ -24,8 +24,22 @@ export function ivfFlat(metric: 'euclidean' | 'cosine' = 'euclidean'): IvfFlatIn
 }
 
 /** An IVF-PQ index (8 lists, m = 4, nbits = 4), residual encoding, full vectors kept. */
-export function ivfPq(metric: 'euclidean' | 'inner-product' = 'euclidean', extra: { byResidual?: boolean; precomputedTableMaxBytes?: number } = {}): IvfPqIndex {
-  const index = new IvfPqIndex({ dim: DIM, metric, nlist: 8, m: 4, nbits: 4, niter: 4, pqNiter: 4, keepVectors: true, kernels: 'js', ...extra });
+export function ivfPq(
+  metric: 'euclidean' | 'inner-product' = 'euclidean',
+  extra: { byResidual?: boolean; precomputedTableMaxBytes?: number } = {},
+): IvfPqIndex {
+  const index = new IvfPqIndex({
+    dim: DIM,
+    metric,
+    nlist: 8,
+    m: 4,
+    nbits: 4,
+    niter: 4,
+    pqNiter: 4,
+    keepVectors: true,
+    kernels: 'js',
+    ...extra,
+  });
   index.add(data());
   return index;
 }
@@ -44,7 +58,11 @@ export function fuzzCases(): LoaderFuzzCase[] {
     { label: 'IVF-Flat cosine (SIMD)', target: 'ivfflatSimd', base: ivfFlat('cosine').serialize() },
     { label: 'IVF-Flat untrained', target: 'ivfflat', base: new IvfFlatIndex({ dim: DIM, nlist: 4 }).serialize() },
     { label: 'IVF-PQ euclidean, precomputed', target: 'ivfpq', base: ivfPq().serialize() },
-    { label: 'IVF-PQ euclidean, per list (SIMD)', target: 'ivfpqSimd', base: ivfPq('euclidean', { precomputedTableMaxBytes: 0 }).serialize() },
+    {
+      label: 'IVF-PQ euclidean, per list (SIMD)',
+      target: 'ivfpqSimd',
+      base: ivfPq('euclidean', { precomputedTableMaxBytes: 0 }).serialize(),
+    },
     { label: 'IVF-PQ inner product, raw', target: 'ivfpq', base: ivfPq('inner-product', { byResidual: false }).serialize() },
     { label: 'PQ', target: 'pq', base: pq().serialize() },
   ];

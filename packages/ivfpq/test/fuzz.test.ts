@@ -21,10 +21,24 @@ describe('ivfpq loaders under mutation', () => {
 describe('ivfpq public methods under arbitrary arguments', () => {
   const misspelled = [{ nprobe: 2, rerank: 2 }, { nlist: 4 }, { nProbe: 2 }, { rerank: 0.5 }];
   it('IvfFlatIndex', () => {
-    fuzzApi({ build: () => ivfFlat(), methods: ['add', 'train', 'search', 'explain', 'listSizes'], dim: DIM, seed: 21, numRuns: 60, extraArgs: misspelled });
+    fuzzApi({
+      build: () => ivfFlat(),
+      methods: ['add', 'train', 'search', 'explain', 'listSizes'],
+      dim: DIM,
+      seed: 21,
+      numRuns: 60,
+      extraArgs: misspelled,
+    });
   });
   it('IvfPqIndex', () => {
-    fuzzApi({ build: () => ivfPq(), methods: ['add', 'train', 'search', 'explain', 'reconstruct', 'listSizes'], dim: DIM, seed: 22, numRuns: 60, extraArgs: misspelled });
+    fuzzApi({
+      build: () => ivfPq(),
+      methods: ['add', 'train', 'search', 'explain', 'reconstruct', 'listSizes'],
+      dim: DIM,
+      seed: 22,
+      numRuns: 60,
+      extraArgs: misspelled,
+    });
   });
   it('ProductQuantizer', () => {
     fuzzApi({ build: () => pq(), methods: ['train', 'encode', 'decode'], dim: DIM, seed: 23, numRuns: 100 });
@@ -35,8 +49,14 @@ describe('ivfpq public methods under arbitrary arguments', () => {
 function ivfFlatFile(index: IvfFlatIndex, ids: Int32Array, vectors: Float32Array, offsets: Int32Array = index.listOffsets): Uint8Array {
   const w = new BinaryWriter(IvfFlatIndex.TAG, IvfFlatIndex.FORMAT_VERSION);
   w.json({
-    dim: index.dim, metric: index.metric, seed: index.seed, nlist: index.nlist, niter: index.niter, init: index.init,
-    maxPointsPerCentroid: index.maxPointsPerCentroid, trained: index.isTrained,
+    dim: index.dim,
+    metric: index.metric,
+    seed: index.seed,
+    nlist: index.nlist,
+    niter: index.niter,
+    init: index.init,
+    maxPointsPerCentroid: index.maxPointsPerCentroid,
+    trained: index.isTrained,
   });
   w.array(index.centroids.view());
   w.array(offsets);
@@ -77,13 +97,17 @@ describe('ivfpq loaders, crafted files (checksum intact)', () => {
     const rows = vectors.slice();
     rows.set(vectors.subarray((s + 1) * DIM, (s + 2) * DIM), s * DIM);
     rows.set(vectors.subarray(s * DIM, (s + 1) * DIM), (s + 1) * DIM);
-    expect(expectCode(() => IvfFlatIndex.deserialize(ivfFlatFile(index, swapped, rows)), 'CORRUPT_DATA').message).toMatch(/listIds\[\d+\].*increase/);
+    expect(expectCode(() => IvfFlatIndex.deserialize(ivfFlatFile(index, swapped, rows)), 'CORRUPT_DATA').message).toMatch(
+      /listIds\[\d+\].*increase/,
+    );
     const dup = ids.slice();
     dup[s + 1] = dup[s];
     expect(expectCode(() => IvfFlatIndex.deserialize(ivfFlatFile(index, dup, vectors)), 'CORRUPT_DATA').message).toMatch(/twice/);
     const dec = offsets.slice();
     dec[l + 1] = dec[l] - 1;
-    expect(expectCode(() => IvfFlatIndex.deserialize(ivfFlatFile(index, ids, vectors, dec)), 'CORRUPT_DATA').message).toMatch(/listOffsets\[\d+\]/);
+    expect(expectCode(() => IvfFlatIndex.deserialize(ivfFlatFile(index, ids, vectors, dec)), 'CORRUPT_DATA').message).toMatch(
+      /listOffsets\[\d+\]/,
+    );
   });
 
   it('the product quantizer refuses a parameter record that is not an object', () => {

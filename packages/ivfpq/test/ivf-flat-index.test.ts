@@ -153,8 +153,9 @@ describe('IvfFlatIndex', () => {
     expect(e.probes.length).toBe(4);
     expect(new Set(e.probes).size).toBe(4);
     // The probes are the 4 nearest centroids, nearest first, with their true distances.
-    const order = Array.from({ length: 16 }, (_, l) => [Math.sqrt(l2(q, ix.centroids.row(l))), l] as const)
-      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const order = Array.from({ length: 16 }, (_, l) => [Math.sqrt(l2(q, ix.centroids.row(l))), l] as const).sort(
+      (a, b) => a[0] - b[0] || a[1] - b[1],
+    );
     expect(Array.from(e.probes)).toEqual(order.slice(0, 4).map((x) => x[1]));
     for (let p = 0; p < 4; p++) expect(e.probeDistances[p]).toBeCloseTo(order[p][0], 4);
     const sizes = ix.listSizes();

@@ -11,8 +11,13 @@ describe('KMeans', () => {
   it('objective never increases (property over seeds, shapes, init, spherical)', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 16 }),
-        fc.integer({ min: 20, max: 200 }), fc.boolean(), fc.boolean(), fc.boolean(),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.integer({ min: 20, max: 200 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
         (seed, dim, k, n, plusPlus, spherical, dupes) => {
           const x = clustered(n, dim, 4, seed, { spread: 0.5, centreScale: 2 });
           if (dupes) for (let i = 0; i < n / 2; i++) x.copyWithin(i * dim, 0, dim); // many identical rows

@@ -10,29 +10,35 @@ const DATA = { spread: 0.3, centreScale: 2 };
 describe('ProductQuantizer', () => {
   it('ADC distance equals the exact distance to the decoded vector (L2 and inner product)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 500 }), fc.constantFrom(1, 2, 4, 8), fc.integer({ min: 2, max: 6 }), fc.constantFrom('js' as const, 'auto' as const), (seed, m, nbits, kernels) => {
-        const dim = 8;
-        // Plain-TS tables accumulate in float64 (agree to ~1e-12); SIMD tables in float32.
-        const tol = kernels === 'js' ? 1e-9 : 1e-5;
-        const pq = new ProductQuantizer({ dim, m, nbits, niter: 4, seed, kernels });
-        const x = clustered(300, dim, 6, seed, DATA);
-        pq.train(x);
-        const codes = pq.encode(x);
-        const dec = pq.decode(codes);
-        const q = clustered(3, dim, 6, seed + 1, DATA);
-        const l2 = new Float64Array(m * pq.ksub);
-        const ip = new Float64Array(m * pq.ksub);
-        for (let qi = 0; qi < 3; qi++) {
-          pq.computeL2Table(q, qi * dim, l2, 0);
-          pq.computeIpTable(q, qi * dim, ip, 0);
-          for (let i = 0; i < 300; i += 7) {
-            const exact = l2SquaredRef(q, qi * dim, dec, i * dim, dim);
-            expect(Math.abs(pq.adcDistanceRef(l2, codes, i * m) - exact)).toBeLessThan(tol * (1 + exact));
-            const ipExact = -dotRef(q, qi * dim, dec, i * dim, dim);
-            expect(Math.abs(pq.adcDistanceRef(ip, codes, i * m) - ipExact)).toBeLessThan(tol * (1 + Math.abs(ipExact)));
+      fc.property(
+        fc.integer({ min: 0, max: 500 }),
+        fc.constantFrom(1, 2, 4, 8),
+        fc.integer({ min: 2, max: 6 }),
+        fc.constantFrom('js' as const, 'auto' as const),
+        (seed, m, nbits, kernels) => {
+          const dim = 8;
+          // Plain-TS tables accumulate in float64 (agree to ~1e-12); SIMD tables in float32.
+          const tol = kernels === 'js' ? 1e-9 : 1e-5;
+          const pq = new ProductQuantizer({ dim, m, nbits, niter: 4, seed, kernels });
+          const x = clustered(300, dim, 6, seed, DATA);
+          pq.train(x);
+          const codes = pq.encode(x);
+          const dec = pq.decode(codes);
+          const q = clustered(3, dim, 6, seed + 1, DATA);
+          const l2 = new Float64Array(m * pq.ksub);
+          const ip = new Float64Array(m * pq.ksub);
+          for (let qi = 0; qi < 3; qi++) {
+            pq.computeL2Table(q, qi * dim, l2, 0);
+            pq.computeIpTable(q, qi * dim, ip, 0);
+            for (let i = 0; i < 300; i += 7) {
+              const exact = l2SquaredRef(q, qi * dim, dec, i * dim, dim);
+              expect(Math.abs(pq.adcDistanceRef(l2, codes, i * m) - exact)).toBeLessThan(tol * (1 + exact));
+              const ipExact = -dotRef(q, qi * dim, dec, i * dim, dim);
+              expect(Math.abs(pq.adcDistanceRef(ip, codes, i * m) - ipExact)).toBeLessThan(tol * (1 + Math.abs(ipExact)));
+            }
           }
-        }
-      }),
+        },
+      ),
       { seed: 11, numRuns: 25 },
     );
   });

@@ -48,7 +48,14 @@ export interface LshExplanation extends Explanation {
  * validated here; the tables must be current. `live` is the number of stored vectors
  * (0: nothing is searched).
  */
-export function explainTables(ctx: SearchContext, live: number, query: Float32Array, k: number, probes: number, maxCandidates: number): LshExplanation {
+export function explainTables(
+  ctx: SearchContext,
+  live: number,
+  query: Float32Array,
+  k: number,
+  probes: number,
+  maxCandidates: number,
+): LshExplanation {
   const family = ctx.family;
   const tables = ctx.tables;
   const L = family.L;
@@ -84,7 +91,13 @@ export function explainTables(ctx: SearchContext, live: number, query: Float32Ar
         const key = pt.keys[r];
         const b = tables.find(t, key);
         const probe: LshProbe = {
-          table: t, rank: r, codes: pt.codes.slice(r * K, (r + 1) * K), score: pt.scores[r], key, bucketSize: 0, newCandidates: 0,
+          table: t,
+          rank: r,
+          codes: pt.codes.slice(r * K, (r + 1) * K),
+          score: pt.scores[r],
+          key,
+          bucketSize: 0,
+          newCandidates: 0,
         };
         visits.push(probe);
         if (b < 0) continue;

@@ -75,7 +75,15 @@ export class HashFamily {
  * Draw the L·K functions with `rng`: for each, `dim` standard normal components (then scaled
  * to unit length for SimHash) and, for E2LSH, an offset b = w·U[0, 1).
  */
-export function drawFamily(rng: Rng, kind: LshFamilyKind, L: number, K: number, dim: number, w: number, kernels: KernelBackend | undefined): HashFamily {
+export function drawFamily(
+  rng: Rng,
+  kind: LshFamilyKind,
+  L: number,
+  K: number,
+  dim: number,
+  w: number,
+  kernels: KernelBackend | undefined,
+): HashFamily {
   const count = L * K;
   const a = new Float32Array(count * dim);
   for (let r = 0; r < count; r++) {
@@ -133,8 +141,14 @@ export function bucketKey(codes: Int32Array, off: number, K: number): number {
  *   `(a·v + b) − slot·w` in [0, w) for E2LSH (Lv et al.'s x_i(−1)); used by multi-probe.
  */
 export function slotCodesInto(
-  family: HashFamily, t: number, negProj: Float64Array, projOff: number,
-  codes: Int32Array, codesOff: number, gaps: Float64Array | null, gapsOff: number,
+  family: HashFamily,
+  t: number,
+  negProj: Float64Array,
+  projOff: number,
+  codes: Int32Array,
+  codesOff: number,
+  gaps: Float64Array | null,
+  gapsOff: number,
 ): void {
   const K = family.K;
   const base = t * K;
@@ -167,7 +181,14 @@ const HASH_BLOCK = 64;
  * normalised for cosine) into every table: key of row `first + r` in table t goes to
  * `keys[t·stride + first + r]`.
  */
-export function hashRowsInto(family: HashFamily, vectors: VectorStore, first: number, count: number, keys: Uint32Array, stride: number): void {
+export function hashRowsInto(
+  family: HashFamily,
+  vectors: VectorStore,
+  first: number,
+  count: number,
+  keys: Uint32Array,
+  stride: number,
+): void {
   const L = family.L;
   const K = family.K;
   const LK = L * K;

@@ -116,7 +116,14 @@ export interface LshHashFunctions {
  * again.search(queries, 10, { probes: 16 });           // identical to r
  * ```
  */
-export class LshIndex implements AnnIndex<LshSearchParams>, Reconstructible, Explainable<LshSearchParams, LshExplanation>, InvariantCheckable<LshInvariantReport>, MemoryReport {
+export class LshIndex
+  implements
+    AnnIndex<LshSearchParams>,
+    Reconstructible,
+    Explainable<LshSearchParams, LshExplanation>,
+    InvariantCheckable<LshInvariantReport>,
+    MemoryReport
+{
   /** Algorithm tag in serialized files. */
   static readonly TAG: string = 'lsh';
   /** Format version written by {@link LshIndex.serialize}. */
@@ -295,8 +302,13 @@ export class LshIndex implements AnnIndex<LshSearchParams>, Reconstructible, Exp
    * `search` does that. See `search.ts` for the steps.
    */
   searchInto(
-    query: Float32Array, qOff: number, k: number,
-    outIds: Int32Array, outDist: Float32Array, outOff: number, params?: LshSearchParams,
+    query: Float32Array,
+    qOff: number,
+    k: number,
+    outIds: Int32Array,
+    outDist: Float32Array,
+    outOff: number,
+    params?: LshSearchParams,
   ): void {
     const ctx = this.current();
     if (ctx === null) {
@@ -323,7 +335,14 @@ export class LshIndex implements AnnIndex<LshSearchParams>, Reconstructible, Exp
     const { probes, maxCandidates } = resolveSearch(p);
     const ctx = this.current();
     if (ctx === null) {
-      return { result: createSearchResult(1, k), family: this.kind, queryCodes: new Int32Array(0), probes: [], candidates: 0, uniqueCandidates: 0 };
+      return {
+        result: createSearchResult(1, k),
+        family: this.kind,
+        queryCodes: new Int32Array(0),
+        probes: [],
+        candidates: 0,
+        uniqueCandidates: 0,
+      };
     }
     return explainTables(ctx, this.store.size, query, k, probes, maxCandidates);
   }
@@ -370,7 +389,12 @@ export class LshIndex implements AnnIndex<LshSearchParams>, Reconstructible, Exp
 
   /** Bytes allocated: vectors and keys at their capacity, hash functions, buckets, search scratch. */
   memoryBytes(): number {
-    return this.store.memoryBytes() + (this.family === null ? 0 : this.family.memoryBytes()) + this.tables.memoryBytes() + this.scratch.memoryBytes();
+    return (
+      this.store.memoryBytes() +
+      (this.family === null ? 0 : this.family.memoryBytes()) +
+      this.tables.memoryBytes() +
+      this.scratch.memoryBytes()
+    );
   }
 
   /**

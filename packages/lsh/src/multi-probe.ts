@@ -99,8 +99,17 @@ export class ProbeSequencer {
    *   distinct perturbations (3^K for E2LSH, 2^K for SimHash, the own bucket included).
    */
   generate(
-    codes: Int32Array, gaps: Float64Array, codesOff: number, K: number, e2lsh: boolean, w: number, probes: number,
-    outKeys: Uint32Array, outOff: number, outCodes: Int32Array | null, outScores: Float64Array | null,
+    codes: Int32Array,
+    gaps: Float64Array,
+    codesOff: number,
+    K: number,
+    e2lsh: boolean,
+    w: number,
+    probes: number,
+    outKeys: Uint32Array,
+    outOff: number,
+    outCodes: Int32Array | null,
+    outScores: Float64Array | null,
   ): number {
     outKeys[outOff] = bucketKey(codes, codesOff, K);
     if (outCodes !== null) for (let i = 0; i < K; i++) outCodes[i] = codes[codesOff + i];
@@ -184,8 +193,16 @@ export class ProbeSequencer {
   /** Bytes of scratch held. */
   memoryBytes(): number {
     return (
-      this.z.byteLength + this.zFn.byteLength + this.zDir.byteLength + this.score.byteLength + this.last.byteLength +
-      this.prev.byteLength + this.heap.dist.byteLength + this.heap.ids.byteLength + this.pert.byteLength + this.tags.byteLength
+      this.z.byteLength +
+      this.zFn.byteLength +
+      this.zDir.byteLength +
+      this.score.byteLength +
+      this.last.byteLength +
+      this.prev.byteLength +
+      this.heap.dist.byteLength +
+      this.heap.ids.byteLength +
+      this.pert.byteLength +
+      this.tags.byteLength
     );
   }
 }

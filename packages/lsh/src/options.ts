@@ -5,13 +5,7 @@
  *
  * @module
  */
-import {
-  AnnlabError,
-  checkIndexOptions,
-  checkInteger,
-  type CheckedIndexOptions,
-  type IndexOptions,
-} from '@annlab/core';
+import { AnnlabError, checkIndexOptions, checkInteger, type CheckedIndexOptions, type IndexOptions } from '@annlab/core';
 
 /** Options for {@link LshIndex}. */
 export interface LshOptions extends IndexOptions {
@@ -73,7 +67,10 @@ export interface ResolvedOptions extends CheckedIndexOptions {
  */
 export function checkWidth(value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || !(value > 0)) {
-    throw new AnnlabError('INVALID_PARAMETER', `w must be a finite number > 0 (the E2LSH bucket width, in distance units), got ${String(value)}.`);
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `w must be a finite number > 0 (the E2LSH bucket width, in distance units), got ${String(value)}.`,
+    );
   }
   return value;
 }
@@ -98,7 +95,10 @@ export function resolveOptions(options: LshOptions): ResolvedOptions {
   let w: number | null = null;
   if (options.w !== undefined) {
     if (metric !== 'euclidean') {
-      throw new AnnlabError('INVALID_PARAMETER', `w is the E2LSH bucket width and applies to metric 'euclidean' only; cosine buckets are SimHash signatures. Leave w out.`);
+      throw new AnnlabError(
+        'INVALID_PARAMETER',
+        `w is the E2LSH bucket width and applies to metric 'euclidean' only; cosine buckets are SimHash signatures. Leave w out.`,
+      );
     }
     w = checkWidth(options.w);
   }

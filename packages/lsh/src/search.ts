@@ -157,9 +157,17 @@ export class SearchScratch {
   /** Bytes held. */
   memoryBytes(): number {
     return (
-      this.proj.byteLength + this.codes.byteLength + this.gaps.byteLength + this.probeKeys.byteLength + this.probeCount.byteLength +
-      this.candIds.byteLength + this.candDist.byteLength + this.visited.memoryBytes() + this.topk.dist.byteLength +
-      this.topk.ids.byteLength + this.sequencer.memoryBytes()
+      this.proj.byteLength +
+      this.codes.byteLength +
+      this.gaps.byteLength +
+      this.probeKeys.byteLength +
+      this.probeCount.byteLength +
+      this.candIds.byteLength +
+      this.candDist.byteLength +
+      this.visited.memoryBytes() +
+      this.topk.dist.byteLength +
+      this.topk.ids.byteLength +
+      this.sequencer.memoryBytes()
     );
   }
 }
@@ -179,7 +187,14 @@ export class SearchContext {
   /** Reused buffers. */
   readonly scratch: SearchScratch;
 
-  constructor(family: HashFamily, tables: LshTables, dc: DistanceComputer, projDc: DistanceComputer, policy: MetricPolicy, scratch: SearchScratch) {
+  constructor(
+    family: HashFamily,
+    tables: LshTables,
+    dc: DistanceComputer,
+    projDc: DistanceComputer,
+    policy: MetricPolicy,
+    scratch: SearchScratch,
+  ) {
     this.family = family;
     this.tables = tables;
     this.dc = dc;
@@ -221,8 +236,16 @@ export function hashQuery(ctx: SearchContext, query: Float32Array, qOff: number,
  * must be current (`tables.indexed === tables.count`).
  */
 export function searchTables(
-  ctx: SearchContext, query: Float32Array, qOff: number, k: number, probes: number, maxCandidates: number,
-  outIds: Int32Array, outDist: Float32Array, outOff: number, stats: SearchStats | undefined,
+  ctx: SearchContext,
+  query: Float32Array,
+  qOff: number,
+  k: number,
+  probes: number,
+  maxCandidates: number,
+  outIds: Int32Array,
+  outDist: Float32Array,
+  outOff: number,
+  stats: SearchStats | undefined,
 ): void {
   hashQuery(ctx, query, qOff, probes);
   const s = ctx.scratch;

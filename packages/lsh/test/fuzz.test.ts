@@ -37,7 +37,15 @@ describe('LshIndex fuzz', () => {
       dim: DIM,
       seed: 12,
       numRuns: 150,
-      extraArgs: [{ probes: 0 }, { probes: 2 ** 40 }, { probes: 1.5 }, { probe: 3 }, { maxCandidates: -1 }, { maxCandidates: 1 }, { probes: 64 }],
+      extraArgs: [
+        { probes: 0 },
+        { probes: 2 ** 40 },
+        { probes: 1.5 },
+        { probe: 3 },
+        { maxCandidates: -1 },
+        { maxCandidates: 1 },
+        { probes: 64 },
+      ],
     });
   });
 });

@@ -274,7 +274,10 @@ describe('LshIndex serialization', () => {
   }
 
   /** Re-write a file with its parameter record and sections passed through `edit` (checksum recomputed). */
-  function rewrite(bytes: Uint8Array, edit: (p: Record<string, unknown>, s: { vectors: Float32Array; proj: Float32Array; offsets: Float64Array; keys: Uint32Array }) => void): Uint8Array {
+  function rewrite(
+    bytes: Uint8Array,
+    edit: (p: Record<string, unknown>, s: { vectors: Float32Array; proj: Float32Array; offsets: Float64Array; keys: Uint32Array }) => void,
+  ): Uint8Array {
     const r = BinaryReader.open(bytes, LshIndex.TAG);
     r.expectVersion(LshIndex.FORMAT_VERSION);
     const p = r.json<Record<string, unknown>>();

@@ -37,12 +37,27 @@ export interface NnDescentExplanation extends Explanation {
 
 /** Run one query (`query[0 .. dim)`) with a fresh context, recording the search. Nothing is validated here. */
 export function explainSearch(
-  graph: SearchGraph, tree: FlatTree, fallback: Int32Array, size: number, dc: DistanceComputer, policy: MetricPolicy,
-  query: Float32Array, k: number, ef: number,
+  graph: SearchGraph,
+  tree: FlatTree,
+  fallback: Int32Array,
+  size: number,
+  dc: DistanceComputer,
+  policy: MetricPolicy,
+  query: Float32Array,
+  k: number,
+  ef: number,
 ): NnDescentExplanation {
   const result = createSearchResult(1, k);
   if (size === 0) {
-    return { result, leaf: -1, entries: new Int32Array(0), efSearch: ef, expanded: new Int32Array(0), expandedDistances: new Float32Array(0), distanceComputations: 0 };
+    return {
+      result,
+      leaf: -1,
+      entries: new Int32Array(0),
+      efSearch: ef,
+      expanded: new Int32Array(0),
+      expandedDistances: new Float32Array(0),
+      distanceComputations: 0,
+    };
   }
   dc.setQuery(query, 0);
   let leaf = -1;

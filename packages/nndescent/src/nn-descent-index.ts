@@ -213,7 +213,23 @@ export class NnDescentIndex
     this.ctx.ensureCapacity(this.store.size);
     const g = this.parts;
     for (let i = 0; i < nq; i++) {
-      searchGraph(g.graph, g.tree, g.entries, this.store.size, this.ctx, this.dc, this.policy, q, i * this.dim, k, ef, result.ids, result.distances, i * k, p.stats);
+      searchGraph(
+        g.graph,
+        g.tree,
+        g.entries,
+        this.store.size,
+        this.ctx,
+        this.dc,
+        this.policy,
+        q,
+        i * this.dim,
+        k,
+        ef,
+        result.ids,
+        result.distances,
+        i * k,
+        p.stats,
+      );
     }
     return result;
   }
@@ -224,13 +240,34 @@ export class NnDescentIndex
    * `search` does that. See `search.ts` for the walk.
    */
   searchInto(
-    query: Float32Array, qOff: number, k: number,
-    outIds: Int32Array, outDist: Float32Array, outOff: number, params?: NnDescentSearchParams,
+    query: Float32Array,
+    qOff: number,
+    k: number,
+    outIds: Int32Array,
+    outDist: Float32Array,
+    outOff: number,
+    params?: NnDescentSearchParams,
   ): void {
     const ef = Math.max(k, params?.efSearch ?? this.nNeighbors);
     this.ctx.ensureCapacity(this.store.size);
     const g = this.parts;
-    searchGraph(g.graph, g.tree, g.entries, this.store.size, this.ctx, this.dc, this.policy, query, qOff, k, ef, outIds, outDist, outOff, params?.stats);
+    searchGraph(
+      g.graph,
+      g.tree,
+      g.entries,
+      this.store.size,
+      this.ctx,
+      this.dc,
+      this.policy,
+      query,
+      qOff,
+      k,
+      ef,
+      outIds,
+      outDist,
+      outOff,
+      params?.stats,
+    );
   }
 
   /**
@@ -246,7 +283,17 @@ export class NnDescentIndex
     if (nq !== 1) throw new AnnlabError('INVALID_PARAMETER', `explain takes exactly one query (${this.dim} values), got ${nq}.`);
     checkK(k);
     const g = this.parts;
-    return explainSearch(g.graph, g.tree, g.entries, this.store.size, this.dc, this.policy, stableInput(query), k, efOf(k, this.nNeighbors, p));
+    return explainSearch(
+      g.graph,
+      g.tree,
+      g.entries,
+      this.store.size,
+      this.dc,
+      this.policy,
+      stableInput(query),
+      k,
+      efOf(k, this.nNeighbors, p),
+    );
   }
 
   /**
@@ -297,8 +344,13 @@ export class NnDescentIndex
   memoryBytes(): number {
     const g = this.parts;
     return (
-      this.store.memoryBytes() + g.knnIds.byteLength + g.knnDist.byteLength + g.graph.links.byteLength +
-      g.tree.memoryBytes() + g.entries.byteLength + this.ctx.memoryBytes()
+      this.store.memoryBytes() +
+      g.knnIds.byteLength +
+      g.knnDist.byteLength +
+      g.graph.links.byteLength +
+      g.tree.memoryBytes() +
+      g.entries.byteLength +
+      this.ctx.memoryBytes()
     );
   }
 
@@ -310,7 +362,14 @@ export class NnDescentIndex
    */
   usedBytes(): number {
     const g = this.parts;
-    return this.store.usedBytes() + g.knnIds.byteLength + g.knnDist.byteLength + g.graph.links.byteLength + g.tree.memoryBytes() + g.entries.byteLength;
+    return (
+      this.store.usedBytes() +
+      g.knnIds.byteLength +
+      g.knnDist.byteLength +
+      g.graph.links.byteLength +
+      g.tree.memoryBytes() +
+      g.entries.byteLength
+    );
   }
 
   /**
@@ -352,9 +411,18 @@ export class NnDescentIndex
       FILE_KIND,
       () =>
         new NnDescentIndex({
-          dim: p.dim, metric: p.metric, seed: p.seed, kernels, nNeighbors: p.nNeighbors, rho: p.rho, delta: p.delta,
-          maxIterations: p.maxIterations, nTrees: p.nTrees, leafSize: p.leafSize,
-          pruneDegreeMultiplier: p.pruneDegreeMultiplier, diversifyProb: p.diversifyProb,
+          dim: p.dim,
+          metric: p.metric,
+          seed: p.seed,
+          kernels,
+          nNeighbors: p.nNeighbors,
+          rho: p.rho,
+          delta: p.delta,
+          maxIterations: p.maxIterations,
+          nTrees: p.nTrees,
+          leafSize: p.leafSize,
+          pruneDegreeMultiplier: p.pruneDegreeMultiplier,
+          diversifyProb: p.diversifyProb,
         }),
     );
     const maxDegree = index.parts.graph.maxDegree;
@@ -391,7 +459,17 @@ export class NnDescentIndex
     if (onProgress !== null && descent.iterations < maxIterations) onProgress(nTrees + maxIterations, steps);
     const rows = sortedRows(descent.heaps);
     const maxDegree = maxDegreeOf(o.pruneDegreeMultiplier, K);
-    const graph: SearchGraph = buildSearchGraph(dc, rows.ids, rows.dist, n, K, maxDegree, o.diversifyProb, this.metric !== 'inner-product', rng);
+    const graph: SearchGraph = buildSearchGraph(
+      dc,
+      rows.ids,
+      rows.dist,
+      n,
+      K,
+      maxDegree,
+      o.diversifyProb,
+      this.metric !== 'inner-product',
+      rng,
+    );
     // Reported distances, re-sorted so rows stay ascending by (reported float32, id).
     const knnDist = new Float32Array(n * K);
     const scratch = new Float64Array(K);
@@ -418,16 +496,28 @@ export class NnDescentIndex
     if (onProgress !== null) onProgress(steps, steps);
     this.parts = { n, k: K, knnIds: ids, knnDist, graph, tree, entries };
     this.info = {
-      points: n, nNeighbors: K, nTrees, maxIterations, iterations: descent.iterations, updatesPerIteration: descent.updates,
-      exact: descent.exact, searchEdges: graph.edges, maxDegree,
+      points: n,
+      nNeighbors: K,
+      nTrees,
+      maxIterations,
+      iterations: descent.iterations,
+      updatesPerIteration: descent.updates,
+      exact: descent.exact,
+      searchEdges: graph.edges,
+      maxDegree,
     };
   }
 }
 
 function emptyParts(dim: number, K: number, maxDegree: number): GraphParts {
   return {
-    n: 0, k: K, knnIds: new Int32Array(0), knnDist: new Float32Array(0),
-    graph: { maxDegree, links: new Int32Array(0), edges: 0 }, tree: new FlatTree(dim), entries: new Int32Array(0),
+    n: 0,
+    k: K,
+    knnIds: new Int32Array(0),
+    knnDist: new Float32Array(0),
+    graph: { maxDegree, links: new Int32Array(0), edges: 0 },
+    tree: new FlatTree(dim),
+    entries: new Int32Array(0),
   };
 }
 

@@ -82,7 +82,12 @@ class JoinScratch {
  * when given, runs after iteration i (1-based) of the descent, outside every loop over points.
  */
 export function nnDescent(
-  dc: DistanceComputer, n: number, p: DescentParams, trees: readonly FlatTree[], rng: Rng, onIteration: ((iteration: number) => void) | null = null,
+  dc: DistanceComputer,
+  n: number,
+  p: DescentParams,
+  trees: readonly FlatTree[],
+  rng: Rng,
+  onIteration: ((iteration: number) => void) | null = null,
 ): DescentResult {
   const K = p.nNeighbors;
   const heaps = new NeighborHeaps(n, K);
@@ -127,7 +132,13 @@ function exactGraph(dc: DistanceComputer, heaps: NeighborHeaps, n: number, count
  * pynndescent's `init_rp_tree`: every pair (p, q) inside one leaf of `tree` is offered to
  * both heaps when it beats either one's current K-th distance. Entries start "new".
  */
-export function initFromTrees(dc: DistanceComputer, heaps: NeighborHeaps, tree: FlatTree, s: JoinScratch, counter: { distances: number }): void {
+export function initFromTrees(
+  dc: DistanceComputer,
+  heaps: NeighborHeaps,
+  tree: FlatTree,
+  s: JoinScratch,
+  counter: { distances: number },
+): void {
   const K = heaps.k;
   const hd = heaps.dist;
   const indices = tree.indices;
@@ -211,7 +222,12 @@ export function buildCandidates(heaps: NeighborHeaps, fresh: CandidateHeaps, old
  * @returns c, the number of heap entries that changed.
  */
 export function localJoin(
-  dc: DistanceComputer, heaps: NeighborHeaps, fresh: CandidateHeaps, old: CandidateHeaps, s: JoinScratch, counter: { distances: number },
+  dc: DistanceComputer,
+  heaps: NeighborHeaps,
+  fresh: CandidateHeaps,
+  old: CandidateHeaps,
+  s: JoinScratch,
+  counter: { distances: number },
 ): number {
   const n = heaps.n;
   const K = heaps.k;

@@ -6,13 +6,7 @@
  *
  * @module
  */
-import {
-  checkIndexOptions,
-  checkInteger,
-  checkNumber,
-  type CheckedIndexOptions,
-  type IndexOptions,
-} from '@annlab/core';
+import { checkIndexOptions, checkInteger, checkNumber, type CheckedIndexOptions, type IndexOptions } from '@annlab/core';
 
 /** Options for {@link NnDescentIndex}. */
 export interface NnDescentOptions extends IndexOptions {
@@ -106,8 +100,18 @@ export interface NnDescentBuildInfo {
 }
 
 const OPTION_KEYS = [
-  'dim', 'metric', 'seed', 'kernels', 'nNeighbors', 'rho', 'delta', 'maxIterations', 'nTrees', 'leafSize',
-  'pruneDegreeMultiplier', 'diversifyProb',
+  'dim',
+  'metric',
+  'seed',
+  'kernels',
+  'nNeighbors',
+  'rho',
+  'delta',
+  'maxIterations',
+  'nTrees',
+  'leafSize',
+  'pruneDegreeMultiplier',
+  'diversifyProb',
 ] as const;
 /** Largest K accepted. */
 export const MAX_NEIGHBORS = 1024;

@@ -44,8 +44,14 @@ export interface SearchGraph {
  * @returns the number kept.
  */
 export function diversifyRow(
-  dc: DistanceComputer, ids: Int32Array, dist: Float64Array, start: number, len: number,
-  rng: Rng, prob: number, guard: boolean,
+  dc: DistanceComputer,
+  ids: Int32Array,
+  dist: Float64Array,
+  start: number,
+  len: number,
+  rng: Rng,
+  prob: number,
+  guard: boolean,
 ): number {
   let kept = 0;
   for (let j = 0; j < len; j++) {
@@ -75,8 +81,15 @@ export function diversifyRow(
  * @param guard - apply the duplicate guard of {@link diversifyRow} (not for inner product).
  */
 export function buildSearchGraph(
-  dc: DistanceComputer, knnIds: Int32Array, knnDist: Float64Array, n: number, K: number,
-  maxDegree: number, prob: number, guard: boolean, rng: Rng,
+  dc: DistanceComputer,
+  knnIds: Int32Array,
+  knnDist: Float64Array,
+  n: number,
+  K: number,
+  maxDegree: number,
+  prob: number,
+  guard: boolean,
+  rng: Rng,
 ): SearchGraph {
   // 1. Forward diversification, on a copy of the rows.
   const fIds = knnIds.slice();

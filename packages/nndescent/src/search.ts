@@ -67,9 +67,21 @@ export function efOf(k: number, nNeighbors: number, params: NnDescentSearchParam
  * when the index keeps no tree (`nTrees = 0`).
  */
 export function searchGraph(
-  graph: SearchGraph, tree: FlatTree, entries: Int32Array, size: number, ctx: GraphSearchContext, dc: DistanceComputer,
-  policy: MetricPolicy, query: Float32Array, qOff: number, k: number, ef: number,
-  outIds: Int32Array, outDist: Float32Array, outOff: number, stats: SearchStats | undefined,
+  graph: SearchGraph,
+  tree: FlatTree,
+  entries: Int32Array,
+  size: number,
+  ctx: GraphSearchContext,
+  dc: DistanceComputer,
+  policy: MetricPolicy,
+  query: Float32Array,
+  qOff: number,
+  k: number,
+  ef: number,
+  outIds: Int32Array,
+  outDist: Float32Array,
+  outOff: number,
+  stats: SearchStats | undefined,
 ): void {
   if (size === 0) {
     padRow(outIds, outDist, outOff, 0, k);

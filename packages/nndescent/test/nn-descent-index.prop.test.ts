@@ -10,7 +10,6 @@ import { describe, expect, it } from 'vitest';
 import { cornerCaseData } from '@annlab/test-kit';
 import { NnDescentIndex } from '../src/index.js';
 
-
 /** Byte-for-byte equality of two files (no Node Buffer, so the file also runs in a browser). */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -28,7 +27,11 @@ describe('NnDescentIndex properties', () => {
   it('keeps its invariants and answers k rows for any data, metric and parameters', () => {
     fc.assert(
       fc.property(
-        dataArb, metricArb, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 3 }), fc.double({ min: 0, max: 1, noNaN: true }),
+        dataArb,
+        metricArb,
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
         ({ dim, x, n }, metric, K, nTrees, diversifyProb) => {
           const ix = new NnDescentIndex({ dim, metric, nNeighbors: K, nTrees, diversifyProb, leafSize: 4, kernels: 'js' });
           ix.add(x);

@@ -9,7 +9,6 @@ import { clustered, clusteredSplit, describeIndexContract, expectCode, recallAga
 import { describe, expect, it } from 'vitest';
 import { NnDescentIndex } from '../src/index.js';
 
-
 /** Byte-for-byte equality of two files (no Node Buffer, so the file also runs in a browser). */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -21,7 +20,11 @@ void _check;
 
 const DIM = 16;
 
-function built(n = 2000, options: Partial<ConstructorParameters<typeof NnDescentIndex>[0]> = {}, seed = 3): { ix: NnDescentIndex; base: Float32Array } {
+function built(
+  n = 2000,
+  options: Partial<ConstructorParameters<typeof NnDescentIndex>[0]> = {},
+  seed = 3,
+): { ix: NnDescentIndex; base: Float32Array } {
   const base = clustered(n, DIM, 12, seed);
   const ix = new NnDescentIndex({ dim: DIM, nNeighbors: 15, seed: 5, ...options });
   ix.add(base);
@@ -29,7 +32,15 @@ function built(n = 2000, options: Partial<ConstructorParameters<typeof NnDescent
 }
 
 /** Fraction of the exact k nearest other points (distance rule, +1e-3) found in each k-NN row. */
-function graphRecall(base: Float32Array, dim: number, ids: Int32Array, dist: Float32Array, K: number, k: number, metric: Metric = 'euclidean'): number {
+function graphRecall(
+  base: Float32Array,
+  dim: number,
+  ids: Int32Array,
+  dist: Float32Array,
+  K: number,
+  k: number,
+  metric: Metric = 'euclidean',
+): number {
   const flat = new FlatIndex({ dim, metric });
   flat.add(base);
   const n = base.length / dim;

@@ -429,16 +429,24 @@ export class Pca {
    */
   usedBytes(): number {
     return (
-      this.mean.byteLength + this.componentMatrix.byteLength + this.eigenvalues.byteLength +
-      this.explainedVarianceRatio.byteLength + this.scale.byteLength
+      this.mean.byteLength +
+      this.componentMatrix.byteLength +
+      this.eigenvalues.byteLength +
+      this.explainedVarianceRatio.byteLength +
+      this.scale.byteLength
     );
   }
 
   /** Bytes held by the transform's typed arrays, its block scratch included (see {@link Pca.usedBytes}). */
   memoryBytes(): number {
     return (
-      this.mean.byteLength + this.componentMatrix.byteLength + this.eigenvalues.byteLength +
-      this.explainedVarianceRatio.byteLength + this.scale.byteLength + this.blockX.byteLength + this.blockY.byteLength
+      this.mean.byteLength +
+      this.componentMatrix.byteLength +
+      this.eigenvalues.byteLength +
+      this.explainedVarianceRatio.byteLength +
+      this.scale.byteLength +
+      this.blockX.byteLength +
+      this.blockY.byteLength
     );
   }
 
@@ -504,8 +512,11 @@ export class Pca {
       checkTransform(mean, comps, eig, pca.dim, pca.components, facts.totalVariance);
       pca.adopt(
         {
-          mean: Float64Array.from(mean), components: Float64Array.from(comps), eigenvalues: Float64Array.from(eig),
-          totalVariance: facts.totalVariance, backend: 'js',
+          mean: Float64Array.from(mean),
+          components: Float64Array.from(comps),
+          eigenvalues: Float64Array.from(eig),
+          totalVariance: facts.totalVariance,
+          backend: 'js',
         },
         facts.nSamples,
         facts.solverUsed,
@@ -523,14 +534,20 @@ function corrupt(message: string): AnnlabError {
 
 /** The training facts of a trained transform's record, each checked. */
 function checkTrainingFacts(
-  p: Partial<PcaFileParams>, components: number,
+  p: Partial<PcaFileParams>,
+  components: number,
 ): { solverUsed: 'exact' | 'randomized'; nSamples: number; powerIterationsUsed: number; totalVariance: number } {
   const { solverUsed, nSamples, powerIterationsUsed, totalVariance } = p;
   if (solverUsed !== 'exact' && solverUsed !== 'randomized') throw corrupt(`solverUsed is ${JSON.stringify(solverUsed)}`);
   if (typeof nSamples !== 'number' || !Number.isSafeInteger(nSamples) || nSamples < Math.max(2, components)) {
     throw corrupt(`nSamples is ${JSON.stringify(nSamples)}; training needs an integer ≥ max(2, components = ${components})`);
   }
-  if (typeof powerIterationsUsed !== 'number' || !Number.isInteger(powerIterationsUsed) || powerIterationsUsed < 0 || powerIterationsUsed > 1000) {
+  if (
+    typeof powerIterationsUsed !== 'number' ||
+    !Number.isInteger(powerIterationsUsed) ||
+    powerIterationsUsed < 0 ||
+    powerIterationsUsed > 1000
+  ) {
     throw corrupt(`powerIterationsUsed is ${JSON.stringify(powerIterationsUsed)}, not an integer in [0, 1000]`);
   }
   if (typeof totalVariance !== 'number' || !Number.isFinite(totalVariance) || totalVariance < 0) {
@@ -550,7 +567,8 @@ function checkTransform(mean: Float64Array, comps: Float64Array, eig: Float64Arr
   for (let c = 0; c < k; c++) {
     let s = 0;
     for (let j = 0; j < dim; j++) s += comps[c * dim + j] * comps[c * dim + j];
-    if (!(Math.abs(Math.sqrt(s) - 1) <= UNIT_TOLERANCE)) throw corrupt(`direction ${c} of componentMatrix has length ${Math.sqrt(s)}, not 1`);
+    if (!(Math.abs(Math.sqrt(s) - 1) <= UNIT_TOLERANCE))
+      throw corrupt(`direction ${c} of componentMatrix has length ${Math.sqrt(s)}, not 1`);
   }
   let sum = 0;
   for (let c = 0; c < k; c++) {

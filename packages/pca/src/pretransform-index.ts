@@ -152,7 +152,17 @@ export interface PreTransformSearchParams extends SearchParams {
 }
 
 const OPTION_KEYS = [
-  'dim', 'metric', 'seed', 'kernels', 'components', 'inner', 'whiten', 'solver', 'oversampling', 'powerIterations', 'keepVectors',
+  'dim',
+  'metric',
+  'seed',
+  'kernels',
+  'components',
+  'inner',
+  'whiten',
+  'solver',
+  'oversampling',
+  'powerIterations',
+  'keepVectors',
 ] as const;
 /** The search keys the wrapper reads itself; every other key belongs to the inner index. */
 const OWN_SEARCH_KEYS = ['rerank', 'stats'] as const;
@@ -264,13 +274,20 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
     } else if (options.inner !== null && typeof options.inner === 'object' && typeof (options.inner as AnnIndex).search === 'function') {
       inner = options.inner;
       if (inner.size !== 0) {
-        throw new AnnlabError('INVALID_PARAMETER', `the inner index must be empty (it holds ${inner.size} vectors); PreTransformIndex adds the projected vectors itself.`);
+        throw new AnnlabError(
+          'INVALID_PARAMETER',
+          `the inner index must be empty (it holds ${inner.size} vectors); PreTransformIndex adds the projected vectors itself.`,
+        );
       }
     } else {
-      throw new AnnlabError('INVALID_PARAMETER', 'inner must be an annlab index or a factory (options) => index, e.g. (o) => new FlatIndex(o).');
+      throw new AnnlabError(
+        'INVALID_PARAMETER',
+        'inner must be an annlab index or a factory (options) => index, e.g. (o) => new FlatIndex(o).',
+      );
     }
     if (inner === null || typeof inner !== 'object' || inner.dim !== this.pca.components || inner.metric !== innerMetric) {
-      const got = inner !== null && typeof inner === 'object' ? `dim ${String(inner.dim)}, metric '${String(inner.metric)}'` : String(inner);
+      const got =
+        inner !== null && typeof inner === 'object' ? `dim ${String(inner.dim)}, metric '${String(inner.metric)}'` : String(inner);
       throw new AnnlabError(
         'INVALID_PARAMETER',
         `the inner index must have dim = components = ${this.pca.components} and metric '${innerMetric}' (for a '${this.metric}' PreTransformIndex), got ${got}. ` +
@@ -323,7 +340,10 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
   train(vectors: Float32Array): void {
     const n = checkVectors(vectors, this.dim, 'training vectors');
     if (this.inner.size > 0) {
-      throw new AnnlabError('UNSUPPORTED_OPERATION', 'PreTransformIndex.train must run before the first add; this index already holds projected vectors. Build a new index to retrain.');
+      throw new AnnlabError(
+        'UNSUPPORTED_OPERATION',
+        'PreTransformIndex.train must run before the first add; this index already holds projected vectors. Build a new index to retrain.',
+      );
     }
     const pca = new Pca(this.pcaOptions);
     pca.train(this.prepared(stableInput(vectors), n));
@@ -352,7 +372,12 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
    * `onProgress(done)` every `PROGRESS_EVERY` rows and after the last.
    */
   private projectRows(
-    x: Float32Array, n: number, projector: Projector, out: Float32Array, center: boolean, onProgress: ((done: number) => void) | null = null,
+    x: Float32Array,
+    n: number,
+    projector: Projector,
+    out: Float32Array,
+    center: boolean,
+    onProgress: ((done: number) => void) | null = null,
   ): void {
     const dim = this.dim;
     const k = projector.components;
@@ -478,7 +503,10 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
     const p = checkSearchParams<PreTransformSearchParams>(params, keys, SEARCH_WHAT);
     const rerank = checkInteger('rerank', p.rerank ?? 0, 0, 1 << 16);
     if (rerank > 0 && !this.keepVectors) {
-      throw new AnnlabError('INVALID_PARAMETER', 'rerank > 0 needs the original vectors: build the PreTransformIndex with keepVectors: true (the default), or search with rerank: 0.');
+      throw new AnnlabError(
+        'INVALID_PARAMETER',
+        'rerank > 0 needs the original vectors: build the PreTransformIndex with keepVectors: true (the default), or search with rerank: 0.',
+      );
     }
     return p;
   }
@@ -523,7 +551,12 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
    * `search` does that. Allocates only when `k × rerank` exceeds every earlier call's.
    */
   searchInto(
-    query: Float32Array, qOff: number, k: number, outIds: Int32Array, outDist: Float32Array, outOff: number,
+    query: Float32Array,
+    qOff: number,
+    k: number,
+    outIds: Int32Array,
+    outDist: Float32Array,
+    outOff: number,
     params?: PreTransformSearchParams,
   ): void {
     const rerank = params === undefined || params.rerank === undefined ? 0 : params.rerank;
@@ -559,7 +592,9 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
   usedBytes(): number {
     const inner = this.inner as AnnIndex & Partial<MemoryReport>;
     return (
-      this.pca.usedBytes() + this.projector.usedBytes() + (typeof inner.usedBytes === 'function' ? inner.usedBytes() : inner.memoryBytes()) +
+      this.pca.usedBytes() +
+      this.projector.usedBytes() +
+      (typeof inner.usedBytes === 'function' ? inner.usedBytes() : inner.memoryBytes()) +
       (this.keepVectors ? this.store.usedBytes() : 0)
     );
   }
@@ -567,9 +602,15 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
   /** Bytes held: the PCA (and its float32 projector), the inner index, the kept original vectors and scratch. */
   memoryBytes(): number {
     return (
-      this.pca.memoryBytes() + this.projector.memoryBytes() + this.inner.memoryBytes() +
-      (this.keepVectors ? this.store.memoryBytes() : 0) + this.rowScratch.byteLength + this.refiner.memoryBytes() +
-      this.queryScratch.byteLength + this.candIds.byteLength + this.candDist.byteLength
+      this.pca.memoryBytes() +
+      this.projector.memoryBytes() +
+      this.inner.memoryBytes() +
+      (this.keepVectors ? this.store.memoryBytes() : 0) +
+      this.rowScratch.byteLength +
+      this.refiner.memoryBytes() +
+      this.queryScratch.byteLength +
+      this.candIds.byteLength +
+      this.candDist.byteLength
     );
   }
 
@@ -613,7 +654,12 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
     const pca = Pca.deserialize(pcaBytes);
     const tag = BinaryReader.peekHeader(innerBytes).tag;
     const loaders = options.loaders;
-    if (loaders === null || typeof loaders !== 'object' || !Object.prototype.hasOwnProperty.call(loaders, tag) || typeof loaders[tag]?.deserialize !== 'function') {
+    if (
+      loaders === null ||
+      typeof loaders !== 'object' ||
+      !Object.prototype.hasOwnProperty.call(loaders, tag) ||
+      typeof loaders[tag]?.deserialize !== 'function'
+    ) {
       const known = loaders !== null && typeof loaders === 'object' ? Object.keys(loaders).join(', ') : '';
       throw new AnnlabError(
         'NOT_FOUND',
@@ -621,27 +667,37 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
       );
     }
     const inner = loaders[tag].deserialize(innerBytes, { kernels: options.kernels });
-    const index = asCorruptData('PCA pre-transform file', () => new PreTransformIndex({
-      dim: p.dim,
-      metric: p.metric,
-      seed: p.seed,
-      components: p.components,
-      keepVectors: p.keepVectors,
-      whiten: pca.whiten,
-      solver: pca.solver,
-      oversampling: pca.oversampling,
-      powerIterations: pca.powerIterations,
-      kernels: options.kernels,
-      inner: () => inner,
-    }));
+    const index = asCorruptData(
+      'PCA pre-transform file',
+      () =>
+        new PreTransformIndex({
+          dim: p.dim,
+          metric: p.metric,
+          seed: p.seed,
+          components: p.components,
+          keepVectors: p.keepVectors,
+          whiten: pca.whiten,
+          solver: pca.solver,
+          oversampling: pca.oversampling,
+          powerIterations: pca.powerIterations,
+          kernels: options.kernels,
+          inner: () => inner,
+        }),
+    );
     // Every id ever assigned has a kept row, deleted ones included: a Deletable inner index
     // counts them in idCount, while its size counts only the live ones.
     const ids = typeof (inner as Partial<Deletable>).idCount === 'number' ? (inner as AnnIndex & Deletable).idCount : inner.size;
     if (pca.dim !== index.dim || pca.components !== index.components || (ids > 0 && !pca.isTrained)) {
-      throw new AnnlabError('CORRUPT_DATA', 'PCA pre-transform file is inconsistent: its PCA does not match its parameters or its inner index.');
+      throw new AnnlabError(
+        'CORRUPT_DATA',
+        'PCA pre-transform file is inconsistent: its PCA does not match its parameters or its inner index.',
+      );
     }
     if (index.keepVectors ? vectors.length !== ids * index.dim : vectors.length !== 0) {
-      throw new AnnlabError('CORRUPT_DATA', `PCA pre-transform file is inconsistent: ${vectors.length} stored values for ${ids} vectors of dim ${index.dim}.`);
+      throw new AnnlabError(
+        'CORRUPT_DATA',
+        `PCA pre-transform file is inconsistent: ${vectors.length} stored values for ${ids} vectors of dim ${index.dim}.`,
+      );
     }
     // The checks add() applies to the kept originals (finite, |x| ≤ 1e15): CORRUPT_DATA otherwise.
     VectorStore.adopt(index.dim, vectors, false, 'js');

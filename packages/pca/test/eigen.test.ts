@@ -6,22 +6,24 @@ import { orthonormalityError } from './helpers.js';
 
 function randomSymmetric(n: number, rng: Rng): Float64Array {
   const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) {
-    const v = rng.nextGaussian();
-    a[i * n + j] = v;
-    a[j * n + i] = v;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = i; j < n; j++) {
+      const v = rng.nextGaussian();
+      a[i * n + j] = v;
+      a[j * n + i] = v;
+    }
   return a;
 }
 
 /** max_i ‖A v_i − λ_i v_i‖∞ */
 function residual(a: Float64Array, n: number, values: Float64Array, vectors: Float64Array, want: number): number {
   let worst = 0;
-  for (let c = 0; c < want; c++) for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < n; j++) s += a[i * n + j] * vectors[c * n + j];
-    worst = Math.max(worst, Math.abs(s - values[c] * vectors[c * n + i]));
-  }
+  for (let c = 0; c < want; c++)
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += a[i * n + j] * vectors[c * n + j];
+      worst = Math.max(worst, Math.abs(s - values[c] * vectors[c * n + i]));
+    }
   return worst;
 }
 
@@ -63,11 +65,12 @@ describe('symmetric eigensolver (Householder + implicit QL)', () => {
       for (let j = 0; j < n; j++) q[i * n + j] /= Math.sqrt(nn);
     }
     const a = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let c = 0; c < n; c++) s += q[c * n + i] * lam[c] * q[c * n + j];
-      a[i * n + j] = s;
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let c = 0; c < n; c++) s += q[c * n + i] * lam[c] * q[c * n + j];
+        a[i * n + j] = s;
+      }
     const e = symmetricEigen(Float64Array.from(a), n, n);
     expect(residual(a, n, e.values, e.vectors, n)).toBeLessThan(1e-12);
     expect(orthonormalityError(e.vectors, n, n)).toBeLessThan(1e-12);

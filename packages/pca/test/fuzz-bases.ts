@@ -27,7 +27,13 @@ export function pca(whiten = false): Pca {
 /** A pre-transform index (4 components) over a flat inner index, 80 vectors. */
 export function preTransform(metric: Metric = 'euclidean', keepVectors = true, kernels: 'js' | 'simd' = 'js', n = 80): PreTransformIndex {
   const index = new PreTransformIndex({
-    dim: DIM, metric, components: 4, solver: 'exact', keepVectors, kernels, inner: (o) => new FlatIndex(o),
+    dim: DIM,
+    metric,
+    components: 4,
+    solver: 'exact',
+    keepVectors,
+    kernels,
+    inner: (o) => new FlatIndex(o),
   });
   index.add(data(n));
   return index;
@@ -40,7 +46,11 @@ export function fuzzCases(): LoaderFuzzCase[] {
     { label: 'PCA whitened', target: 'pca', base: pca(true).serialize() },
     { label: 'PCA untrained', target: 'pca', base: new Pca({ dim: DIM, components: 3 }).serialize() },
     { label: 'pre-transform euclidean', target: 'pretransform', base: preTransform().serialize() },
-    { label: 'pre-transform inner product, lean (SIMD)', target: 'pretransformSimd', base: preTransform('inner-product', false).serialize() },
+    {
+      label: 'pre-transform inner product, lean (SIMD)',
+      target: 'pretransformSimd',
+      base: preTransform('inner-product', false).serialize(),
+    },
     { label: 'pre-transform cosine', target: 'pretransform', base: preTransform('cosine').serialize() },
   ];
 }

@@ -7,9 +7,7 @@
  */
 import { FlatIndex } from '@annlab/flat';
 import { expectCode } from '@annlab/test-kit';
-import {
-  fuzzApi, itFuzzesLoaders, offsetOfFloat32, offsetOfFloat64, withFloat32, withFloat64, withJsonField,
-} from '@annlab/test-kit/fuzz';
+import { fuzzApi, itFuzzesLoaders, offsetOfFloat32, offsetOfFloat64, withFloat32, withFloat64, withJsonField } from '@annlab/test-kit/fuzz';
 import { describe, expect, it } from 'vitest';
 import { Pca, PreTransformIndex } from '../src/index.js';
 import { DIM, fuzzCases, pca, preTransform } from './fuzz-bases.js';
@@ -24,10 +22,23 @@ describe('pca loaders under mutation', () => {
 
 describe('pca public methods under arbitrary arguments', () => {
   it('Pca', () => {
-    fuzzApi({ build: () => pca(), methods: ['train', 'apply', 'reconstruct', 'costEstimate', 'outputScale'], dim: DIM, seed: 31, numRuns: 100 });
+    fuzzApi({
+      build: () => pca(),
+      methods: ['train', 'apply', 'reconstruct', 'costEstimate', 'outputScale'],
+      dim: DIM,
+      seed: 31,
+      numRuns: 100,
+    });
   });
   it('PreTransformIndex', () => {
-    fuzzApi({ build: () => preTransform(), methods: ['add', 'train', 'search'], dim: DIM, seed: 32, numRuns: 60, extraArgs: [{ rerank: 2 }, { rerank: 2, oneByOne: true }, { nprobe: 2 }] });
+    fuzzApi({
+      build: () => preTransform(),
+      methods: ['add', 'train', 'search'],
+      dim: DIM,
+      seed: 32,
+      numRuns: 60,
+      extraArgs: [{ rerank: 2 }, { rerank: 2, oneByOne: true }, { nprobe: 2 }],
+    });
   });
 });
 

@@ -21,7 +21,15 @@ describe('WebAssembly SIMD matrix kernels', () => {
 
   it('gemmNT and syrkNT equal the references for every edge shape', () => {
     const rng = new Rng(5);
-    for (const [m, n, len] of [[1, 1, 1], [2, 5, 3], [3, 3, 7], [4, 7, 1], [7, 8, 13], [9, 10, 64], [12, 12, 129]]) {
+    for (const [m, n, len] of [
+      [1, 1, 1],
+      [2, 5, 3],
+      [3, 3, 7],
+      [4, 7, 1],
+      [7, 8, 13],
+      [9, 10, 64],
+      [12, 12, 129],
+    ]) {
       const mk = matrixKernels('auto', 2 * (3 + m * len) + 2 * (3 + n * len) + 4 * (m + 1) * (n + m + 2), 8);
       const a = mk.alloc(3 + m * len);
       const b = mk.alloc(3 + n * len);

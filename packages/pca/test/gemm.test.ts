@@ -11,7 +11,14 @@ function randomArray(n: number, rng: Rng): Float64Array {
 describe('blocked matrix kernels', () => {
   it('gemmNT equals the triple loop for every edge shape, with offsets and row stride', () => {
     const rng = new Rng(1);
-    for (const [m, n, len] of [[1, 1, 1], [2, 5, 3], [3, 3, 7], [4, 7, 1], [7, 8, 13], [9, 10, 64]]) {
+    for (const [m, n, len] of [
+      [1, 1, 1],
+      [2, 5, 3],
+      [3, 3, 7],
+      [4, 7, 1],
+      [7, 8, 13],
+      [9, 10, 64],
+    ]) {
       const a = randomArray(5 + m * len, rng);
       const b = randomArray(3 + n * len, rng);
       const ldc = n + 2;
@@ -25,7 +32,14 @@ describe('blocked matrix kernels', () => {
 
   it('syrkNT equals the reference on the upper triangle', () => {
     const rng = new Rng(2);
-    for (const [m, len] of [[1, 4], [2, 3], [3, 5], [5, 2], [8, 9], [12, 33]]) {
+    for (const [m, len] of [
+      [1, 4],
+      [2, 3],
+      [3, 5],
+      [5, 2],
+      [8, 9],
+      [12, 33],
+    ]) {
       const a = randomArray(m * len, rng);
       const c1 = new Float64Array(m * m);
       const c2 = new Float64Array(m * m);

@@ -55,17 +55,19 @@ export function orthonormalityError(rows: Float64Array, k: number, dim: number):
 /** Cosines of the principal angles between the row spaces of two k × dim orthonormal matrices, ascending. */
 export function principalCosines(u: Float64Array, v: Float64Array, k: number, dim: number): number[] {
   const m = new Float64Array(k * k);
-  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) {
-    let s = 0;
-    for (let j = 0; j < dim; j++) s += u[a * dim + j] * v[b * dim + j];
-    m[a * k + b] = s;
-  }
+  for (let a = 0; a < k; a++)
+    for (let b = 0; b < k; b++) {
+      let s = 0;
+      for (let j = 0; j < dim; j++) s += u[a * dim + j] * v[b * dim + j];
+      m[a * k + b] = s;
+    }
   const mtm = new Float64Array(k * k);
-  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) {
-    let s = 0;
-    for (let t = 0; t < k; t++) s += m[t * k + a] * m[t * k + b];
-    mtm[a * k + b] = s;
-  }
+  for (let a = 0; a < k; a++)
+    for (let b = 0; b < k; b++) {
+      let s = 0;
+      for (let t = 0; t < k; t++) s += m[t * k + a] * m[t * k + b];
+      mtm[a * k + b] = s;
+    }
   const eig = jacobiEigenRef(mtm, k);
   return Array.from(eig.values, (x) => Math.sqrt(Math.max(0, Math.min(1, x)))).sort((a, b) => a - b);
 }
@@ -88,7 +90,11 @@ export function varianceAlong(x: Float32Array, n: number, dim: number, w: Float6
 
 /** ann-benchmarks recall: a returned id counts when its true distance ≤ the true k-th distance + 1e-3. */
 export function thresholdRecall(
-  gtDist: Float32Array, returned: Int32Array, k: number, nq: number, trueDistance: (q: number, id: number) => number,
+  gtDist: Float32Array,
+  returned: Int32Array,
+  k: number,
+  nq: number,
+  trueDistance: (q: number, id: number) => number,
 ): number {
   let hits = 0;
   for (let q = 0; q < nq; q++) {

@@ -29,7 +29,13 @@ describe('PreTransformIndex.usedBytes', () => {
       const ix = new PreTransformIndex({ dim, components, inner: flat, keepVectors });
       ix.add(x.subarray(0, 500 * dim));
       const inner = ix.inner as FlatIndex;
-      const want = 8 * dim + 8 * components * dim + 24 * components + 4 * components * dim + 8 * components + 500 * components * 4 +
+      const want =
+        8 * dim +
+        8 * components * dim +
+        24 * components +
+        4 * components * dim +
+        8 * components +
+        500 * components * 4 +
         (keepVectors ? 500 * dim * 4 : 0);
       expect(inner.usedBytes()).toBe(500 * components * 4);
       const report: MemoryReport = ix;

@@ -119,7 +119,11 @@ describe('Pca', () => {
       const p3 = new Pca({ dim: 3, components: 3, solver });
       p3.train(new Float32Array(pts3));
       expect(Array.from(p3.mean)).toEqual([1, 2, 3]);
-      const expected = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+      const expected = [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+      ];
       for (let c = 0; c < 3; c++) for (let j = 0; j < 3; j++) expect(p3.componentMatrix[c * 3 + j]).toBeCloseTo(expected[c][j], 9);
       // variances 9·8/7, 4·8/7, 1·8/7 (divisor n − 1 = 7)
       expect(p3.eigenvalues[0]).toBeCloseTo(72 / 7, 9);

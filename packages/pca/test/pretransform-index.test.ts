@@ -54,15 +54,17 @@ describe('PreTransformIndex', () => {
     expect(more).toBeGreaterThan(0.9);
     // Without rerank, distances are those of the projections: never larger than the true ones.
     const r0 = ix.search(queries, k);
-    for (let q = 0; q < nq; q++) for (let i = 0; i < k; i++) {
-      expect(r0.distances[q * k + i]).toBeLessThanOrEqual(truth(q, r0.ids[q * k + i]) + 1e-4);
-    }
+    for (let q = 0; q < nq; q++)
+      for (let i = 0; i < k; i++) {
+        expect(r0.distances[q * k + i]).toBeLessThanOrEqual(truth(q, r0.ids[q * k + i]) + 1e-4);
+      }
     // With rerank, rows are ascending with exact distances.
     const r4 = ix.search(queries, k, { rerank: 4 });
-    for (let q = 0; q < nq; q++) for (let i = 0; i < k; i++) {
-      expect(r4.distances[q * k + i]).toBeCloseTo(truth(q, r4.ids[q * k + i]), 4);
-      if (i > 0) expect(r4.distances[q * k + i]).toBeGreaterThanOrEqual(r4.distances[q * k + i - 1]);
-    }
+    for (let q = 0; q < nq; q++)
+      for (let i = 0; i < k; i++) {
+        expect(r4.distances[q * k + i]).toBeCloseTo(truth(q, r4.ids[q * k + i]), 4);
+        if (i > 0) expect(r4.distances[q * k + i]).toBeGreaterThanOrEqual(r4.distances[q * k + i - 1]);
+      }
   });
 
   it('passes inner parameters through, counts re-rank work, pads short rows', () => {
@@ -143,7 +145,10 @@ describe('PreTransformIndex', () => {
     expect(ix.pca.nSamples).toBe(50);
     expectCode(() => ix.train(base), 'UNSUPPORTED_OPERATION');
     expectCode(() => new PreTransformIndex({ dim, components: 4, inner: new FlatIndex({ dim: 5 }) }), 'INVALID_PARAMETER');
-    expectCode(() => new PreTransformIndex({ dim, components: 4, inner: new FlatIndex({ dim: 4, metric: 'cosine' }) }), 'INVALID_PARAMETER');
+    expectCode(
+      () => new PreTransformIndex({ dim, components: 4, inner: new FlatIndex({ dim: 4, metric: 'cosine' }) }),
+      'INVALID_PARAMETER',
+    );
     expectCode(() => new PreTransformIndex({ dim, components: 4, inner: 'flat' as never }), 'INVALID_PARAMETER');
     expectCode(() => new PreTransformIndex({ dim, components: dim + 1, inner: flat }), 'INVALID_PARAMETER');
     const used = new FlatIndex({ dim: 4 });

@@ -6,7 +6,16 @@
  *
  * @module
  */
-import { MaxHeap, MinHeap, createSearchResult, dot, drainToRow, type DistanceComputer, type Explanation, type MetricPolicy } from '@annlab/core';
+import {
+  MaxHeap,
+  MinHeap,
+  createSearchResult,
+  dot,
+  drainToRow,
+  type DistanceComputer,
+  type Explanation,
+  type MetricPolicy,
+} from '@annlab/core';
 import type { FlatForest } from './internal/flat-forest.js';
 
 /** One leaf an explained query collected, in visiting order. */
@@ -38,8 +47,13 @@ export interface RpForestExplanation extends Explanation {
  * is validated here; `live` is the number of live items (0: nothing is searched).
  */
 export function explainForest(
-  forest: FlatForest, dc: DistanceComputer, policy: MetricPolicy, live: number,
-  query: Float32Array, k: number, searchK: number,
+  forest: FlatForest,
+  dc: DistanceComputer,
+  policy: MetricPolicy,
+  live: number,
+  query: Float32Array,
+  k: number,
+  searchK: number,
 ): RpForestExplanation {
   const roots = forest.roots;
   const result = createSearchResult(1, k);

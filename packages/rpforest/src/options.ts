@@ -4,12 +4,7 @@
  *
  * @module
  */
-import {
-  checkIndexOptions,
-  checkInteger,
-  type CheckedIndexOptions,
-  type IndexOptions,
-} from '@annlab/core';
+import { checkIndexOptions, checkInteger, type CheckedIndexOptions, type IndexOptions } from '@annlab/core';
 
 /** Options for {@link RpForestIndex}. */
 export interface RpForestOptions extends IndexOptions {

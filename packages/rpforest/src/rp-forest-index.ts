@@ -82,7 +82,14 @@ import { SplitScratch, buildTrees, computeAugmentation } from './internal/build.
 import { checkDeleteList, insertItem, maybeCompactLeaves, removeItem, trimForest } from './internal/dynamic.js';
 import { FlatForest, growUint8 } from './internal/flat-forest.js';
 import { checkForest } from './internal/invariants.js';
-import { FILE_KIND, checkPackedLeaves, openForestFile, readForestSections, refuseInconsistent, writeForestFile } from './internal/persistence.js';
+import {
+  FILE_KIND,
+  checkPackedLeaves,
+  openForestFile,
+  readForestSections,
+  refuseInconsistent,
+  writeForestFile,
+} from './internal/persistence.js';
 
 /**
  * Random-projection forest (Annoy) over row-major `Float32Array`s.
@@ -302,7 +309,20 @@ export class RpForestIndex
     // may grow the store's WebAssembly memory and detach the view between queries.
     const input = stableInput(queries);
     for (let q = 0; q < nq; q++) {
-      searchForest(this.forest, this.dc, this.policy, this.searchScratch, input, q * this.dim, k, searchK, result.ids, result.distances, q * k, p.stats);
+      searchForest(
+        this.forest,
+        this.dc,
+        this.policy,
+        this.searchScratch,
+        input,
+        q * this.dim,
+        k,
+        searchK,
+        result.ids,
+        result.distances,
+        q * k,
+        p.stats,
+      );
     }
     return result;
   }
@@ -313,8 +333,13 @@ export class RpForestIndex
    * Inputs are not validated here; `search` does that. See `search.ts` for the walk.
    */
   searchInto(
-    query: Float32Array, qOff: number, k: number,
-    outIds: Int32Array, outDist: Float32Array, outOff: number, params?: RpForestSearchParams,
+    query: Float32Array,
+    qOff: number,
+    k: number,
+    outIds: Int32Array,
+    outDist: Float32Array,
+    outOff: number,
+    params?: RpForestSearchParams,
   ): void {
     const searchK = params?.searchK ?? k * this.treesWanted;
     searchForest(this.forest, this.dc, this.policy, this.searchScratch, query, qOff, k, searchK, outIds, outDist, outOff, params?.stats);
@@ -370,7 +395,8 @@ export class RpForestIndex
    */
   reconstruct(id: number): Float32Array {
     checkId(id, this.store.size);
-    if (this.forest.deleted[id] !== 0) throw new AnnlabError('INVALID_PARAMETER', `id ${id} was deleted; only live ids can be reconstructed.`);
+    if (this.forest.deleted[id] !== 0)
+      throw new AnnlabError('INVALID_PARAMETER', `id ${id} was deleted; only live ids can be reconstructed.`);
     return this.store.row(id);
   }
 

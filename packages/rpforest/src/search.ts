@@ -128,9 +128,18 @@ export class SearchScratch {
  * `distancesToIds` call and the k best kept.
  */
 export function searchForest(
-  forest: FlatForest, dc: DistanceComputer, policy: MetricPolicy, scratch: SearchScratch,
-  query: Float32Array, qOff: number, k: number, searchK: number,
-  outIds: Int32Array, outDist: Float32Array, outOff: number, stats: SearchStats | undefined,
+  forest: FlatForest,
+  dc: DistanceComputer,
+  policy: MetricPolicy,
+  scratch: SearchScratch,
+  query: Float32Array,
+  qOff: number,
+  k: number,
+  searchK: number,
+  outIds: Int32Array,
+  outDist: Float32Array,
+  outOff: number,
+  stats: SearchStats | undefined,
 ): void {
   dc.setQuery(query, qOff);
   const q = dc.query;

@@ -51,9 +51,7 @@ function normalize64(v: Float64Array, n: number): void {
  * `cosine`, `1 − ⟨p, x⟩ / ‖p‖` for a unit row x (an angle measure that ignores the
  * centroid's length, like Annoy's `Angular::distance`).
  */
-function centroidDistance(
-  p: Float64Array, data: Float32Array, dim: number, extra: Float32Array, id: number, cosine: boolean,
-): number {
+function centroidDistance(p: Float64Array, data: Float32Array, dim: number, extra: Float32Array, id: number, cosine: boolean): number {
   const off = id * dim;
   if (cosine) {
     let pp = 0;
@@ -88,8 +86,16 @@ function centroidDistance(
  * start normalised, rows are unit vectors and an all-zero row is skipped.
  */
 export function twoMeans(
-  data: Float32Array, dim: number, extra: Float32Array, items: Int32Array, lo: number, hi: number,
-  rng: Rng, cosine: boolean, p: Float64Array, q: Float64Array,
+  data: Float32Array,
+  dim: number,
+  extra: Float32Array,
+  items: Int32Array,
+  lo: number,
+  hi: number,
+  rng: Rng,
+  cosine: boolean,
+  p: Float64Array,
+  q: Float64Array,
 ): void {
   const count = hi - lo;
   const treeDim = extra.length > 0 ? dim + 1 : dim;
@@ -138,7 +144,12 @@ export function twoMeans(
  * normal so that {@link marginOf} is exactly zero at the midpoint's projection.
  */
 export function createSplitInto(
-  p: Float64Array, q: Float64Array, treeDim: number, cosine: boolean, normals: Float32Array, nOff: number,
+  p: Float64Array,
+  q: Float64Array,
+  treeDim: number,
+  cosine: boolean,
+  normals: Float32Array,
+  nOff: number,
 ): number {
   let s = 0;
   for (let z = 0; z < treeDim; z++) {
@@ -160,7 +171,13 @@ export function createSplitInto(
  * recomputed bit-for-bit.
  */
 export function marginOf(
-  normals: Float32Array, nOff: number, offset: number, data: Float32Array, dim: number, extra: Float32Array, id: number,
+  normals: Float32Array,
+  nOff: number,
+  offset: number,
+  data: Float32Array,
+  dim: number,
+  extra: Float32Array,
+  id: number,
 ): number {
   let m = dot(normals, nOff, data, id * dim, dim) + offset;
   if (extra.length > 0) m += normals[nOff + dim] * extra[id];

@@ -29,13 +29,30 @@ export function baseForest(metric: Metric, kernels: 'js' | 'simd' = 'js', n = 50
 
 /** The loader fuzz cases `[target, m]`: the forest for `METRICS[m]`, run under seed `seed0 + m`. */
 export function loaderCases(targets: readonly (readonly [string, number])[], seed0: number): LoaderFuzzCase[] {
-  return targets.map(([target, m]) => ({ label: `${target}, ${METRICS[m]}`, target, base: () => baseForest(METRICS[m]).serialize(), seed: seed0 + m }));
+  return targets.map(([target, m]) => ({
+    label: `${target}, ${METRICS[m]}`,
+    target,
+    base: () => baseForest(METRICS[m]).serialize(),
+    seed: seed0 + m,
+  }));
 }
 
 /** The API fuzz run's forest, methods and extra arguments (each run adds its seed and run count). */
 export const API_FUZZ: Omit<FuzzApiOptions<RpForestIndex>, 'seed' | 'numRuns'> = {
   build: () => baseForest('euclidean', 'js', 30),
-  methods: ['add', 'search', 'explain', 'delete', 'addTrees', 'has', 'reconstruct', 'treeStructure', 'forestInfo', 'checkInvariants', 'memoryBytes'],
+  methods: [
+    'add',
+    'search',
+    'explain',
+    'delete',
+    'addTrees',
+    'has',
+    'reconstruct',
+    'treeStructure',
+    'forestInfo',
+    'checkInvariants',
+    'memoryBytes',
+  ],
   dim: DIM,
   extraArgs: [{ searchK: 0 }, { searchK: 2 ** 40 }, { searchK: 1.5 }, { searchk: 10 }, { searchK: -1 }],
 };

@@ -15,7 +15,16 @@ describe('RpForestIndex fuzz, long run', () => {
     moduleUrl: TARGETS,
     count: COUNT,
     log: 'full',
-    cases: loaderCases([['rpforest', 0], ['rpforestSimd', 0], ['rpforest', 1], ['rpforest', 2], ['rpforestSimd', 2]], 200),
+    cases: loaderCases(
+      [
+        ['rpforest', 0],
+        ['rpforestSimd', 0],
+        ['rpforest', 1],
+        ['rpforest', 2],
+        ['rpforestSimd', 2],
+      ],
+      200,
+    ),
   });
 
   it('public methods throw nothing but AnnlabError, and a failed call changes nothing (1,000 runs)', () => {

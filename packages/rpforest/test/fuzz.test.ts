@@ -15,7 +15,19 @@ import { API_FUZZ, DIM, baseForest, loaderCases } from './fuzz-bases.js';
 const TARGETS = new URL('./fuzz-targets.ts', import.meta.url).href;
 
 describe('RpForestIndex fuzz', () => {
-  itFuzzesLoaders({ moduleUrl: TARGETS, count: 200, cases: loaderCases([['rpforest', 0], ['rpforestSimd', 0], ['rpforest', 1], ['rpforest', 2]], 21) });
+  itFuzzesLoaders({
+    moduleUrl: TARGETS,
+    count: 200,
+    cases: loaderCases(
+      [
+        ['rpforest', 0],
+        ['rpforestSimd', 0],
+        ['rpforest', 1],
+        ['rpforest', 2],
+      ],
+      21,
+    ),
+  });
 
   it('public methods throw nothing but AnnlabError, and a failed call changes nothing', () => {
     fuzzApi({ ...API_FUZZ, seed: 12, numRuns: 150 });
@@ -76,10 +88,22 @@ describe('RpForestIndex loader, crafted files (checksum valid)', () => {
   });
 
   it('refuses augmented components and maxNorm out of range', () => {
-    refused(crafted(ipBytes, (s) => void (s.aug[4] = -1)), /augmented component/);
-    refused(crafted(ipBytes, (s) => void (s.aug[4] = (s.p.maxNorm as number) * 2)), /augmented component/);
-    refused(crafted(ipBytes, (s) => void (s.p.maxNorm = 1e300)), /maxNorm/);
-    refused(crafted(bytes, (s) => void (s.p.maxNorm = 1)), /maxNorm/);
+    refused(
+      crafted(ipBytes, (s) => void (s.aug[4] = -1)),
+      /augmented component/,
+    );
+    refused(
+      crafted(ipBytes, (s) => void (s.aug[4] = (s.p.maxNorm as number) * 2)),
+      /augmented component/,
+    );
+    refused(
+      crafted(ipBytes, (s) => void (s.p.maxNorm = 1e300)),
+      /maxNorm/,
+    );
+    refused(
+      crafted(bytes, (s) => void (s.p.maxNorm = 1)),
+      /maxNorm/,
+    );
   });
 
   it('refuses a forest that claims not to be built but stores vectors', () => {
@@ -164,7 +188,9 @@ describe('RpForestIndex over its own storage (self-join)', () => {
     const a = js.search(js.store.view(), 5, { searchK: 400 });
     const b = simd.search(simd.store.view(), 5, { searchK: 400 });
     expect(Array.from(b.ids)).toEqual(Array.from(a.ids));
-    expect(simd.explain(simd.store.view().subarray(0, DIM), 5).result.ids).toEqual(js.explain(js.store.view().subarray(0, DIM), 5).result.ids);
+    expect(simd.explain(simd.store.view().subarray(0, DIM), 5).result.ids).toEqual(
+      js.explain(js.store.view().subarray(0, DIM), 5).result.ids,
+    );
   });
 
   it('add(store.view()) appends a copy of every row', () => {
@@ -173,7 +199,7 @@ describe('RpForestIndex over its own storage (self-join)', () => {
       const index = baseForest('euclidean', kernels, 3000);
       const before = index.store.view().slice();
       index.add(index.store.view());
-      expect(index.idCount).toBe(2 * before.length / DIM);
+      expect(index.idCount).toBe((2 * before.length) / DIM);
       expect(index.store.view().subarray(before.length)).toEqual(before);
       expect(index.checkInvariants().ok).toBe(true);
     }

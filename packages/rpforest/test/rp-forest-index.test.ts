@@ -21,7 +21,12 @@ function expectValid(ix: RpForestIndex): void {
  * live rows, and returned ids are mapped to their row among them.
  */
 function recallOnLive(
-  base: Float32Array, queries: Float32Array, dim: number, k: number, ids: Int32Array, live: (id: number) => boolean,
+  base: Float32Array,
+  queries: Float32Array,
+  dim: number,
+  k: number,
+  ids: Int32Array,
+  live: (id: number) => boolean,
 ): number {
   const n = base.length / dim;
   const row = new Int32Array(n).fill(-1);

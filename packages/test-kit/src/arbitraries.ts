@@ -40,7 +40,9 @@ export function cornerCaseData(options: CornerCaseOptions = {}): fc.Arbitrary<{ 
         n: fc.constant(n),
         dim: fc.constant(dim),
         // Halves of small integers: inside the range add() accepts, and ties are common.
-        x: fc.array(fc.integer({ min: -20, max: 20 }), { minLength: n * dim, maxLength: n * dim }).map((a) => Float32Array.from(a, (v) => v / 2)),
+        x: fc
+          .array(fc.integer({ min: -20, max: 20 }), { minLength: n * dim, maxLength: n * dim })
+          .map((a) => Float32Array.from(a, (v) => v / 2)),
         dups: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: 5 }),
         zeros: fc.array(fc.nat(n - 1), { maxLength: 3 }),
       }),

@@ -117,7 +117,10 @@ export function describeIndexContract<I extends ContractIndex>(c: IndexContract<
     it('refuses damaged, truncated and foreign bytes', () => {
       const bytes = built({}, 100).serialize();
       // One bit in the middle, and a whole byte near the end: the checksum no longer matches.
-      for (const [at, mask] of [[bytes.length >> 1, 0x40], [bytes.length - 40, 0xff]]) {
+      for (const [at, mask] of [
+        [bytes.length >> 1, 0x40],
+        [bytes.length - 40, 0xff],
+      ]) {
         const flipped = bytes.slice();
         flipped[at] ^= mask;
         expectCode(() => c.load(flipped), 'CORRUPT_DATA');

@@ -176,7 +176,12 @@ export function insertPoint(ctx: BuildContext, p: number, idCount: number, L: nu
  * of each pass (an exception from it leaves a half-built graph: the caller undoes it).
  */
 export function buildVamana(
-  ctx: BuildContext, n: number, L: number, alpha: number, seed: number, onProgress: ProgressCallback | null = null,
+  ctx: BuildContext,
+  n: number,
+  L: number,
+  alpha: number,
+  seed: number,
+  onProgress: ProgressCallback | null = null,
 ): void {
   const graph = ctx.graph;
   const rng = new Rng(seed);

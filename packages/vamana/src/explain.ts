@@ -33,8 +33,14 @@ export interface VamanaExplanation extends Explanation {
 
 /** Run one query (`query[0 .. dim)`) recording the expansions. Nothing is validated here. */
 export function explainSearch(
-  graph: VamanaGraph, ctx: GraphSearchContext, dc: DistanceComputer, policy: MetricPolicy, entry: Int32Array,
-  query: Float32Array, k: number, L: number,
+  graph: VamanaGraph,
+  ctx: GraphSearchContext,
+  dc: DistanceComputer,
+  policy: MetricPolicy,
+  entry: Int32Array,
+  query: Float32Array,
+  k: number,
+  L: number,
 ): VamanaExplanation {
   const result = createSearchResult(1, k);
   if (graph.nodes === 0) {

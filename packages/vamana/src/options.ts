@@ -5,13 +5,7 @@
  *
  * @module
  */
-import {
-  checkIndexOptions,
-  checkInteger,
-  checkNumber,
-  type CheckedIndexOptions,
-  type IndexOptions,
-} from '@annlab/core';
+import { checkIndexOptions, checkInteger, checkNumber, type CheckedIndexOptions, type IndexOptions } from '@annlab/core';
 
 /** Options for {@link VamanaIndex}. */
 export interface VamanaOptions extends IndexOptions {

@@ -119,9 +119,15 @@ export class PruneScratch {
   /** Bytes held. */
   memoryBytes(): number {
     return (
-      this.ids.byteLength + this.dist.byteLength + this.alive.byteLength +
-      this.gatherIds.byteLength + this.gatherPos.byteLength + this.gatherDist.byteLength +
-      this.heap.dist.byteLength + this.heap.ids.byteLength + this.seen.memoryBytes()
+      this.ids.byteLength +
+      this.dist.byteLength +
+      this.alive.byteLength +
+      this.gatherIds.byteLength +
+      this.gatherPos.byteLength +
+      this.gatherDist.byteLength +
+      this.heap.dist.byteLength +
+      this.heap.ids.byteLength +
+      this.seen.memoryBytes()
     );
   }
 }

@@ -59,9 +59,19 @@ export function searchLOf(k: number, params: VamanaSearchParams): number {
  * ascending, padded). Nothing is validated here.
  */
 export function searchGraph(
-  graph: VamanaGraph, ctx: GraphSearchContext, dc: DistanceComputer, policy: MetricPolicy, entry: Int32Array,
-  query: Float32Array, qOff: number, k: number, L: number,
-  outIds: Int32Array, outDist: Float32Array, outOff: number, stats: SearchStats | undefined,
+  graph: VamanaGraph,
+  ctx: GraphSearchContext,
+  dc: DistanceComputer,
+  policy: MetricPolicy,
+  entry: Int32Array,
+  query: Float32Array,
+  qOff: number,
+  k: number,
+  L: number,
+  outIds: Int32Array,
+  outDist: Float32Array,
+  outOff: number,
+  stats: SearchStats | undefined,
 ): void {
   if (graph.nodes === 0) {
     padRow(outIds, outDist, outOff, 0, k);

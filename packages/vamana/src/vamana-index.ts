@@ -85,7 +85,12 @@ import { DEFAULT_SEARCH_L, SEARCH_KEYS, searchGraph, searchLOf, type VamanaSearc
  * ```
  */
 export class VamanaIndex
-  implements AnnIndex<VamanaSearchParams>, Reconstructible, Explainable<VamanaSearchParams, VamanaExplanation>, InvariantCheckable, MemoryReport
+  implements
+    AnnIndex<VamanaSearchParams>,
+    Reconstructible,
+    Explainable<VamanaSearchParams, VamanaExplanation>,
+    InvariantCheckable,
+    MemoryReport
 {
   /** Algorithm tag in serialized files. */
   static readonly TAG: string = 'vamana';
@@ -213,7 +218,21 @@ export class VamanaIndex
     const result = createSearchResult(nq, k);
     if (this.graph.nodes === 0 || nq === 0) return result;
     for (let q = 0; q < nq; q++) {
-      searchGraph(this.graph, this.ctx, this.dc, this.policy, this.entry, queries, q * this.dim, k, L, result.ids, result.distances, q * k, p.stats);
+      searchGraph(
+        this.graph,
+        this.ctx,
+        this.dc,
+        this.policy,
+        this.entry,
+        queries,
+        q * this.dim,
+        k,
+        L,
+        result.ids,
+        result.distances,
+        q * k,
+        p.stats,
+      );
     }
     return result;
   }
@@ -224,8 +243,13 @@ export class VamanaIndex
    * `search` does that. See `search.ts`.
    */
   searchInto(
-    query: Float32Array, qOff: number, k: number,
-    outIds: Int32Array, outDist: Float32Array, outOff: number, params?: VamanaSearchParams,
+    query: Float32Array,
+    qOff: number,
+    k: number,
+    outIds: Int32Array,
+    outDist: Float32Array,
+    outOff: number,
+    params?: VamanaSearchParams,
   ): void {
     const sl = params?.searchL ?? DEFAULT_SEARCH_L;
     const L = sl > k ? sl : k;
@@ -308,8 +332,11 @@ export class VamanaIndex
   /** Bytes allocated: vectors and adjacency at their capacity, search and build scratch. */
   memoryBytes(): number {
     return (
-      this.store.memoryBytes() + this.graph.memoryBytes() + this.ctx.memoryBytes() +
-      this.build.search.memoryBytes() + this.build.prune.memoryBytes()
+      this.store.memoryBytes() +
+      this.graph.memoryBytes() +
+      this.ctx.memoryBytes() +
+      this.build.search.memoryBytes() +
+      this.build.prune.memoryBytes()
     );
   }
 

@@ -10,7 +10,11 @@ void _asClass;
 
 const DIM = 16;
 
-function built(metric: Metric = 'euclidean', n = 600, opts: { R?: number; L?: number; alpha?: number; seed?: number } = {}): { ix: VamanaIndex; base: Float32Array } {
+function built(
+  metric: Metric = 'euclidean',
+  n = 600,
+  opts: { R?: number; L?: number; alpha?: number; seed?: number } = {},
+): { ix: VamanaIndex; base: Float32Array } {
   const base = clustered(n, DIM, 8, 3, { spread: 0.3 });
   const ix = new VamanaIndex({ dim: DIM, metric, R: 16, L: 40, ...opts });
   ix.add(base);
@@ -177,7 +181,10 @@ describe('VamanaIndex determinism and files', () => {
   });
 
   /** Re-write a file's sections with a hook that may change them (checksum recomputed). */
-  function rewrite(bytes: Uint8Array, edit: (p: Record<string, unknown>, data: Float32Array, adj: Int32Array) => { data?: Float32Array; adj?: Int32Array }): Uint8Array {
+  function rewrite(
+    bytes: Uint8Array,
+    edit: (p: Record<string, unknown>, data: Float32Array, adj: Int32Array) => { data?: Float32Array; adj?: Int32Array },
+  ): Uint8Array {
     const r = BinaryReader.open(bytes, VamanaIndex.TAG);
     r.expectVersion(VamanaIndex.FORMAT_VERSION);
     const p = r.json<Record<string, unknown>>();

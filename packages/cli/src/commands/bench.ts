@@ -169,7 +169,10 @@ function suiteFor(opts: BenchCommandOptions): Suite {
     throw new AnnlabError('INVALID_PARAMETER', '--search sweeps the index given with --index; for a suite, put "search" in its runs.');
   }
   if (opts.index !== undefined && opts.config === undefined && opts.dataset === undefined) {
-    throw new AnnlabError('INVALID_PARAMETER', '--index needs --dataset: the dataset the index was built from (its queries are searched and scored).');
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      '--index needs --dataset: the dataset the index was built from (its queries are searched and scored).',
+    );
   }
   const search = parseSearchOption(opts.search);
   let suite: Suite;
@@ -202,13 +205,17 @@ export async function benchCommand(opts: BenchCommandOptions, io: CliIo): Promis
   if (opts.queries !== undefined) suite.queries = opts.queries;
   if (opts.maxBase !== undefined) suite.maxBase = opts.maxBase;
   if (opts.k !== undefined) suite.k = opts.k;
-  const only = opts.only?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const only = opts.only
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const out = opts.out ?? join('results', timestampDir());
   const k = suite.k ?? 10;
   // Fail fast, before any data is loaded: a typo in an algorithm name or in --only, or an
   // output directory that cannot be written, would otherwise surface after the whole run.
   checkAlgorithms(suite, opts.config ?? 'default');
-  const runs = only === undefined ? suite.runs : suite.runs.filter((r) => only.includes(r.label ?? r.algorithm) || only.includes(r.algorithm));
+  const runs =
+    only === undefined ? suite.runs : suite.runs.filter((r) => only.includes(r.label ?? r.algorithm) || only.includes(r.algorithm));
   if (only !== undefined) checkOnly(suite, only);
   ensureWritableDir(out, '--out');
   const total = runs.reduce((sum, r) => sum + expandGrid(r.build).length * expandGrid(r.search).length, 0);
@@ -216,7 +223,11 @@ export async function benchCommand(opts: BenchCommandOptions, io: CliIo): Promis
   let exit: number = EXIT.OK;
   try {
     progress.message(`loading dataset ${suite.dataset}`);
-    const resolveOpts: Parameters<typeof resolveDataset>[1] = { k, onProgress: (m) => progress.message(m), onWarning: (m) => io.err(`${m}\n`) };
+    const resolveOpts: Parameters<typeof resolveDataset>[1] = {
+      k,
+      onProgress: (m) => progress.message(m),
+      onWarning: (m) => io.err(`${m}\n`),
+    };
     if (suite.queries !== undefined) resolveOpts.maxQueries = suite.queries;
     if (suite.maxBase !== undefined) resolveOpts.maxBase = suite.maxBase;
     const dataset = await resolveDataset(suite.dataset, resolveOpts);
@@ -237,7 +248,13 @@ export async function benchCommand(opts: BenchCommandOptions, io: CliIo): Promis
           suite: run.suite,
           dataset: run.dataset,
           totalSeconds: run.totalSeconds,
-          summary: summarize(run.results).map((r) => ({ algorithm: r.algorithm, qpsAt: r.qpsAt, maxRecall: r.maxRecall, buildSeconds: r.reference.buildSeconds, indexBytes: r.reference.indexBytes })),
+          summary: summarize(run.results).map((r) => ({
+            algorithm: r.algorithm,
+            qpsAt: r.qpsAt,
+            maxRecall: r.maxRecall,
+            buildSeconds: r.reference.buildSeconds,
+            indexBytes: r.reference.indexBytes,
+          })),
           skipped: run.skipped,
           errors: run.errors,
           bindingCosts: run.bindingCosts,
@@ -251,7 +268,12 @@ export async function benchCommand(opts: BenchCommandOptions, io: CliIo): Promis
       for (const [name, c] of Object.entries(run.bindingCosts)) io.out(`${name}: ${c.note}\n`);
       // Loaded indexes: their "build s" is the load time.
       const loaded = new Map<string, string>();
-      for (const r of run.results) if (r.loaded !== undefined) loaded.set(r.algorithm, `${r.algorithm}: loaded ${r.loaded.file} (${r.loaded.format} file) in ${r.buildSeconds.toFixed(3)} s, shown as its build time`);
+      for (const r of run.results)
+        if (r.loaded !== undefined)
+          loaded.set(
+            r.algorithm,
+            `${r.algorithm}: loaded ${r.loaded.file} (${r.loaded.format} file) in ${r.buildSeconds.toFixed(3)} s, shown as its build time`,
+          );
       for (const line of loaded.values()) io.out(`${line}\n`);
       for (const s of run.skipped) io.out(`skipped ${s.algorithm}: ${s.reason}\n`);
       for (const e of run.errors) io.out(`failed ${e.algorithm}: ${e.message}\n`);

@@ -37,7 +37,10 @@ export interface BuildCommandOptions {
 export async function buildCommand(opts: BuildCommandOptions, io: CliIo): Promise<number> {
   const adapter = createAdapter(opts.algorithm);
   if (adapter.kind !== 'annlab') {
-    throw new AnnlabError('UNSUPPORTED_OPERATION', `${opts.algorithm} is a native peer; \`annlab build\` saves annlab indexes only (flat, rpforest, hnsw, ivfflat, ivfpq, pca+<name>).`);
+    throw new AnnlabError(
+      'UNSUPPORTED_OPERATION',
+      `${opts.algorithm} is a native peer; \`annlab build\` saves annlab indexes only (flat, rpforest, hnsw, ivfflat, ivfpq, pca+<name>).`,
+    );
   }
   const reason = await adapter.unavailableReason();
   if (reason !== null) throw new AnnlabError('NOT_FOUND', reason);
@@ -68,8 +71,17 @@ export async function buildCommand(opts: BuildCommandOptions, io: CliIo): Promis
   // when the index reports the two apart; fileBytes: what was written.
   const capacityBytes = built.capacityBytes?.() ?? null;
   const info = {
-    algorithm: opts.algorithm, build: opts.param, dataset: ds.name, n, dim: ds.dim, metric: ds.metric, buildSeconds: seconds,
-    indexBytes: built.memoryBytes(), capacityBytes, fileBytes: bytes.length, out: opts.out,
+    algorithm: opts.algorithm,
+    build: opts.param,
+    dataset: ds.name,
+    n,
+    dim: ds.dim,
+    metric: ds.metric,
+    buildSeconds: seconds,
+    indexBytes: built.memoryBytes(),
+    capacityBytes,
+    fileBytes: bytes.length,
+    out: opts.out,
   };
   const capacity = capacityBytes === null ? '' : `, ${formatBytes(capacityBytes)} allocated`;
   io.out(

@@ -25,17 +25,38 @@ export function datasetsListCommand(opts: { json?: boolean; cacheDir?: string },
     return EXIT.OK;
   }
   const cells = [['name', 'metric', 'dim', 'base', 'queries', 'download', 'local copy']];
-  for (const r of rows) cells.push([r.name, r.metric, String(r.dim), String(r.nBase), String(r.nQueries), formatBytes(r.bytes), r.local ?? '-']);
-  io.out(`${textTable(cells)}\n\nAlso: any .hdf5 file, a TEXMEX/fvecs or IDX directory, or synthetic:n=…,dim=…,clusters=…,queries=…,seed=…\n`);
+  for (const r of rows)
+    cells.push([r.name, r.metric, String(r.dim), String(r.nBase), String(r.nQueries), formatBytes(r.bytes), r.local ?? '-']);
+  io.out(
+    `${textTable(cells)}\n\nAlso: any .hdf5 file, a TEXMEX/fvecs or IDX directory, or synthetic:n=…,dim=…,clusters=…,queries=…,seed=…\n`,
+  );
   return EXIT.OK;
 }
 
 /** `annlab datasets info <ref>`: shape, metric and ground truth of a dataset (loads it). */
-export async function datasetsInfoCommand(ref: string, opts: { json?: boolean; cacheDir?: string; quiet?: boolean }, io: CliIo): Promise<number> {
+export async function datasetsInfoCommand(
+  ref: string,
+  opts: { json?: boolean; cacheDir?: string; quiet?: boolean },
+  io: CliIo,
+): Promise<number> {
   const entry = registryEntry(ref);
   if (entry !== undefined && localDatasetPath(entry, opts.cacheDir) === undefined) {
-    const info = { name: entry.name, metric: entry.metric, dim: entry.dim, nBase: entry.nBase, nQueries: entry.nQueries, groundTruthK: entry.groundTruthK, fetched: false, homepage: entry.homepage, note: entry.note };
-    io.out(opts.json === true ? `${JSON.stringify(info)}\n` : `${formatInfo(info)}not fetched yet: run \`annlab datasets fetch ${entry.name}\`\n`);
+    const info = {
+      name: entry.name,
+      metric: entry.metric,
+      dim: entry.dim,
+      nBase: entry.nBase,
+      nQueries: entry.nQueries,
+      groundTruthK: entry.groundTruthK,
+      fetched: false,
+      homepage: entry.homepage,
+      note: entry.note,
+    };
+    io.out(
+      opts.json === true
+        ? `${JSON.stringify(info)}\n`
+        : `${formatInfo(info)}not fetched yet: run \`annlab datasets fetch ${entry.name}\`\n`,
+    );
     return EXIT.OK;
   }
   const progress = createProgress(io, 0, opts.quiet === true || opts.json === true);
@@ -58,7 +79,16 @@ export async function datasetsInfoCommand(ref: string, opts: { json?: boolean; c
   return EXIT.OK;
 }
 
-function formatInfo(i: { name: string; metric: string; dim: number; nBase: number; nQueries: number; groundTruthK: number; homepage: string; note: string }): string {
+function formatInfo(i: {
+  name: string;
+  metric: string;
+  dim: number;
+  nBase: number;
+  nQueries: number;
+  groundTruthK: number;
+  homepage: string;
+  note: string;
+}): string {
   const lines = [
     `name          ${i.name}`,
     `metric        ${i.metric}`,
@@ -73,7 +103,11 @@ function formatInfo(i: { name: string; metric: string; dim: number; nBase: numbe
 }
 
 /** `annlab datasets fetch <name>`: download (or copy with --from) into the cache, checksummed. */
-export async function datasetsFetchCommand(name: string, opts: { json?: boolean; cacheDir?: string; from?: string; force?: boolean; quiet?: boolean }, io: CliIo): Promise<number> {
+export async function datasetsFetchCommand(
+  name: string,
+  opts: { json?: boolean; cacheDir?: string; from?: string; force?: boolean; quiet?: boolean },
+  io: CliIo,
+): Promise<number> {
   const progress = createProgress(io, 0, opts.quiet === true);
   const fetchOpts: Parameters<typeof fetchDataset>[1] = { onProgress: (m) => progress.message(m) };
   if (opts.cacheDir !== undefined) fetchOpts.cacheDir = opts.cacheDir;

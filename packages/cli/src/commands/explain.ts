@@ -75,21 +75,32 @@ export async function explainIndexCommand(opts: ExplainIndexOptions, io: CliIo):
   if (!Number.isSafeInteger(q) || q < 0) throw new AnnlabError('INVALID_PARAMETER', `--query must be a query number ≥ 0, got ${q}.`);
   const progress = createProgress(io, 0, opts.quiet === true);
   // Only the base and the queries: the one query's true neighbours are computed below.
-  const loadOpts: Parameters<typeof loadDataset>[1] = { maxQueries: q + 1, onProgress: (m) => progress.message(m), onWarning: (m) => io.err(`${m}\n`) };
+  const loadOpts: Parameters<typeof loadDataset>[1] = {
+    maxQueries: q + 1,
+    onProgress: (m) => progress.message(m),
+    onWarning: (m) => io.err(`${m}\n`),
+  };
   if (opts.maxBase !== undefined) loadOpts.maxBase = opts.maxBase;
   const ds = await loadDataset(opts.dataset, loadOpts);
   progress.stop();
   const dim = ds.dim;
   const nq = ds.queries.length / dim;
-  if (q >= nq) throw new AnnlabError('INVALID_PARAMETER', `--query ${q} is past the end: dataset ${ds.name} has ${nq} queries (0 … ${nq - 1}).`);
+  if (q >= nq)
+    throw new AnnlabError('INVALID_PARAMETER', `--query ${q} is past the end: dataset ${ds.name} has ${nq} queries (0 … ${nq - 1}).`);
   const loaded = await loadIndexFile(bytes, { metric: ds.metric, dim });
   const { index, labels } = loaded;
   if (index.dim !== dim) {
-    throw new AnnlabError('DIMENSION_MISMATCH', `the index has dim ${index.dim} but dataset ${ds.name} has dim ${dim}; explain it with the dataset it was built from.`);
+    throw new AnnlabError(
+      'DIMENSION_MISMATCH',
+      `the index has dim ${index.dim} but dataset ${ds.name} has dim ${dim}; explain it with the dataset it was built from.`,
+    );
   }
   const nBase = ds.base.length / dim;
   if (index.size !== nBase) {
-    throw new AnnlabError('INVALID_PARAMETER', `the index holds ${index.size} vectors but dataset ${ds.name} has ${nBase} base vectors; pass the same --max-base used for \`annlab build\`.`);
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `the index holds ${index.size} vectors but dataset ${ds.name} has ${nBase} base vectors; pass the same --max-base used for \`annlab build\`.`,
+    );
   }
   const query = ds.queries.slice(q * dim, (q + 1) * dim);
   const params: SearchParams = { ...loaded.params, ...(opts.param ?? {}) } as SearchParams;
@@ -104,11 +115,17 @@ export async function explainIndexCommand(opts: ExplainIndexOptions, io: CliIo):
   if (opts.json === true) {
     io.out(`${JSON.stringify({ index: opts.index, format: loaded.format, dataset: ds.name, query: q, ...e, trueNeighbours })}\n`);
   } else {
-    const search = Object.entries(e.search).map(([key, v]) => `${key}=${String(v)}`).join(', ');
+    const search = Object.entries(e.search)
+      .map(([key, v]) => `${key}=${String(v)}`)
+      .join(', ');
     const heading =
       `${e.algorithm} from ${opts.index} (${loaded.format} file): ${index.size} × ${dim}, ${index.metric}\n` +
       `query ${q} of ${ds.name}, k=${k}${search.length > 0 ? `, ${search}` : ''}`;
-    io.out(formatIndexExplanation(e, heading, [`true neighbours found: ${found} of ${trueNeighbours.of} (recall@${k} ${(found / trueNeighbours.of).toFixed(3)})`]));
+    io.out(
+      formatIndexExplanation(e, heading, [
+        `true neighbours found: ${found} of ${trueNeighbours.of} (recall@${k} ${(found / trueNeighbours.of).toFixed(3)})`,
+      ]),
+    );
   }
   return e.invariants === null || e.invariants.ok ? EXIT.OK : EXIT.PARTIAL;
 }
@@ -164,8 +181,16 @@ export function registerExplainCommand(program: Command, io: CliIo, setCode: (co
     .option('--json', 'JSON output')
     .action(async (algorithm: string | undefined, opts: ExplainCliOptions) => {
       if (opts.index !== undefined) {
-        if (algorithm !== undefined) throw new AnnlabError('INVALID_PARAMETER', `explain takes an algorithm (pictures) or --index (a saved index), not both; got "${algorithm}" and --index.`);
-        if (opts.dataset === undefined) throw new AnnlabError('INVALID_PARAMETER', '--index needs --dataset: the dataset the index was built from (its queries are explained).');
+        if (algorithm !== undefined)
+          throw new AnnlabError(
+            'INVALID_PARAMETER',
+            `explain takes an algorithm (pictures) or --index (a saved index), not both; got "${algorithm}" and --index.`,
+          );
+        if (opts.dataset === undefined)
+          throw new AnnlabError(
+            'INVALID_PARAMETER',
+            '--index needs --dataset: the dataset the index was built from (its queries are explained).',
+          );
         const indexOpts: ExplainIndexOptions = { index: opts.index, dataset: opts.dataset };
         if (opts.query !== undefined) indexOpts.query = opts.query;
         if (opts.k !== undefined) indexOpts.k = opts.k;
@@ -177,7 +202,10 @@ export function registerExplainCommand(program: Command, io: CliIo, setCode: (co
         return;
       }
       if (algorithm === undefined) {
-        throw new AnnlabError('INVALID_PARAMETER', `explain needs an algorithm to draw (${Object.keys(EXPLAINERS).join(', ')} or all), or --index <file> --dataset <ref>.`);
+        throw new AnnlabError(
+          'INVALID_PARAMETER',
+          `explain needs an algorithm to draw (${Object.keys(EXPLAINERS).join(', ')} or all), or --index <file> --dataset <ref>.`,
+        );
       }
       const pictureOpts: ExplainCommandOptions = {};
       if (opts.out !== undefined) pictureOpts.out = opts.out;

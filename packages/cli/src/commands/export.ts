@@ -50,10 +50,18 @@ export async function exportCommand(opts: ExportCommandOptions, io: CliIo): Prom
   }
   let out: Uint8Array;
   if (to === 'hnswlib') {
-    if (tag !== 'hnsw') throw new AnnlabError('UNSUPPORTED_OPERATION', `hnswlib files hold HNSW graphs; this file holds a '${tag}' index (build with -a hnsw).`);
+    if (tag !== 'hnsw')
+      throw new AnnlabError(
+        'UNSUPPORTED_OPERATION',
+        `hnswlib files hold HNSW graphs; this file holds a '${tag}' index (build with -a hnsw).`,
+      );
     out = exportHnswlib(index as unknown as Parameters<typeof exportHnswlib>[0]);
   } else if (to === 'annoy') {
-    if (tag !== 'rpforest') throw new AnnlabError('UNSUPPORTED_OPERATION', `Annoy files hold random-projection forests; this file holds a '${tag}' index (build with -a rpforest).`);
+    if (tag !== 'rpforest')
+      throw new AnnlabError(
+        'UNSUPPORTED_OPERATION',
+        `Annoy files hold random-projection forests; this file holds a '${tag}' index (build with -a rpforest).`,
+      );
     out = exportAnnoy(index as unknown as Parameters<typeof exportAnnoy>[0]);
   } else {
     out = exportFaiss(index, opts.param as Parameters<typeof exportFaiss>[1]);
@@ -63,7 +71,16 @@ export async function exportCommand(opts: ExportCommandOptions, io: CliIo): Prom
   } catch (e) {
     throw fromNodeError(e, `writing ${opts.out}`);
   }
-  const info = { index: opts.index, to, out: opts.out, bytes: out.length, algorithm: tag, dim: index.dim, metric: index.metric, size: index.size };
+  const info = {
+    index: opts.index,
+    to,
+    out: opts.out,
+    bytes: out.length,
+    algorithm: tag,
+    dim: index.dim,
+    metric: index.metric,
+    size: index.size,
+  };
   if (opts.json === true) io.out(`${JSON.stringify(info)}\n`);
   else io.out(`wrote ${opts.out} (${to}, ${out.length} bytes): ${tag} index, ${index.size} vectors of dim ${index.dim}, ${index.metric}\n`);
   return EXIT.OK;

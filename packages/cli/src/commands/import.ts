@@ -62,11 +62,24 @@ export async function importCommand(opts: ImportCommandOptions, io: CliIo): Prom
   if (labels !== null && opts.labelsOut === undefined) {
     io.err('note: the hnswlib labels are not the ids 0..n-1; pass --labels-out <file.json> to keep the label of each id.\n');
   }
-  const info = { index: opts.index, from: format, out: opts.out, dim: index.dim, metric: index.metric, size: index.size, search: loaded.params, labelsOut: labels === null ? null : (opts.labelsOut ?? null) };
+  const info = {
+    index: opts.index,
+    from: format,
+    out: opts.out,
+    dim: index.dim,
+    metric: index.metric,
+    size: index.size,
+    search: loaded.params,
+    labelsOut: labels === null ? null : (opts.labelsOut ?? null),
+  };
   if (opts.json === true) io.out(`${JSON.stringify(info)}\n`);
   else {
-    const p = Object.entries(loaded.params).map(([k, v]) => `${k}=${v}`).join(' ');
-    io.out(`wrote ${opts.out}: ${format} index, ${index.size} vectors of dim ${index.dim}, ${index.metric}${p === '' ? '' : ` (stored search settings: ${p})`}\n`);
+    const p = Object.entries(loaded.params)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    io.out(
+      `wrote ${opts.out}: ${format} index, ${index.size} vectors of dim ${index.dim}, ${index.metric}${p === '' ? '' : ` (stored search settings: ${p})`}\n`,
+    );
   }
   return EXIT.OK;
 }

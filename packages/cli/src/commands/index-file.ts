@@ -19,7 +19,8 @@ export const FOREIGN_FORMATS: readonly IndexFileFormat[] = ['hnswlib', 'annoy', 
 
 /** What the bytes' own header says they are; null when nothing matches (perhaps Annoy, which has no header). */
 export function detectIndexFormat(bytes: Uint8Array): IndexFileFormat | null {
-  if (bytes.length >= 4 && bytes[0] === MAGIC[0] && bytes[1] === MAGIC[1] && bytes[2] === MAGIC[2] && bytes[3] === MAGIC[3]) return 'annlab';
+  if (bytes.length >= 4 && bytes[0] === MAGIC[0] && bytes[1] === MAGIC[1] && bytes[2] === MAGIC[2] && bytes[3] === MAGIC[3])
+    return 'annlab';
   if (isFaissFile(bytes)) return 'faiss';
   if (isHnswlibFile(bytes)) return 'hnswlib';
   return null;
@@ -71,8 +72,14 @@ export async function loadIndexFile(bytes: Uint8Array, hints: IndexFileHints = {
     }
     case 'annoy': {
       const metric = needMetric(hints, 'Annoy');
-      if (hints.dim === undefined) throw new AnnlabError('INVALID_PARAMETER', 'Annoy files do not record their dimension: pass --dim (or a dataset).');
-      return { index: importAnnoy(bytes, { metric, dim: hints.dim, ...seed }) as unknown as AnnIndex<SearchParams>, format, labels: null, params: {} };
+      if (hints.dim === undefined)
+        throw new AnnlabError('INVALID_PARAMETER', 'Annoy files do not record their dimension: pass --dim (or a dataset).');
+      return {
+        index: importAnnoy(bytes, { metric, dim: hints.dim, ...seed }) as unknown as AnnIndex<SearchParams>,
+        format,
+        labels: null,
+        params: {},
+      };
     }
     default:
       throw new AnnlabError(
@@ -84,7 +91,10 @@ export async function loadIndexFile(bytes: Uint8Array, hints: IndexFileHints = {
 
 function needMetric(hints: IndexFileHints, what: string): Metric {
   if (hints.metric === undefined) {
-    throw new AnnlabError('INVALID_PARAMETER', `${what} files do not record their metric: pass --metric euclidean|cosine|inner-product (or a dataset).`);
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `${what} files do not record their metric: pass --metric euclidean|cosine|inner-product (or a dataset).`,
+    );
   }
   return checkMetric(hints.metric);
 }

@@ -68,7 +68,11 @@ export async function queryCommand(opts: QueryCommandOptions, io: CliIo): Promis
   const early = detectIndexFormat(bytes);
   let loaded: LoadedIndexFile | null = early === 'annlab' || early === 'faiss' ? await loadIndexFile(bytes) : null;
   const progress = createProgress(io, 0, opts.quiet === true);
-  const resolveOpts: Parameters<typeof resolveDataset>[1] = { k: opts.k, onProgress: (m) => progress.message(m), onWarning: (m) => io.err(`${m}\n`) };
+  const resolveOpts: Parameters<typeof resolveDataset>[1] = {
+    k: opts.k,
+    onProgress: (m) => progress.message(m),
+    onWarning: (m) => io.err(`${m}\n`),
+  };
   if (opts.queries !== undefined) resolveOpts.maxQueries = opts.queries;
   if (opts.maxBase !== undefined) resolveOpts.maxBase = opts.maxBase;
   const ds = await resolveDataset(opts.dataset, resolveOpts);
@@ -76,11 +80,17 @@ export async function queryCommand(opts: QueryCommandOptions, io: CliIo): Promis
   if (loaded === null) loaded = await loadIndexFile(bytes, { metric: ds.metric, dim: ds.dim });
   const { index, labels } = loaded;
   if (ds.dim !== index.dim) {
-    throw new AnnlabError('DIMENSION_MISMATCH', `the index has dim ${index.dim} but dataset ${ds.name} has dim ${ds.dim}; query it with the dataset it was built from.`);
+    throw new AnnlabError(
+      'DIMENSION_MISMATCH',
+      `the index has dim ${index.dim} but dataset ${ds.name} has dim ${ds.dim}; query it with the dataset it was built from.`,
+    );
   }
   const nBase = ds.base.length / ds.dim;
   if (index.size !== nBase) {
-    throw new AnnlabError('INVALID_PARAMETER', `the index holds ${index.size} vectors but dataset ${ds.name} has ${nBase} base vectors; pass the same --max-base used for \`annlab build\`.`);
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `the index holds ${index.size} vectors but dataset ${ds.name} has ${nBase} base vectors; pass the same --max-base used for \`annlab build\`.`,
+    );
   }
   const nq = ds.queries.length / ds.dim;
   const k = opts.k;
@@ -99,7 +109,18 @@ export async function queryCommand(opts: QueryCommandOptions, io: CliIo): Promis
   if (opts.idsOut !== undefined) writeIvecs(opts.idsOut, ids, k);
   const latency = summarizeLatency(timing.latenciesMs);
   const qps = timing.qps;
-  const info = { index: opts.index, dataset: ds.name, queries: nq, k, search: opts.param, recall, recallIdOverlap, qps, latencyMs: latency, idsOut: opts.idsOut ?? null };
+  const info = {
+    index: opts.index,
+    dataset: ds.name,
+    queries: nq,
+    k,
+    search: opts.param,
+    recall,
+    recallIdOverlap,
+    qps,
+    latencyMs: latency,
+    idsOut: opts.idsOut ?? null,
+  };
   if (opts.json === true) io.out(`${JSON.stringify(info)}\n`);
   else {
     io.out(

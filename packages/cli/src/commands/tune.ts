@@ -66,10 +66,19 @@ export function bytesArg(value: string): number {
 
 /** Run `annlab tune`; resolves to the exit code. */
 export async function tuneCommand(opts: TuneCommandOptions, io: CliIo): Promise<number> {
-  const algorithms = opts.algorithm === 'all' ? [...TUNABLE_ALGORITHMS] : opts.algorithm.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const algorithms =
+    opts.algorithm === 'all'
+      ? [...TUNABLE_ALGORITHMS]
+      : opts.algorithm
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0);
   const t = opts.targetRecall;
   if (!(t > 0 && t <= 1)) {
-    throw new AnnlabError('INVALID_PARAMETER', `--target-recall ${t} cannot be reached: recall@k lies in [0, 1]; pass a value in (0, 1], e.g. 0.95.`);
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `--target-recall ${t} cannot be reached: recall@k lies in [0, 1]; pass a value in (0, 1], e.g. 0.95.`,
+    );
   }
   const k = opts.k ?? 10;
   const out = opts.out ?? join('results', `tune-${timestampDir()}`);
@@ -89,7 +98,8 @@ export async function tuneCommand(opts: TuneCommandOptions, io: CliIo): Promise<
     progress.stop();
     const usage: Record<string, TuneUsage | null> = {};
     for (const a of result.algorithms) {
-      usage[a.algorithm] = a.chosen === null ? null : tuneUsage(a.algorithm, a.chosen, dataset.dim, dataset.metric, k, opts.dataset, opts.maxBase);
+      usage[a.algorithm] =
+        a.chosen === null ? null : tuneUsage(a.algorithm, a.chosen, dataset.dim, dataset.metric, k, opts.dataset, opts.maxBase);
     }
     const files = await writeTune(out, result, usage);
     const ok = result.algorithms.every((a) => a.status === 'reached');
@@ -113,7 +123,13 @@ export async function tuneCommand(opts: TuneCommandOptions, io: CliIo): Promise<
             pareto: a.pareto,
             usage: usage[a.algorithm],
             stoppedBy: a.stoppedBy,
-            builds: a.builds.map((b) => ({ build: b.build, status: b.status, reason: b.reason, indexBytes: b.indexBytes, buildSeconds: b.buildSeconds })),
+            builds: a.builds.map((b) => ({
+              build: b.build,
+              status: b.status,
+              reason: b.reason,
+              indexBytes: b.indexBytes,
+              buildSeconds: b.buildSeconds,
+            })),
             notes: a.notes,
             seconds: a.seconds,
           })),
@@ -121,7 +137,9 @@ export async function tuneCommand(opts: TuneCommandOptions, io: CliIo): Promise<
       );
     } else {
       const d = result.dataset;
-      io.out(`\ntune: ${d.name} (${d.nBase} × ${d.dim}, ${d.metric}); target recall@${k} ${t}; ${result.split.tuning} tuning + ${result.split.heldOut} held-out queries\n\n`);
+      io.out(
+        `\ntune: ${d.name} (${d.nBase} × ${d.dim}, ${d.metric}); target recall@${k} ${t}; ${result.split.tuning} tuning + ${result.split.heldOut} held-out queries\n\n`,
+      );
       io.out(`${tuneTable(result)}\n\n`);
       for (const a of result.algorithms) {
         io.out(`${a.status === 'reached' ? '✓' : '✗'} ${a.message}\n`);
@@ -129,7 +147,12 @@ export async function tuneCommand(opts: TuneCommandOptions, io: CliIo): Promise<
         if (u !== null && u !== undefined) io.out(`\n${u.code.replace(/^(?=.)/gm, '    ')}\n\n    $ ${u.cli}\n`);
         for (const n of a.notes) io.out(`  note: ${n}\n`);
         const skipped = a.builds.filter((b) => b.status !== 'measured');
-        for (const b of skipped) io.out(`  ${b.status}: ${Object.entries(b.build).map(([key, v]) => `${key}=${String(v)}`).join(',')}: ${b.reason}\n`);
+        for (const b of skipped)
+          io.out(
+            `  ${b.status}: ${Object.entries(b.build)
+              .map(([key, v]) => `${key}=${String(v)}`)
+              .join(',')}: ${b.reason}\n`,
+          );
         io.out('\n');
       }
       io.out(`total ${result.totalSeconds.toFixed(1)} s; results in ${out}/ (tune.json, tune-results.jsonl, tune-*.svg)\n`);

@@ -100,12 +100,16 @@ function summarizeInvariants(index: AnnIndex, checked: string): InvariantSummary
 function traceOf(index: AnnIndex, query: Float32Array, k: number, params: SearchParams): { lines: string[]; explanation: object } | null {
   if (index instanceof HnswIndex) {
     const ex = index.explain(query, k, params);
-    const lines = [`strategy ${ex.strategy}; entry point ${index.entryPoint}, top level ${index.maxLevel}; M=${index.M}, level-0 degree ≤ ${index.Mmax0}`];
+    const lines = [
+      `strategy ${ex.strategy}; entry point ${index.entryPoint}, top level ${index.maxLevel}; M=${index.M}, level-0 degree ≤ ${index.Mmax0}`,
+    ];
     let total = 0;
     for (const layer of ex.layers) {
       total += layer.distanceComputations;
       const what = layer.level > 0 ? 'greedy path' : 'beam search expanded';
-      lines.push(`level ${layer.level}: entry ${layer.entry}, ${what} ${layer.path.length} node${layer.path.length === 1 ? '' : 's'} (${idList(layer.path)}), ${layer.distanceComputations} distance computations`);
+      lines.push(
+        `level ${layer.level}: entry ${layer.entry}, ${what} ${layer.path.length} node${layer.path.length === 1 ? '' : 's'} (${idList(layer.path)}), ${layer.distanceComputations} distance computations`,
+      );
     }
     lines.push(`distance computations over all levels: ${total}`);
     return { lines, explanation: ex };
@@ -134,14 +138,18 @@ function traceOf(index: AnnIndex, query: Float32Array, k: number, params: Search
       lines.push(`cell ${ex.probes[i]}: centroid distance ${fmt(ex.probeDistances[i])}, list size ${ex.listSizes[i]}`);
     }
     if (ex.probes.length > LIST_LIMIT) lines.push(`… (${ex.probes.length - LIST_LIMIT} more cells)`);
-    lines.push(`distance computations ${ex.distanceComputations} (${index.nlist} centroids + the scanned lists${index instanceof IvfPqIndex ? ' + re-ranked candidates' : ''})`);
+    lines.push(
+      `distance computations ${ex.distanceComputations} (${index.nlist} centroids + the scanned lists${index instanceof IvfPqIndex ? ' + re-ranked candidates' : ''})`,
+    );
     return { lines, explanation: ex };
   }
   if (index instanceof LshIndex) {
     const ex = index.explain(query, k, params);
     const lines = [`${ex.family} hashing, ${index.L} tables × ${index.K} hashes; ${ex.probes.length} buckets probed`];
     for (const p of ex.probes.slice(0, LIST_LIMIT)) {
-      lines.push(`table ${p.table} rank ${p.rank}: bucket of ${p.bucketSize}, ${p.newCandidates} new candidate${p.newCandidates === 1 ? '' : 's'} (score ${fmt(p.score)})`);
+      lines.push(
+        `table ${p.table} rank ${p.rank}: bucket of ${p.bucketSize}, ${p.newCandidates} new candidate${p.newCandidates === 1 ? '' : 's'} (score ${fmt(p.score)})`,
+      );
     }
     if (ex.probes.length > LIST_LIMIT) lines.push(`… (${ex.probes.length - LIST_LIMIT} more buckets)`);
     lines.push(`candidates ${ex.candidates}, ${ex.uniqueCandidates} distinct (= distance computations)`);
@@ -162,7 +170,9 @@ function traceOf(index: AnnIndex, query: Float32Array, k: number, params: Search
     const ex = index.explain(query, k, params);
     return {
       lines: [
-        ex.leaf >= 0 ? `search tree leaf ${ex.leaf}: ${ex.entries.length} entry points (${idList(ex.entries, ', ')})` : `${ex.entries.length} fixed entry points`,
+        ex.leaf >= 0
+          ? `search tree leaf ${ex.leaf}: ${ex.entries.length} entry points (${idList(ex.entries, ', ')})`
+          : `${ex.entries.length} fixed entry points`,
         `beam width ${ex.efSearch}; expanded ${ex.expanded.length} points: ${idList(ex.expanded)}`,
         `distance computations ${ex.distanceComputations}`,
       ],
@@ -178,7 +188,11 @@ function traceOf(index: AnnIndex, query: Float32Array, k: number, params: Search
  * Not a hot path: it allocates freely.
  */
 export function explainIndexQuery(
-  index: AnnIndex<SearchParams>, query: Float32Array, k: number, params: SearchParams, labels: Float64Array | null,
+  index: AnnIndex<SearchParams>,
+  query: Float32Array,
+  k: number,
+  params: SearchParams,
+  labels: Float64Array | null,
 ): IndexExplanation {
   const algorithm = annlabAlgorithmOf(index) ?? 'index';
   const stats = new SearchStats();
@@ -188,7 +202,9 @@ export function explainIndexQuery(
   if (trace === null) {
     if (index instanceof PCA_CLASSES.PreTransformIndex) {
       const inner = annlabAlgorithmOf(index.inner) ?? 'index';
-      lines.push(`PCA pre-transform: ${index.dim} dimensions → ${index.components} components, then a ${inner} index${index.keepVectors ? ' (original vectors kept for the `rerank` search parameter)' : ''}; no explain() trace`);
+      lines.push(
+        `PCA pre-transform: ${index.dim} dimensions → ${index.components} components, then a ${inner} index${index.keepVectors ? ' (original vectors kept for the `rerank` search parameter)' : ''}; no explain() trace`,
+      );
     } else if (algorithm === 'flat') {
       lines.push(`exact scan of all ${index.size} vectors; no explain() trace`);
     } else {
@@ -225,7 +241,9 @@ export function explainIndexQuery(
 export function formatIndexExplanation(e: IndexExplanation, heading: string, extra: readonly string[] = []): string {
   const out = [heading];
   for (const line of e.trace) out.push(`  ${line}`);
-  out.push(`  search stats: ${e.stats.distanceComputations} distance computations${e.stats.hops > 0 ? `, ${e.stats.hops} hop${e.stats.hops === 1 ? '' : 's'}` : ''}`);
+  out.push(
+    `  search stats: ${e.stats.distanceComputations} distance computations${e.stats.hops > 0 ? `, ${e.stats.hops} hop${e.stats.hops === 1 ? '' : 's'}` : ''}`,
+  );
   const shown: string[] = [];
   for (let j = 0; j < e.ids.length; j++) shown.push(e.ids[j] < 0 ? '-' : `${e.ids[j]} (${fmt(e.distances[j])})`);
   out.push(`  result (id, distance): ${shown.join(', ')}`);
@@ -233,7 +251,9 @@ export function formatIndexExplanation(e: IndexExplanation, heading: string, ext
   if (e.invariants === null) out.push('  invariants: this index has no checkInvariants()');
   else {
     const d = Object.entries(e.invariants.details).map(([key, v]) => `${key} ${String(v)}`);
-    out.push(`  invariants (${e.invariants.checked}): ${e.invariants.ok ? 'ok' : `${e.invariants.errors.length} violation${e.invariants.errors.length === 1 ? '' : 's'}`}${d.length > 0 ? `; ${d.join(', ')}` : ''}`);
+    out.push(
+      `  invariants (${e.invariants.checked}): ${e.invariants.ok ? 'ok' : `${e.invariants.errors.length} violation${e.invariants.errors.length === 1 ? '' : 's'}`}${d.length > 0 ? `; ${d.join(', ')}` : ''}`,
+    );
     for (const err of e.invariants.errors) out.push(`    ${err}`);
   }
   return `${out.join('\n')}\n`;

@@ -44,8 +44,17 @@ export async function explainFlat(options: ExplainOptions): Promise<Picture> {
     { color: '#59a14f', label: `${k} exact nearest`, shape: 'ring' },
     { color: '#4e79a7', label: `radius = k-th distance ${radius.toFixed(3)}`, shape: 'ring' },
   ]);
-  body += textAt(gap, panel + 90, `FlatIndex, ${n} points; search(query, k=${k}); reported distances are true L2 (not squared)`, { 'font-size': 11, fill: '#555' });
-  const svg = svgDocument(gap + panel + 280, panel + 110, 'Flat (exact) search', `Exact search over ${n} 2-D points: the query is compared with every point and the ${k} nearest are kept.`, body);
+  body += textAt(gap, panel + 90, `FlatIndex, ${n} points; search(query, k=${k}); reported distances are true L2 (not squared)`, {
+    'font-size': 11,
+    fill: '#555',
+  });
+  const svg = svgDocument(
+    gap + panel + 280,
+    panel + 110,
+    'Flat (exact) search',
+    `Exact search over ${n} 2-D points: the query is compared with every point and the ${k} nearest are kept.`,
+    body,
+  );
   return { name: 'flat', file: 'flat-scan.svg', svg, summary: `${n} distances, k-th distance ${radius.toFixed(4)}` };
 }
 
@@ -82,7 +91,11 @@ export async function explainPca(options: ExplainOptions): Promise<Picture> {
   for (let c = 0; c < 2; c++) {
     const s = 2 * Math.sqrt(full.eigenvalues[c]);
     const d: Point = [full.componentMatrix[2 * c] * s, full.componentMatrix[2 * c + 1] * s];
-    body += line(v, [m[0] - d[0], m[1] - d[1]], [m[0] + d[0], m[1] + d[1]], { stroke: c === 0 ? '#59a14f' : '#f28e2b', 'stroke-width': 2.5, class: 'principal-axis' });
+    body += line(v, [m[0] - d[0], m[1] - d[1]], [m[0] + d[0], m[1] + d[1]], {
+      stroke: c === 0 ? '#59a14f' : '#f28e2b',
+      'stroke-width': 2.5,
+      class: 'principal-axis',
+    });
   }
   body += `</g>${circle(v, m, 4, { fill: '#000' })}`;
   body += legend(gap + panel + 20, 70, [
@@ -92,7 +105,23 @@ export async function explainPca(options: ExplainOptions): Promise<Picture> {
     { color: '#4e79a7', label: 'reconstruction from 1 component' },
     { color: '#e15759', label: 'residual dropped by PCA', shape: 'line' },
   ]);
-  body += textAt(gap, panel + 90, `Pca components=1 and 2, seed=${seed}, ${n} points; eigenvalues ${full.eigenvalues[0].toFixed(4)}, ${full.eigenvalues[1].toFixed(4)}`, { 'font-size': 11, fill: '#555' });
-  const svg = svgDocument(gap + panel + 300, panel + 110, 'PCA: principal directions and projection', `PCA of ${n} correlated 2-D points: keeping one component projects every point onto the main direction.`, body);
-  return { name: 'pca', file: 'pca-projection.svg', svg, summary: `component 1 explains ${(100 * pca.explainedVarianceRatio[0]).toFixed(1)} %` };
+  body += textAt(
+    gap,
+    panel + 90,
+    `Pca components=1 and 2, seed=${seed}, ${n} points; eigenvalues ${full.eigenvalues[0].toFixed(4)}, ${full.eigenvalues[1].toFixed(4)}`,
+    { 'font-size': 11, fill: '#555' },
+  );
+  const svg = svgDocument(
+    gap + panel + 300,
+    panel + 110,
+    'PCA: principal directions and projection',
+    `PCA of ${n} correlated 2-D points: keeping one component projects every point onto the main direction.`,
+    body,
+  );
+  return {
+    name: 'pca',
+    file: 'pca-projection.svg',
+    svg,
+    summary: `component 1 explains ${(100 * pca.explainedVarianceRatio[0]).toFixed(1)} %`,
+  };
 }

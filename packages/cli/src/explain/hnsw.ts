@@ -44,7 +44,8 @@ export async function explainHnsw(options: ExplainOptions): Promise<Picture> {
     body += `<g class="edges" stroke="#c8c8c8" stroke-width="${level === 0 ? 0.5 : 1}">`;
     for (const id of onLevel) {
       const nb = index.neighbors(id, level);
-      for (let j = 0; j < nb.length; j++) if (nb[j] > id || !index.neighbors(nb[j], level).includes(id)) body += line(v, pointAt(xy, id), pointAt(xy, nb[j]));
+      for (let j = 0; j < nb.length; j++)
+        if (nb[j] > id || !index.neighbors(nb[j], level).includes(id)) body += line(v, pointAt(xy, id), pointAt(xy, nb[j]));
     }
     body += '</g><g class="nodes">';
     for (const id of onLevel) body += circle(v, pointAt(xy, id), level === 0 ? 1.6 : 3, { fill: level === 0 ? '#888' : '#4e79a7' });
@@ -64,7 +65,12 @@ export async function explainHnsw(options: ExplainOptions): Promise<Picture> {
         body += `</g><g class="beam">${resultRings(v, xy, ex.result.ids, k)}`;
         body += '</g>';
       }
-      body += textAt(v.x, v.y + panel + 18, `${level > 0 ? `greedy hops: ${trace.path.length}` : `expanded: ${trace.path.length}`}, distances: ${trace.distanceComputations}`, { 'font-size': 11 });
+      body += textAt(
+        v.x,
+        v.y + panel + 18,
+        `${level > 0 ? `greedy hops: ${trace.path.length}` : `expanded: ${trace.path.length}`}, distances: ${trace.distanceComputations}`,
+        { 'font-size': 11 },
+      );
     }
     body += `<g class="query">${circle(v, q, 5, { fill: '#000' })}</g>`;
   }
@@ -76,7 +82,23 @@ export async function explainHnsw(options: ExplainOptions): Promise<Picture> {
     { color: '#59a14f', label: `final beam = ${k} results`, shape: 'ring' },
     { color: colorOf(0), label: 'node on an upper level' },
   ]);
-  body += textAt(gap, height - 20, `HnswIndex M=${M}, efConstruction=40, seed=${seed}, ${n} points; explain(query, k=${k}, { efSearch: ${efSearch} }), strategy ${ex.strategy}`, { 'font-size': 11, fill: '#555' });
-  const svg = svgDocument(width, height, 'HNSW layers and one query', `HNSW over ${n} 2-D points: ${levels} levels; the query descends greedily through the upper levels, then a beam search of width ${efSearch} on level 0 returns ${k} neighbours.`, body);
-  return { name: 'hnsw', file: 'hnsw-layers.svg', svg, summary: `${levels} levels, ${layers.reduce((s, t) => s + t.distanceComputations, 0)} distance computations` };
+  body += textAt(
+    gap,
+    height - 20,
+    `HnswIndex M=${M}, efConstruction=40, seed=${seed}, ${n} points; explain(query, k=${k}, { efSearch: ${efSearch} }), strategy ${ex.strategy}`,
+    { 'font-size': 11, fill: '#555' },
+  );
+  const svg = svgDocument(
+    width,
+    height,
+    'HNSW layers and one query',
+    `HNSW over ${n} 2-D points: ${levels} levels; the query descends greedily through the upper levels, then a beam search of width ${efSearch} on level 0 returns ${k} neighbours.`,
+    body,
+  );
+  return {
+    name: 'hnsw',
+    file: 'hnsw-layers.svg',
+    svg,
+    summary: `${levels} levels, ${layers.reduce((s, t) => s + t.distanceComputations, 0)} distance computations`,
+  };
 }

@@ -53,7 +53,13 @@ export async function explainIvf(options: ExplainOptions): Promise<Picture> {
   for (let l = 0; l < nlist; l++) {
     const cell = voronoiCell(cents, nlist, l, box);
     const p = probed.indexOf(l);
-    body += polygon(v, cell, { fill: p >= 0 ? '#f28e2b' : colorOf(l), 'fill-opacity': p >= 0 ? 0.3 : 0.08, stroke: '#777', 'stroke-width': 1, class: p >= 0 ? 'probed-cell' : 'cell' });
+    body += polygon(v, cell, {
+      fill: p >= 0 ? '#f28e2b' : colorOf(l),
+      'fill-opacity': p >= 0 ? 0.3 : 0.08,
+      stroke: '#777',
+      'stroke-width': 1,
+      class: p >= 0 ? 'probed-cell' : 'cell',
+    });
   }
   body += '</g><g class="points">';
   for (let i = 0; i < n; i++) {
@@ -68,7 +74,8 @@ export async function explainIvf(options: ExplainOptions): Promise<Picture> {
     if (p >= 0) body += textAt(v.px(c[0]) + 6, v.py(c[1]) - 6, `probe ${p + 1}`, { 'font-size': 10 });
   }
   body += '</g><g class="results">';
-  for (let j = 0; j < k; j++) if (result.ids[j] >= 0) body += circle(v, pointAt(xy, result.ids[j]), 5, { fill: 'none', stroke: '#000', 'stroke-width': 1.5 });
+  for (let j = 0; j < k; j++)
+    if (result.ids[j] >= 0) body += circle(v, pointAt(xy, result.ids[j]), 5, { fill: 'none', stroke: '#000', 'stroke-width': 1.5 });
   body += `</g><g class="query">${circle(v, [query[0], query[1]], 5, { fill: '#e15759' })}</g>`;
   const sizes = Array.from(index.listSizes());
   const scanned = ex.listSizes.reduce((s, size) => s + size, 0);
@@ -80,8 +87,17 @@ export async function explainIvf(options: ExplainOptions): Promise<Picture> {
   ]);
   body += textAt(gap + panel + 20, 150, `list sizes: ${Math.min(...sizes)} … ${Math.max(...sizes)}`, { 'font-size': 11 });
   body += textAt(gap + panel + 20, 166, `distances: ${nlist} centroids + ${scanned} points`, { 'font-size': 11 });
-  body += textAt(gap, panel + 90, `IvfFlatIndex nlist=${nlist}, seed=${seed}, ${n} points; explain(query, k=${k}, { nprobe: ${nprobe} })`, { 'font-size': 11, fill: '#555' });
-  const svg = svgDocument(gap + panel + 300, panel + 110, 'IVF: Voronoi cells and probed lists', `k-means splits ${n} 2-D points into ${nlist} cells; a query scans only the ${nprobe} cells whose centroids are nearest.`, body);
+  body += textAt(gap, panel + 90, `IvfFlatIndex nlist=${nlist}, seed=${seed}, ${n} points; explain(query, k=${k}, { nprobe: ${nprobe} })`, {
+    'font-size': 11,
+    fill: '#555',
+  });
+  const svg = svgDocument(
+    gap + panel + 300,
+    panel + 110,
+    'IVF: Voronoi cells and probed lists',
+    `k-means splits ${n} 2-D points into ${nlist} cells; a query scans only the ${nprobe} cells whose centroids are nearest.`,
+    body,
+  );
   return { name: 'ivfflat', file: 'ivf-cells.svg', svg, summary: `${nlist} cells, ${nprobe} probed, ${scanned} points scanned` };
 }
 
@@ -107,7 +123,8 @@ export async function explainPq(options: ExplainOptions): Promise<Picture> {
   const box = v.boxPolygon();
   let body = panelFrame(v, `IVF-PQ: nlist = ${nlist}, m = 2, nbits = ${nbits} (${ksub} × ${ksub} codes per list)`);
   body += '<g class="cells">';
-  for (let l = 0; l < nlist; l++) body += polygon(v, voronoiCell(cents, nlist, l, box), { fill: colorOf(l), 'fill-opacity': 0.08, stroke: '#777' });
+  for (let l = 0; l < nlist; l++)
+    body += polygon(v, voronoiCell(cents, nlist, l, box), { fill: colorOf(l), 'fill-opacity': 0.08, stroke: '#777' });
   body += '</g><g class="quantization-error">';
   for (let i = 0; i < n; i++) {
     const r = index.reconstruct(i);
@@ -146,7 +163,9 @@ export async function explainPq(options: ExplainOptions): Promise<Picture> {
     body += `<line x1="${sx + sw / 2}" y1="${y - 4}" x2="${sx + sw / 2}" y2="${y + 4}" stroke="#999"/>`;
     for (let c = 0; c < ksub; c++) {
       const x = sx + ((book(j, c) - lo) / (hi - lo)) * sw;
-      body += `<circle class="codeword" cx="${x.toFixed(2)}" cy="${y}" r="4" fill="#4e79a7"/>` + textAt(x - 3, y + 16, String(c), { 'font-size': 9 });
+      body +=
+        `<circle class="codeword" cx="${x.toFixed(2)}" cy="${y}" r="4" fill="#4e79a7"/>` +
+        textAt(x - 3, y + 16, String(c), { 'font-size': 9 });
     }
   }
   body += legend(sx, 250, [
@@ -154,7 +173,18 @@ export async function explainPq(options: ExplainOptions): Promise<Picture> {
     { color: colorOf(0), label: 'reproduction value: centroid + (c₀, c₁)' },
     { color: '#999', label: 'point → its reconstruction', shape: 'line' },
   ]);
-  body += textAt(gap, panel + 90, `IvfPqIndex nlist=${nlist}, m=2, nbits=${nbits}, byResidual=${index.byResidual}, seed=${seed}, ${n} points; index.pq.centroids, index.reconstruct(id)`, { 'font-size': 11, fill: '#555' });
-  const svg = svgDocument(sx + sw + 60, panel + 110, 'IVF-PQ codebooks', `Product quantization of ${n} 2-D residuals with 2 sub-quantizers of ${ksub} values each: every point is stored as a list number and two ${nbits}-bit codes.`, body);
+  body += textAt(
+    gap,
+    panel + 90,
+    `IvfPqIndex nlist=${nlist}, m=2, nbits=${nbits}, byResidual=${index.byResidual}, seed=${seed}, ${n} points; index.pq.centroids, index.reconstruct(id)`,
+    { 'font-size': 11, fill: '#555' },
+  );
+  const svg = svgDocument(
+    sx + sw + 60,
+    panel + 110,
+    'IVF-PQ codebooks',
+    `Product quantization of ${n} 2-D residuals with 2 sub-quantizers of ${ksub} values each: every point is stored as a list number and two ${nbits}-bit codes.`,
+    body,
+  );
   return { name: 'ivfpq', file: 'ivfpq-codebook.svg', svg, summary: `${nlist} lists × ${ksub * ksub} reproduction values` };
 }

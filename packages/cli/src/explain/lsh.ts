@@ -63,7 +63,11 @@ export async function explainLsh(options: ExplainOptions): Promise<Picture> {
       if (cell.length < 3) return;
       body += polygon(v, cell, { fill: colorOf(1), 'fill-opacity': p.rank === 0 ? 0.35 : 0.15, stroke: 'none', class: 'probed-bucket' });
       const [lx, ly] = vertexMean(cell);
-      body += textAt(v.px(lx) - 4, v.py(ly) + 4, String(ex.probes.indexOf(p) + 1), { 'font-size': 11, fill: '#a14d00', 'font-weight': 'bold' });
+      body += textAt(v.px(lx) - 4, v.py(ly) + 4, String(ex.probes.indexOf(p) + 1), {
+        'font-size': 11,
+        fill: '#a14d00',
+        'font-weight': 'bold',
+      });
     });
     body += '</g><g class="hash-lines">';
     for (let i = 0; i < K; i++) {
@@ -94,7 +98,23 @@ export async function explainLsh(options: ExplainOptions): Promise<Picture> {
     { color: colorOf(1), label: 'probed bucket (number = order)' },
     { color: '#59a14f', label: `${k} results`, shape: 'ring' },
   ]);
-  body += textAt(gap, height - 20, `LshIndex L=${L}, K=${K}, w=${w}, seed=${seed}, ${n} points; explain(query, k=${k}, { probes: ${probes} }): ${ex.probes.length} buckets, ${ex.candidates} candidates (${ex.uniqueCandidates} distinct)`, { 'font-size': 11, fill: '#555' });
-  const svg = svgDocument(width, height, 'LSH: bucket grids and probed buckets', `${L} E2LSH tables of ${K} hash functions over ${n} 2-D points; multi-probe visits the query's own bucket and the ${probes - 1} cheapest neighbouring buckets in each table.`, body);
-  return { name: 'lsh', file: 'lsh-buckets.svg', svg, summary: `${L} tables, ${ex.probes.length} buckets probed, ${ex.uniqueCandidates} distinct candidates` };
+  body += textAt(
+    gap,
+    height - 20,
+    `LshIndex L=${L}, K=${K}, w=${w}, seed=${seed}, ${n} points; explain(query, k=${k}, { probes: ${probes} }): ${ex.probes.length} buckets, ${ex.candidates} candidates (${ex.uniqueCandidates} distinct)`,
+    { 'font-size': 11, fill: '#555' },
+  );
+  const svg = svgDocument(
+    width,
+    height,
+    'LSH: bucket grids and probed buckets',
+    `${L} E2LSH tables of ${K} hash functions over ${n} 2-D points; multi-probe visits the query's own bucket and the ${probes - 1} cheapest neighbouring buckets in each table.`,
+    body,
+  );
+  return {
+    name: 'lsh',
+    file: 'lsh-buckets.svg',
+    svg,
+    summary: `${L} tables, ${ex.probes.length} buckets probed, ${ex.uniqueCandidates} distinct candidates`,
+  };
 }

@@ -59,11 +59,17 @@ export async function explainNnDescent(options: ExplainOptions): Promise<Picture
   }
   body += `</g><g class="nodes">${pointDots(right, xy, n, '#888')}`;
   body += '</g><g class="entries">';
-  for (let i = 0; i < ex.entries.length; i++) body += circle(right, pointAt(xy, ex.entries[i]), 4, { fill: 'none', stroke: '#4e79a7', 'stroke-width': 1.2 });
+  for (let i = 0; i < ex.entries.length; i++)
+    body += circle(right, pointAt(xy, ex.entries[i]), 4, { fill: 'none', stroke: '#4e79a7', 'stroke-width': 1.2 });
   body += `</g><g class="expanded">${expansionPath(right, xy, ex.expanded)}`;
   body += `</g><g class="results">${resultRings(right, xy, ex.result.ids, k)}`;
   body += `</g><g class="query">${circle(right, q, 5, { fill: '#000' })}</g>`;
-  body += textAt(right.x, right.y + panel + 18, `entry points (tree leaf ${ex.leaf}): ${ex.entries.length}, expanded: ${ex.expanded.length}, distances: ${ex.distanceComputations}`, { 'font-size': 11 });
+  body += textAt(
+    right.x,
+    right.y + panel + 18,
+    `entry points (tree leaf ${ex.leaf}): ${ex.entries.length}, expanded: ${ex.expanded.length}, distances: ${ex.distanceComputations}`,
+    { 'font-size': 11 },
+  );
   body += legend(gap + panel + gap + panel + gap, 70, [
     { color: '#000', label: 'query' },
     { color: '#4e79a7', label: 'entry points (tree leaf)', shape: 'ring' },
@@ -71,11 +77,23 @@ export async function explainNnDescent(options: ExplainOptions): Promise<Picture
     { color: '#f28e2b', label: `expanded (efSearch = ${ex.efSearch})` },
     { color: '#59a14f', label: `${k} results`, shape: 'ring' },
   ]);
-  body += textAt(gap, height - 20, `NnDescentIndex nNeighbors=${K}, leafSize=${leafSize}, seed=${seed}, ${n} points; explain(query, k=${k}, { efSearch: ${efSearch} })`, { 'font-size': 11, fill: '#555' });
+  body += textAt(
+    gap,
+    height - 20,
+    `NnDescentIndex nNeighbors=${K}, leafSize=${leafSize}, seed=${seed}, ${n} points; explain(query, k=${k}, { efSearch: ${efSearch} })`,
+    { 'font-size': 11, fill: '#555' },
+  );
   const svg = svgDocument(
-    width, height, 'NN-Descent k-NN graph, search graph and one query',
+    width,
+    height,
+    'NN-Descent k-NN graph, search graph and one query',
     `NN-Descent over ${n} 2-D points: the k-NN graph with K = ${K} after ${iterations} iterations of local joins; the search graph after diversification, reverse edges and degree pruning keeps ${edges} edges; a query enters at the ${ex.entries.length} points of its tree leaf and expands ${ex.expanded.length} points.`,
     body,
   );
-  return { name: 'nndescent', file: 'nndescent-graph.svg', svg, summary: `${iterations} iterations, ${edges} search edges, ${ex.expanded.length} points expanded, ${ex.distanceComputations} distance computations` };
+  return {
+    name: 'nndescent',
+    file: 'nndescent-graph.svg',
+    svg,
+    summary: `${iterations} iterations, ${edges} search edges, ${ex.expanded.length} points expanded, ${ex.distanceComputations} distance computations`,
+  };
 }

@@ -97,7 +97,23 @@ export async function explainRpForest(options: ExplainOptions): Promise<Picture>
     { color: colorOf(1), label: 'visited leaf (number = order)' },
     { color: '#59a14f', label: `${k} results`, shape: 'ring' },
   ]);
-  body += textAt(gap, height - 20, `RpForestIndex nTrees=${nTrees}, leafSize=${leafSize}, seed=${seed}, ${n} points; explain(query, k=${k}, { searchK: ${searchK} }): ${tr.visits.length} leaves, ${tr.candidates} candidates (${tr.uniqueCandidates} distinct)`, { 'font-size': 11, fill: '#555' });
-  const svg = svgDocument(width, height, 'Random-projection forest: splits and visited leaves', `${nTrees} random-projection trees over ${n} 2-D points; one priority queue over all trees visits ${tr.visits.length} leaves until ${searchK} candidates are collected.`, body);
-  return { name: 'rpforest', file: 'rpforest-splits.svg', svg, summary: `${nTrees} trees, ${tr.visits.length} leaves visited, ${tr.uniqueCandidates} distinct candidates` };
+  body += textAt(
+    gap,
+    height - 20,
+    `RpForestIndex nTrees=${nTrees}, leafSize=${leafSize}, seed=${seed}, ${n} points; explain(query, k=${k}, { searchK: ${searchK} }): ${tr.visits.length} leaves, ${tr.candidates} candidates (${tr.uniqueCandidates} distinct)`,
+    { 'font-size': 11, fill: '#555' },
+  );
+  const svg = svgDocument(
+    width,
+    height,
+    'Random-projection forest: splits and visited leaves',
+    `${nTrees} random-projection trees over ${n} 2-D points; one priority queue over all trees visits ${tr.visits.length} leaves until ${searchK} candidates are collected.`,
+    body,
+  );
+  return {
+    name: 'rpforest',
+    file: 'rpforest-splits.svg',
+    svg,
+    summary: `${nTrees} trees, ${tr.visits.length} leaves visited, ${tr.uniqueCandidates} distinct candidates`,
+  };
 }

@@ -106,7 +106,10 @@ export function textAt(x: number, y: number, content: string, a: Attrs = {}): st
 
 /** A panel frame with a title above it. */
 export function panelFrame(v: Viewport, title: string): string {
-  return `<rect${attrs({ x: v.x, y: v.y, width: v.w, height: v.h, fill: '#fcfcfc', stroke: '#bbb' })}/>` + textAt(v.x, v.y - 8, title, { 'font-weight': 'bold' });
+  return (
+    `<rect${attrs({ x: v.x, y: v.y, width: v.w, height: v.h, fill: '#fcfcfc', stroke: '#bbb' })}/>` +
+    textAt(v.x, v.y - 8, title, { 'font-weight': 'bold' })
+  );
 }
 
 /** A small legend: coloured markers with labels, one per line, at pixel (x, y). */
@@ -134,8 +137,22 @@ export function svgDocument(width: number, height: number, title: string, descri
 
 /** A qualitative palette (colour-blind friendly, Okabe–Ito and Tableau mixes), cycled. */
 export const PALETTE: readonly string[] = [
-  '#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac',
-  '#1f77b4', '#2ca02c', '#9467bd', '#8c564b', '#17becf', '#bcbd22',
+  '#4e79a7',
+  '#f28e2b',
+  '#59a14f',
+  '#e15759',
+  '#76b7b2',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+  '#1f77b4',
+  '#2ca02c',
+  '#9467bd',
+  '#8c564b',
+  '#17becf',
+  '#bcbd22',
 ];
 
 /** Colour number i of the palette. */

@@ -38,7 +38,8 @@ export async function explainVamana(options: ExplainOptions): Promise<Picture> {
   body += '<g class="edges" stroke="#c8c8c8" stroke-width="0.6">';
   for (let id = 0; id < n; id++) {
     const nb = index.neighbors(id);
-    for (let j = 0; j < nb.length; j++) if (nb[j] > id || !index.neighbors(nb[j]).includes(id)) body += line(v, pointAt(xy, id), pointAt(xy, nb[j]));
+    for (let j = 0; j < nb.length; j++)
+      if (nb[j] > id || !index.neighbors(nb[j]).includes(id)) body += line(v, pointAt(xy, id), pointAt(xy, nb[j]));
   }
   body += `</g><g class="nodes">${pointDots(v, xy, n, '#888')}`;
   body += `</g><g class="expanded">${expansionPath(v, xy, ex.expanded)}`;
@@ -53,7 +54,23 @@ export async function explainVamana(options: ExplainOptions): Promise<Picture> {
     { color: '#f28e2b', label: `expanded (L = ${ex.searchL})` },
     { color: '#59a14f', label: `${k} results`, shape: 'ring' },
   ]);
-  body += textAt(gap, height - 20, `VamanaIndex R=${R}, L=${L}, alpha=${alpha}, seed=${seed}, ${n} points; explain(query, k=${k}, { searchL: ${searchL} })`, { 'font-size': 11, fill: '#555' });
-  const svg = svgDocument(width, height, 'Vamana graph and one query', `Vamana over ${n} 2-D points: RobustPrune with α = ${alpha} keeps at most ${R} links per node, some of them long; GreedySearch from the medoid with list size ${ex.searchL} expands ${ex.expanded.length} nodes and returns ${k} neighbours.`, body);
-  return { name: 'vamana', file: 'vamana-graph.svg', svg, summary: `${ex.expanded.length} nodes expanded, ${ex.distanceComputations} distance computations` };
+  body += textAt(
+    gap,
+    height - 20,
+    `VamanaIndex R=${R}, L=${L}, alpha=${alpha}, seed=${seed}, ${n} points; explain(query, k=${k}, { searchL: ${searchL} })`,
+    { 'font-size': 11, fill: '#555' },
+  );
+  const svg = svgDocument(
+    width,
+    height,
+    'Vamana graph and one query',
+    `Vamana over ${n} 2-D points: RobustPrune with α = ${alpha} keeps at most ${R} links per node, some of them long; GreedySearch from the medoid with list size ${ex.searchL} expands ${ex.expanded.length} nodes and returns ${k} neighbours.`,
+    body,
+  );
+  return {
+    name: 'vamana',
+    file: 'vamana-graph.svg',
+    svg,
+    summary: `${ex.expanded.length} nodes expanded, ${ex.distanceComputations} distance computations`,
+  };
 }

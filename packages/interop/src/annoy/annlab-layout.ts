@@ -85,7 +85,16 @@ export function readAnnlabForest(index: RpForestIndex): AnnlabForestLayout {
     maxNorm: p.maxNorm as number,
     built: p.built as boolean,
     live: p.live as number,
-    vectors, deleted, augExtra, normals, offsets, children, leafStart, leafSizes, leafItems, roots,
+    vectors,
+    deleted,
+    augExtra,
+    normals,
+    offsets,
+    children,
+    leafStart,
+    leafSizes,
+    leafItems,
+    roots,
   };
 }
 

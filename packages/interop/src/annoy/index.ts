@@ -74,7 +74,9 @@ export function exportAnnoy(index: RpForestIndex): Uint8Array {
   const a = readAnnlabForest(index);
   const n = a.deleted.length;
   if (a.metric === 'inner-product') {
-    refuse("annlab's inner-product trees split augmented vectors with offset hyperplanes, and Annoy's dot node has no offset. Export a 'euclidean' or 'cosine' forest.");
+    refuse(
+      "annlab's inner-product trees split augmented vectors with offset hyperplanes, and Annoy's dot node has no offset. Export a 'euclidean' or 'cosine' forest.",
+    );
   }
   if (!a.built || a.roots.length === 0 || n === 0) refuse('the forest is not built (Annoy saves built indexes only); add vectors first.');
   for (let i = 0; i < n; i++) {
@@ -84,11 +86,13 @@ export function exportAnnoy(index: RpForestIndex): Uint8Array {
   const K = geo.K;
   const inner = a.offsets.length;
   for (let l = 0; l < a.leafSizes.length; l++) {
-    if (a.leafSizes[l] > K) refuse(`a leaf holds ${a.leafSizes[l]} items and Annoy's leaves hold at most K = ${K} for f = ${a.dim}; build with leafSize ≤ ${K}.`);
+    if (a.leafSizes[l] > K)
+      refuse(`a leaf holds ${a.leafSizes[l]} items and Annoy's leaves hold at most K = ${K} for f = ${a.dim}; build with leafSize ≤ ${K}.`);
     if (a.leafSizes[l] === 0) refuse('the forest has an empty leaf, which Annoy never writes.');
   }
   if (geo.metric === 'angular') {
-    for (let i = 0; i < inner; i++) if (a.offsets[i] !== 0) refuse(`split ${i} has offset ${a.offsets[i]}; Annoy's angular splits pass through the origin.`);
+    for (let i = 0; i < inner; i++)
+      if (a.offsets[i] !== 0) refuse(`split ${i} has offset ${a.offsets[i]}; Annoy's angular splits pass through the origin.`);
   }
   // Items per subtree, for n_descendants and Annoy's smaller-child-first numbering.
   const innerCount = new Int32Array(inner);
@@ -109,7 +113,9 @@ export function exportAnnoy(index: RpForestIndex): Uint8Array {
     innerCount[c] = countOf(a.children[2 * c]) + countOf(a.children[2 * c + 1]);
   }
   if (n <= K) {
-    for (let t = 0; t < a.roots.length; t++) if (a.roots[t] >= 0) refuse(`a tree splits ${n} items, no more than K = ${K}, and Annoy would read its root as a leaf; build with leafSize ≥ ${n}.`);
+    for (let t = 0; t < a.roots.length; t++)
+      if (a.roots[t] >= 0)
+        refuse(`a tree splits ${n} items, no more than K = ${K}, and Annoy would read its root as a leaf; build with leafSize ≥ ${n}.`);
   }
   // Node count: items, one node per split, per leaf of ≥ 2 items (or a root leaf), root copies.
   let nodes = n + a.roots.length;
@@ -168,7 +174,9 @@ export function exportAnnoy(index: RpForestIndex): Uint8Array {
   // Read the file back the way Annoy's load does: it must find exactly these roots.
   const found = findAnnoyRoots(out, geo);
   if (found.nItems !== n || found.roots.length !== rootNodes.length || found.roots[0] !== next - 1) {
-    refuse(`Annoy's loader would find ${found.roots.length} roots over ${found.nItems} items instead of ${rootNodes.length} over ${n}; build with a leafSize closer to K = ${K}.`);
+    refuse(
+      `Annoy's loader would find ${found.roots.length} roots over ${found.nItems} items instead of ${rootNodes.length} over ${n}; build with a leafSize closer to K = ${K}.`,
+    );
   }
   return out;
 }
@@ -182,7 +190,10 @@ export function exportAnnoy(index: RpForestIndex): Uint8Array {
  */
 export function importAnnoy(bytes: Uint8Array, options: AnnoyImportOptions): RpForestIndex {
   if (options === null || typeof options !== 'object' || options.metric === undefined || options.dim === undefined) {
-    throw new AnnlabError('INVALID_PARAMETER', "importAnnoy needs { metric, dim }: Annoy files record neither ('cosine' for angular, 'euclidean', 'inner-product' for dot).");
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      "importAnnoy needs { metric, dim }: Annoy files record neither ('cosine' for angular, 'euclidean', 'inner-product' for dot).",
+    );
   }
   if (!(bytes instanceof Uint8Array)) throw new AnnlabError('INVALID_PARAMETER', 'an Annoy file must be given as a Uint8Array.');
   const metric = checkMetric(options.metric);
@@ -193,14 +204,24 @@ export function importAnnoy(bytes: Uint8Array, options: AnnoyImportOptions): RpF
   return writeAnnlabForest(layout, ANNOY_WHAT);
 }
 
-function translate(bytes: Uint8Array, geo: AnnoyNodeGeometry, rootNodes: number[], n: number, metric: Metric, seed: number): AnnlabForestLayout {
+function translate(
+  bytes: Uint8Array,
+  geo: AnnoyNodeGeometry,
+  rootNodes: number[],
+  n: number,
+  metric: Metric,
+  seed: number,
+): AnnlabForestLayout {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const s = geo.s;
   const dim = geo.dim;
   const K = geo.K;
   const nNodes = bytes.length / s;
   const bad = (msg: string): never => {
-    throw new AnnlabError('CORRUPT_DATA', `${ANNOY_WHAT} is damaged or does not match the given metric and dim (${geo.metric}, f = ${dim}): ${msg}.`);
+    throw new AnnlabError(
+      'CORRUPT_DATA',
+      `${ANNOY_WHAT} is damaged or does not match the given metric and dim (${geo.metric}, f = ${dim}): ${msg}.`,
+    );
   };
   const dot = geo.metric === 'dot';
   const vectors = new Float32Array(n * dim);

@@ -128,11 +128,13 @@ export function parseHnswlib(bytes: Uint8Array, headerOnly = false): HnswlibGrap
   const mult = view.getFloat64(80, true);
   const efConstruction = u64(view, 88, 'ef_construction_');
   if (offsetLevel0 !== 0) corrupt(`offsetLevel0_ is ${offsetLevel0}, not 0`);
-  if (maxM < 1 || maxM > 1 << 16 || maxM0 < 1 || maxM0 > 1 << 16) corrupt(`link capacities maxM_ = ${maxM}, maxM0_ = ${maxM0} are out of range`);
+  if (maxM < 1 || maxM > 1 << 16 || maxM0 < 1 || maxM0 > 1 << 16)
+    corrupt(`link capacities maxM_ = ${maxM}, maxM0_ = ${maxM0} are out of range`);
   if (M !== maxM) corrupt(`M_ = ${M} differs from maxM_ = ${maxM}`);
   if (offsetData !== 4 + 4 * maxM0) corrupt(`offsetData_ = ${offsetData} is not 4 + 4·maxM0_ = ${4 + 4 * maxM0}`);
   const dataSize = labelOffset - offsetData;
-  if (dataSize < 4 || dataSize % 4 !== 0) corrupt(`the vector size label_offset_ − offsetData_ = ${dataSize} bytes is not a positive multiple of 4 (float32 components)`);
+  if (dataSize < 4 || dataSize % 4 !== 0)
+    corrupt(`the vector size label_offset_ − offsetData_ = ${dataSize} bytes is not a positive multiple of 4 (float32 components)`);
   if (sizePer !== labelOffset + 8) corrupt(`size_data_per_element_ = ${sizePer} is not label_offset_ + 8`);
   if (n > maxElements) corrupt(`cur_element_count ${n} exceeds max_elements_ ${maxElements}`);
   if (!(mult > 0) || !Number.isFinite(mult)) corrupt(`mult_ = ${mult} is not a positive number`);
@@ -140,7 +142,8 @@ export function parseHnswlib(bytes: Uint8Array, headerOnly = false): HnswlibGrap
   const entryPoint = n === 0 ? -1 : entryRaw;
   if (n > 0 && entryPoint >= n) corrupt(`enterpoint_node_ ${entryRaw} is not one of the ${n} elements`);
   const level0Bytes = n * sizePer;
-  if (HNSWLIB_HEADER_BYTES + level0Bytes + 4 * n > bytes.length) corrupt(`the file (${bytes.length} bytes) is shorter than its ${n} elements need`);
+  if (HNSWLIB_HEADER_BYTES + level0Bytes + 4 * n > bytes.length)
+    corrupt(`the file (${bytes.length} bytes) is shorter than its ${n} elements need`);
   const dim = dataSize / 4;
   const sizeLinks = 4 + 4 * maxM;
   // Walk the upper-level records once to size them and check the total length.
@@ -163,9 +166,21 @@ export function parseHnswlib(bytes: Uint8Array, headerOnly = false): HnswlibGrap
   if (n > 0 && levels[entryPoint] !== maxLevel) corrupt(`the entry point's level ${levels[entryPoint]} is not maxlevel_ ${maxLevel}`);
   const empty = new Int32Array(0);
   const graph: HnswlibGraph = {
-    dim, M: maxM, maxM0, mult, efConstruction, maxElements, maxLevel, entryPoint,
-    vectors: new Float32Array(0), labels: new Float64Array(0), levels, deleted: new Uint8Array(n),
-    links0: empty, upperLinks: empty, upperOffset: empty,
+    dim,
+    M: maxM,
+    maxM0,
+    mult,
+    efConstruction,
+    maxElements,
+    maxLevel,
+    entryPoint,
+    vectors: new Float32Array(0),
+    labels: new Float64Array(0),
+    levels,
+    deleted: new Uint8Array(n),
+    links0: empty,
+    upperLinks: empty,
+    upperOffset: empty,
   };
   if (headerOnly) return graph;
 

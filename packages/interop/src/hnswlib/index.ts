@@ -98,7 +98,10 @@ export function exportHnswlib(index: HnswIndex, options: HnswlibExportOptions = 
     for (let i = 0; i < n; i++) {
       const l = options.labels[i];
       if (!Number.isSafeInteger(l) || l < 0 || seen.has(l)) {
-        throw new AnnlabError('INVALID_PARAMETER', `labels[${i}] = ${String(l)}: hnswlib labels must be distinct non-negative integers below 2^53.`);
+        throw new AnnlabError(
+          'INVALID_PARAMETER',
+          `labels[${i}] = ${String(l)}: hnswlib labels must be distinct non-negative integers below 2^53.`,
+        );
       }
       seen.add(l);
       labels[i] = l;
@@ -144,7 +147,10 @@ export function importHnswlib(bytes: Uint8Array, options: HnswlibImportOptions):
     throw new AnnlabError('DIMENSION_MISMATCH', `the ${HNSWLIB_WHAT} holds ${g.dim}-dimensional vectors, not ${options.dim}.`);
   }
   if (g.maxM0 !== 2 * g.M) {
-    throw new AnnlabError('CORRUPT_DATA', `${HNSWLIB_WHAT} has maxM0_ = ${g.maxM0} and maxM_ = ${g.M}; annlab's HNSW links 2·M on level 0, so it reads only files with maxM0_ = 2·maxM_ (hnswlib's own rule).`);
+    throw new AnnlabError(
+      'CORRUPT_DATA',
+      `${HNSWLIB_WHAT} has maxM0_ = ${g.maxM0} and maxM_ = ${g.M}; annlab's HNSW links 2·M on level 0, so it reads only files with maxM0_ = 2·maxM_ (hnswlib's own rule).`,
+    );
   }
   const n = g.levels.length;
   let identity = true;

@@ -15,8 +15,17 @@ import type { MaxHeap } from '@annlab/core';
  * @returns the updated pruning threshold (the heap's worst kept distance once full).
  */
 export function scanCodes(
-  codes: Uint8Array, ids: Int32Array, start: number, end: number, m: number, ksub: number,
-  table: Float64Array, base: number, heap: MaxHeap, limit: number, worst: number,
+  codes: Uint8Array,
+  ids: Int32Array,
+  start: number,
+  end: number,
+  m: number,
+  ksub: number,
+  table: Float64Array,
+  base: number,
+  heap: MaxHeap,
+  limit: number,
+  worst: number,
 ): number {
   if ((m & 3) === 0) {
     const step = 4 * ksub;
@@ -57,8 +66,16 @@ export function scanCodes(
  * threshold (every code is offered). The readable definition the fast loop is held to.
  */
 export function scanCodesRef(
-  codes: Uint8Array, ids: Int32Array, start: number, end: number, m: number, ksub: number,
-  table: Float64Array, base: number, heap: MaxHeap, limit: number,
+  codes: Uint8Array,
+  ids: Int32Array,
+  start: number,
+  end: number,
+  m: number,
+  ksub: number,
+  table: Float64Array,
+  base: number,
+  heap: MaxHeap,
+  limit: number,
 ): void {
   for (let s = start; s < end; s++) {
     let d = base;
@@ -78,8 +95,19 @@ export function scanCodesRef(
  * @returns the updated pruning threshold.
  */
 export function scanCodesTwoTables(
-  codes: Uint8Array, ids: Int32Array, start: number, end: number, m: number, ksub: number,
-  tableA: Float32Array, aOff: number, tableB: Float64Array, base: number, heap: MaxHeap, limit: number, worst: number,
+  codes: Uint8Array,
+  ids: Int32Array,
+  start: number,
+  end: number,
+  m: number,
+  ksub: number,
+  tableA: Float32Array,
+  aOff: number,
+  tableB: Float64Array,
+  base: number,
+  heap: MaxHeap,
+  limit: number,
+  worst: number,
 ): number {
   if ((m & 1) === 0) {
     const step = 2 * ksub;

@@ -12,7 +12,6 @@
  */
 import { VectorStore, distanceTileInto, type KernelBackend, type MaxHeap } from '@annlab/core';
 
-
 /** Points per assignment tile: their running minima stay in registers/cache. */
 const POINT_BLOCK = 64;
 /** Target bytes of centroid rows per tile (about half an L2 cache). */
@@ -55,8 +54,17 @@ export function refreshCentroidStore(store: VectorStore, centroids: Float32Array
  * index.
  */
 export function assignNearest(
-  x: Float32Array, xStart: number, n: number, dim: number, centroids: VectorStore, k: number,
-  dotMode: boolean, bias: number, labels: Int32Array, dists: Float64Array, scratch: AssignScratch,
+  x: Float32Array,
+  xStart: number,
+  n: number,
+  dim: number,
+  centroids: VectorStore,
+  k: number,
+  dotMode: boolean,
+  bias: number,
+  labels: Int32Array,
+  dists: Float64Array,
+  scratch: AssignScratch,
 ): void {
   if (centroids.dim !== dim) throw new Error(`assignNearest: centroid store has dim ${centroids.dim}, points have ${dim}`);
   const cb = scratch.centroidBlock;
@@ -97,7 +105,12 @@ export function assignNearest(
  * @returns the number written (`min(nprobe, nlist)`).
  */
 export function selectProbes(
-  centroidDist: Float64Array, nlist: number, nprobe: number, heap: MaxHeap, outLists: Int32Array, outDist: Float64Array,
+  centroidDist: Float64Array,
+  nlist: number,
+  nprobe: number,
+  heap: MaxHeap,
+  outLists: Int32Array,
+  outDist: Float64Array,
 ): number {
   heap.clear();
   let worst = Infinity;

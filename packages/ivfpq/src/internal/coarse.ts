@@ -5,7 +5,14 @@
  * @module
  */
 import {
-  AnnlabError, PROGRESS_EVERY, checkInteger, normalizeInPlace, type KernelBackend, type MetricPolicy, type ProgressCallback, type VectorStore,
+  AnnlabError,
+  PROGRESS_EVERY,
+  checkInteger,
+  normalizeInPlace,
+  type KernelBackend,
+  type MetricPolicy,
+  type ProgressCallback,
+  type VectorStore,
 } from '@annlab/core';
 import { KMeans, type KMeansInit } from '../kmeans.js';
 import { AssignScratch, assignNearest } from './assign.js';
@@ -52,7 +59,12 @@ export function preparedCopy(x: Float32Array, n: number, dim: number, policy: Me
  * @returns the centroids (nlist × dim) and the k-means warnings.
  */
 export function trainCoarse(
-  x: Float32Array, dim: number, policy: MetricPolicy, o: CoarseOptions, seed: number, kernels: KernelBackend | undefined,
+  x: Float32Array,
+  dim: number,
+  policy: MetricPolicy,
+  o: CoarseOptions,
+  seed: number,
+  kernels: KernelBackend | undefined,
   onProgress: ProgressCallback | null = null,
 ): { centroids: Float32Array; warnings: string[] } {
   const n = x.length / dim;
@@ -64,8 +76,15 @@ export function trainCoarse(
     );
   }
   const km = new KMeans({
-    dim, k: o.nlist, niter: o.niter, init: o.init, spherical: policy.kind === 'dot',
-    maxPointsPerCentroid: o.maxPointsPerCentroid, seed, onWarning: o.onWarning, kernels,
+    dim,
+    k: o.nlist,
+    niter: o.niter,
+    init: o.init,
+    spherical: policy.kind === 'dot',
+    maxPointsPerCentroid: o.maxPointsPerCentroid,
+    seed,
+    onWarning: o.onWarning,
+    kernels,
   });
   km.train(x, onProgress === null ? undefined : { onProgress });
   return { centroids: km.centroids, warnings: km.warnings };
@@ -78,7 +97,12 @@ export function trainCoarse(
  * `onProgress(done, n)` runs after each.
  */
 export function assignCoarse(
-  x: Float32Array, n: number, dim: number, centroids: VectorStore, nlist: number, policy: MetricPolicy,
+  x: Float32Array,
+  n: number,
+  dim: number,
+  centroids: VectorStore,
+  nlist: number,
+  policy: MetricPolicy,
   onProgress: ProgressCallback | null = null,
 ): { labels: Int32Array; dists: Float64Array } {
   const labels = new Int32Array(n);

@@ -40,7 +40,11 @@ export interface ProbeParams extends SearchParams {
  * @param what - the class name for messages (`'IvfFlatIndex'`).
  */
 export function checkProbeParams<P extends ProbeParams>(
-  params: unknown, known: readonly string[], what: string, isTrained: boolean, own?: (p: P) => void,
+  params: unknown,
+  known: readonly string[],
+  what: string,
+  isTrained: boolean,
+  own?: (p: P) => void,
 ): P {
   const p = checkSearchParams<P>(params, known, `${what}.search params`);
   checkInteger('nprobe', p.nprobe ?? 1, 1);
@@ -82,7 +86,10 @@ export function corrupt(what: string, message: string): AnnlabError {
  * @returns the reader, positioned after the record, and the record.
  */
 export function openIvfFile(
-  bytes: Uint8Array, tag: string, version: number, what: string,
+  bytes: Uint8Array,
+  tag: string,
+  version: number,
+  what: string,
 ): { r: BinaryReader; p: Record<string, unknown> } {
   const r = BinaryReader.open(bytes, tag);
   r.expectVersion(version);
@@ -101,7 +108,14 @@ export function trainedFlag(p: Record<string, unknown>, what: string): boolean {
  * An integer field of the parameter record, checked as the constructor would check it (so
  * it can size allocations before the constructor runs); `CORRUPT_DATA` naming the field.
  */
-export function intField(p: Record<string, unknown>, key: string, dflt: number | undefined, min: number, max: number, what: string): number {
+export function intField(
+  p: Record<string, unknown>,
+  key: string,
+  dflt: number | undefined,
+  min: number,
+  max: number,
+  what: string,
+): number {
   return asCorruptData(what, () => checkInteger(key, p[key] ?? dflt, min, max));
 }
 
@@ -120,7 +134,8 @@ export function checkInvertedLists(offsets: Int32Array, nlist: number, ids: Int3
   expectLength(offsets.length, nlist + 1, 'listOffsets', `nlist = ${nlist}`, what);
   if (offsets[0] !== 0) throw corrupt(what, `listOffsets[0] is ${offsets[0]}, not 0`);
   for (let l = 0; l < nlist; l++) {
-    if (offsets[l + 1] < offsets[l]) throw corrupt(what, `listOffsets[${l + 1}] = ${offsets[l + 1]} is below listOffsets[${l}] = ${offsets[l]}`);
+    if (offsets[l + 1] < offsets[l])
+      throw corrupt(what, `listOffsets[${l + 1}] = ${offsets[l + 1]} is below listOffsets[${l}] = ${offsets[l]}`);
   }
   if (offsets[nlist] !== total) throw corrupt(what, `listOffsets[${nlist}] is ${offsets[nlist]}, but listIds holds ${total} ids`);
   const seen = new Uint8Array(total);
@@ -174,7 +189,11 @@ export interface CoarseSections {
  * untrained index, and consistent inverted lists ({@link checkInvertedLists}).
  */
 export function checkCoarseSections(
-  p: Record<string, unknown>, centroids: Float32Array, offsets: Int32Array, ids: Int32Array, what: string,
+  p: Record<string, unknown>,
+  centroids: Float32Array,
+  offsets: Int32Array,
+  ids: Int32Array,
+  what: string,
 ): CoarseSections {
   const trained = trainedFlag(p, what);
   const dim = intField(p, 'dim', undefined, 1, 1 << 20, what);

@@ -37,7 +37,13 @@ export function checkTables(tables: LshTables, family: HashFamily | null, idCoun
     return errors.length >= MAX_ERRORS;
   };
   let largest = 0;
-  const report = (): LshInvariantReport => ({ ok: errors.length === 0, errors, tables: tables.L, buckets: tables.bucketCount(), largestBucket: largest });
+  const report = (): LshInvariantReport => ({
+    ok: errors.length === 0,
+    errors,
+    tables: tables.L,
+    buckets: tables.bucketCount(),
+    largestBucket: largest,
+  });
   if (family === null) {
     if (tables.count !== 0 && fail(`${tables.count} ids hashed before the hash functions were drawn`)) return report();
     return report();
@@ -80,7 +86,8 @@ export function checkTables(tables: LshTables, family: HashFamily | null, idCoun
     }
     if (b0 < b1 && bucketStart[b0] !== t * n && fail(`table ${t} starts at id slot ${bucketStart[b0]}, not ${t * n}`)) return report();
     for (let b = b0; b < b1; b++) {
-      if (b > b0 && !(bucketKeys[b] > bucketKeys[b - 1]) && fail(`table ${t}: bucket keys not strictly ascending at bucket ${b}`)) return report();
+      if (b > b0 && !(bucketKeys[b] > bucketKeys[b - 1]) && fail(`table ${t}: bucket keys not strictly ascending at bucket ${b}`))
+        return report();
       const s = bucketStart[b];
       const e = bucketStart[b + 1];
       if (!(s < e) || s < t * n || e > (t + 1) * n) {
@@ -95,10 +102,15 @@ export function checkTables(tables: LshTables, family: HashFamily | null, idCoun
           continue;
         }
         count[id]++;
-        if (keys[t * stride + id] !== bucketKeys[b] && fail(`table ${t}: id ${id} sits in bucket key ${bucketKeys[b]} but hashes to ${keys[t * stride + id]}`)) return report();
+        if (
+          keys[t * stride + id] !== bucketKeys[b] &&
+          fail(`table ${t}: id ${id} sits in bucket key ${bucketKeys[b]} but hashes to ${keys[t * stride + id]}`)
+        )
+          return report();
       }
     }
-    if (n > 0 && (b0 === b1 || bucketStart[b1] !== (t + 1) * n) && fail(`table ${t}: buckets do not cover its ${n} id slots`)) return report();
+    if (n > 0 && (b0 === b1 || bucketStart[b1] !== (t + 1) * n) && fail(`table ${t}: buckets do not cover its ${n} id slots`))
+      return report();
     for (let id = 0; id < n; id++) {
       if (count[id] !== 1 && fail(`id ${id} appears ${count[id]} times in table ${t} (expected 1)`)) return report();
     }

@@ -52,7 +52,12 @@ const EMPTY_U32 = new Uint32Array(0);
 
 /** Write an index as a file of format `version` under `tag`. */
 export function writeLshFile(
-  tag: string, version: number, params: LshFileParams, vectors: Float32Array, family: HashFamily | null, tables: LshTables,
+  tag: string,
+  version: number,
+  params: LshFileParams,
+  vectors: Float32Array,
+  family: HashFamily | null,
+  tables: LshTables,
 ): Uint8Array {
   const w = new BinaryWriter(tag, version);
   w.json(params);
@@ -89,7 +94,8 @@ export function openLshFile(bytes: Uint8Array, tag: string, version: number): { 
   if (typeof params.built !== 'boolean') corrupt('built is not a boolean');
   if (typeof params.count !== 'number' || !Number.isInteger(params.count) || params.count < 0) corrupt('bad vector count');
   if (!params.built && params.count !== 0) corrupt('vectors stored but no hash functions drawn');
-  if (params.w !== null && (typeof params.w !== 'number' || !Number.isFinite(params.w) || !(params.w > 0))) corrupt(`bad width w = ${String(params.w)}`);
+  if (params.w !== null && (typeof params.w !== 'number' || !Number.isFinite(params.w) || !(params.w > 0)))
+    corrupt(`bad width w = ${String(params.w)}`);
   if (params.built && params.metric === 'euclidean' && params.w === null) corrupt('a built E2LSH index without a width');
   return { reader, params };
 }

@@ -172,11 +172,23 @@ export class LshTables {
 
   /** Bytes used: the keys of the `count` ids (4·L·count) and the CSR as built. */
   usedBytes(): number {
-    return 4 * this.L * this.count + this.tableStart.byteLength + this.bucketKeys.byteLength + this.bucketStart.byteLength + this.bucketIds.byteLength;
+    return (
+      4 * this.L * this.count +
+      this.tableStart.byteLength +
+      this.bucketKeys.byteLength +
+      this.bucketStart.byteLength +
+      this.bucketIds.byteLength
+    );
   }
 
   /** Bytes held by the keys and the CSR. */
   memoryBytes(): number {
-    return this.keys.byteLength + this.tableStart.byteLength + this.bucketKeys.byteLength + this.bucketStart.byteLength + this.bucketIds.byteLength;
+    return (
+      this.keys.byteLength +
+      this.tableStart.byteLength +
+      this.bucketKeys.byteLength +
+      this.bucketStart.byteLength +
+      this.bucketIds.byteLength
+    );
   }
 }

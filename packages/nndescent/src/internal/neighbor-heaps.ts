@@ -62,7 +62,16 @@ export class NeighborHeaps {
 }
 
 /** Replace the root of the max-heap at `base` (size `size`) with (d, id, flag) and restore order. */
-function siftDown(dist: Float64Array, ids: Int32Array, flags: Uint8Array, base: number, size: number, d: number, id: number, flag: number): void {
+function siftDown(
+  dist: Float64Array,
+  ids: Int32Array,
+  flags: Uint8Array,
+  base: number,
+  size: number,
+  d: number,
+  id: number,
+  flag: number,
+): void {
   let i = 0;
   for (;;) {
     const l = 2 * i + 1;

@@ -100,7 +100,13 @@ export function openFile(bytes: Uint8Array, tag: string, version: number): { rea
  * Read the array sections for an index of `dim`, K and `maxDegree` (sizes checked against
  * each other before any view is kept).
  */
-export function readSections(reader: BinaryReader, p: NnDescentFileParams, dim: number, K: number, maxDegree: number): { vectors: Float32Array; parts: GraphParts } {
+export function readSections(
+  reader: BinaryReader,
+  p: NnDescentFileParams,
+  dim: number,
+  K: number,
+  maxDegree: number,
+): { vectors: Float32Array; parts: GraphParts } {
   const vectors = reader.f32array();
   if (vectors.length % dim !== 0) corrupt(`vector section of ${vectors.length} values is not a multiple of dim = ${dim}`);
   const n = vectors.length / dim;
@@ -128,7 +134,8 @@ export function readSections(reader: BinaryReader, p: NnDescentFileParams, dim: 
   let edges = 0;
   for (let i = 0; i < n; i++) edges += links[i * (1 + maxDegree)];
   if (info !== null && info.searchEdges !== edges) corrupt('edge count');
-  if (tree.leafCount > 0 && (tree.root >= 0 ? tree.root >= tree.innerCount : ~tree.root >= tree.leafCount)) corrupt('tree root out of range');
+  if (tree.leafCount > 0 && (tree.root >= 0 ? tree.root >= tree.innerCount : ~tree.root >= tree.leafCount))
+    corrupt('tree root out of range');
   return { vectors, parts: { n, k: K, knnIds, knnDist, graph: { maxDegree, links, edges }, tree, entries } };
 }
 

@@ -24,7 +24,6 @@
 import { partitionBySide, type DistanceComputer, type Rng } from '@annlab/core';
 import { createSplitInto } from '@annlab/rpforest';
 
-
 /** One random-projection tree as flat arrays (pynndescent's `FlatTree`). */
 export class FlatTree {
   /** Components per hyperplane (= dim). */
@@ -92,8 +91,12 @@ export class FlatTree {
   /** Bytes held. */
   memoryBytes(): number {
     return (
-      this.normals.byteLength + this.offsets.byteLength + this.children.byteLength +
-      this.leafStart.byteLength + this.leafSizes.byteLength + this.indices.byteLength
+      this.normals.byteLength +
+      this.offsets.byteLength +
+      this.children.byteLength +
+      this.leafStart.byteLength +
+      this.leafSizes.byteLength +
+      this.indices.byteLength
     );
   }
 }
@@ -145,8 +148,14 @@ export function buildTree(dim: number, n: number, leafSize: number, cosine: bool
 
 /** Annoy's `_make_tree` over `items[lo .. hi)` (partitioned in place); returns a node code. */
 function makeNode(
-  tree: FlatTree, items: Int32Array, lo: number, hi: number, leafSize: number, cosine: boolean,
-  rng: Rng, scratch: SplitScratch,
+  tree: FlatTree,
+  items: Int32Array,
+  lo: number,
+  hi: number,
+  leafSize: number,
+  cosine: boolean,
+  rng: Rng,
+  scratch: SplitScratch,
 ): number {
   if (hi - lo <= leafSize) {
     const leaf = tree.leafCount++;
@@ -175,8 +184,14 @@ function makeNode(
  * split point, strictly inside (lo, hi).
  */
 function splitRange(
-  tree: FlatTree, node: number, items: Int32Array, lo: number, hi: number, cosine: boolean,
-  rng: Rng, s: SplitScratch,
+  tree: FlatTree,
+  node: number,
+  items: Int32Array,
+  lo: number,
+  hi: number,
+  cosine: boolean,
+  rng: Rng,
+  s: SplitScratch,
 ): number {
   const n = hi - lo;
   const dim = tree.dim;

@@ -136,7 +136,10 @@ export function tridiagonalQl(diag: Float64Array, off: Float64Array, n: number, 
       }
       if (m === l) break;
       if (iter++ === MAX_QL_ITERATIONS) {
-        throw new AnnlabError('INVALID_PARAMETER', `the symmetric eigensolver did not converge in ${MAX_QL_ITERATIONS} QL iterations; the input matrix is not finite-valued or badly scaled.`);
+        throw new AnnlabError(
+          'INVALID_PARAMETER',
+          `the symmetric eigensolver did not converge in ${MAX_QL_ITERATIONS} QL iterations; the input matrix is not finite-valued or badly scaled.`,
+        );
       }
       // Shift from the leading 2×2 block (Wilkinson), folded into g.
       let g = (d[l + 1] - d[l]) / (2 * e[l]);
@@ -195,7 +198,12 @@ export function tridiagonalQl(diag: Float64Array, off: Float64Array, n: number, 
  * from a fixed linear congruential sequence (deterministic). Rows of `out` (count × n).
  */
 export function tridiagonalInverseIteration(
-  diag: Float64Array, off: Float64Array, n: number, lambdas: Float64Array, count: number, out: Float64Array,
+  diag: Float64Array,
+  off: Float64Array,
+  n: number,
+  lambdas: Float64Array,
+  count: number,
+  out: Float64Array,
 ): void {
   let tnorm = 0;
   for (let i = 0; i < n; i++) tnorm = Math.max(tnorm, Math.abs(diag[i]) + Math.abs(off[i]) + (i > 0 ? Math.abs(off[i - 1]) : 0));
@@ -280,7 +288,10 @@ export function tridiagonalInverseIteration(
       let big = 0;
       for (let i = 0; i < n; i++) big = Math.max(big, Math.abs(x[i]));
       if (big === 0 || !Number.isFinite(big)) {
-        throw new AnnlabError('INVALID_PARAMETER', 'the symmetric eigensolver could not complete an eigenvector (inverse iteration broke down); the input matrix is not finite-valued.');
+        throw new AnnlabError(
+          'INVALID_PARAMETER',
+          'the symmetric eigensolver could not complete an eigenvector (inverse iteration broke down); the input matrix is not finite-valued.',
+        );
       }
       let nn = 0;
       for (let i = 0; i < n; i++) {

@@ -43,8 +43,13 @@ export function columnMeans(x: Float32Array, n: number, dim: number): Float64Arr
  * values (its contribution to the total variance).
  */
 export function centerBlock(
-  x: Float32Array, r0: number, rows: number, dim: number, mean: Float64Array,
-  xc: Float64Array | null, xct: Float64Array | null,
+  x: Float32Array,
+  r0: number,
+  rows: number,
+  dim: number,
+  mean: Float64Array,
+  xc: Float64Array | null,
+  xct: Float64Array | null,
 ): number {
   let ss = 0;
   for (let r = 0; r < rows; r++) {
@@ -136,7 +141,8 @@ export function orthonormalizeRows(q: Float64Array, rows: number, len: number, r
         for (let t = 0; t < len; t++) q[oi + t] *= inv;
         break;
       }
-      if (attempt > 8) throw new AnnlabError('INVALID_PARAMETER', 'randomized PCA could not complete an orthonormal basis; use solver: \'exact\'.');
+      if (attempt > 8)
+        throw new AnnlabError('INVALID_PARAMETER', "randomized PCA could not complete an orthonormal basis; use solver: 'exact'.");
       for (let t = 0; t < len; t++) q[oi + t] = rng.nextGaussian();
     }
   }
@@ -156,7 +162,13 @@ export function orthonormalizeRows(q: Float64Array, rows: number, len: number, r
  * and the Ritz vectors Q W are the components.
  */
 export function fitRandomized(
-  x: Float32Array, n: number, dim: number, components: number, l: number, powerIterations: number, rng: Rng,
+  x: Float32Array,
+  n: number,
+  dim: number,
+  components: number,
+  l: number,
+  powerIterations: number,
+  rng: Rng,
   kernels: KernelBackend,
 ): PcaFit {
   const mean = columnMeans(x, n, dim);

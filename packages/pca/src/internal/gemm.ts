@@ -25,8 +25,16 @@
 
 /** Reference for {@link gemmNT}: the triple loop. */
 export function gemmNTRef(
-  a: Float64Array, aOff: number, m: number, b: Float64Array, bOff: number, n: number, len: number,
-  c: Float64Array, cOff: number, ldc: number,
+  a: Float64Array,
+  aOff: number,
+  m: number,
+  b: Float64Array,
+  bOff: number,
+  n: number,
+  len: number,
+  c: Float64Array,
+  cOff: number,
+  ldc: number,
 ): void {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
@@ -66,14 +74,20 @@ function dotRows(a: Float64Array, ai: number, b: Float64Array, bj: number, len: 
  * A 3 × 3 tile: `C[i0+u][j0+v] += Σ_t A[i0+u][t] · B[j0+v][t]` for u, v in 0..2.
  * `a0`/`b0` are the offsets of rows i0 and j0.
  */
-function tile33(
-  a: Float64Array, a0: number, b: Float64Array, b0: number, len: number, c: Float64Array, c0: number, ldc: number,
-): void {
+function tile33(a: Float64Array, a0: number, b: Float64Array, b0: number, len: number, c: Float64Array, c0: number, ldc: number): void {
   const a1 = a0 + len;
   const a2 = a1 + len;
   const b1 = b0 + len;
   const b2 = b1 + len;
-  let s00 = 0, s01 = 0, s02 = 0, s10 = 0, s11 = 0, s12 = 0, s20 = 0, s21 = 0, s22 = 0;
+  let s00 = 0,
+    s01 = 0,
+    s02 = 0,
+    s10 = 0,
+    s11 = 0,
+    s12 = 0,
+    s20 = 0,
+    s21 = 0,
+    s22 = 0;
   for (let t = 0; t < len; t++) {
     const x0 = a[a0 + t];
     const x1 = a[a1 + t];
@@ -81,16 +95,28 @@ function tile33(
     const y0 = b[b0 + t];
     const y1 = b[b1 + t];
     const y2 = b[b2 + t];
-    s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2;
-    s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2;
-    s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2;
+    s00 += x0 * y0;
+    s01 += x0 * y1;
+    s02 += x0 * y2;
+    s10 += x1 * y0;
+    s11 += x1 * y1;
+    s12 += x1 * y2;
+    s20 += x2 * y0;
+    s21 += x2 * y1;
+    s22 += x2 * y2;
   }
   let o = c0;
-  c[o] += s00; c[o + 1] += s01; c[o + 2] += s02;
+  c[o] += s00;
+  c[o + 1] += s01;
+  c[o + 2] += s02;
   o += ldc;
-  c[o] += s10; c[o + 1] += s11; c[o + 2] += s12;
+  c[o] += s10;
+  c[o + 1] += s11;
+  c[o + 2] += s12;
   o += ldc;
-  c[o] += s20; c[o + 1] += s21; c[o + 2] += s22;
+  c[o] += s20;
+  c[o + 1] += s21;
+  c[o + 2] += s22;
 }
 
 /**
@@ -98,8 +124,16 @@ function tile33(
  * A is m × len, B is n × len, both row-major; C is m × n with row stride `ldc`.
  */
 export function gemmNT(
-  a: Float64Array, aOff: number, m: number, b: Float64Array, bOff: number, n: number, len: number,
-  c: Float64Array, cOff: number, ldc: number,
+  a: Float64Array,
+  aOff: number,
+  m: number,
+  b: Float64Array,
+  bOff: number,
+  n: number,
+  len: number,
+  c: Float64Array,
+  cOff: number,
+  ldc: number,
 ): void {
   const m3 = m - (m % 3);
   const n3 = n - (n % 3);

@@ -23,8 +23,16 @@ export interface MatrixKernels {
   alloc(length: number): Float64Array;
   /** See `gemmNT` in `gemm.ts`. */
   gemmNT(
-    a: Float64Array, aOff: number, m: number, b: Float64Array, bOff: number, n: number, len: number,
-    c: Float64Array, cOff: number, ldc: number,
+    a: Float64Array,
+    aOff: number,
+    m: number,
+    b: Float64Array,
+    bOff: number,
+    n: number,
+    len: number,
+    c: Float64Array,
+    cOff: number,
+    ldc: number,
   ): void;
   /** See `syrkNT` in `gemm.ts`. */
   syrkNT(a: Float64Array, m: number, len: number, c: Float64Array, ldc: number): void;
@@ -36,8 +44,16 @@ class JsMatrixKernels implements MatrixKernels {
     return new Float64Array(length);
   }
   gemmNT(
-    a: Float64Array, aOff: number, m: number, b: Float64Array, bOff: number, n: number, len: number,
-    c: Float64Array, cOff: number, ldc: number,
+    a: Float64Array,
+    aOff: number,
+    m: number,
+    b: Float64Array,
+    bOff: number,
+    n: number,
+    len: number,
+    c: Float64Array,
+    cOff: number,
+    ldc: number,
   ): void {
     gemmNT(a, aOff, m, b, bOff, n, len, c, cOff, ldc);
   }
@@ -75,13 +91,22 @@ class WasmMatrixKernels implements MatrixKernels {
   }
 
   private ptr(a: Float64Array, off: number): number {
-    if (a.buffer !== this.memory.buffer) throw new AnnlabError('UNSUPPORTED_OPERATION', 'internal: a PCA working array lives outside the kernel memory.');
+    if (a.buffer !== this.memory.buffer)
+      throw new AnnlabError('UNSUPPORTED_OPERATION', 'internal: a PCA working array lives outside the kernel memory.');
     return a.byteOffset + off * 8;
   }
 
   gemmNT(
-    a: Float64Array, aOff: number, m: number, b: Float64Array, bOff: number, n: number, len: number,
-    c: Float64Array, cOff: number, ldc: number,
+    a: Float64Array,
+    aOff: number,
+    m: number,
+    b: Float64Array,
+    bOff: number,
+    n: number,
+    len: number,
+    c: Float64Array,
+    cOff: number,
+    ldc: number,
   ): void {
     this.k.gemmNT(this.ptr(a, aOff), m, this.ptr(b, bOff), n, len, this.ptr(c, cOff), ldc);
   }

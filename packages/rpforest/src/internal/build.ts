@@ -120,7 +120,12 @@ export function buildTree(forest: FlatForest, scratch: SplitScratch, seed: numbe
  * the trees built so far are left in the arrays (the caller rolls back).
  */
 export function buildTrees(
-  forest: FlatForest, scratch: SplitScratch, seed: number, count: number, items: Int32Array, onProgress: ProgressCallback | null = null,
+  forest: FlatForest,
+  scratch: SplitScratch,
+  seed: number,
+  count: number,
+  items: Int32Array,
+  onProgress: ProgressCallback | null = null,
 ): void {
   const have = forest.roots.length;
   const roots = new Int32Array(have + count);
@@ -150,7 +155,13 @@ export function makeNode(forest: FlatForest, scratch: SplitScratch, items: Int32
  * strictly inside (lo, hi). `scratch` must hold `hi − lo` items ({@link SplitScratch.ensure}).
  */
 export function splitRange(
-  forest: FlatForest, scratch: SplitScratch, node: number, items: Int32Array, lo: number, hi: number, rng: Rng,
+  forest: FlatForest,
+  scratch: SplitScratch,
+  node: number,
+  items: Int32Array,
+  lo: number,
+  hi: number,
+  rng: Rng,
 ): number {
   const n = hi - lo;
   const dim = forest.dim;

@@ -300,9 +300,7 @@ export class FlatForest {
    */
   usedBytes(n: number): number {
     const aug = this.treeDim > this.dim ? 4 * n : 0;
-    return (
-      n + aug + this.innerCount * (4 * this.treeDim + 16) + this.leafCount * 12 + this.leafItemsUsed * 4 + this.roots.length * 4
-    );
+    return n + aug + this.innerCount * (4 * this.treeDim + 16) + this.leafCount * 12 + this.leafItemsUsed * 4 + this.roots.length * 4;
   }
 
   /** Bytes of the forest's own arrays (vectors excluded), spare capacity included. */

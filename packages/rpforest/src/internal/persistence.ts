@@ -171,7 +171,8 @@ export function checkPackedLeaves(forest: FlatForest): void {
   const { start, items } = forest.packedLeaves();
   if (items.length !== forest.leafItemsUsed) corrupt(`leafItems holds ${forest.leafItemsUsed} ids, but the leaves hold ${items.length}`);
   for (let l = 0; l < forest.leafCount; l++) {
-    if (start[l] !== forest.leafStart[l]) corrupt(`leafStart of leaf ${l} is ${forest.leafStart[l]}, not ${start[l]} (leaves are packed in depth-first order)`);
+    if (start[l] !== forest.leafStart[l])
+      corrupt(`leafStart of leaf ${l} is ${forest.leafStart[l]}, not ${start[l]} (leaves are packed in depth-first order)`);
   }
 }
 

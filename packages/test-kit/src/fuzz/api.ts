@@ -31,16 +31,33 @@ const NUMBERS = [0, -1, 1, 2, 3, 1.5, NaN, Infinity, -Infinity, 2 ** 31, 2 ** 32
 
 /** Option objects with common misspellings and bad values of the knobs annlab indexes read. */
 const OPTION_OBJECTS: readonly unknown[] = [
-  {}, { nprob: 2 }, { nprobe: 0 }, { nprobe: -1 }, { nprobe: 1.5 }, { nprobe: NaN }, { nprobe: 2 ** 31 }, { nprobe: '2' },
-  { rerank: -1 }, { rerank: 2 ** 20 }, { rerank: 1 }, { efSearch: 10 }, { stats: {} }, { stats: null }, { oneByOne: 1 },
-  { oneByOne: true }, { k: 3 }, { kernels: 'gpu' }, { loaders: null }, Object.create(null) as object,
+  {},
+  { nprob: 2 },
+  { nprobe: 0 },
+  { nprobe: -1 },
+  { nprobe: 1.5 },
+  { nprobe: NaN },
+  { nprobe: 2 ** 31 },
+  { nprobe: '2' },
+  { rerank: -1 },
+  { rerank: 2 ** 20 },
+  { rerank: 1 },
+  { efSearch: 10 },
+  { stats: {} },
+  { stats: null },
+  { oneByOne: 1 },
+  { oneByOne: true },
+  { k: 3 },
+  { kernels: 'gpu' },
+  { loaders: null },
+  Object.create(null) as object,
 ];
 
 /** Arguments: arbitrary values, typed arrays of every kind and several lengths, well-formed rows. */
 function argArbitrary(dim: number, extra: readonly unknown[]): fc.Arbitrary<unknown> {
-  const rows = fc.integer({ min: 0, max: 3 }).chain((n) =>
-    fc.float32Array({ minLength: n * dim, maxLength: n * dim, noNaN: true, min: -10, max: 10 }),
-  );
+  const rows = fc
+    .integer({ min: 0, max: 3 })
+    .chain((n) => fc.float32Array({ minLength: n * dim, maxLength: n * dim, noNaN: true, min: -10, max: 10 }));
   const floats = fc.float32Array({ maxLength: 3 * dim + 1 });
   const typed = fc.oneof(
     fc.integer({ min: 0, max: 3 * dim + 1 }).map((n) => new Float64Array(n)),
@@ -91,7 +108,8 @@ export function fuzzApi<I extends object>(options: FuzzApiOptions<I>): void {
         } catch (e) {
           if (!(e instanceof AnnlabError)) throw new Error(`${method}(${args.map(show).join(', ')}) threw ${describeError(e)}`);
           const after = index.serialize();
-          if (!sameBytes(before, after)) throw new Error(`${method}(${args.map(show).join(', ')}) failed with ${e.code} but changed the index`);
+          if (!sameBytes(before, after))
+            throw new Error(`${method}(${args.map(show).join(', ')}) failed with ${e.code} but changed the index`);
           continue;
         }
         before = index.serialize();

@@ -6,7 +6,14 @@
  * @module
  */
 export {
-  MUTATION_KINDS, mutate, offsetOfFloat32, offsetOfFloat64, withFloat32, withFloat64, withJsonField, withU32,
+  MUTATION_KINDS,
+  mutate,
+  offsetOfFloat32,
+  offsetOfFloat64,
+  withFloat32,
+  withFloat64,
+  withJsonField,
+  withU32,
 } from './mutate.js';
 export type { Mutation, MutationKind } from './mutate.js';
 export { fuzzLoader, formatFuzzReport } from './run.js';

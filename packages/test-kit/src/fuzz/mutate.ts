@@ -126,7 +126,27 @@ function recomputeCrcs(b: Uint8Array, node: FileNode, shift: (offset: number) =>
 }
 
 /** JSON values a parameter record's field is set to. */
-const JSON_EXTREMES: readonly unknown[] = [-1, 0, 1.5, 2 ** 16, 2 ** 20, 2 ** 31, 2 ** 32, 2 ** 53, 1e308, -1e308, 'NaN', 'Infinity', null, true, false, 'x', [], {}, -0.5];
+const JSON_EXTREMES: readonly unknown[] = [
+  -1,
+  0,
+  1.5,
+  2 ** 16,
+  2 ** 20,
+  2 ** 31,
+  2 ** 32,
+  2 ** 53,
+  1e308,
+  -1e308,
+  'NaN',
+  'Infinity',
+  null,
+  true,
+  false,
+  'x',
+  [],
+  {},
+  -0.5,
+];
 /** u32 values written over an aligned word (besides the word ±1). */
 const U32_EXTREMES: readonly number[] = [0, 1, 2 ** 31 - 1, 2 ** 32 - 1, 2 ** 31];
 /** float32 values written over a float (as raw bits, so NaN payloads stay canonical). */
@@ -276,7 +296,13 @@ function mutateFloat(base: Uint8Array, root: FileNode, rng: Rng, crc: boolean): 
     what = `f32 at ${at}: ${view.getFloat32(at, true)} -> ${v}`;
     out.setFloat32(at, v, true);
   }
-  if (crc) recomputeCrcs(b, root, (o) => o, (n) => n.length);
+  if (crc)
+    recomputeCrcs(
+      b,
+      root,
+      (o) => o,
+      (n) => n.length,
+    );
   return { bytes: b, what };
 }
 
@@ -288,7 +314,12 @@ export function withFloat32(bytes: Uint8Array, at: number, value: number): Uint8
   const root = parseFile(bytes, 0, bytes.length, -1);
   const b = bytes.slice();
   new DataView(b.buffer).setFloat32(at, value, true);
-  recomputeCrcs(b, root, (o) => o, (n) => n.length);
+  recomputeCrcs(
+    b,
+    root,
+    (o) => o,
+    (n) => n.length,
+  );
   return b;
 }
 
@@ -300,7 +331,12 @@ export function withU32(bytes: Uint8Array, at: number, value: number): Uint8Arra
   const root = parseFile(bytes, 0, bytes.length, -1);
   const b = bytes.slice();
   setU32(b, at, value >>> 0);
-  recomputeCrcs(b, root, (o) => o, (n) => n.length);
+  recomputeCrcs(
+    b,
+    root,
+    (o) => o,
+    (n) => n.length,
+  );
   return b;
 }
 
@@ -334,7 +370,12 @@ export function withFloat64(bytes: Uint8Array, at: number, value: number): Uint8
   const root = parseFile(bytes, 0, bytes.length, -1);
   const b = bytes.slice();
   new DataView(b.buffer).setFloat64(at, value, true);
-  recomputeCrcs(b, root, (o) => o, (n) => n.length);
+  recomputeCrcs(
+    b,
+    root,
+    (o) => o,
+    (n) => n.length,
+  );
   return b;
 }
 

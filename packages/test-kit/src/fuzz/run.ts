@@ -166,7 +166,9 @@ export async function fuzzLoader(options: FuzzLoaderOptions): Promise<FuzzReport
 
 /** A readable summary of a report: counts, then each failure with its seed and mutation. */
 export function formatFuzzReport(report: FuzzReport): string {
-  const refusals = Object.entries(report.refused).map(([c, n]) => `${c} ${n}`).join(', ');
+  const refusals = Object.entries(report.refused)
+    .map(([c, n]) => `${c} ${n}`)
+    .join(', ');
   const lines = [
     `${report.name}: ${report.count} mutations (seed ${report.seed}) in ${Math.round(report.ms)} ms: ` +
       `${report.loaded} loaded, refused ${refusals || 'none'}, ${report.failures.length} failed`,

@@ -77,7 +77,8 @@ export function exerciseLoaded(loaded: unknown): void {
  * real ids mean the loaded data overflowed float32: garbage returned silently.
  */
 function checkResult(r: { ids: Int32Array; distances: Float32Array }, idCount: number): void {
-  if (!(r.ids instanceof Int32Array) || !(r.distances instanceof Float32Array)) throw new InvariantViolation('search: result arrays missing');
+  if (!(r.ids instanceof Int32Array) || !(r.distances instanceof Float32Array))
+    throw new InvariantViolation('search: result arrays missing');
   let padded = false;
   for (let i = 0; i < r.ids.length; i++) {
     const id = r.ids[i];

@@ -44,7 +44,13 @@ export function corrupt(msg: string): never {
 }
 
 /** Write `params`, the stored vectors and the graph as a file of format `version` under `tag`. */
-export function writeVamanaFile(tag: string, version: number, params: VamanaFileParams, store: VectorStore, graph: VamanaGraph): Uint8Array {
+export function writeVamanaFile(
+  tag: string,
+  version: number,
+  params: VamanaFileParams,
+  store: VectorStore,
+  graph: VamanaGraph,
+): Uint8Array {
   const w = new BinaryWriter(tag, version);
   w.json(params);
   w.array(store.view());
