@@ -224,5 +224,5 @@ export function toCsv(results: readonly ResultLine[]): string {
       .map(csvCell)
       .join(','),
   );
-  return [header.join(','), ...rows].join('\n') + '\n';
+  return `${[header.join(','), ...rows].join('\n')}\n`;
 }

@@ -76,7 +76,7 @@ describe('report layout', () => {
     const spec = recallLatencySpec(run.results) as unknown as { title: { subtitle: string[] }; hconcat: { title: unknown }[] };
     expect(spec.title.subtitle.join(' ')).toContain(run.results[0].dataset);
     for (const panel of spec.hconcat) expect(JSON.stringify(panel.title)).not.toContain(run.results[0].dataset);
-    const occurrences = plots['recall-latency.svg'].split('>' + run.results[0].dataset.slice(0, 20)).length - 1;
+    const occurrences = plots['recall-latency.svg'].split(`>${run.results[0].dataset.slice(0, 20)}`).length - 1;
     expect(occurrences).toBe(1);
   });
 

@@ -42,7 +42,16 @@ describe('smallestReaching', () => {
   it('finds the smallest value of a monotone step curve', async () => {
     for (const threshold of [1, 2, 7, 33, 64, 100]) {
       const calls: number[] = [];
-      const r = await smallestReaching('x', (v) => (calls.push(v), v >= threshold ? 1 : v / 1000), 1, 100, 0.5);
+      const r = await smallestReaching(
+        'x',
+        (v) => {
+          calls.push(v);
+          return v >= threshold ? 1 : v / 1000;
+        },
+        1,
+        100,
+        0.5,
+      );
       expect(r.value).toBe(threshold);
       expect(r.notes).toEqual([]);
       expect(calls.length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(100)) + 1);

@@ -149,7 +149,7 @@ function request(url: string, timeoutMs: number, redirects: number): Promise<Inc
         reject(
           new AnnlabError(
             'IO',
-            `${url}: HTTP ${status} ${res.statusMessage ?? ''}`.trim() + '. Check the URL or pass a local copy with `from`.',
+            `${`${url}: HTTP ${status} ${res.statusMessage ?? ''}`.trim()}. Check the URL or pass a local copy with \`from\`.`,
           ),
         );
         return;

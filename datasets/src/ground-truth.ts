@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Metric } from '@annlab/core';
+import type { Metric } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
 import type { ProgressCallback } from './fetch.js';
 import { readIvecs, writeIvecs } from './vecs.js';

@@ -271,7 +271,7 @@ function readOpened(
       );
     }
     let metric: Metric;
-    const attr = attrString(f.attrs['distance']?.value);
+    const attr = attrString(f.attrs.distance?.value);
     if (attr !== undefined) metric = metricFromName(attr, file);
     else if (/angular/i.test(file)) metric = 'cosine';
     else metric = 'euclidean';

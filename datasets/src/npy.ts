@@ -176,7 +176,7 @@ export function encodeNpy(data: Float32Array | Uint8Array | Int32Array, shape: r
   let header = `{'descr': '${DESCR[dtype]}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   // Pad with spaces so that magic + version + length + header + '\n' is a multiple of 64.
   const total = 10 + header.length + 1;
-  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  header += `${' '.repeat((64 - (total % 64)) % 64)}\n`;
   if (header.length > 0xffff) throw new AnnlabError('INVALID_PARAMETER', `.npy shape has too many dimensions for a version 1.0 header.`);
   const out = new Uint8Array(10 + header.length + data.byteLength);
   out.set(MAGIC, 0);

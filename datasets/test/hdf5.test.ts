@@ -79,7 +79,7 @@ describe('ann-benchmarks HDF5', () => {
     const h5 = await import('h5wasm/node');
     await h5.ready;
     const f = new h5.File(file, 'r');
-    expect(f.attrs['distance'].value).toBe('angular');
+    expect(f.attrs.distance.value).toBe('angular');
     f.close();
     const h = await readHdf5Dataset(file);
     expect(h.metric).toBe('cosine');

@@ -56,7 +56,7 @@ describe('.npy', () => {
   it('reads what numpy writes (v1.0 header, float64 converted to float32)', () => {
     // np.save(f, np.array([[1.5, -2.0]], dtype='<f8')) writes this header.
     const header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2), }";
-    const padded = header + ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
+    const padded = `${header + ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64)}\n`;
     const bytes = new Uint8Array(10 + padded.length + 16);
     bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
     new DataView(bytes.buffer).setUint16(8, padded.length, true);

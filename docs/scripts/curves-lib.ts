@@ -293,7 +293,7 @@ export function curveTable(results: readonly CurvePoint[]): string {
     const bytes = r.indexBytes === null ? '–' : formatBytes(r.indexBytes);
     lines.push(`| ${b} | ${s} | ${r.recall.toFixed(3)} | ${formatQps(r.qps)} | ${formatSeconds(r.buildSeconds)} | ${bytes} | ${dc} |`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** File stem of one figure: `<guide>-<algorithm>-<dataset key>`. */
@@ -370,7 +370,7 @@ export function efConstructionTable(checks: readonly EfConstructionCheck[]): str
     '|---|---:|:---:|',
   ];
   for (const c of checks) lines.push(`| ${paramsLabel(c.build)} | ${c.recall.toFixed(3)} | ${c.recall >= 0.9 ? 'yes' : 'no'} |`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** Figure title: the algorithm, the knob a variant varies, the dataset. */
@@ -458,7 +458,7 @@ export async function runCurves(options: CurveOptions): Promise<CurveOutput> {
     const jsonFile = join(options.outDir, `curves-${spec.key}.json`);
     writeFileSync(
       jsonFile,
-      JSON.stringify(
+      `${JSON.stringify(
         {
           dataset: describe(ds, nq),
           k,
@@ -468,7 +468,7 @@ export async function runCurves(options: CurveOptions): Promise<CurveOutput> {
         },
         null,
         1,
-      ) + '\n',
+      )}\n`,
     );
     files.push(jsonFile);
     meta.push(

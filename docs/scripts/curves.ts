@@ -49,7 +49,7 @@ const out = await runCurves({
   datasets,
   grids: docsGrids,
   guidesDir: outIdx >= 0 ? undefined : guidesDir,
-  log: (m) => process.stderr.write(m + '\n'),
+  log: (m) => process.stderr.write(`${m}\n`),
 });
 process.stderr.write(
   `docs:curves: wrote ${out.files.length} files to ${outDir} in ${out.seconds.toFixed(0)} s; refreshed ${out.updatedGuides.length} guides\n`,

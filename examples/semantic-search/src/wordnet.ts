@@ -63,8 +63,7 @@ export function splitGloss(gloss: string): { definition: string; examples: strin
   if (firstQuote < 0) return { definition: gloss.trim(), examples };
   const definition = gloss.slice(0, firstQuote).trim();
   const re = /"([^"]*)"/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(gloss.slice(firstQuote))) !== null) {
+  for (const m of gloss.slice(firstQuote).matchAll(re)) {
     const text = (m[1] as string).trim();
     if (text.length > 0) examples.push(text);
   }

@@ -93,7 +93,7 @@ export class DistanceComputer {
   distancesToIds(ids: Int32Array, idsOff: number, count: number, out: Float64Array, outOff: number): void {
     const s = this.store;
     const w = s.wasm;
-    if (w !== null && w.ensureScratch(count * 12 + 8)) {
+    if (w?.ensureScratch(count * 12 + 8)) {
       this.idsWasm(w, ids, idsOff, count, out, outOff);
       return;
     }
@@ -117,7 +117,7 @@ export class DistanceComputer {
   distancesToRange(start: number, count: number, out: Float64Array, outOff: number): void {
     const s = this.store;
     const w = s.wasm;
-    if (w !== null && w.ensureScratch(count * 8)) {
+    if (w?.ensureScratch(count * 8)) {
       if (w.queryOwner !== this) w.loadQuery(this.query, 0, this);
       const outPtr = w.scratchPtr;
       const rows = w.rowsPtr + start * w.rowBytes;
@@ -172,7 +172,7 @@ export function distanceTileInto(
   const dim = store.dim;
   const w = store.wasm;
   const qBytes = Math.ceil((nq * dim * 4) / 64) * 64;
-  if (w !== null && w.ensureScratch(qBytes + nq * count * 8)) {
+  if (w?.ensureScratch(qBytes + nq * count * 8)) {
     const qPtr = w.scratchPtr;
     const outPtr = qPtr + qBytes;
     w.f32.set(queries.subarray(qStart * dim, (qStart + nq) * dim), qPtr >>> 2);

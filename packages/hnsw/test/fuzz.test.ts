@@ -83,7 +83,9 @@ describe('HnswIndex loader, crafted files (checksum valid)', () => {
     // Found by the suite on 'simd': 1e30 squared overflows float32 distances to Infinity.
     for (const v of [1e30, -1e20, 3e38])
       refused(
-        crafted(bytes, (s) => void (s.data[5] = v)),
+        crafted(bytes, (s) => {
+          s.data[5] = v;
+        }),
         /vectors section is out of range/,
       );
   });
@@ -91,14 +93,18 @@ describe('HnswIndex loader, crafted files (checksum valid)', () => {
   it('refuses a linkedDeletes flag that is not a boolean', () => {
     for (const v of [1, 'true', null])
       refused(
-        crafted(bytes, (s) => void (s.p.linkedDeletes = v)),
+        crafted(bytes, (s) => {
+          s.p.linkedDeletes = v;
+        }),
         /linkedDeletes/,
       );
   });
 
   it('refuses deletion flags other than 0 and 1', () => {
     refused(
-      crafted(bytes, (s) => void (s.deleted[3] = 2)),
+      crafted(bytes, (s) => {
+        s.deleted[3] = 2;
+      }),
       /deletion flag 2/,
     );
   });
@@ -110,21 +116,29 @@ describe('HnswIndex loader, crafted files (checksum valid)', () => {
     const [a, b] = upper;
     // b's block placed on a's: both nodes would then write each other's links.
     refused(
-      crafted(bytes, (s) => void (s.upperOffset[b] = s.upperOffset[a])),
+      crafted(bytes, (s) => {
+        s.upperOffset[b] = s.upperOffset[a];
+      }),
       /upper block offset/,
     );
     // A level-0 node given a block; a block ending past the pool; extra ints in the pool.
     const zero = Array.from({ length: index.idCount }, (_, id) => id).find((id) => index.levelOf(id) === 0) as number;
     refused(
-      crafted(bytes, (s) => void (s.upperOffset[zero] = 0)),
+      crafted(bytes, (s) => {
+        s.upperOffset[zero] = 0;
+      }),
       /upper block offset/,
     );
     refused(
-      crafted(bytes, (s) => void (s.upperLinks = s.upperLinks.slice(0, s.upperLinks.length - 1))),
+      crafted(bytes, (s) => {
+        s.upperLinks = s.upperLinks.slice(0, s.upperLinks.length - 1);
+      }),
       /upper/,
     );
     refused(
-      crafted(bytes, (s) => void (s.upperLinks = Int32Array.from([...s.upperLinks, 0]))),
+      crafted(bytes, (s) => {
+        s.upperLinks = Int32Array.from([...s.upperLinks, 0]);
+      }),
       /upper levels' blocks hold/,
     );
   });
@@ -150,7 +164,9 @@ describe('HnswIndex loader, crafted files (checksum valid)', () => {
       /entry point|compacted away/,
     );
     refused(
-      crafted(cb, (s) => void (s.p.entryPoint = -1)),
+      crafted(cb, (s) => {
+        s.p.entryPoint = -1;
+      }),
       /entry point -1/,
     );
   });

@@ -189,7 +189,7 @@ const OPTION_KEYS = [
 const SEARCH_KEYS = ['stats', 'nprobe', 'rerank'] as const;
 
 /** How a query's ADC tables are formed (chosen once per index; see `searchInto`). */
-const enum TableMode {
+enum TableMode {
   /** Euclidean, residuals, precomputed term 2: one ⟨q_j, c⟩ table per query, one add per entry per list. */
   L2Precomputed = 0,
   /** Euclidean, residuals, no precomputed table: a full L2 table of the query's residual per list. */

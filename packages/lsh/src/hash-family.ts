@@ -26,7 +26,7 @@
  *
  * @module
  */
-import { Rng, VectorStore, distanceTileInto, l2Squared, type KernelBackend } from '@annlab/core';
+import { type Rng, VectorStore, distanceTileInto, l2Squared, type KernelBackend } from '@annlab/core';
 import type { LshFamilyKind } from './options.js';
 
 /** The L·K hash functions of an index. */

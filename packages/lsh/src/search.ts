@@ -21,7 +21,7 @@
  * @module
  */
 import {
-  DistanceComputer,
+  type DistanceComputer,
   MaxHeap,
   SearchStats,
   VisitedSet,

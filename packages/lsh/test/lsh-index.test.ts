@@ -303,19 +303,84 @@ describe('LshIndex serialization', () => {
     // The untouched rewrite loads: the edits below are what is refused.
     expect(LshIndex.deserialize(rewrite(a, () => {})).size).toBe(100);
     const cases: [string, Uint8Array][] = [
-      ['more tables than key sections', rewrite(a, (p) => void (p.L = 4))],
-      ['a count that disagrees with the vectors', rewrite(a, (p) => void (p.count = 99))],
-      ['an unknown field', rewrite(a, (p) => void (p.extra = 1))],
-      ['a negative width', rewrite(a, (p) => void (p.w = -1))],
-      ['no width for a built E2LSH index', rewrite(a, (p) => void (p.w = null))],
-      ['a width on a cosine index', rewrite(c, (p) => void (p.w = 3))],
-      ['inner product', rewrite(a, (p) => void (p.metric = 'inner-product'))],
-      ['K out of range', rewrite(a, (p) => void (p.K = 0))],
-      ['vectors without hash functions', rewrite(a, (p) => void (p.built = false))],
-      ['an offset outside [0, w)', rewrite(a, (_p, s) => void (s.offsets[2] = 1e9))],
-      ['a SimHash normal that is not unit length', rewrite(c, (_p, s) => void (s.proj[0] += 5))],
-      ['a key section of the wrong length', rewrite(a, (_p, s) => void (s.keys = s.keys.slice(1)))],
-      ['a vector out of range', rewrite(a, (_p, s) => void (s.vectors[0] = 1e30))],
+      [
+        'more tables than key sections',
+        rewrite(a, (p) => {
+          p.L = 4;
+        }),
+      ],
+      [
+        'a count that disagrees with the vectors',
+        rewrite(a, (p) => {
+          p.count = 99;
+        }),
+      ],
+      [
+        'an unknown field',
+        rewrite(a, (p) => {
+          p.extra = 1;
+        }),
+      ],
+      [
+        'a negative width',
+        rewrite(a, (p) => {
+          p.w = -1;
+        }),
+      ],
+      [
+        'no width for a built E2LSH index',
+        rewrite(a, (p) => {
+          p.w = null;
+        }),
+      ],
+      [
+        'a width on a cosine index',
+        rewrite(c, (p) => {
+          p.w = 3;
+        }),
+      ],
+      [
+        'inner product',
+        rewrite(a, (p) => {
+          p.metric = 'inner-product';
+        }),
+      ],
+      [
+        'K out of range',
+        rewrite(a, (p) => {
+          p.K = 0;
+        }),
+      ],
+      [
+        'vectors without hash functions',
+        rewrite(a, (p) => {
+          p.built = false;
+        }),
+      ],
+      [
+        'an offset outside [0, w)',
+        rewrite(a, (_p, s) => {
+          s.offsets[2] = 1e9;
+        }),
+      ],
+      [
+        'a SimHash normal that is not unit length',
+        rewrite(c, (_p, s) => {
+          s.proj[0] += 5;
+        }),
+      ],
+      [
+        'a key section of the wrong length',
+        rewrite(a, (_p, s) => {
+          s.keys = s.keys.slice(1);
+        }),
+      ],
+      [
+        'a vector out of range',
+        rewrite(a, (_p, s) => {
+          s.vectors[0] = 1e30;
+        }),
+      ],
     ];
     for (const [what, bytes] of cases) {
       const err = expectCode(() => LshIndex.deserialize(bytes), 'CORRUPT_DATA');

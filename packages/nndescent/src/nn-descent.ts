@@ -31,7 +31,7 @@
  *
  * @module
  */
-import { Rng, type DistanceComputer } from '@annlab/core';
+import type { Rng, DistanceComputer } from '@annlab/core';
 import { CandidateHeaps, NeighborHeaps } from './internal/neighbor-heaps.js';
 import type { FlatTree } from './internal/rp-tree.js';
 

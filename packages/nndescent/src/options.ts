@@ -160,7 +160,7 @@ export function resolveOptions(options: NnDescentOptions): ResolvedOptions {
 
 /** pynndescent 0.5's default tree count for n points: `min(32, 5 + round(n^0.25))`. */
 export function defaultTrees(n: number): number {
-  return Math.min(32, 5 + Math.round(Math.pow(n, 0.25)));
+  return Math.min(32, 5 + Math.round(n ** 0.25));
 }
 
 /** pynndescent's default iteration cap for n points: `max(5, round(log2 n))`. */

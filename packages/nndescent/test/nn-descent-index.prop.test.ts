@@ -3,7 +3,7 @@
  * invariants after every build, exact answers when the graph is complete, seeded
  * byte-identity and the serialize round trip.
  */
-import { type Metric } from '@annlab/core';
+import type { Metric } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

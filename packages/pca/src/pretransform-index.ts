@@ -657,7 +657,7 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
     if (
       loaders === null ||
       typeof loaders !== 'object' ||
-      !Object.prototype.hasOwnProperty.call(loaders, tag) ||
+      !Object.hasOwn(loaders, tag) ||
       typeof loaders[tag]?.deserialize !== 'function'
     ) {
       const known = loaders !== null && typeof loaders === 'object' ? Object.keys(loaders).join(', ') : '';

@@ -80,7 +80,7 @@ describe('symmetric eigensolver (Householder + implicit QL)', () => {
   it('handles diagonal, repeated and zero eigenvalues', () => {
     const n = 6;
     const diag = new Float64Array(n * n);
-    [3, 1, 3, 0, -2, 1].forEach((v, i) => (diag[i * n + i] = v));
+    for (const [i, v] of [3, 1, 3, 0, -2, 1].entries()) diag[i * n + i] = v;
     const e = symmetricEigen(Float64Array.from(diag), n, n);
     expect(Array.from(e.values)).toEqual([3, 3, 1, 1, 0, -2]);
     expect(residual(diag, n, e.values, e.vectors, n)).toBeLessThan(1e-14);

@@ -89,19 +89,27 @@ describe('RpForestIndex loader, crafted files (checksum valid)', () => {
 
   it('refuses augmented components and maxNorm out of range', () => {
     refused(
-      crafted(ipBytes, (s) => void (s.aug[4] = -1)),
+      crafted(ipBytes, (s) => {
+        s.aug[4] = -1;
+      }),
       /augmented component/,
     );
     refused(
-      crafted(ipBytes, (s) => void (s.aug[4] = (s.p.maxNorm as number) * 2)),
+      crafted(ipBytes, (s) => {
+        s.aug[4] = (s.p.maxNorm as number) * 2;
+      }),
       /augmented component/,
     );
     refused(
-      crafted(ipBytes, (s) => void (s.p.maxNorm = 1e300)),
+      crafted(ipBytes, (s) => {
+        s.p.maxNorm = 1e300;
+      }),
       /maxNorm/,
     );
     refused(
-      crafted(bytes, (s) => void (s.p.maxNorm = 1)),
+      crafted(bytes, (s) => {
+        s.p.maxNorm = 1;
+      }),
       /maxNorm/,
     );
   });

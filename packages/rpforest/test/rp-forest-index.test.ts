@@ -38,7 +38,7 @@ function recallOnLive(
     }
   }
   const liveBase = new Float32Array(keep.length * dim);
-  keep.forEach((id, r) => liveBase.set(base.subarray(id * dim, (id + 1) * dim), r * dim));
+  for (const [r, id] of keep.entries()) liveBase.set(base.subarray(id * dim, (id + 1) * dim), r * dim);
   const mapped = Int32Array.from(ids, (id) => (id >= 0 ? row[id] : -1));
   return recallAgainstFlat(liveBase, queries, dim, k, mapped);
 }

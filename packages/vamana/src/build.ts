@@ -26,7 +26,14 @@
  *
  * @module
  */
-import { GraphSearchContext, PROGRESS_EVERY, Rng, graphSearchRecorded, type DistanceComputer, type ProgressCallback } from '@annlab/core';
+import {
+  type GraphSearchContext,
+  PROGRESS_EVERY,
+  Rng,
+  graphSearchRecorded,
+  type DistanceComputer,
+  type ProgressCallback,
+} from '@annlab/core';
 import type { VamanaGraph } from './internal/graph.js';
 import { PruneScratch, robustPrune } from './robust-prune.js';
 

@@ -92,7 +92,7 @@ export class PruneScratch {
     const n = this.size;
     let g = 0;
     for (let i = 0; i < n; i++) {
-      if (this.dist[i] !== this.dist[i]) {
+      if (Number.isNaN(this.dist[i])) {
         this.gatherIds[g] = this.ids[i];
         this.gatherPos[g++] = i;
       }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Metric } from '@annlab/core';
+import type { Metric } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
 import { VamanaIndex } from '@annlab/vamana';
 import { cornerCaseData } from '@annlab/test-kit';

@@ -205,26 +205,82 @@ describe('VamanaIndex determinism and files', () => {
     // The untouched rewrite loads.
     expect(VamanaIndex.deserialize(rewrite(bytes, () => ({}))).size).toBe(60);
     const cases: ((p: Record<string, unknown>, d: Float32Array, a: Int32Array) => { data?: Float32Array; adj?: Int32Array })[] = [
-      (_p, _d, a) => ((a[5 * stride + 1] = 60), {}), // neighbour out of range
-      (_p, _d, a) => ((a[5 * stride + 1] = -3), {}),
-      (_p, _d, a) => ((a[5 * stride + 1] = 5), {}), // self-loop
-      (_p, _d, a) => ((a[5 * stride] = 9), {}), // degree > R
-      (_p, _d, a) => ((a[5 * stride] = -1), {}),
-      (_p, _d, a) => ((a[5 * stride] = 2), (a[5 * stride + 1] = 7), (a[5 * stride + 2] = 7), {}), // repeated link
-      (p) => ((p.medoid = 60), {}),
-      (p) => ((p.medoid = -1), {}),
-      (p) => ((p.medoid = 1.5), {}),
-      (p) => ((p.nodes = 61), {}),
-      (p) => ((p.nodes = -1), {}),
-      (p) => ((p.R = 9), {}), // stride no longer matches the adjacency
-      (p) => ((p.R = 1), {}), // out of range
-      (p) => ((p.alpha = 0.5), {}),
-      (p) => ((p.dim = 7), {}),
-      (p) => ((p.metric = 'hamming'), {}),
+      (_p, _d, a) => {
+        a[5 * stride + 1] = 60;
+        return {};
+      }, // neighbour out of range
+      (_p, _d, a) => {
+        a[5 * stride + 1] = -3;
+        return {};
+      },
+      (_p, _d, a) => {
+        a[5 * stride + 1] = 5;
+        return {};
+      }, // self-loop
+      (_p, _d, a) => {
+        a[5 * stride] = 9;
+        return {};
+      }, // degree > R
+      (_p, _d, a) => {
+        a[5 * stride] = -1;
+        return {};
+      },
+      (_p, _d, a) => {
+        a[5 * stride] = 2;
+        a[5 * stride + 1] = 7;
+        a[5 * stride + 2] = 7;
+        return {};
+      }, // repeated link
+      (p) => {
+        p.medoid = 60;
+        return {};
+      },
+      (p) => {
+        p.medoid = -1;
+        return {};
+      },
+      (p) => {
+        p.medoid = 1.5;
+        return {};
+      },
+      (p) => {
+        p.nodes = 61;
+        return {};
+      },
+      (p) => {
+        p.nodes = -1;
+        return {};
+      },
+      (p) => {
+        p.R = 9;
+        return {};
+      }, // stride no longer matches the adjacency
+      (p) => {
+        p.R = 1;
+        return {};
+      }, // out of range
+      (p) => {
+        p.alpha = 0.5;
+        return {};
+      },
+      (p) => {
+        p.dim = 7;
+        return {};
+      },
+      (p) => {
+        p.metric = 'hamming';
+        return {};
+      },
       (_p, d) => ({ data: d.subarray(0, d.length - DIM) }),
       (_p, _d, a) => ({ adj: a.subarray(0, a.length - 1) }),
-      (_p, d) => ((d[3] = NaN), {}),
-      (_p, d) => ((d[3] = 1e30), {}),
+      (_p, d) => {
+        d[3] = NaN;
+        return {};
+      },
+      (_p, d) => {
+        d[3] = 1e30;
+        return {};
+      },
     ];
     for (const edit of cases) expectCode(() => VamanaIndex.deserialize(rewrite(bytes, edit)), 'CORRUPT_DATA');
     const notObject = new BinaryWriter(VamanaIndex.TAG, VamanaIndex.FORMAT_VERSION);

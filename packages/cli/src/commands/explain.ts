@@ -152,7 +152,7 @@ export async function explainCommand(algorithm: string, opts: ExplainCommandOpti
     }
     written.push({ algorithm: p.name, file, summary: p.summary });
   }
-  if (opts.json === true) io.out(JSON.stringify({ files: written }, null, 2) + '\n');
+  if (opts.json === true) io.out(`${JSON.stringify({ files: written }, null, 2)}\n`);
   else for (const w of written) io.out(`${w.file}  (${w.algorithm}: ${w.summary})\n`);
   return EXIT.OK;
 }

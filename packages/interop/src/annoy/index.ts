@@ -170,7 +170,10 @@ export function exportAnnoy(index: RpForestIndex): Uint8Array {
   };
   const rootNodes: number[] = [];
   for (let t = 0; t < a.roots.length; t++) rootNodes.push(emit(a.roots[t], true));
-  for (let t = 0; t < rootNodes.length; t++) out.copyWithin(next * s, rootNodes[t] * s, rootNodes[t] * s + s), next++;
+  for (let t = 0; t < rootNodes.length; t++) {
+    out.copyWithin(next * s, rootNodes[t] * s, rootNodes[t] * s + s);
+    next++;
+  }
   // Read the file back the way Annoy's load does: it must find exactly these roots.
   const found = findAnnoyRoots(out, geo);
   if (found.nItems !== n || found.roots.length !== rootNodes.length || found.roots[0] !== next - 1) {

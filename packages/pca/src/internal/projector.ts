@@ -27,7 +27,7 @@ export class Projector {
 
   /** @param pca - a trained transform, or null for an empty placeholder. */
   constructor(pca: Pca | null, dim: number, kernels: KernelBackend) {
-    const k = pca !== null && pca.isTrained ? pca.components : 0;
+    const k = pca?.isTrained ? pca.components : 0;
     this.components = k;
     this.store = new VectorStore(dim, { kernels, capacity: k });
     this.offsets = new Float64Array(k);
