@@ -71,8 +71,8 @@ export {
   l2SquaredTile,
 } from './kernels.js';
 
-export { PROGRESS_EVERY, checkAddOptions } from './progress.js';
-export type { ProgressCallback } from './progress.js';
+export { PROGRESS_EVERY, beginAdd, checkAddOptions, reportProgress } from './progress.js';
+export type { AddCall, ProgressCallback } from './progress.js';
 
 export { VectorStore } from './vector-store.js';
 export type { VectorStoreOptions } from './vector-store.js';

@@ -8,7 +8,7 @@
  */
 import { AnnlabError } from './errors.js';
 import type { AddOptions } from './types.js';
-import { checkKnownKeys } from './validate.js';
+import { checkKnownKeys, checkVectors } from './validate.js';
 
 /** A progress callback: work done so far and the total work of the call. */
 export type ProgressCallback = (done: number, total: number) => void;
@@ -43,4 +43,34 @@ export function checkAddOptions(options: unknown, what: string): ProgressCallbac
     );
   }
   return cb;
+}
+
+/** What {@link beginAdd} checked: the rows of the call and its callback. */
+export interface AddCall {
+  /** Rows in the call's vectors. */
+  readonly n: number;
+  /** The callback, or null when none was given. */
+  readonly onProgress: ProgressCallback | null;
+}
+
+/**
+ * The prologue of every index's `add`: check the vectors (`n × dim`), then the options (in that
+ * order, so the first error is the same for every index); an empty batch reports `(0, 0)` once.
+ * The caller returns at once when `n` is 0.
+ *
+ * @param what - how to name the options in messages (`'HnswIndex.add options'`).
+ */
+export function beginAdd(vectors: Float32Array, dim: number, options: AddOptions | undefined, what: string): AddCall {
+  const n = checkVectors(vectors, dim, 'vectors');
+  const onProgress = checkAddOptions(options, what);
+  if (n === 0 && onProgress !== null) onProgress(0, 0);
+  return { n, onProgress };
+}
+
+/**
+ * Report `done` of `total` items when `done` is a multiple of {@link PROGRESS_EVERY} or the last
+ * one; call once per inserted item, never inside a distance loop.
+ */
+export function reportProgress(onProgress: ProgressCallback | null, done: number, total: number): void {
+  if (onProgress !== null && (done % PROGRESS_EVERY === 0 || done === total)) onProgress(done, total);
 }

@@ -29,7 +29,7 @@ import {
   MaxHeap,
   PROGRESS_EVERY,
   asCorruptData,
-  checkAddOptions,
+  beginAdd,
   checkId,
   checkIndexOptions,
   checkK,
@@ -138,8 +138,8 @@ export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible, M
    * throws stops the add there, and the index holds exactly the rows copied before it.
    */
   add(vectors: Float32Array, options?: AddOptions): void {
-    const n = checkVectors(vectors, this.dim, 'vectors');
-    const onProgress = checkAddOptions(options, 'FlatIndex.add options');
+    const { n, onProgress } = beginAdd(vectors, this.dim, options, 'FlatIndex.add options');
+    if (n === 0) return;
     // A view of this store's own rows (add(store.view())) would be detached by the growth.
     const src = stableInput(vectors);
     if (onProgress === null) {
@@ -154,7 +154,6 @@ export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible, M
       done += count;
       onProgress(done, n);
     }
-    if (n === 0) onProgress(0, 0);
   }
 
   /**

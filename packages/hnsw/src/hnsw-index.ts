@@ -55,7 +55,7 @@
 import {
   AnnlabError,
   asCorruptData,
-  checkAddOptions,
+  beginAdd,
   checkDim,
   checkId,
   checkInteger,
@@ -242,11 +242,9 @@ export class HnswIndex
    * same bytes from `serialize`; only spare capacity may differ).
    */
   add(vectors: Float32Array, options?: AddOptions): void {
-    const n = checkVectors(vectors, this.s.dim, 'vectors');
-    const onProgress = checkAddOptions(options, 'HnswIndex.add options');
+    const { n, onProgress } = beginAdd(vectors, this.s.dim, options, 'HnswIndex.add options');
     // A view of some store's WebAssembly memory is copied: growing that memory would detach it.
     if (n > 0) addRows(this.s, stableInput(vectors), n, onProgress);
-    else if (onProgress !== null) onProgress(0, 0);
   }
 
   /**

@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { PROGRESS_EVERY, type ProgressCallback } from '@annlab/core';
+import { PROGRESS_EVERY, type ProgressCallback, reportProgress } from '@annlab/core';
 import { MAX_LEVEL } from './graph-layout.js';
 import type { HnswState } from './hnsw-state.js';
 import { greedyDescend, searchLayerChecked } from './search-layer.js';
@@ -48,7 +48,7 @@ export function addRows(s: HnswState, vectors: Float32Array, n: number, onProgre
     const id = s.store.append(vectors, i * dim, 1);
     insertNode(s, id, drawLevel(s));
     g.live++;
-    if (onProgress !== null && ((i + 1) % PROGRESS_EVERY === 0 || i + 1 === n)) onProgress(i + 1, n);
+    reportProgress(onProgress, i + 1, n);
   }
 }
 

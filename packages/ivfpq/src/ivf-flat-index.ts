@@ -29,6 +29,7 @@ import {
   MaxHeap,
   VectorStore,
   asCorruptData,
+  beginAdd,
   checkAddOptions,
   checkDim,
   checkK,
@@ -264,12 +265,8 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
    * trained it).
    */
   add(vectors: Float32Array, options?: AddOptions): void {
-    const n = checkVectors(vectors, this.dim, 'vectors');
-    const onProgress = checkAddOptions(options, 'IvfFlatIndex.add options');
-    if (n === 0) {
-      if (onProgress !== null) onProgress(0, 0);
-      return;
-    }
+    const { n, onProgress } = beginAdd(vectors, this.dim, options, 'IvfFlatIndex.add options');
+    if (n === 0) return;
     vectors = stableInput(vectors); // a view of one of this index's stores would detach as it grows
     const trains = !this.isTrained;
     const steps = trains ? this.niter : 0;

@@ -37,6 +37,7 @@ import {
   asCorruptData,
   checkDim,
   checkId,
+  beginAdd,
   checkAddOptions,
   checkInteger,
   checkK,
@@ -491,12 +492,8 @@ export class IvfPqIndex
    * before the call (untrained again if this call trained it).
    */
   add(vectors: Float32Array, options?: AddOptions): void {
-    const n = checkVectors(vectors, this.dim, 'vectors');
-    const onProgress = checkAddOptions(options, 'IvfPqIndex.add options');
-    if (n === 0) {
-      if (onProgress !== null) onProgress(0, 0);
-      return;
-    }
+    const { n, onProgress } = beginAdd(vectors, this.dim, options, 'IvfPqIndex.add options');
+    if (n === 0) return;
     vectors = stableInput(vectors); // a view of one of this index's stores would detach as it grows
     const trains = !this.isTrained;
     const steps = trains ? this.trainingSteps() : 0;

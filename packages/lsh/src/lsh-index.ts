@@ -53,7 +53,7 @@ import {
   Rng,
   VectorStore,
   asCorruptData,
-  checkAddOptions,
+  beginAdd,
   checkId,
   checkK,
   checkKernelBackend,
@@ -212,12 +212,8 @@ export class LshIndex
    * called with only them.
    */
   add(vectors: Float32Array, options?: AddOptions): void {
-    const n = checkVectors(vectors, this.dim, 'vectors');
-    const onProgress = checkAddOptions(options, 'LshIndex.add options');
-    if (n === 0) {
-      if (onProgress !== null) onProgress(0, 0);
-      return;
-    }
+    const { n, onProgress } = beginAdd(vectors, this.dim, options, 'LshIndex.add options');
+    if (n === 0) return;
     if (this.borrowed) {
       this.tables.copyKeys();
       this.borrowed = false;

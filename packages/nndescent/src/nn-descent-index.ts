@@ -38,7 +38,7 @@ import {
   Rng,
   VectorStore,
   asCorruptData,
-  checkAddOptions,
+  beginAdd,
   checkId,
   checkK,
   checkKernelBackend,
@@ -177,13 +177,9 @@ export class NnDescentIndex
    * call.
    */
   add(vectors: Float32Array, options?: AddOptions): void {
-    checkVectors(vectors, this.dim, 'vectors');
-    const onProgress = checkAddOptions(options, 'NnDescentIndex.add options');
+    const { n, onProgress } = beginAdd(vectors, this.dim, options, 'NnDescentIndex.add options');
+    if (n === 0) return;
     const input = stableInput(vectors);
-    if (input.length === 0) {
-      if (onProgress !== null) onProgress(0, 0);
-      return;
-    }
     const before = this.store.size;
     this.store.append(input);
     try {

@@ -48,10 +48,10 @@
 import {
   AnnlabError,
   DistanceComputer,
-  PROGRESS_EVERY,
   VectorStore,
   asCorruptData,
-  checkAddOptions,
+  beginAdd,
+  reportProgress,
   checkId,
   checkInteger,
   checkK,
@@ -207,12 +207,8 @@ export class RpForestIndex
    * inserted before it, as if `add` had been called with only them.
    */
   add(vectors: Float32Array, options?: AddOptions): void {
-    const n = checkVectors(vectors, this.dim, 'vectors');
-    const onProgress = checkAddOptions(options, 'RpForestIndex.add options');
-    if (n === 0) {
-      if (onProgress !== null) onProgress(0, 0);
-      return;
-    }
+    const { n, onProgress } = beginAdd(vectors, this.dim, options, 'RpForestIndex.add options');
+    if (n === 0) return;
     this.ensureOwned();
     const forest = this.forest;
     // A view of some store's WebAssembly memory (this one's: `add(index.store.view())`) is
@@ -244,7 +240,7 @@ export class RpForestIndex
       for (let id = first; id < total; id++) {
         insertItem(forest, scratch, seed, id);
         done++;
-        if (onProgress !== null && (done % PROGRESS_EVERY === 0 || done === n)) onProgress(done, n);
+        reportProgress(onProgress, done, n);
       }
     } catch (e) {
       // Only a throwing callback gets here, between two inserts: keep the `done` inserted.

@@ -32,10 +32,10 @@ import {
   AnnlabError,
   DistanceComputer,
   GraphSearchContext,
-  PROGRESS_EVERY,
   VectorStore,
   asCorruptData,
-  checkAddOptions,
+  beginAdd,
+  reportProgress,
   checkId,
   checkK,
   checkKernelBackend,
@@ -161,12 +161,8 @@ export class VamanaIndex
    * before it, as if `add` had been called with only them.
    */
   add(vectors: Float32Array, options?: AddOptions): void {
-    const n = checkVectors(vectors, this.dim, 'vectors');
-    const onProgress = checkAddOptions(options, 'VamanaIndex.add options');
-    if (n === 0) {
-      if (onProgress !== null) onProgress(0, 0);
-      return;
-    }
+    const { n, onProgress } = beginAdd(vectors, this.dim, options, 'VamanaIndex.add options');
+    if (n === 0) return;
     const graph = this.graph;
     const first = this.store.append(vectors);
     const total = this.store.size;
@@ -194,7 +190,7 @@ export class VamanaIndex
         graph.nodes = p + 1;
         insertPoint(this.build, p, p + 1, this.L, this.alpha);
         const done = p + 1 - first;
-        if (onProgress !== null && (done % PROGRESS_EVERY === 0 || done === n)) onProgress(done, n);
+        reportProgress(onProgress, done, n);
       }
     } catch (e) {
       // Only a throwing callback gets here, between two inserts: keep the points inserted.
