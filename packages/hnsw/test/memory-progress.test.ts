@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROGRESS_EVERY, type MemoryReport } from '@annlab/core';
 import { HnswIndex } from '@annlab/hnsw';
-import { clustered, expectCode } from '@annlab/test-kit';
+import { clustered, expectAddOptionsRefused, expectCode, expectThrowingProgressKeeps, recordProgress } from '@annlab/test-kit';
 
 const dim = 8;
 const M = 6;
@@ -32,22 +32,17 @@ describe('HnswIndex.add progress', () => {
   const x = clustered(n, dim, 12, 11);
 
   it('reports non-decreasing progress ending at n; the same bytes with and without a callback', () => {
-    const calls: [number, number][] = [];
-    const a = new HnswIndex(opts);
-    a.add(x, { onProgress: (done, total) => calls.push([done, total]) });
-    const b = new HnswIndex(opts);
-    b.add(x);
-    expect(calls).toEqual([
+    const { calls } = recordProgress(() => new HnswIndex(opts), [x]);
+    expect(calls[0]).toEqual([
       [PROGRESS_EVERY, n],
       [2 * PROGRESS_EVERY, n],
       [n, n],
     ]);
-    expect(a.serialize()).toEqual(b.serialize());
   });
 
   it('refuses bad options, leaving the index as it was', () => {
     const index = new HnswIndex(opts);
-    expectCode(() => index.add(x.subarray(0, dim), { onProgres: () => {} } as never), 'INVALID_PARAMETER');
+    expectAddOptionsRefused(index, x.subarray(0, dim));
     expectCode(() => index.add(x.subarray(0, dim), null as never), 'INVALID_PARAMETER');
     expect(index.idCount).toBe(0);
     const calls: number[] = [];
@@ -58,21 +53,9 @@ describe('HnswIndex.add progress', () => {
   it('a throwing callback leaves a consistent index of the vectors inserted before it', () => {
     const first = x.subarray(0, 10 * dim);
     const rest = x.subarray(10 * dim);
-    const index = new HnswIndex(opts);
-    index.add(first);
-    expect(() =>
-      index.add(rest, {
-        onProgress: () => {
-          throw new Error('stop');
-        },
-      }),
-    ).toThrow('stop');
+    const index = expectThrowingProgressKeeps(() => new HnswIndex(opts), first, rest, dim, PROGRESS_EVERY);
     expect(index.idCount).toBe(10 + PROGRESS_EVERY);
     expect(index.checkInvariants().ok).toBe(true);
-    const want = new HnswIndex(opts);
-    want.add(first);
-    want.add(rest.subarray(0, PROGRESS_EVERY * dim));
-    expect(index.serialize()).toEqual(want.serialize());
     const back = HnswIndex.deserialize(index.serialize());
     expect(back.search(x.subarray(3 * dim, 4 * dim), 1).ids[0]).toBe(3);
     // The index goes on growing normally.

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROGRESS_EVERY, type MemoryReport, type Metric } from '@annlab/core';
 import { LshIndex } from '@annlab/lsh';
-import { clustered, expectCode } from '@annlab/test-kit';
+import { clustered, expectAddOptionsRefused, expectThrowingProgressKeeps, recordProgress } from '@annlab/test-kit';
 
 const dim = 8;
 const L = 6;
@@ -34,18 +34,13 @@ describe('LshIndex.add progress', () => {
   const opts = { dim, L, K, seed: 5 };
 
   it('reports every PROGRESS_EVERY vectors; the same bytes with and without a callback', () => {
-    const calls: [number, number][] = [];
-    const a = new LshIndex(opts);
-    a.add(a0, { onProgress: (done, total) => calls.push([done, total]) });
-    expect(calls).toEqual([
+    const { index: a, calls } = recordProgress(() => new LshIndex(opts), [a0]);
+    expect(calls[0]).toEqual([
       [PROGRESS_EVERY, n],
       [2 * PROGRESS_EVERY, n],
       [n, n],
     ]);
-    const b = new LshIndex(opts);
-    b.add(a0);
-    expect(a.serialize()).toEqual(b.serialize());
-    expectCode(() => a.add(a1, { onProgres: () => {} } as never), 'INVALID_PARAMETER');
+    expectAddOptionsRefused(a, a1);
     expect(a.size).toBe(n);
   });
 
@@ -68,21 +63,9 @@ describe('LshIndex.add progress', () => {
   });
 
   it('a throwing callback on a later add keeps exactly the vectors hashed before it', () => {
-    const index = new LshIndex(opts);
-    index.add(a0);
-    expect(() =>
-      index.add(a1, {
-        onProgress: () => {
-          throw new Error('stop');
-        },
-      }),
-    ).toThrow('stop');
+    const index = expectThrowingProgressKeeps(() => new LshIndex(opts), a0, a1, dim, PROGRESS_EVERY);
     expect(index.size).toBe(n + PROGRESS_EVERY);
     expect(index.checkInvariants().ok).toBe(true);
-    const want = new LshIndex(opts);
-    want.add(a0);
-    want.add(a1.subarray(0, PROGRESS_EVERY * dim));
-    expect(index.serialize()).toEqual(want.serialize());
     const back = LshIndex.deserialize(index.serialize());
     expect(back.search(a1.subarray(3 * dim, 4 * dim), 1).ids[0]).toBe(n + 3);
   });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROGRESS_EVERY, type MemoryReport, type Metric } from '@annlab/core';
 import { RpForestIndex } from '@annlab/rpforest';
-import { clustered, expectCode } from '@annlab/test-kit';
+import { clustered, expectAddOptionsRefused, expectThrowingProgressKeeps, recordProgress } from '@annlab/test-kit';
 
 const dim = 6;
 const opts = { dim, nTrees: 5, leafSize: 12, seed: 3 };
@@ -33,30 +33,18 @@ describe('RpForestIndex.add progress', () => {
   const more = x.subarray(n0 * dim);
 
   it('counts trees on the first add and vectors after; the same bytes with and without a callback', () => {
-    const calls: [number, number][] = [];
-    const onProgress = (done: number, total: number): void => {
-      calls.push([done, total]);
-    };
-    const a = new RpForestIndex(opts);
-    a.add(base, { onProgress });
-    expect(calls).toEqual([1, 2, 3, 4, 5].map((t) => [t, 5]));
-    calls.length = 0;
-    a.add(more, { onProgress });
-    expect(calls).toEqual([
+    const { calls } = recordProgress(() => new RpForestIndex(opts), [base, more]);
+    expect(calls[0]).toEqual([1, 2, 3, 4, 5].map((t) => [t, 5]));
+    expect(calls[1]).toEqual([
       [PROGRESS_EVERY, n1],
       [2 * PROGRESS_EVERY, n1],
       [n1, n1],
     ]);
-    const b = new RpForestIndex(opts);
-    b.add(base);
-    b.add(more);
-    expect(a.serialize()).toEqual(b.serialize());
   });
 
   it('refuses bad options, leaving the index as it was', () => {
     const index = new RpForestIndex(opts);
-    expectCode(() => index.add(base, { onProgres: () => {} } as never), 'INVALID_PARAMETER');
-    expectCode(() => index.add(base, { onProgress: 'x' } as never), 'INVALID_PARAMETER');
+    expectAddOptionsRefused(index, base);
     expect(index.idCount).toBe(0);
   });
 
@@ -80,22 +68,9 @@ describe('RpForestIndex.add progress', () => {
   });
 
   it('a throwing callback on a later add keeps exactly the vectors inserted before it', () => {
-    const index = new RpForestIndex(opts);
-    index.add(base);
-    expect(() =>
-      index.add(more, {
-        onProgress: () => {
-          throw new Error('stop');
-        },
-      }),
-    ).toThrow('stop');
+    const index = expectThrowingProgressKeeps(() => new RpForestIndex(opts), base, more, dim, PROGRESS_EVERY);
     expect(index.idCount).toBe(n0 + PROGRESS_EVERY);
     expect(index.size).toBe(n0 + PROGRESS_EVERY);
-    expect(index.checkInvariants().ok).toBe(true);
-    const want = new RpForestIndex(opts);
-    want.add(base);
-    want.add(more.subarray(0, PROGRESS_EVERY * dim));
-    expect(index.serialize()).toEqual(want.serialize());
     const back = RpForestIndex.deserialize(index.serialize());
     expect(back.search(more.subarray(5 * dim, 6 * dim), 1, { searchK: 100000 }).ids[0]).toBe(n0 + 5);
   });

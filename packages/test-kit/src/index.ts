@@ -11,3 +11,5 @@ export { describeIndexContract, itRoundTripsArbitraryData } from './contract.js'
 export type { ContractIndex, IndexContract, ParamsOf, RoundTripProperty } from './contract.js';
 export { cornerCaseData, floatBatch } from './arbitraries.js';
 export type { CornerCaseOptions } from './arbitraries.js';
+export { expectAddOptionsRefused, expectThrowingProgressKeeps, recordProgress } from './progress.js';
+export type { ProgressIndex, RecordedProgress } from './progress.js';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROGRESS_EVERY, type MemoryReport } from '@annlab/core';
 import { VamanaIndex } from '@annlab/vamana';
-import { clustered, expectCode } from '@annlab/test-kit';
+import { clustered, expectAddOptionsRefused, expectThrowingProgressKeeps, recordProgress } from '@annlab/test-kit';
 
 const dim = 8;
 const R = 8;
@@ -28,29 +28,18 @@ describe('VamanaIndex.add progress', () => {
   const more = x.subarray(n0 * dim);
 
   it('counts both build passes, then inserts; the same bytes with and without a callback', () => {
-    const calls: [number, number][] = [];
-    const onProgress = (done: number, total: number): void => {
-      calls.push([done, total]);
-    };
-    const a = new VamanaIndex(opts);
-    a.add(base, { onProgress });
-    expect(calls).toEqual([
+    const { index: a, calls } = recordProgress(() => new VamanaIndex(opts), [base, more]);
+    expect(calls[0]).toEqual([
       [PROGRESS_EVERY, 2 * n0],
       [n0, 2 * n0],
       [n0 + PROGRESS_EVERY, 2 * n0],
       [2 * n0, 2 * n0],
     ]);
-    calls.length = 0;
-    a.add(more, { onProgress });
-    expect(calls).toEqual([
+    expect(calls[1]).toEqual([
       [PROGRESS_EVERY, n1],
       [n1, n1],
     ]);
-    const b = new VamanaIndex(opts);
-    b.add(base);
-    b.add(more);
-    expect(a.serialize()).toEqual(b.serialize());
-    expectCode(() => a.add(more, { onProgres: () => {} } as never), 'INVALID_PARAMETER');
+    expectAddOptionsRefused(a, more);
     expect(a.size).toBe(n0 + n1);
   });
 
@@ -73,21 +62,9 @@ describe('VamanaIndex.add progress', () => {
   });
 
   it('a throwing callback on a later add keeps exactly the points inserted before it', () => {
-    const index = new VamanaIndex(opts);
-    index.add(base);
-    expect(() =>
-      index.add(more, {
-        onProgress: () => {
-          throw new Error('stop');
-        },
-      }),
-    ).toThrow('stop');
+    const index = expectThrowingProgressKeeps(() => new VamanaIndex(opts), base, more, dim, PROGRESS_EVERY);
     expect(index.size).toBe(n0 + PROGRESS_EVERY);
     expect(index.checkInvariants().ok).toBe(true);
-    const want = new VamanaIndex(opts);
-    want.add(base);
-    want.add(more.subarray(0, PROGRESS_EVERY * dim));
-    expect(index.serialize()).toEqual(want.serialize());
     const back = VamanaIndex.deserialize(index.serialize());
     expect(back.search(more.subarray(2 * dim, 3 * dim), 1, { searchL: 64 }).ids[0]).toBe(n0 + 2);
   });
