@@ -31,6 +31,7 @@ export type {
 
 export {
   asCorruptData,
+  checkBeamWidth,
   checkDim,
   checkId,
   checkIndexOptions,

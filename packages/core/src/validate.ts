@@ -49,6 +49,16 @@ export function checkK(k: unknown): number {
   return checkInteger('k', k, 1, 1 << 24);
 }
 
+/**
+ * The beam (candidate list) width of a graph search: `value` when given (checked: an integer
+ * 1 … 2^24, named `name` in messages), else `fallback`; at least `k` either way.
+ * @throws AnnlabError `INVALID_PARAMETER` for a bad `value`.
+ */
+export function checkBeamWidth(name: string, value: unknown, fallback: number, k: number): number {
+  const w = value === undefined ? fallback : checkInteger(name, value, 1, 1 << 24);
+  return w > k ? w : k;
+}
+
 /** Check a seed: any safe integer (negative allowed). */
 export function checkSeed(seed: unknown): number {
   return checkInteger('seed', seed, Number.MIN_SAFE_INTEGER);

@@ -21,7 +21,7 @@
  * @module
  */
 import {
-  checkInteger,
+  checkBeamWidth,
   graphSearchInto,
   padRow,
   type DistanceComputer,
@@ -56,8 +56,7 @@ export const SEARCH_KEYS: readonly string[] = ['efSearch', 'stats'];
  * @throws AnnlabError `INVALID_PARAMETER` for a bad `efSearch`.
  */
 export function efOf(k: number, nNeighbors: number, params: NnDescentSearchParams): number {
-  const ef = params.efSearch === undefined ? nNeighbors : checkInteger('efSearch', params.efSearch, 1, 1 << 24);
-  return ef > k ? ef : k;
+  return checkBeamWidth('efSearch', params.efSearch, nNeighbors, k);
 }
 
 /**

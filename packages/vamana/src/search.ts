@@ -12,7 +12,7 @@
  * @module
  */
 import {
-  checkInteger,
+  checkBeamWidth,
   graphSearchInto,
   padRow,
   type DistanceComputer,
@@ -49,8 +49,7 @@ export const DEFAULT_SEARCH_L = 64;
  * @throws AnnlabError `INVALID_PARAMETER` for a bad `searchL`.
  */
 export function searchLOf(k: number, params: VamanaSearchParams): number {
-  const L = params.searchL === undefined ? DEFAULT_SEARCH_L : checkInteger('searchL', params.searchL, 1, 1 << 24);
-  return L > k ? L : k;
+  return checkBeamWidth('searchL', params.searchL, DEFAULT_SEARCH_L, k);
 }
 
 /**
