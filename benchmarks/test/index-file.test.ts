@@ -17,21 +17,11 @@ import {
   resolveDataset,
   runSuite,
   type BenchDataset,
-  type Environment,
   type LoadedIndex,
 } from '@annlab/bench';
+import { testEnvironment } from './environment.js';
 
-const env: Environment = {
-  node: 'v20',
-  v8: '11',
-  cpu: 'test cpu',
-  cores: 2,
-  totalMemoryBytes: 1,
-  platform: 'test',
-  gitCommit: 'abc',
-  annlabVersion: '0.0.0',
-  startedAt: '2024-01-01T00:00:00Z',
-};
+const env = testEnvironment;
 
 const DATASET = 'synthetic:n=500,dim=8,clusters=4,queries=20,seed=7';
 let dir: string;

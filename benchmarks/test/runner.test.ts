@@ -18,20 +18,10 @@ import {
   type AlgorithmAdapter,
   type BenchDataset,
   type BenchmarkRun,
-  type Environment,
 } from '@annlab/bench';
+import { testEnvironment } from './environment.js';
 
-const env: Environment = {
-  node: 'v20',
-  v8: '11',
-  cpu: 'test cpu',
-  cores: 2,
-  totalMemoryBytes: 1,
-  platform: 'test',
-  gitCommit: 'abc',
-  annlabVersion: '0.0.0',
-  startedAt: '2024-01-01T00:00:00Z',
-};
+const env = testEnvironment;
 
 const unavailable: AlgorithmAdapter = {
   name: 'missing-peer',
