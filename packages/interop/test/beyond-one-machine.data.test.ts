@@ -11,8 +11,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fashionMnistDir, readIdxImages } from '@annlab/test-kit/datasets';
 import { FlatIndex } from '@annlab/flat';
 import { readFaiss } from '../src/index.js';
 
@@ -20,8 +20,7 @@ const PYTHON = '/usr/bin/python3';
 const hasFaiss = spawnSync(PYTHON, ['-c', 'import faiss'], { stdio: 'ignore' }).status === 0;
 if (!hasFaiss) console.log('beyond-one-machine example skipped: /usr/bin/python3 cannot import faiss (apt-get install python3-faiss)');
 
-const root = process.env.ANNLAB_SHARED_DATASETS ?? fileURLToPath(new URL('../../../../shared/datasets', import.meta.url));
-const fmnist = `${root}/fashion-mnist`;
+const fmnist = fashionMnistDir();
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const DIM = 784;
 const N = 15000;
@@ -29,22 +28,14 @@ const PARTS = 3;
 const NQ = 200;
 const K = 10;
 
-function readIdxImages(path: string, limit: number): Float32Array {
-  const b = gunzipSync(readFileSync(path));
-  const n = Math.min(limit, b.readUInt32BE(4));
-  const out = new Float32Array(n * DIM);
-  for (let i = 0; i < out.length; i++) out[i] = b[16 + i];
-  return out;
-}
-
 describe.skipIf(!hasFaiss)('beyond one machine: annlab parts served by FAISS IndexShards', () => {
   const work = mkdtempSync(join(tmpdir(), 'annlab-shards-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('each part built in its own process; FAISS serves them as one index', () => {
     expect(existsSync(fmnist), `Fashion-MNIST not found at ${fmnist}; set ANNLAB_SHARED_DATASETS`).toBe(true);
-    const base = readIdxImages(`${fmnist}/train-images-idx3-ubyte.gz`, N);
-    const queries = readIdxImages(`${fmnist}/t10k-images-idx3-ubyte.gz`, NQ);
+    const base = readIdxImages(`${fmnist}/train-images-idx3-ubyte.gz`, N).data;
+    const queries = readIdxImages(`${fmnist}/t10k-images-idx3-ubyte.gz`, NQ).data;
     writeFileSync(join(work, 'base.f32'), new Uint8Array(base.buffer));
     writeFileSync(join(work, 'queries.f32'), new Uint8Array(queries.buffer));
 

@@ -13,8 +13,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fashionMnistDir, readIdxImages } from '@annlab/test-kit/datasets';
 import type { AnnIndex } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
 import { HnswIndex } from '@annlab/hnsw';
@@ -26,8 +26,7 @@ const PYTHON = '/usr/bin/python3';
 const hasFaiss = spawnSync(PYTHON, ['-c', 'import faiss'], { stdio: 'ignore' }).status === 0;
 if (!hasFaiss) console.log('interop FAISS data tests skipped: /usr/bin/python3 cannot import faiss (apt-get install python3-faiss)');
 
-const root = process.env.ANNLAB_SHARED_DATASETS ?? fileURLToPath(new URL('../../../../shared/datasets', import.meta.url));
-const fmnist = `${root}/fashion-mnist`;
+const fmnist = fashionMnistDir();
 const DIM = 784;
 /**
  * Base vectors used: the first 20,000 of the 60,000. FAISS 1.7.3 from Debian trains IVF-PQ
@@ -37,15 +36,6 @@ const DIM = 784;
 const N = 20000;
 const NQ = 1000;
 const K = 10;
-
-/** IDX images (gzip): 16-byte big-endian header, then uint8 pixels → float32 rows. */
-function readIdxImages(path: string, limit: number): Float32Array {
-  const b = gunzipSync(readFileSync(path));
-  const n = Math.min(limit, b.readUInt32BE(4));
-  const out = new Float32Array(n * DIM);
-  for (let i = 0; i < out.length; i++) out[i] = b[16 + i];
-  return out;
-}
 
 /** One kind of index: how annlab builds it, FAISS's factory string and settings. */
 interface Case {
@@ -114,8 +104,8 @@ describe.skipIf(!hasFaiss)('FAISS files on Fashion-MNIST (1,000 queries, k = 10)
 
   it('agrees with FAISS both ways for every index kind', () => {
     expect(existsSync(fmnist), `Fashion-MNIST not found at ${fmnist}; set ANNLAB_SHARED_DATASETS`).toBe(true);
-    const base = readIdxImages(`${fmnist}/train-images-idx3-ubyte.gz`, N);
-    const queries = readIdxImages(`${fmnist}/t10k-images-idx3-ubyte.gz`, NQ);
+    const base = readIdxImages(`${fmnist}/train-images-idx3-ubyte.gz`, N).data;
+    const queries = readIdxImages(`${fmnist}/t10k-images-idx3-ubyte.gz`, NQ).data;
     writeFileSync(join(work, 'base.f32'), new Uint8Array(base.buffer));
     writeFileSync(join(work, 'queries.f32'), new Uint8Array(queries.buffer));
 

@@ -14,8 +14,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fashionMnistDir, readIdxImages } from '@annlab/test-kit/datasets';
 import type { Metric } from '@annlab/core';
 import { HnswIndex } from '@annlab/hnsw';
 import { RpForestIndex } from '@annlab/rpforest';
@@ -40,21 +40,12 @@ try {
   console.log('interop Annoy data tests skipped: the optional npm package annoy is not installed');
 }
 
-const root = process.env.ANNLAB_SHARED_DATASETS ?? fileURLToPath(new URL('../../../../shared/datasets', import.meta.url));
 const DIM = 784;
 const NQ = 1000;
 const K = 10;
 
-function readIdxImages(path: string, limit: number): Float32Array {
-  const b = gunzipSync(readFileSync(path));
-  const n = Math.min(limit, b.readUInt32BE(4));
-  const out = new Float32Array(n * DIM);
-  for (let i = 0; i < out.length; i++) out[i] = b[16 + i];
-  return out;
-}
-
-const base = readIdxImages(`${root}/fashion-mnist/train-images-idx3-ubyte.gz`, 60000);
-const queries = readIdxImages(`${root}/fashion-mnist/t10k-images-idx3-ubyte.gz`, NQ);
+const base = readIdxImages(join(fashionMnistDir(), 'train-images-idx3-ubyte.gz'), 60000).data;
+const queries = readIdxImages(join(fashionMnistDir(), 't10k-images-idx3-ubyte.gz'), NQ).data;
 const dir = mkdtempSync(join(tmpdir(), 'annlab-interop-data-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
