@@ -83,9 +83,11 @@ const SCAN_BLOCK = 1024;
  * @example
  * ```ts
  * import { FlatIndex } from '@annlab/flat';
+ * import { Rng } from '@annlab/core';
  *
  * const dim = 32;
- * const vectors = Float32Array.from({ length: 1000 * dim }, () => Math.random());
+ * const rng = new Rng(1); // seeded, as annlab's own builds are
+ * const vectors = Float32Array.from({ length: 1000 * dim }, () => rng.nextFloat());
  * const index = new FlatIndex({ dim, metric: 'euclidean' });
  * index.add(vectors);                                  // ids 0..999
  * const queries = vectors.subarray(0, 2 * dim);        // two queries, row-major

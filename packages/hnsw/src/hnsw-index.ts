@@ -129,9 +129,11 @@ const NO_PARAMS: HnswSearchParams = Object.freeze({});
  * @example
  * ```ts
  * import { HnswIndex } from '@annlab/hnsw';
+ * import { Rng } from '@annlab/core';
  *
  * const dim = 32;
- * const vectors = Float32Array.from({ length: 1000 * dim }, () => Math.random());
+ * const rng = new Rng(1); // seeded, as annlab's own builds are
+ * const vectors = Float32Array.from({ length: 1000 * dim }, () => rng.nextFloat());
  * const index = new HnswIndex({ dim, metric: 'euclidean', M: 16, efConstruction: 100, seed: 1 });
  * index.add(vectors);                                  // inserts one by one; add more later
  * const queries = vectors.subarray(0, 5 * dim);

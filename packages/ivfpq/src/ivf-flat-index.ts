@@ -133,9 +133,11 @@ interface IvfFlatFileParams {
  * @example
  * ```ts
  * import { IvfFlatIndex } from '@annlab/ivfpq';
+ * import { Rng } from '@annlab/core';
  *
  * const dim = 32;
- * const vectors = Float32Array.from({ length: 1000 * dim }, () => Math.random());
+ * const rng = new Rng(1); // seeded, as annlab's own builds are
+ * const vectors = Float32Array.from({ length: 1000 * dim }, () => rng.nextFloat());
  * const index = new IvfFlatIndex({ dim, metric: 'euclidean', nlist: 16, seed: 1 });
  * index.add(vectors);                                  // the first add trains k-means, then fills the lists
  * const queries = vectors.subarray(0, 5 * dim);

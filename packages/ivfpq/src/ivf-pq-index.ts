@@ -228,9 +228,11 @@ const ENCODE_CHUNK = 4096;
  * @example
  * ```ts
  * import { IvfPqIndex } from '@annlab/ivfpq';
+ * import { Rng } from '@annlab/core';
  *
  * const dim = 32;
- * const vectors = Float32Array.from({ length: 1000 * dim }, () => Math.random());
+ * const rng = new Rng(1); // seeded, as annlab's own builds are
+ * const vectors = Float32Array.from({ length: 1000 * dim }, () => rng.nextFloat());
  * const index = new IvfPqIndex({ dim, metric: 'euclidean', nlist: 16, m: 8, nbits: 4, keepVectors: true, seed: 1 });
  * index.add(vectors);                                  // the first add trains, then encodes (8 codes of 4 bits each)
  * const queries = vectors.subarray(0, 5 * dim);

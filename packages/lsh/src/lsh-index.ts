@@ -105,9 +105,11 @@ export interface LshHashFunctions {
  * @example
  * ```ts
  * import { LshIndex } from '@annlab/lsh';
+ * import { Rng } from '@annlab/core';
  *
  * const dim = 32;
- * const vectors = Float32Array.from({ length: 1000 * dim }, () => Math.random() - 0.5);
+ * const rng = new Rng(1); // seeded, as annlab's own builds are
+ * const vectors = Float32Array.from({ length: 1000 * dim }, () => rng.nextFloat() - 0.5);
  * const index = new LshIndex({ dim, metric: 'cosine', L: 8, K: 8, seed: 1 }); // cosine: SimHash
  * index.add(vectors);                                  // draws the functions, fills the L tables
  * const queries = vectors.subarray(0, 5 * dim);

@@ -96,9 +96,11 @@ export interface KnnGraph {
  * @example
  * ```ts
  * import { NnDescentIndex } from '@annlab/nndescent';
+ * import { Rng } from '@annlab/core';
  *
  * const dim = 32;
- * const vectors = Float32Array.from({ length: 1000 * dim }, () => Math.random());
+ * const rng = new Rng(1); // seeded, as annlab's own builds are
+ * const vectors = Float32Array.from({ length: 1000 * dim }, () => rng.nextFloat());
  * const index = new NnDescentIndex({ dim, metric: 'euclidean', nNeighbors: 15, seed: 1 });
  * index.add(vectors);                                  // builds the k-NN graph, then the search graph
  * const queries = vectors.subarray(0, 5 * dim);

@@ -149,9 +149,11 @@ interface PcaFileParams {
  * @example
  * ```ts
  * import { Pca } from '@annlab/pca';
+ * import { Rng } from '@annlab/core';
  *
  * const dim = 32;
- * const vectors = Float32Array.from({ length: 1000 * dim }, () => Math.random());
+ * const rng = new Rng(1); // seeded, as annlab's own builds are
+ * const vectors = Float32Array.from({ length: 1000 * dim }, () => rng.nextFloat());
  * const pca = new Pca({ dim, components: 8, seed: 1 });
  * pca.train(vectors);                                  // mean and the 8 leading directions
  * const y = pca.apply(vectors);                        // 1000 × 8, row-major

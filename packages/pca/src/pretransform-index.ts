@@ -186,10 +186,12 @@ function innerMetricFor(metric: Metric): Metric {
  * @example
  * ```ts
  * import { HnswIndex } from '@annlab/hnsw';
+ * import { Rng } from '@annlab/core';
  * import { PreTransformIndex } from '@annlab/pca';
  *
  * const dim = 32;
- * const vectors = Float32Array.from({ length: 1000 * dim }, () => Math.random());
+ * const rng = new Rng(1); // seeded, as annlab's own builds are
+ * const vectors = Float32Array.from({ length: 1000 * dim }, () => rng.nextFloat());
  * const index = new PreTransformIndex({
  *   dim,
  *   metric: 'euclidean',

@@ -100,9 +100,11 @@ import {
  * @example
  * ```ts
  * import { RpForestIndex } from '@annlab/rpforest';
+ * import { Rng } from '@annlab/core';
  *
  * const dim = 32;
- * const vectors = Float32Array.from({ length: 1000 * dim }, () => Math.random());
+ * const rng = new Rng(1); // seeded, as annlab's own builds are
+ * const vectors = Float32Array.from({ length: 1000 * dim }, () => rng.nextFloat());
  * const index = new RpForestIndex({ dim, metric: 'euclidean', nTrees: 10, seed: 1 });
  * index.add(vectors);                                  // the first add builds the trees
  * const queries = vectors.subarray(0, 5 * dim);

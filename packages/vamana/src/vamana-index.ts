@@ -73,9 +73,11 @@ import { DEFAULT_SEARCH_L, SEARCH_KEYS, searchGraph, searchLOf, type VamanaSearc
  * @example
  * ```ts
  * import { VamanaIndex } from '@annlab/vamana';
+ * import { Rng } from '@annlab/core';
  *
  * const dim = 32;
- * const vectors = Float32Array.from({ length: 1000 * dim }, () => Math.random());
+ * const rng = new Rng(1); // seeded, as annlab's own builds are
+ * const vectors = Float32Array.from({ length: 1000 * dim }, () => rng.nextFloat());
  * const index = new VamanaIndex({ dim, metric: 'euclidean', R: 32, L: 64, alpha: 1.2, seed: 1 });
  * index.add(vectors);                                  // builds the graph (two passes); later adds insert
  * const queries = vectors.subarray(0, 5 * dim);
