@@ -63,9 +63,10 @@ describe('HTML report in headless Chromium', () => {
     expect(response?.ok()).toBe(true);
     expect(await page.title()).toBe('annlab benchmark: browser');
 
-    // Three inline SVG plots, each laid out with a real size.
+    // Seven inline SVG plots, each laid out with a real size: recall vs QPS (front and per build),
+    // vs distance computations, vs index size, vs build time, build time vs size, and latency.
     const sizes = await page.$$eval('figure svg', (svgs) => svgs.map((s) => s.getBoundingClientRect()).map((r) => [r.width, r.height]));
-    expect(sizes).toHaveLength(3);
+    expect(sizes).toHaveLength(7);
     for (const [w, h] of sizes) {
       expect(w).toBeGreaterThan(200);
       expect(h).toBeGreaterThan(150);
@@ -73,7 +74,8 @@ describe('HTML report in headless Chromium', () => {
     // Every algorithm is named in the plots' legends and in the summary table.
     const legendText = await page.$$eval('figure svg', (svgs) => svgs.map((s) => s.textContent ?? ''));
     for (const text of legendText) for (const a of ALGORITHMS) expect(text).toContain(a);
-    const firstColumn = await page.$$eval('table:first-of-type tbody tr td:first-child', (tds) => tds.map((td) => td.textContent));
+    // The summary is the document's first table (each table sits in its own scrolling wrapper).
+    const firstColumn = await page.$eval('table', (t) => Array.from(t.querySelectorAll('tbody tr td:first-child'), (td) => td.textContent));
     expect(firstColumn).toEqual(ALGORITHMS);
     expect(await page.textContent('body')).toContain('not-an-algorithm');
 
