@@ -87,6 +87,8 @@ export { KERNELS_COMPILER_VERSION, KERNELS_SOURCE_SHA256, KERNELS_WASM_LENGTH } 
 
 export { MaxHeap, MinHeap } from './heap.js';
 export { VisitedSet } from './visited-set.js';
+export { grownArray } from './grow.js';
+export type { GrowableArray } from './grow.js';
 export { GraphSearchContext, drainGraphResults, graphSearch, graphSearchInto, graphSearchRecorded } from './graph-search.js';
 export type { GraphSearchCounter } from './graph-search.js';
 export { Rng } from './rng.js';

@@ -46,6 +46,7 @@
  * @module
  */
 import {
+  grownArray,
   AnnlabError,
   DistanceComputer,
   VectorStore,
@@ -80,7 +81,7 @@ import { MAX_TREES, resolveOptions, type RpForestInfo, type RpForestOptions } fr
 import { SEARCH_KEYS, SearchScratch, searchForest, searchKOf, type RpForestSearchParams } from './search.js';
 import { SplitScratch, buildTrees, computeAugmentation } from './internal/build.js';
 import { checkDeleteList, insertItem, maybeCompactLeaves, removeItem, trimForest } from './internal/dynamic.js';
-import { FlatForest, growUint8 } from './internal/flat-forest.js';
+import { FlatForest } from './internal/flat-forest.js';
 import { checkForest } from './internal/invariants.js';
 import {
   FILE_KIND,
@@ -217,7 +218,7 @@ export class RpForestIndex
     // copied first: growing that memory detaches it.
     const first = this.store.append(stableInput(vectors));
     const total = this.store.size;
-    forest.deleted = growUint8(forest.deleted, total);
+    forest.deleted = grownArray(forest.deleted, total);
     this.live += n;
     if (!this.built) {
       try {

@@ -17,6 +17,7 @@
  * @module
  */
 import {
+  grownArray,
   MaxHeap,
   MinHeap,
   SearchStats,
@@ -28,7 +29,7 @@ import {
   type MetricPolicy,
   type SearchParams,
 } from '@annlab/core';
-import { growInt32, type FlatForest } from './internal/flat-forest.js';
+import type { FlatForest } from './internal/flat-forest.js';
 
 /** Search parameters for {@link RpForestIndex}. */
 export interface RpForestSearchParams extends SearchParams {
@@ -181,7 +182,7 @@ export function searchForest(
       const s = leafStart[leaf];
       const n = leafSizes[leaf];
       if (unique + n > cand.length) {
-        cand = growInt32(cand, unique + n);
+        cand = grownArray(cand, unique + n);
         scratch.candIds = cand;
         scratch.candDist = new Float64Array(cand.length);
       }

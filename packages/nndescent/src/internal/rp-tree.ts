@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { partitionBySide, type DistanceComputer, type Rng } from '@annlab/core';
+import { grownArray, partitionBySide, type DistanceComputer, type Rng } from '@annlab/core';
 import { createSplitInto } from '@annlab/rpforest';
 
 /** One random-projection tree as flat arrays (pynndescent's `FlatTree`). */
@@ -120,15 +120,6 @@ class SplitScratch {
   }
 }
 
-function grow<T extends Float32Array | Float64Array | Int32Array>(a: T, need: number, make: (n: number) => T): T {
-  if (need <= a.length) return a;
-  let cap = Math.max(64, a.length);
-  while (cap < need) cap *= 2;
-  const next = make(cap);
-  next.set(a);
-  return next;
-}
-
 /**
  * Build one tree over the first `n` rows of `ip.store` (`dim` per row), leaves of at most
  * `leafSize` points. `cosine`: rows are unit vectors and planes pass through the origin.
@@ -159,17 +150,17 @@ function makeNode(
 ): number {
   if (hi - lo <= leafSize) {
     const leaf = tree.leafCount++;
-    tree.leafStart = grow(tree.leafStart, leaf + 1, (c) => new Int32Array(c));
-    tree.leafSizes = grow(tree.leafSizes, leaf + 1, (c) => new Int32Array(c));
+    tree.leafStart = grownArray(tree.leafStart, leaf + 1, 64);
+    tree.leafSizes = grownArray(tree.leafSizes, leaf + 1, 64);
     tree.leafStart[leaf] = lo;
     tree.leafSizes[leaf] = hi - lo;
     return ~leaf;
   }
   const node = tree.innerCount++;
   const dim = tree.dim;
-  tree.normals = grow(tree.normals, (node + 1) * dim, (c) => new Float32Array(c));
-  tree.offsets = grow(tree.offsets, node + 1, (c) => new Float64Array(c));
-  tree.children = grow(tree.children, 2 * node + 2, (c) => new Int32Array(c));
+  tree.normals = grownArray(tree.normals, (node + 1) * dim, 64);
+  tree.offsets = grownArray(tree.offsets, node + 1, 64);
+  tree.children = grownArray(tree.children, 2 * node + 2, 64);
   const mid = splitRange(tree, node, items, lo, hi, cosine, rng, scratch);
   const c0 = makeNode(tree, items, lo, mid, leafSize, cosine, rng, scratch);
   const c1 = makeNode(tree, items, mid, hi, leafSize, cosine, rng, scratch);

@@ -28,9 +28,9 @@
  *
  * @module
  */
-import { Rng, deriveSeed, dot, partitionBySide, type ProgressCallback } from '@annlab/core';
+import { Rng, deriveSeed, dot, grownArray, partitionBySide, type ProgressCallback } from '@annlab/core';
 import { createSplitInto, marginOf, twoMeans } from '../two-means.js';
-import { growFloat32, type FlatForest } from './flat-forest.js';
+import type { FlatForest } from './flat-forest.js';
 
 /** Annoy's `_make_tree`: split attempts before accepting an imbalanced split. */
 const SPLIT_ATTEMPTS = 3;
@@ -85,7 +85,7 @@ export class SplitScratch {
 export function computeAugmentation(forest: FlatForest, from: number, to: number, setMax: boolean): void {
   const dim = forest.dim;
   const data = forest.store.data;
-  forest.augExtra = growFloat32(forest.augExtra, to);
+  forest.augExtra = grownArray(forest.augExtra, to);
   if (setMax) {
     let max2 = 0;
     for (let id = from; id < to; id++) {

@@ -19,9 +19,9 @@
  *
  * @module
  */
-import { AnnlabError, Rng, deriveSeed, mix32 } from '@annlab/core';
+import { AnnlabError, Rng, deriveSeed, grownArray, mix32 } from '@annlab/core';
 import { splitRange, type SplitScratch } from './build.js';
-import { growInt32, type FlatForest } from './flat-forest.js';
+import type { FlatForest } from './flat-forest.js';
 
 /**
  * Check the argument of `delete` before anything changes: one id or a list of integers, each
@@ -111,7 +111,7 @@ function appendToLeaf(forest: FlatForest, leaf: number, id: number): void {
     // Full (built leaves are packed): move it to the end with room to reach leafSize + 1.
     const cap = Math.max(forest.leafSize + 1, size + 1);
     const start = forest.leafItemsUsed;
-    forest.leafItems = growInt32(forest.leafItems, start + cap);
+    forest.leafItems = grownArray(forest.leafItems, start + cap);
     forest.leafItems.copyWithin(start, forest.leafStart[leaf], forest.leafStart[leaf] + size);
     forest.leafItemsWasted += forest.leafCap[leaf];
     forest.leafStart[leaf] = start;
@@ -171,7 +171,7 @@ function walkTree(forest: FlatForest, scratch: SplitScratch, t: number, id: numb
       continue;
     }
     if (sp + 2 > st.length) {
-      st = growInt32(st, sp + 2);
+      st = grownArray(st, sp + 2);
       scratch.items = st;
     }
     const m = route ? forest.margin(code, id) : 0;

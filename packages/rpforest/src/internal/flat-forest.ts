@@ -18,52 +18,12 @@
  *
  * @module
  */
-import type { VectorStore } from '@annlab/core';
+import { grownArray, type VectorStore } from '@annlab/core';
 import { marginOf } from '../two-means.js';
 import type { RpForestInfo } from '../options.js';
 
 /** The empty array that stands for "no augmented component" (every metric but inner product). */
 export const EMPTY_F32: Float32Array = new Float32Array(0);
-
-/** `a` if it holds `need` values, else a copy with doubled capacity (≥ 16, ≥ need). */
-export function growInt32(a: Int32Array, need: number): Int32Array {
-  if (need <= a.length) return a;
-  let cap = Math.max(16, a.length);
-  while (cap < need) cap *= 2;
-  const next = new Int32Array(cap);
-  next.set(a);
-  return next;
-}
-
-/** {@link growInt32} for `Float32Array`. */
-export function growFloat32(a: Float32Array, need: number): Float32Array {
-  if (need <= a.length) return a;
-  let cap = Math.max(16, a.length);
-  while (cap < need) cap *= 2;
-  const next = new Float32Array(cap);
-  next.set(a);
-  return next;
-}
-
-/** {@link growInt32} for `Float64Array`. */
-export function growFloat64(a: Float64Array, need: number): Float64Array {
-  if (need <= a.length) return a;
-  let cap = Math.max(16, a.length);
-  while (cap < need) cap *= 2;
-  const next = new Float64Array(cap);
-  next.set(a);
-  return next;
-}
-
-/** {@link growInt32} for `Uint8Array`. */
-export function growUint8(a: Uint8Array, need: number): Uint8Array {
-  if (need <= a.length) return a;
-  let cap = Math.max(16, a.length);
-  while (cap < need) cap *= 2;
-  const next = new Uint8Array(cap);
-  next.set(a);
-  return next;
-}
 
 /** The flat arrays of a forest and the per-item tables its trees read. */
 export class FlatForest {
@@ -155,20 +115,20 @@ export class FlatForest {
   /** A new inner node (its normal, offset and children are the caller's to fill). */
   allocInner(): number {
     const node = this.innerCount++;
-    this.splitNormals = growFloat32(this.splitNormals, this.innerCount * this.treeDim);
-    this.splitOffsets = growFloat64(this.splitOffsets, this.innerCount);
-    this.children = growInt32(this.children, this.innerCount * 2);
+    this.splitNormals = grownArray(this.splitNormals, this.innerCount * this.treeDim);
+    this.splitOffsets = grownArray(this.splitOffsets, this.innerCount);
+    this.children = grownArray(this.children, this.innerCount * 2);
     return node;
   }
 
   /** A new leaf holding `items[lo .. hi)` with `cap` slots; returns its leaf index. */
   allocLeaf(items: Int32Array, lo: number, hi: number, cap: number): number {
     const leaf = this.leafCount++;
-    this.leafStart = growInt32(this.leafStart, this.leafCount);
-    this.leafSizes = growInt32(this.leafSizes, this.leafCount);
-    this.leafCap = growInt32(this.leafCap, this.leafCount);
+    this.leafStart = grownArray(this.leafStart, this.leafCount);
+    this.leafSizes = grownArray(this.leafSizes, this.leafCount);
+    this.leafCap = grownArray(this.leafCap, this.leafCount);
     const start = this.leafItemsUsed;
-    this.leafItems = growInt32(this.leafItems, start + cap);
+    this.leafItems = grownArray(this.leafItems, start + cap);
     this.leafItems.set(items.subarray(lo, hi), start);
     this.leafItemsUsed = start + cap;
     this.leafStart[leaf] = start;
