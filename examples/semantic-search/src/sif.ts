@@ -26,7 +26,7 @@
  */
 import { AnnlabError } from '@annlab/core';
 import { Pca } from '@annlab/pca';
-import type { WordVectors } from './glove.js';
+import type { WordVectors } from '@annlab/datasets';
 import { resolveTokens, tokenize } from './text.js';
 
 /**

