@@ -85,6 +85,17 @@ describe('annlab bench', () => {
     expect(await runCli(['report', join(out, 'results.jsonl'), '--out', join(dir, 're'), '--json'], again)).toBe(EXIT.OK);
     expect(JSON.parse(again.stdout)).toMatchObject({ results: lines.length });
     expect(existsSync(join(dir, 're', 'report.html'))).toBe(true);
+
+    // A redraw keeps the peers' binding costs that run.json recorded.
+    const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as Record<string, unknown>;
+    info.bindingCosts = { flat: { queryType: 'number[]', microsPerQuery: 12.5, note: 'flat converts each query (test)' } };
+    writeFileSync(join(out, 'run.json'), JSON.stringify(info));
+    const redraw = capture();
+    expect(await runCli(['report', join(out, 'results.jsonl'), '--out', join(dir, 're2')], redraw)).toBe(EXIT.OK);
+    expect(redraw.stdout).toContain('flat: flat converts each query (test)');
+    const redrawn = readFileSync(join(dir, 're2', 'report.html'), 'utf8');
+    expect(redrawn).toContain('binding cost / query');
+    expect(redrawn).toContain('12.5 µs');
   });
 
   it('prints a JSON summary with --json and honours --only, --dataset and --queries', async () => {

@@ -20,9 +20,15 @@ export async function reportCommand(file: string, opts: { out?: string; json?: b
     meta.skipped = info.skipped;
     meta.errors = info.errors;
     meta.totalSeconds = info.totalSeconds;
+    if (info.bindingCosts !== undefined) meta.bindingCosts = info.bindingCosts;
   }
   const written = await writeReport(out, results, meta);
   if (opts.json === true) io.out(`${JSON.stringify({ results: results.length, ...written })}\n`);
-  else io.out(`${summaryTable(results)}\n\nwrote ${written.report} and ${written.plots.length} plots\n`);
+  else {
+    io.out(`${summaryTable(results)}\n\n`);
+    // As `annlab bench` prints them: peers whose binding converts each query inside the timed call.
+    for (const [name, c] of Object.entries(info?.bindingCosts ?? {})) io.out(`${name}: ${c.note}\n`);
+    io.out(`wrote ${written.report} and ${written.plots.length} plots\n`);
+  }
   return EXIT.OK;
 }
