@@ -21,6 +21,8 @@
  * - `UNSUPPORTED_OPERATION`: the index does not implement this operation.
  * - `NOT_FOUND`: a named thing (dataset, file, id) does not exist.
  * - `IO`: reading, writing or fetching failed.
+ * - `WORKER_FAILED`: a worker thread threw or died during a parallel operation; the
+ *   operation was abandoned as a whole (see `@annlab/threads`).
  */
 export type AnnlabErrorCode =
   | 'DIMENSION_MISMATCH'
@@ -33,7 +35,8 @@ export type AnnlabErrorCode =
   | 'UNSUPPORTED_VERSION'
   | 'UNSUPPORTED_OPERATION'
   | 'NOT_FOUND'
-  | 'IO';
+  | 'IO'
+  | 'WORKER_FAILED';
 
 /** The one error class annlab throws on purpose. Check `code` to react programmatically. */
 export class AnnlabError extends Error {

@@ -1,0 +1,10 @@
+/**
+ * What both entry points export besides `createThreadPool` and `searchBatch`.
+ *
+ * @module
+ */
+export { SharedIndex, shareIndex } from './search.js';
+export type { SearchBatchOptions } from './search.js';
+export { INDEX_CLASSES, REPLICAS_KEPT } from './replicas.js';
+export type { SearchTaskPayload } from './tasks.js';
+export type { TaskHandler, TaskModule, ThreadPool, ThreadPoolOptions } from './types.js';

@@ -1,0 +1,56 @@
+/**
+ * annlab's own task module, loaded by every worker: `annlab.search`, one slice of a parallel
+ * batch search (see `searchBatch`). Other packages add theirs through `taskModules`.
+ *
+ * @module
+ */
+import type { KernelBackend, SearchStats } from '@annlab/core';
+import { createStats, replicaFor } from './replicas.js';
+import type { TaskHandler } from './types.js';
+
+/** The payload of `annlab.search`: rows `[from, to)` of a shared batch. */
+export interface SearchTaskPayload {
+  /** Identifies the index version (see `SharedIndex.key`). */
+  key: string;
+  /** The serialized index, in a `SharedArrayBuffer`. */
+  bytes: Uint8Array;
+  /** Backend of the replica. */
+  kernels: KernelBackend;
+  /** All queries, `nq × dim`, in a `SharedArrayBuffer`. */
+  queries: Float32Array;
+  /** Vector dimension. */
+  dim: number;
+  /** First query row of this slice. */
+  from: number;
+  /** One past the last query row of this slice. */
+  to: number;
+  /** Neighbours per query. */
+  k: number;
+  /** Search parameters without `stats` (cloned). */
+  params: Record<string, unknown> | undefined;
+  /** Class name of the caller's stats object, or null when the caller counts nothing. */
+  stats: string | null;
+  /** Output ids, `nq × k`, shared. */
+  ids: Int32Array;
+  /** Output distances, `nq × k`, shared. */
+  distances: Float32Array;
+}
+
+/**
+ * Search rows `[from, to)` on this thread's replica of the index and write their results into
+ * the shared output; returns the slice's counters when asked for.
+ */
+export function searchSlice(p: SearchTaskPayload): SearchStats | null {
+  const index = replicaFor(p.key, p.bytes, p.kernels);
+  const stats = p.stats === null ? null : createStats(p.stats);
+  const params = stats === null ? p.params : { ...p.params, stats };
+  const result = index.search(p.queries.subarray(p.from * p.dim, p.to * p.dim), p.k, params);
+  p.ids.set(result.ids, p.from * p.k);
+  p.distances.set(result.distances, p.from * p.k);
+  return stats;
+}
+
+/** annlab's tasks by name. */
+export const tasks: Readonly<Record<string, TaskHandler>> = {
+  'annlab.search': (payload) => searchSlice(payload as SearchTaskPayload),
+};
