@@ -6,3 +6,4 @@ export declare function compilerVersion(): string;
 export declare function sourceHash(source?: string): string;
 export declare function compileKernels(): Promise<Uint8Array>;
 export declare function generatedModule(bytes: Uint8Array, hash: string, version: string): string;
+export declare function compileSqKernels(): Promise<Uint8Array>;

@@ -1,16 +1,21 @@
 #!/usr/bin/env node
 /**
- * Compile the AssemblyScript SIMD kernels (`assembly/kernels.ts`) and embed the bytes in
- * `src/wasm/kernels-wasm.generated.ts` (base64), together with the SHA-256 of the source and
- * the compiler version, so the package loads the same in Node and in a browser (no file read,
- * no fetch) and a test can tell when the embedded bytes are stale.
+ * Compile core's AssemblyScript SIMD kernels and embed the bytes in generated TypeScript
+ * modules (base64), together with the SHA-256 of each source and the compiler version, so the
+ * package loads the same in Node and in a browser (no file read, no fetch) and a test can tell
+ * when the embedded bytes are stale. Two targets:
+ *
+ * - `assembly/kernels.ts` → `src/wasm/kernels-wasm.generated.ts` (float32 distance kernels);
+ * - `assembly/sq-kernels.ts` → `src/wasm/sq-kernels-wasm.generated.ts` (scalar-quantizer
+ *   code distances).
  *
  * The compile-and-embed logic is shared with @annlab/pca in the repository's
- * `scripts/build-wasm.mjs`; this file names core's target.
+ * `scripts/build-wasm.mjs`; this file names core's targets.
  *
  * Usage (from the repository root): `pnpm --filter @annlab/core build:wasm`
  * (or `node packages/core/scripts/build-wasm.mjs`).
- * Exports {@link compileKernels} for the staleness test, which recompiles and compares bytes.
+ * Exports {@link compileKernels} and {@link compileSqKernels} for the staleness tests, which
+ * recompile and compare bytes.
  */
 import { ASC_FLAGS, runIfMain, wasmTarget } from '../../../scripts/build-wasm.mjs';
 
@@ -23,6 +28,16 @@ const target = wasmTarget({
   constPrefix: 'KERNELS',
   moduleDoc: 'The compiled SIMD kernel module, base64.',
   withLength: true,
+});
+
+const sqTarget = wasmTarget({
+  script: import.meta.url,
+  packageName: '@annlab/core',
+  source: 'assembly/sq-kernels.ts',
+  generated: 'src/wasm/sq-kernels-wasm.generated.ts',
+  stalenessTest: 'test/scalar-quantizer-wasm.test.ts',
+  constPrefix: 'SQ_KERNELS',
+  moduleDoc: 'The compiled scalar-quantizer SIMD kernel module, base64.',
 });
 
 export { ASC_FLAGS };
@@ -38,5 +53,8 @@ export const sourceHash = target.sourceHash;
 export const compileKernels = target.compile;
 /** The text of the generated module for given bytes. */
 export const generatedModule = target.generatedModule;
+/** Compile the scalar-quantizer kernel source to wasm bytes. */
+export const compileSqKernels = sqTarget.compile;
 
 await runIfMain(import.meta.url, target);
+await runIfMain(import.meta.url, sqTarget);

@@ -79,11 +79,18 @@ export { VectorStore } from './vector-store.js';
 export type { VectorStoreOptions } from './vector-store.js';
 export { DistanceComputer, distanceTileInto } from './distance-computer.js';
 export { Refiner } from './refine.js';
+export { ScalarQuantizer } from './scalar-quantizer.js';
+export type { ScalarQuantizerBits, ScalarQuantizerOptions } from './scalar-quantizer.js';
+export { SqCodes, SqCodesWasm, SqDistanceComputer, sqDotIds, sqDotRange, sqL2Ids, sqL2Range } from './sq-distance-computer.js';
+export type { SqCodesOptions } from './sq-distance-computer.js';
 
 export { WASM_MAX_BYTES, WasmRows, stableInput } from './wasm/wasm-rows.js';
 export { checkKernelBackend, decodeBase64, kernelBytes, resolveKernelBackend, simdSupported } from './wasm/wasm-kernels.js';
 export type { KernelExports } from './wasm/wasm-kernels.js';
 export { KERNELS_COMPILER_VERSION, KERNELS_SOURCE_SHA256, KERNELS_WASM_LENGTH } from './wasm/kernels-wasm.generated.js';
+export { sqKernelBytes } from './wasm/sq-kernels.js';
+export type { SqKernelExports } from './wasm/sq-kernels.js';
+export { SQ_KERNELS_COMPILER_VERSION, SQ_KERNELS_SOURCE_SHA256 } from './wasm/sq-kernels-wasm.generated.js';
 
 export { MaxHeap, MinHeap } from './heap.js';
 export { VisitedSet } from './visited-set.js';
