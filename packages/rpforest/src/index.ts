@@ -6,6 +6,10 @@
  * @packageDocumentation
  */
 export { RpForestIndex } from './rp-forest-index.js';
+export type { RpForestAddAsyncOptions } from './rp-forest-index.js';
+export { BUILD_TREES_TASK, buildTreesTask } from './internal/parallel-build.js';
+export type { BuildTreesPayload, TaskPool } from './internal/parallel-build.js';
+export type { TreeBlock } from './internal/tree-block.js';
 export type { RpForestInfo, RpForestOptions } from './options.js';
 export { RpForestSearchStats } from './search.js';
 export type { RpForestSearchParams } from './search.js';

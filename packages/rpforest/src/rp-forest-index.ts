@@ -55,6 +55,8 @@ import {
   reportProgress,
   checkId,
   checkInteger,
+  checkKnownKeys,
+  normalizeInPlace,
   checkK,
   checkKernelBackend,
   checkSearchParams,
@@ -79,7 +81,9 @@ import { explainForest, type RpForestExplanation } from './explain.js';
 import { treeStructureOf, type RpForestTree } from './tree-structure.js';
 import { MAX_TREES, resolveOptions, type RpForestInfo, type RpForestOptions } from './options.js';
 import { SEARCH_KEYS, SearchScratch, searchForest, searchKOf, type RpForestSearchParams } from './search.js';
-import { SplitScratch, buildTrees, computeAugmentation } from './internal/build.js';
+import { SplitScratch, computeAugmentation } from './internal/build.js';
+import { appendTreeBlock, buildTrees } from './internal/tree-block.js';
+import { buildTreeBlocksOnPool, checkTaskPool, sharedArray, type TaskPool } from './internal/parallel-build.js';
 import { checkDeleteList, insertItem, maybeCompactLeaves, removeItem, trimForest } from './internal/dynamic.js';
 import { FlatForest } from './internal/flat-forest.js';
 import { checkForest } from './internal/invariants.js';
@@ -91,6 +95,15 @@ import {
   refuseInconsistent,
   writeForestFile,
 } from './internal/persistence.js';
+
+/** Options of {@link RpForestIndex.addAsync}. */
+export interface RpForestAddAsyncOptions extends AddOptions {
+  /**
+   * The worker pool that builds the trees (one task per tree; see
+   * {@link RpForestIndex.addAsync}). Left out, the build runs in the calling thread, as `add`.
+   */
+  pool?: TaskPool;
+}
 
 /**
  * Random-projection forest (Annoy) over row-major `Float32Array`s.
@@ -223,7 +236,7 @@ export class RpForestIndex
     if (!this.built) {
       try {
         if (this.treeDim > this.dim) computeAugmentation(forest, 0, total, true);
-        buildTrees(forest, this.splitScratch, this.seed, this.treesWanted, this.forest.liveIds(this.live), onProgress);
+        buildTrees(forest, this.seed, this.treesWanted, this.forest.liveIds(this.live), onProgress);
       } catch (e) {
         // Only a throwing callback gets here: undo the whole first build.
         forest.clear();
@@ -256,6 +269,75 @@ export class RpForestIndex
   }
 
   /**
+   * {@link RpForestIndex.add} with the first build's trees made in parallel on `options.pool`
+   * (Annoy's `build(n_trees, n_jobs)`): a worker pool whose workers run this package's
+   * `buildTreesTask` under `BUILD_TREES_TASK`, such as `createThreadPool({ threads })` from
+   * `@annlab/threads`. Each tree is one task; the trees come back and are appended in tree
+   * order, so the index serializes to the same bytes as after `add` on one thread, for any
+   * number of workers. Build time falls about linearly with the workers (the vectors are
+   * copied once into shared memory, n × dim × 4 bytes, and read in place by every worker).
+   *
+   * Without `pool`, or when the forest is already built (later adds insert one vector at a
+   * time), this is `add`. `onProgress(done, nTrees)` counts the trees as they come back. The
+   * index takes the vectors only when every tree is back: while the promise is pending it is
+   * unchanged (still empty), and a failed task or a throwing callback rejects the promise and
+   * leaves it so. Calls that change the index in the meantime make this one reject with
+   * `UNSUPPORTED_OPERATION`.
+   */
+  async addAsync(vectors: Float32Array, options?: RpForestAddAsyncOptions): Promise<void> {
+    const plain = options !== null && typeof options === 'object' && !Array.isArray(options);
+    if (plain) checkKnownKeys(options, ['onProgress', 'pool'], 'RpForestIndex.addAsync options');
+    const pool = plain ? options.pool : undefined;
+    // Anything but a plain object goes to add as it is, which refuses it.
+    const addOptions = plain ? (options.onProgress === undefined ? {} : { onProgress: options.onProgress }) : (options as undefined);
+    if (pool === undefined || this.built) {
+      this.add(vectors, addOptions);
+      return;
+    }
+    checkTaskPool(pool, 'RpForestIndex.addAsync options');
+    const { n, onProgress } = beginAdd(vectors, this.dim, addOptions, 'RpForestIndex.addAsync options');
+    if (n === 0) return;
+    const dim = this.dim;
+    // The rows in stored form (normalised as the store would), in shared memory for the workers.
+    const rows = sharedArray(Float32Array, n * dim);
+    rows.set(stableInput(vectors).subarray(0, n * dim));
+    if (this.store.normalize) for (let i = 0; i < n; i++) normalizeInPlace(rows, i * dim, dim);
+    const staged = new FlatForest(VectorStore.adopt(dim, rows, this.store.normalize), this.treeDim, this.leafSize);
+    let augExtra = staged.extra;
+    if (this.treeDim > dim) {
+      computeAugmentation(staged, 0, n, true);
+      augExtra = sharedArray(Float32Array, n);
+      augExtra.set(staged.augExtra.subarray(0, n));
+    }
+    const items = sharedArray(Int32Array, n);
+    for (let i = 0; i < n; i++) items[i] = i;
+    const count = this.treesWanted;
+    const blocks = await buildTreeBlocksOnPool(
+      { data: rows, dim, treeDim: this.treeDim, leafSize: this.leafSize, cosine: this.store.normalize, augExtra, seed: this.seed, items },
+      0,
+      count,
+      pool,
+      onProgress,
+    );
+    if (this.built || this.store.size !== 0 || this.treesWanted !== count) {
+      throw new AnnlabError(
+        'UNSUPPORTED_OPERATION',
+        'RpForestIndex.addAsync: the index changed while its trees were built; await addAsync before adding, deleting or adding trees.',
+      );
+    }
+    // Commit, exactly as the first add would have: rows, flags, augmentation, trees.
+    this.ensureOwned();
+    const forest = this.forest;
+    this.store.appendStored(rows);
+    forest.deleted = grownArray(forest.deleted, n);
+    this.live += n;
+    if (this.treeDim > dim) computeAugmentation(forest, 0, n, true);
+    for (let i = 0; i < count; i++) appendTreeBlock(forest, blocks[i]);
+    this.built = true;
+    trimForest(forest);
+  }
+
+  /**
    * Build `count` more trees over the live vectors (a built Annoy index cannot do this).
    * Before the first `add` it only raises the number of trees that add will build.
    */
@@ -269,7 +351,7 @@ export class RpForestIndex
       this.treesWanted += count;
       return;
     }
-    buildTrees(this.forest, this.splitScratch, this.seed, count, this.forest.liveIds(this.live));
+    buildTrees(this.forest, this.seed, count, this.forest.liveIds(this.live));
     this.treesWanted = this.forest.roots.length;
     trimForest(this.forest);
   }

@@ -9,7 +9,8 @@
  *   both sides recurse → {@link makeNode};
  * - up to 3 split attempts, stopping once the larger side holds < 95 %; random sides while
  *   it still holds > 99 % → {@link splitRange};
- * - `build(n_trees)`: one tree per seeded generator → {@link buildTrees}, {@link buildTree};
+ * - `build(n_trees)`: one tree per seeded generator → {@link buildTree}, {@link buildTreesInPlace}; the trees of a build,
+ *   one block at a time and in parallel → `tree-block.ts` (`buildTrees`, `buildTreeRange`);
  * - the inner-product augmentation (below) → {@link computeAugmentation}.
  *
  * **Inner product** ({@link computeAugmentation}). Hyperplane trees need a metric, and
@@ -28,7 +29,7 @@
  *
  * @module
  */
-import { Rng, deriveSeed, dot, grownArray, partitionBySide, type ProgressCallback } from '@annlab/core';
+import { Rng, deriveSeed, dot, grownArray, partitionBySide } from '@annlab/core';
 import { createSplitInto, marginOf, twoMeans } from '../two-means.js';
 import type { FlatForest } from './flat-forest.js';
 
@@ -114,26 +115,16 @@ export function buildTree(forest: FlatForest, scratch: SplitScratch, seed: numbe
 }
 
 /**
- * Build `count` more trees over `items` and append their roots (the first build, or
- * `addTrees` on a built forest). Tree t is seeded by (seed, t) alone. `onProgress(done,
- * count)` runs after each tree; when it throws, the roots are not updated and the nodes of
- * the trees built so far are left in the arrays (the caller rolls back).
+ * The reference build of `count` more trees over `items`, straight into `forest` one tree
+ * after another (tree t seeded by (seed, t) alone), appending their roots. The index builds
+ * through `buildTrees` in `tree-block.ts`, one block at a time; the tests check that both
+ * give the same arrays.
  */
-export function buildTrees(
-  forest: FlatForest,
-  scratch: SplitScratch,
-  seed: number,
-  count: number,
-  items: Int32Array,
-  onProgress: ProgressCallback | null = null,
-): void {
+export function buildTreesInPlace(forest: FlatForest, scratch: SplitScratch, seed: number, count: number, items: Int32Array): void {
   const have = forest.roots.length;
   const roots = new Int32Array(have + count);
   roots.set(forest.roots);
-  for (let t = have; t < roots.length; t++) {
-    roots[t] = buildTree(forest, scratch, seed, t, items);
-    if (onProgress !== null) onProgress(t - have + 1, count);
-  }
+  for (let t = have; t < roots.length; t++) roots[t] = buildTree(forest, scratch, seed, t, items);
   forest.roots = roots;
 }
 

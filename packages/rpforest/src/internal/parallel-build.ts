@@ -1,0 +1,132 @@
+/**
+ * The forest build on a pool of workers, trees in parallel, bytes as from one thread.
+ *
+ * Annoy builds `n_trees` trees on `n_jobs` threads (`build(n_trees, n_jobs)`, the
+ * multi-threaded build policy of `src/annoylib.h`), each thread its own trees; the roots are
+ * merged when all are done. Here each tree is one task ({@link BUILD_TREES_TASK}, handled by
+ * {@link buildTreesTask}, a pure function over typed arrays) and the blocks come back to be
+ * appended in tree order ({@link buildTreeBlocksOnPool}, then `appendTreeBlock`). Tree t is seeded by (seed, t) alone, so
+ * which worker built it, and when, changes nothing: any number of threads gives the bytes of
+ * the single-threaded build (`tree-block.ts` explains why appending blocks does).
+ *
+ * This package runs no worker itself (it stays free of `worker_threads` and Web Worker
+ * code): the caller hands in a {@link TaskPool}, for example `@annlab/threads`'s pool, whose
+ * workers register {@link buildTreesTask} under {@link BUILD_TREES_TASK}. The rows, ids and
+ * augmented components go to the workers once, in `SharedArrayBuffer`s, and are only read
+ * there.
+ *
+ * @module
+ */
+import { AnnlabError, type ProgressCallback } from '@annlab/core';
+import { buildTreeRange, type TreeBlock } from './tree-block.js';
+
+/**
+ * What a parallel build needs from a worker pool: run a named task on some worker and
+ * resolve with its result. `@annlab/threads`'s pool has this shape; a pool of one thread may
+ * run the task in the calling thread.
+ */
+export interface TaskPool {
+  /**
+   * Run the task handler registered as `task` with `payload` (typed arrays in it are
+   * views of `SharedArrayBuffer`s, shared with the worker, or copies), resolving with what it
+   * returns and rejecting when it throws or its worker dies.
+   */
+  run(task: string, payload: unknown): Promise<unknown>;
+}
+
+/** The task name under which workers register {@link buildTreesTask}. */
+export const BUILD_TREES_TASK = 'rpforest.buildTrees';
+
+/** What {@link buildTreesTask} reads: the arguments of `buildTreeRange`. */
+export interface BuildTreesPayload {
+  /** Stored vectors, row-major `dim` per row (normalised for cosine); read only. */
+  data: Float32Array;
+  /** Vector dimension. */
+  dim: number;
+  /** Hyperplane components (`dim`, or `dim + 1` for inner product). */
+  treeDim: number;
+  /** Most items per leaf. */
+  leafSize: number;
+  /** Whether rows are unit length (cosine). */
+  cosine: boolean;
+  /** Inner product: augmented component per id; else empty. */
+  augExtra: Float32Array;
+  /** The forest's seed. */
+  seed: number;
+  /** First tree to build. */
+  tStart: number;
+  /** One past the last tree to build. */
+  tEnd: number;
+  /** The ids the trees hold, ascending; read only. */
+  items: Int32Array;
+}
+
+/** The worker side of {@link BUILD_TREES_TASK}: trees `[tStart, tEnd)` as a block. */
+export function buildTreesTask(payload: BuildTreesPayload): TreeBlock {
+  const p = payload;
+  return buildTreeRange(p.data, p.dim, p.treeDim, p.leafSize, p.cosine, p.augExtra, p.seed, p.tStart, p.tEnd, p.items);
+}
+
+/** Check that `pool` has a `run` method (the one thing a parallel build calls). */
+export function checkTaskPool(pool: unknown, what: string): TaskPool {
+  if (pool === null || typeof pool !== 'object' || typeof (pool as { run?: unknown }).run !== 'function') {
+    throw new AnnlabError(
+      'INVALID_PARAMETER',
+      `${what}: pool must be a worker pool with run(task, payload), such as createThreadPool({ threads }) from @annlab/threads.`,
+    );
+  }
+  return pool as TaskPool;
+}
+
+/** A zeroed array of `length` values in a `SharedArrayBuffer` when the runtime has one, else a plain array. */
+export function sharedArray<T extends Float32Array | Int32Array>(
+  ctor: { new (buffer: ArrayBuffer | SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
+  length: number,
+): T {
+  const bytes = length * ctor.BYTES_PER_ELEMENT;
+  return new ctor(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+}
+
+/**
+ * Build trees `[tStart, tStart + count)` on `pool`, one task per tree; resolves with their
+ * blocks in tree order, ready for `appendTreeBlock`. `rows` (and `augExtra`, `items`) should
+ * live in `SharedArrayBuffer`s ({@link sharedArray}) so that workers read them in place;
+ * plain arrays are copied to every task. `onProgress(done, count)` runs as trees come back (in
+ * any order). When a task fails or `onProgress` throws, the promise rejects with that error
+ * once every task has settled (tasks cannot be recalled from their workers).
+ */
+export async function buildTreeBlocksOnPool(
+  rows: Omit<BuildTreesPayload, 'tStart' | 'tEnd'>,
+  tStart: number,
+  count: number,
+  pool: TaskPool,
+  onProgress: ProgressCallback | null = null,
+): Promise<TreeBlock[]> {
+  const blocks: TreeBlock[] = new Array(count);
+  let done = 0;
+  let failure: unknown = null;
+  const tasks: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const payload: BuildTreesPayload = { ...rows, tStart: tStart + i, tEnd: tStart + i + 1 };
+    tasks.push(
+      pool.run(BUILD_TREES_TASK, payload).then(
+        (block) => {
+          blocks[i] = block as TreeBlock;
+          done++;
+          if (onProgress === null || failure !== null) return;
+          try {
+            onProgress(done, count);
+          } catch (e) {
+            failure = e;
+          }
+        },
+        (e: unknown) => {
+          if (failure === null) failure = e;
+        },
+      ),
+    );
+  }
+  await Promise.all(tasks);
+  if (failure !== null) throw failure;
+  return blocks;
+}
