@@ -114,6 +114,29 @@ const BATCH_KEYS = ['threads', 'pool', 'params', 'kernels'] as const;
 const SLICES_PER_THREAD = 4;
 
 /**
+ * Slices start at multiples of this many queries: the flat index's batch tile (64 queries,
+ * in 4-query register blocks), so a slice groups its queries into tiles exactly as one call
+ * over the whole batch does and every distance is summed in the same order.
+ */
+export const SLICE_ALIGN = 64;
+
+/**
+ * The slice boundaries for `nq` queries: `[0, b1, ..., nq]`, at most `maxSlices` slices,
+ * every inner boundary a multiple of {@link SLICE_ALIGN}, and no slice of a single query
+ * (an index may answer one query by another path than a batch; a one-query remainder joins
+ * the slice before it).
+ */
+export function sliceBounds(nq: number, maxSlices: number): number[] {
+  const units = Math.ceil(nq / SLICE_ALIGN);
+  const slices = Math.max(1, Math.min(maxSlices, units));
+  const bounds = [0];
+  for (let s = 1; s < slices; s++) bounds.push(Math.floor((s * units) / slices) * SLICE_ALIGN);
+  bounds.push(nq);
+  if (bounds.length > 2 && nq - bounds[bounds.length - 2] < 2) bounds.splice(bounds.length - 2, 1);
+  return bounds;
+}
+
+/**
  * Search `nq × dim` queries for their k nearest neighbours on `pool`'s threads; resolves with
  * exactly what `index.search(queries, k, params)` returns. See `searchBatch`.
  */
@@ -173,18 +196,17 @@ async function runSlices<P extends SearchParams>(
     delete rest.stats;
   }
   const statsName = userStats instanceof SearchStats ? userStats.constructor.name : null;
-  // At most nq/2 slices, so every slice holds two queries or more.
-  const slices = Math.max(1, Math.min(pool.size * SLICES_PER_THREAD, Math.floor(nq / 2)));
+  const bounds = sliceBounds(nq, pool.size * SLICES_PER_THREAD);
   const runs: Promise<SearchStats | null>[] = [];
-  for (let s = 0; s < slices; s++) {
+  for (let s = 0; s + 1 < bounds.length; s++) {
     const payload: SearchTaskPayload = {
       key: shared.key,
       bytes: shared.bytes,
       kernels,
       queries: q,
       dim,
-      from: Math.floor((s * nq) / slices),
-      to: Math.floor(((s + 1) * nq) / slices),
+      from: bounds[s],
+      to: bounds[s + 1],
       k,
       params: rest,
       stats: statsName,
