@@ -15,7 +15,15 @@
  * - coarse quantizer q_c (k-means) → {@link IvfFlatIndex.train} (`trainCoarse`)
  * - inverted lists (CSR: `listOffsets`, `listIds`, list vectors) → {@link IvfFlatIndex.add}
  * - search: nearest `nprobe` cells (`selectProbes`), exact scan of their lists → {@link IvfFlatIndex.searchInto}
- *   (recorded for teaching by {@link IvfFlatIndex.explain})
+ *   (recorded for teaching by {@link IvfFlatIndex.explain}); the scan is `scanProbedLists`, over
+ *   a {@link ListDistanceSource}
+ *
+ * Two implementations of the search, chosen by the `kernels` option: the TypeScript loops in
+ * this file (`kernels: 'js'`, the readable reference), and on the SIMD backend one
+ * WebAssembly call per query (`assembly/ivf.ts`: coarse ranking, list scan and top-k heap),
+ * over the index's own memory (`internal/ivf-wasm.ts`), where `listIds`, `listOffsets` and
+ * `listVectors.data` then live. Both compute the same distances in the same order on the
+ * same backend (test/ivf-wasm.test.ts).
  *
  * Deviations: cosine and inner product use spherical k-means (unit centroids, assignment by
  * largest dot product); FAISS trains plain k-means unless `spherical` is set.
@@ -41,6 +49,7 @@ import {
   createSearchResult,
   drainToRow,
   metricPolicy,
+  resolveKernelBackend,
   stableInput,
   type AddOptions,
   type Explainable,
@@ -61,6 +70,7 @@ import { explainProbes, type IvfExplanation } from './ivf-explanation.js';
 import { selectProbes } from './internal/assign.js';
 import { assignCoarse, checkCoarseOptions, preparedCopy, trainCoarse, type CoarseOptions } from './internal/coarse.js';
 import { planListMerge } from './internal/inverted-lists.js';
+import { IvfWasm } from './internal/ivf-wasm.js';
 import {
   checkCoarseSections,
   checkExplainQuery,
@@ -114,6 +124,17 @@ const OPTION_KEYS = ['dim', 'metric', 'seed', 'kernels', 'nlist', 'niter', 'init
 const SEARCH_KEYS = ['stats', 'nprobe'] as const;
 /** Rows per block when scanning a list. */
 const SCAN_BLOCK = 1024;
+
+/**
+ * Where the list scan gets its distances: internal distances from the current query to
+ * consecutive list slots. Core's `DistanceComputer` over the list vectors is one (exact
+ * float vectors); an encoded list (scalar-quantized codes) plugs in as another, and the scan
+ * loop ({@link scanProbedLists}) stays the same.
+ */
+export interface ListDistanceSource {
+  /** `out[outOff + r]` = internal distance from the current query to slot `start + r`, r in [0, count). */
+  distancesToRange(start: number, count: number, out: Float64Array, outOff: number): void;
+}
 
 /** The parameters written to a file. */
 interface IvfFlatFileParams {
@@ -172,7 +193,12 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
   listOffsets: Int32Array;
   /** Id stored in each slot, length `size`, grouped by list, increasing within a list. */
   listIds: Int32Array;
-  /** The vectors in slot order (normalised for cosine): row s is the vector of `listIds[s]`. */
+  /**
+   * The vectors in slot order (normalised for cosine): row s is the vector of `listIds[s]`.
+   * On the SIMD backend this store's rows (like `listOffsets` and `listIds`) are a view of
+   * the WebAssembly search memory, re-taken whenever the lists change: re-read the field
+   * after `add` rather than keeping the arrays.
+   */
   listVectors: VectorStore;
   /** Warnings from training (too few training vectors per list). */
   warnings: string[];
@@ -180,6 +206,12 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
   isTrained: boolean;
 
   private readonly kernels: KernelBackend | undefined;
+  /** Whether searches run in WebAssembly (the SIMD backend); the lists then live in {@link IvfFlatIndex.fused}'s memory. */
+  private readonly wasmSearch: boolean;
+  /** The WebAssembly search memory once trained on the SIMD backend; null: the TypeScript loops search. */
+  private fused: IvfWasm | null;
+  /** {@link IvfWasm.generation} the public views were taken at. */
+  private fusedGeneration: number;
   private readonly policy: MetricPolicy;
   private readonly coarse: CoarseOptions;
   private readonly centroidDc: DistanceComputer;
@@ -207,11 +239,14 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
     this.init = this.coarse.init;
     this.maxPointsPerCentroid = this.coarse.maxPointsPerCentroid;
     this.kernels = options.kernels;
+    this.wasmSearch = resolveKernelBackend(options.kernels) === 'simd';
+    this.fused = null;
+    this.fusedGeneration = 0;
     this.policy = metricPolicy(this.metric);
     this.centroids = new VectorStore(this.dim, { kernels: options.kernels });
     this.listOffsets = new Int32Array(this.nlist + 1);
     this.listIds = new Int32Array(0);
-    this.listVectors = new VectorStore(this.dim, { normalize: this.policy.normalize, kernels: options.kernels });
+    this.listVectors = new VectorStore(this.dim, { normalize: this.policy.normalize, kernels: this.listKernels() });
     this.warnings = [];
     this.isTrained = false;
     this.centroidDc = new DistanceComputer(this.centroids, this.policy);
@@ -253,6 +288,62 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
     this.centroids.append(centroids);
     this.warnings = warnings;
     this.isTrained = true;
+    this.layOut();
+  }
+
+  /**
+   * Kernels of the list-vector store: on the SIMD backend the vectors live in the search
+   * memory (the store is a plain view of it), otherwise in the store as usual.
+   */
+  private listKernels(): KernelBackend | undefined {
+    return this.wasmSearch ? 'js' : this.kernels;
+  }
+
+  /**
+   * On the SIMD backend, copy what a query reads (centroids, CSR lists, vectors) into a fresh
+   * search memory and make `listOffsets`, `listIds` and `listVectors.data` views of it; a
+   * no-op on the `'js'` backend. Called whenever the lists change (train, add, load).
+   */
+  private layOut(): void {
+    this.fused = null;
+    if (!this.wasmSearch || !this.isTrained) return;
+    const size = this.size;
+    const w = IvfWasm.create({
+      dim: this.dim,
+      nlist: this.nlist,
+      size,
+      isDot: this.policy.kind === 'dot',
+      bias: this.policy.bias,
+      rows: size,
+    });
+    if (w === null) return; // past 4 GiB: the TypeScript loops search the plain arrays
+    w.centroids().set(this.centroids.view());
+    w.offsets().set(this.listOffsets);
+    w.ids().set(this.listIds);
+    w.rows().set(this.listVectors.view());
+    this.fused = w;
+    this.takeViews(w);
+  }
+
+  /** Point the public arrays at the search memory (again after it grew). */
+  private takeViews(w: IvfWasm): void {
+    this.listOffsets = w.offsets();
+    this.listIds = w.ids();
+    this.listVectors.data = w.rows();
+    this.fusedGeneration = w.generation;
+  }
+
+  /**
+   * Make the WebAssembly search ready for `k` results (growing its heap; the public views
+   * are re-taken if that moved the memory).
+   * @returns the search memory, or null when the TypeScript loops must search.
+   */
+  private readyFused(k: number): IvfWasm | null {
+    const w = this.fused;
+    if (w === null) return null;
+    if (!w.ensureHeap(k)) return null;
+    if (w.generation !== this.fusedGeneration) this.takeViews(w);
+    return w;
   }
 
   /**
@@ -293,6 +384,7 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
         this.centroids.truncate(0);
         this.warnings = [];
         this.isTrained = false;
+        this.layOut();
       }
       throw e;
     }
@@ -300,7 +392,7 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
     const { offsets, source } = planListMerge(this.listOffsets, this.nlist, labels, n);
     const total = oldTotal + n;
     const ids = new Int32Array(total);
-    const store = new VectorStore(dim, { normalize: this.policy.normalize, kernels: this.kernels, capacity: total });
+    const store = new VectorStore(dim, { normalize: this.policy.normalize, kernels: this.listKernels(), capacity: total });
     store.reserve(total);
     const data = store.data;
     const old = this.listVectors.data;
@@ -320,6 +412,7 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
     this.listIds = ids;
     this.listVectors = store;
     this.listDc = new DistanceComputer(store, this.policy);
+    this.layOut();
   }
 
   /**
@@ -335,7 +428,8 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
     checkK(k);
     const p = checkProbeParams<IvfFlatSearchParams>(params, SEARCH_KEYS, 'IvfFlatIndex', this.isTrained);
     const result = createSearchResult(nq, k);
-    const x = stableInput(queries);
+    const x = this.fused?.owns(queries) ? queries.slice() : stableInput(queries);
+    this.readyFused(k); // any growth of the search memory happens before the first query
     for (let q = 0; q < nq; q++) this.searchInto(x, q * this.dim, k, result.ids, result.distances, q * k, p);
     return result;
   }
@@ -357,37 +451,31 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
     const nprobe = params === undefined || params.nprobe === undefined ? 1 : params.nprobe;
     const stats = params === undefined ? undefined : params.stats;
     const nlist = this.nlist;
-    const cdist = this.centroidDist;
-    this.centroidDc.setQuery(query, qOff);
-    this.centroidDc.distancesToRange(0, nlist, cdist, 0);
-    const np = selectProbes(cdist, nlist, Math.min(nprobe, nlist), this.probeHeap, this.probeLists, this.probeDist);
-
-    const dc = this.listDc;
-    dc.setQuery(query, qOff);
-    const heap = this.heap;
-    const scan = this.scan;
-    const offsets = this.listOffsets;
-    const ids = this.listIds;
-    heap.clear();
-    let worst = Infinity;
-    let scanned = 0;
-    for (let p = 0; p < np; p++) {
-      const l = this.probeLists[p];
-      const end = offsets[l + 1];
-      for (let start = offsets[l]; start < end; start += SCAN_BLOCK) {
-        const count = Math.min(SCAN_BLOCK, end - start);
-        dc.distancesToRange(start, count, scan, 0);
-        for (let r = 0; r < count; r++) {
-          const d = scan[r];
-          if (d <= worst) {
-            heap.offer(d, ids[start + r], k);
-            if (heap.size === k) worst = heap.dist[0];
-          }
-        }
-        scanned += count;
-      }
+    let np: number;
+    let scanned: number;
+    const w = this.fused;
+    if (w !== null) {
+      // The query goes into the search memory before anything may grow it.
+      w.loadQuery(query, qOff, this.policy.normalize);
     }
-    drainToRow(heap, this.policy, k, outIds, outDist, outOff);
+    const ready = w === null ? null : this.readyFused(k);
+    if (ready !== null) {
+      // WebAssembly: the same three steps as below, in one call.
+      const n = ready.searchFlat(nprobe, k);
+      np = ready.readProbes(this.probeLists, this.probeDist);
+      scanned = ready.scanned();
+      ready.writeRow(n, k, this.policy.toReported, outIds, outDist, outOff);
+    } else {
+      // 1. Coarse ranking: distances to every centroid, the nprobe nearest lists.
+      const cdist = this.centroidDist;
+      this.centroidDc.setQuery(query, qOff);
+      this.centroidDc.distancesToRange(0, nlist, cdist, 0);
+      np = selectProbes(cdist, nlist, Math.min(nprobe, nlist), this.probeHeap, this.probeLists, this.probeDist);
+      // 2. Exact scan of their lists into a k-heap; 3. the heap, ascending, into the row.
+      this.listDc.setQuery(query, qOff);
+      scanned = scanProbedLists(this.listDc, this.listOffsets, this.listIds, this.probeLists, np, k, this.heap, this.scan);
+      drainToRow(this.heap, this.policy, k, outIds, outDist, outOff);
+    }
     if (stats !== undefined) {
       stats.queries++;
       stats.distanceComputations += nlist + scanned;
@@ -403,6 +491,7 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
     const q = checkExplainQuery(query, this.dim, k);
     const p = checkProbeParams<IvfFlatSearchParams>(params, SEARCH_KEYS, 'IvfFlatIndex', this.isTrained);
     const np = Math.min(p.nprobe ?? 1, this.nlist);
+    this.readyFused(k); // any growth of the search memory happens before the record takes its views
     const record = { probeLists: this.probeLists, probeDist: this.probeDist, listOffsets: this.listOffsets };
     return explainProbes(k, np, record, this.policy, p.stats, (result, stats) => {
       this.searchInto(q, 0, k, result.ids, result.distances, 0, { nprobe: p.nprobe, stats });
@@ -425,14 +514,14 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
 
   /**
    * Bytes allocated: centroids, CSR arrays, list vectors (at their capacity) and search
-   * scratch; {@link IvfFlatIndex.usedBytes} is what the index uses.
+   * scratch; on the SIMD backend the CSR arrays and vectors are counted as the WebAssembly
+   * search memory that holds them (with a copy of the centroids and the query scratch). {@link IvfFlatIndex.usedBytes} is what the index uses.
    */
   memoryBytes(): number {
+    const w = this.fused;
     return (
       this.centroids.memoryBytes() +
-      this.listOffsets.byteLength +
-      this.listIds.byteLength +
-      this.listVectors.memoryBytes() +
+      (w !== null ? w.byteLength() : this.listOffsets.byteLength + this.listIds.byteLength + this.listVectors.memoryBytes()) +
       this.centroidDist.byteLength +
       this.probeLists.byteLength +
       this.probeDist.byteLength +
@@ -505,8 +594,48 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
     // Rows are stored as written (already normalised for cosine): adopt them, never re-append.
     index.listVectors.data = vectors;
     index.listVectors.size = ids.length;
+    index.layOut();
     return index;
   }
 }
 
 IvfFlatIndex satisfies IndexClass<IvfFlatIndex>;
+
+/**
+ * The exact scan of the probed lists (the TypeScript reference of `scanFlat` in
+ * `assembly/ivf.ts`): distances from `source` to each probed list's slots, a block at a
+ * time, offered to a k-heap (cleared first) keyed by (distance, id).
+ * @returns the number of slots scanned.
+ */
+export function scanProbedLists(
+  source: ListDistanceSource,
+  offsets: Int32Array,
+  ids: Int32Array,
+  probeLists: Int32Array,
+  np: number,
+  k: number,
+  heap: MaxHeap,
+  scan: Float64Array,
+): number {
+  heap.clear();
+  let worst = Infinity;
+  let scanned = 0;
+  const block = scan.length;
+  for (let p = 0; p < np; p++) {
+    const l = probeLists[p];
+    const end = offsets[l + 1];
+    for (let start = offsets[l]; start < end; start += block) {
+      const count = Math.min(block, end - start);
+      source.distancesToRange(start, count, scan, 0);
+      for (let r = 0; r < count; r++) {
+        const d = scan[r];
+        if (d <= worst) {
+          heap.offer(d, ids[start + r], k);
+          if (heap.size === k) worst = heap.dist[0];
+        }
+      }
+      scanned += count;
+    }
+  }
+  return scanned;
+}

@@ -22,6 +22,14 @@
  *   by core's `Refiner`
  * - one query recorded for teaching (probes, their distances and sizes) → {@link IvfPqIndex.explain}
  *
+ * Two implementations of the search, chosen by the `kernels` option: the TypeScript loops in
+ * this file and `internal/adc-scan.ts` (`kernels: 'js'`, the readable reference), and on the
+ * SIMD backend one WebAssembly call per query (`assembly/ivf.ts`: coarse ranking, table
+ * build, code scan with its top-k heap, exact re-rank) over the index's own memory
+ * (`internal/ivf-wasm.ts`), where `listIds`, `listOffsets`, `listCodes`, `precomputed` and
+ * the kept vectors then live. Both compute the same distances in the same order on the same
+ * backend (test/ivf-wasm.test.ts).
+ *
  * Deviations: cosine and inner product use spherical k-means for the coarse quantizer; for
  * them the residual trick needs no precomputed table (see the derivation below).
  *
@@ -51,6 +59,7 @@ import {
   drainToRow,
   metricPolicy,
   offsetSeed,
+  resolveKernelBackend,
   Rng,
   stableInput,
   type AddOptions,
@@ -75,6 +84,7 @@ import { centroidStore, selectProbes } from './internal/assign.js';
 import { scanCodes, scanCodesTwoTables } from './internal/adc-scan.js';
 import { assignCoarse, checkCoarseOptions, preparedCopy, trainCoarse, type CoarseOptions } from './internal/coarse.js';
 import { planListMerge } from './internal/inverted-lists.js';
+import { IvfWasm } from './internal/ivf-wasm.js';
 import {
   checkCoarseSections,
   checkExplainQuery,
@@ -189,7 +199,10 @@ const OPTION_KEYS = [
 ] as const;
 const SEARCH_KEYS = ['stats', 'nprobe', 'rerank'] as const;
 
-/** How a query's ADC tables are formed (chosen once per index; see `searchInto`). */
+/**
+ * How a query's ADC tables are formed (chosen once per index; see `searchInto`). The values
+ * are shared with `assembly/ivf.ts` (its `mode`).
+ */
 enum TableMode {
   /** Euclidean, residuals, precomputed term 2: one ⟨q_j, c⟩ table per query, one add per entry per list. */
   L2Precomputed = 0,
@@ -283,7 +296,11 @@ export class IvfPqIndex
   listIds: Int32Array;
   /** Codes in slot order, length `size × m`: slot s's code is bytes [s·m, s·m + m). */
   listCodes: Uint8Array;
-  /** Full vectors in id order (normalised for cosine) when `keepVectors`, else null. */
+  /**
+   * Full vectors in id order (normalised for cosine) when `keepVectors`, else null. On the
+   * SIMD backend its rows (like `listIds`, `listCodes` and `precomputed`) are a view of the
+   * WebAssembly search memory, re-taken whenever the lists change: re-read after `add`.
+   */
   readonly vectors: VectorStore | null;
   /**
    * Precomputed term 2 for Euclidean residual search, length nlist·m·ksub, layout
@@ -296,6 +313,12 @@ export class IvfPqIndex
   isTrained: boolean;
 
   private readonly kernels: KernelBackend | undefined;
+  /** Whether searches run in WebAssembly (the SIMD backend); see {@link IvfPqIndex.fused}. */
+  private readonly wasmSearch: boolean;
+  /** The WebAssembly search memory once trained on the SIMD backend; null: the TypeScript loops search. */
+  private fused: IvfWasm | null;
+  /** {@link IvfWasm.generation} the public views were taken at. */
+  private fusedGeneration: number;
   private readonly policy: MetricPolicy;
   private readonly coarse: CoarseOptions;
   private readonly centroidDc: DistanceComputer;
@@ -350,12 +373,17 @@ export class IvfPqIndex
     this.keepVectors = checkBoolean('keepVectors', options.keepVectors, false);
     this.precomputedTableMaxBytes = checkInteger('precomputedTableMaxBytes', options.precomputedTableMaxBytes ?? 128 * 1024 * 1024, 0);
     this.kernels = options.kernels;
+    this.wasmSearch = resolveKernelBackend(options.kernels) === 'simd';
+    this.fused = null;
+    this.fusedGeneration = 0;
     this.policy = metricPolicy(this.metric);
     this.centroids = new VectorStore(this.dim, { kernels: options.kernels });
     this.listOffsets = new Int32Array(this.nlist + 1);
     this.listIds = new Int32Array(0);
     this.listCodes = new Uint8Array(0);
-    this.vectors = this.keepVectors ? new VectorStore(this.dim, { normalize: this.policy.normalize, kernels: options.kernels }) : null;
+    // On the SIMD backend the kept vectors live in the search memory (the store is a plain view of it).
+    const vectorKernels = this.wasmSearch ? 'js' : options.kernels;
+    this.vectors = this.keepVectors ? new VectorStore(this.dim, { normalize: this.policy.normalize, kernels: vectorKernels }) : null;
     this.precomputed = null;
     this.warnings = [];
     this.isTrained = false;
@@ -435,6 +463,63 @@ export class IvfPqIndex
     this.warnings = warnings.concat(this.pq.warnings);
     this.setupTables();
     this.isTrained = true;
+    this.layOut();
+  }
+
+  /**
+   * On the SIMD backend, copy what a query reads (centroids, CSR lists, codes, codebooks, the
+   * precomputed table, the kept vectors) into a fresh search memory and make `listOffsets`,
+   * `listIds`, `listCodes`, `precomputed` and `vectors.data` views of it; a no-op on the
+   * `'js'` backend. Called whenever the lists change (train, add, load).
+   */
+  private layOut(): void {
+    this.fused = null;
+    if (!this.wasmSearch || !this.isTrained) return;
+    const size = this.size;
+    const kept = this.vectors !== null ? this.vectors.size : 0;
+    const pre = this.precomputed;
+    const w = IvfWasm.create({
+      dim: this.dim,
+      nlist: this.nlist,
+      size,
+      isDot: this.policy.kind === 'dot',
+      bias: this.policy.bias,
+      rows: kept,
+      pq: { m: this.m, ksub: this.pq.ksub, mode: this.mode, byResidual: this.byResidual, precomputed: pre !== null },
+    });
+    if (w === null) return; // past 4 GiB: the TypeScript loops search the plain arrays
+    w.centroids().set(this.centroids.view());
+    w.offsets().set(this.listOffsets);
+    w.ids().set(this.listIds);
+    w.codes().set(this.listCodes);
+    w.codebooks().set(this.pq.centroids);
+    if (pre !== null) w.precomputed().set(pre);
+    if (this.vectors !== null) w.rows().set(this.vectors.view());
+    this.fused = w;
+    this.takeViews(w);
+  }
+
+  /** Point the public arrays at the search memory (again after it grew). */
+  private takeViews(w: IvfWasm): void {
+    this.listOffsets = w.offsets();
+    this.listIds = w.ids();
+    this.listCodes = w.codes();
+    if (this.precomputed !== null) this.precomputed = w.precomputed();
+    if (this.vectors !== null) this.vectors.data = w.rows();
+    this.fusedGeneration = w.generation;
+  }
+
+  /**
+   * Make the WebAssembly search ready for `entries` heap entries (k, or k × rerank), growing
+   * its heap; the public views are re-taken if that moved the memory.
+   * @returns the search memory, or null when the TypeScript loops must search.
+   */
+  private readyFused(entries: number): IvfWasm | null {
+    const w = this.fused;
+    if (w === null) return null;
+    if (!w.ensureHeap(entries)) return null;
+    if (w.generation !== this.fusedGeneration) this.takeViews(w);
+    return w;
   }
 
   /** Choose the table mode and (Euclidean residual search) compute the precomputed term 2. */
@@ -520,6 +605,7 @@ export class IvfPqIndex
     this.mode = this.policy.kind === 'dot' ? TableMode.Dot : this.byResidual ? TableMode.L2PerList : TableMode.L2Raw;
     this.warnings = [];
     this.isTrained = false;
+    this.layOut();
   }
 
   /** Assign, encode and merge `n` validated rows into the lists of a trained index. */
@@ -573,6 +659,7 @@ export class IvfPqIndex
     this.listOffsets = offsets;
     this.listIds = ids;
     this.listCodes = codes;
+    this.layOut();
   }
 
   /**
@@ -589,7 +676,8 @@ export class IvfPqIndex
     checkK(k);
     const p = this.checkParams(params);
     const result = createSearchResult(nq, k);
-    const x = stableInput(queries);
+    const x = this.fused?.owns(queries) ? queries.slice() : stableInput(queries);
+    this.readyFused(heapEntries(k, p.rerank ?? 0)); // any growth of the search memory happens before the first query
     for (let q = 0; q < nq; q++) this.searchInto(x, q * this.dim, k, result.ids, result.distances, q * k, p);
     return result;
   }
@@ -640,6 +728,24 @@ export class IvfPqIndex
     const rerank = params === undefined || params.rerank === undefined ? 0 : params.rerank;
     const stats = params === undefined ? undefined : params.stats;
     const nlist = this.nlist;
+    const w = this.fused;
+    if (w !== null) {
+      // The query goes into the search memory before anything may grow it.
+      w.loadQuery(query, qOff, this.policy.normalize);
+      const ready = this.readyFused(heapEntries(k, rerank));
+      if (ready !== null) {
+        // WebAssembly: every step below, in one call.
+        const n = ready.searchPq(nprobe, k, rerank);
+        const np = ready.readProbes(this.probeLists, this.probeDist);
+        ready.writeRow(n, k, this.policy.toReported, outIds, outDist, outOff);
+        if (stats !== undefined) {
+          stats.queries++;
+          stats.distanceComputations += nlist + ready.scanned() + ready.reranked();
+          stats.hops += np;
+        }
+        return;
+      }
+    }
     const m = this.m;
     const ksub = this.pq.ksub;
     const mk = m * ksub;
@@ -725,6 +831,7 @@ export class IvfPqIndex
     const q = checkExplainQuery(query, this.dim, k);
     const p = this.checkParams(params);
     const np = Math.min(p.nprobe ?? 1, this.nlist);
+    this.readyFused(heapEntries(k, p.rerank ?? 0)); // any growth happens before the record takes its views
     const record = { probeLists: this.probeLists, probeDist: this.probeDist, listOffsets: this.listOffsets };
     return explainProbes(k, np, record, this.policy, p.stats, (result, stats) => {
       this.searchInto(q, 0, k, result.ids, result.distances, 0, { nprobe: p.nprobe, rerank: p.rerank, stats });
@@ -775,18 +882,24 @@ export class IvfPqIndex
 
   /**
    * Bytes allocated: centroids, codebooks, the precomputed table, CSR arrays, codes, the kept
-   * vectors (when `keepVectors`, at their capacity) and search scratch;
-   * {@link IvfPqIndex.usedBytes} is what the index uses.
+   * vectors (when `keepVectors`, at their capacity) and search scratch; on the SIMD backend
+   * the table, CSR arrays, codes and kept vectors are counted as the WebAssembly search
+   * memory that holds them (with copies of the centroids and codebooks and the query scratch). {@link IvfPqIndex.usedBytes} is what the index uses.
    */
   memoryBytes(): number {
+    const w = this.fused;
+    const held =
+      w !== null
+        ? w.byteLength()
+        : (this.precomputed?.byteLength ?? 0) +
+          this.listOffsets.byteLength +
+          this.listIds.byteLength +
+          this.listCodes.byteLength +
+          (this.vectors !== null ? this.vectors.memoryBytes() : 0);
     return (
       this.centroids.memoryBytes() +
       this.pq.memoryBytes() +
-      (this.precomputed?.byteLength ?? 0) +
-      this.listOffsets.byteLength +
-      this.listIds.byteLength +
-      this.listCodes.byteLength +
-      (this.vectors !== null ? this.vectors.memoryBytes() : 0) +
+      held +
       this.centroidDist.byteLength +
       this.probeLists.byteLength +
       this.probeDist.byteLength +
@@ -906,11 +1019,17 @@ export class IvfPqIndex
       index.vectors.data = vectors;
       index.vectors.size = ids.length;
     }
+    index.layOut();
     return index;
   }
 }
 
 IvfPqIndex satisfies IndexClass<IvfPqIndex>;
+
+/** Heap entries a search keeps: the ADC candidates (`k × rerank`, or `k`) and never fewer than `k`. */
+function heapEntries(k: number, rerank: number): number {
+  return rerank > 0 ? k * rerank : k;
+}
 
 /** IVF-PQ's own search knob: `rerank` in [0, 2^16]. */
 function checkRerank(p: IvfPqSearchParams): void {
