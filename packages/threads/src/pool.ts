@@ -118,17 +118,15 @@ export class WorkerPool implements ThreadPool {
 
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (this.queue.length === 0) return;
+      if (this.queue.length === 0) break;
       if (!slot.ready || slot.job !== null) continue;
       const job = this.queue.shift() as Job;
       slot.job = job;
-      slot.handle.setBusy(true);
       try {
         slot.handle.post({ kind: 'run', id: job.id, task: job.task, payload: job.payload });
       } catch (e) {
         // The payload cannot be cloned (a function, a class instance with private state...).
         slot.job = null;
-        slot.handle.setBusy(false);
         job.reject(
           new AnnlabError(
             'INVALID_PARAMETER',
@@ -140,7 +138,16 @@ export class WorkerPool implements ThreadPool {
         );
       }
     }
-    // A queue with no slot ever ready keeps the process alive until the workers have started.
+    this.holdProcess();
+  }
+
+  /**
+   * Keep the host process alive for a worker while it runs a task, or while runs wait for
+   * workers still starting; an idle pool does not hold the process open.
+   */
+  private holdProcess(): void {
+    const waiting = this.queue.length > 0;
+    for (const slot of this.slots) slot.handle.setBusy(slot.job !== null || (waiting && !slot.ready));
   }
 
   private onMessage(slot: Slot, i: number, m: WorkerMessage): void {
@@ -155,7 +162,6 @@ export class WorkerPool implements ThreadPool {
       case 'done': {
         const job = slot.job;
         slot.job = null;
-        slot.handle.setBusy(false);
         if (job !== null && job.id === m.id) job.resolve(m.result);
         this.dispatch();
         return;
@@ -163,7 +169,6 @@ export class WorkerPool implements ThreadPool {
       case 'failed': {
         const job = slot.job;
         slot.job = null;
-        slot.handle.setBusy(false);
         if (m.code === 'NOT_FOUND' && job !== null) {
           // A name the workers do not know: the caller's mistake, the workers are fine.
           job.reject(new AnnlabError('NOT_FOUND', m.message));

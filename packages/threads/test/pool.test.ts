@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isAnnlabError } from '@annlab/core';
 import { describe, expect, it } from 'vitest';
 import { createThreadPool } from '../src/index.node.js';
@@ -126,4 +129,26 @@ describe('createThreadPool (Node worker_threads)', () => {
     expect(await pool.run('test.echo', 5)).toBe(5);
     await pool.close();
   });
+
+  for (const mode of ['close', 'forget'] as const) {
+    it(`the process exits promptly after its tasks (${mode === 'close' ? 'pool closed' : 'pool left open'})`, () => {
+      const tsx = pathToFileURL(
+        createRequire(import.meta.url)
+          .resolve('tsx/esm/api')
+          .replace(/\.cjs$/, '.mjs'),
+      ).href;
+      const script = fileURLToPath(new URL('./fixtures/exit-check.ts', import.meta.url));
+      const register = `data:text/javascript,(await import(${JSON.stringify(tsx)})).register();`;
+      const t0 = Date.now();
+      const child = spawnSync(process.execPath, ['--conditions=source', '--import', register, script, mode], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(child.stderr).toBe('');
+      expect(child.stdout.trim()).toBe('ran');
+      expect(child.status).toBe(0);
+      // Start-up compiles the sources (seconds); an idle pool must not hold the process open.
+      expect(Date.now() - t0).toBeLessThan(20_000);
+    });
+  }
 });

@@ -10,6 +10,7 @@ import { clusteredSplit } from '@annlab/test-kit';
 import { VamanaIndex } from '@annlab/vamana';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createThreadPool, searchBatch, shareIndex } from '../src/index.node.js';
+import { loadIndex } from '../src/replicas.js';
 import { sliceBounds } from '../src/search.js';
 import { expectThreadsBackTo, osThreads } from './helpers.js';
 
@@ -159,4 +160,38 @@ describe('searchBatch', () => {
     await searchBatch(index, queries, K, { pool, params: { stats } });
     expect(stats.queries).toBe(NQ);
   });
+});
+
+/** Bytes of the typed arrays reachable from `root`: views of a SharedArrayBuffer, and the rest. */
+function arrayBytes(root: unknown): { shared: number; own: number } {
+  const acc = { shared: 0, own: 0 };
+  const seen = new Set<unknown>();
+  const walk = (o: unknown): void => {
+    if (o === null || typeof o !== 'object' || seen.has(o)) return;
+    seen.add(o);
+    if (ArrayBuffer.isView(o)) {
+      if (o.buffer instanceof SharedArrayBuffer) acc.shared += o.byteLength;
+      else acc.own += o.byteLength;
+      return;
+    }
+    for (const v of Object.values(o)) walk(v);
+  };
+  walk(root);
+  return acc;
+}
+
+describe('replicas', () => {
+  // What the README's memory table states: with kernels 'js' these loaders keep their big
+  // arrays as views of the shared bytes (no copy per worker).
+  for (const name of ['flat', 'ivfflat', 'ivfpq', 'rpforest', 'lsh'] as const) {
+    it(`${name} with kernels 'js' views the shared bytes instead of copying them`, () => {
+      const index = (CASES.find((c) => c.name === name) as Case).build('js');
+      index.add(base);
+      const shared = shareIndex(index);
+      const replica = loadIndex(shared.bytes, 'js');
+      const { shared: viewed } = arrayBytes(replica);
+      expect(viewed).toBeGreaterThan(0.9 * shared.bytes.length);
+      expect(replica.search(queries, K).ids).toEqual(index.search(queries, K).ids);
+    });
+  }
 });
