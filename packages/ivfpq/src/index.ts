@@ -6,7 +6,9 @@
  * @packageDocumentation
  */
 export { KMeans } from './kmeans.js';
-export type { KMeansInit, KMeansOptions } from './kmeans.js';
+export type { KMeansInit, KMeansOptions, KMeansTrainAsyncOptions } from './kmeans.js';
+export { ASSIGN_TASK, assignTask } from './internal/parallel-assign.js';
+export type { AssignTaskPayload, AssignTaskResult, TaskPool } from './internal/parallel-assign.js';
 export { IvfFlatIndex } from './ivf-flat-index.js';
 export type { IvfFlatIndexOptions, IvfFlatSearchParams } from './ivf-flat-index.js';
 export { ProductQuantizer } from './product-quantizer.js';

@@ -18,7 +18,9 @@
  * Map:
  * - subsample the training set → {@link KMeans.train} (`maxPointsPerCentroid`)
  * - initialisation: random distinct points, or k-means++ D² sampling → `initRandom`, `initPlusPlus`
- * - assignment step → `assignNearest` (core's tile kernels, internal/assign.ts)
+ * - assignment step → `assignNearest` (core's tile kernels, internal/assign.ts), in fixed
+ *   chunks on this thread or on a worker pool (`internal/parallel-assign.ts`, {@link KMeans.trainAsync})
+ * - the loop itself → `lloyd`, a generator that yields each assignment step to its driver
  * - update step → `updateCentroids`; empty clusters → `splitEmptyClusters`
  *
  * Deviations from FAISS, stated honestly:
@@ -46,8 +48,11 @@ import {
   type KernelBackend,
   checkAddOptions,
   type AddOptions,
+  type ProgressCallback,
+  type VectorStore,
 } from '@annlab/core';
-import { AssignScratch, assignNearest, centroidStore, refreshCentroidStore } from './internal/assign.js';
+import { type AssignStep, AssignScratch, assignNearest, assignStepInChunks, centroidStore } from './internal/assign.js';
+import { PoolAssigner, checkTaskPool, type TaskPool } from './internal/parallel-assign.js';
 
 /** How {@link KMeans} chooses its starting centroids. */
 export type KMeansInit = 'random' | 'kmeans++';
@@ -108,6 +113,15 @@ export interface KMeansOptions {
    * @defaultValue `'auto'`
    */
   kernels?: KernelBackend;
+}
+
+/** Options of {@link KMeans.trainAsync}. */
+export interface KMeansTrainAsyncOptions extends AddOptions {
+  /**
+   * The worker pool that runs the assignment steps (see {@link KMeans.trainAsync}). Left
+   * out, training runs in the calling thread, as `train`.
+   */
+  pool?: TaskPool;
 }
 
 const OPTION_KEYS = [
@@ -196,15 +210,70 @@ export class KMeans {
    *   k-means as it was before the call.
    */
   train(x: Float32Array, options?: AddOptions): void {
+    const onProgress = this.checkTraining(x, options, 'KMeans.train options');
+    const run = this.lloyd(x, onProgress);
+    let store: VectorStore | null = null;
+    let scratch: AssignScratch | null = null;
+    for (let r = run.next(); r.done !== true; r = run.next()) {
+      const step = r.value;
+      store ??= centroidStore(step.centroids, step.k, step.dim, this.kernels);
+      scratch ??= new AssignScratch(step.dim, step.k);
+      assignStepInChunks(step, store, scratch);
+    }
+  }
+
+  /**
+   * {@link KMeans.train} with each assignment step run in parallel on `options.pool` (FAISS
+   * runs it on OpenMP threads): a worker pool whose workers run this package's `assignTask`
+   * under `ASSIGN_TASK`, such as `createThreadPool({ threads })` from `@annlab/threads`.
+   * The points are cut into fixed chunks of 2,048 rows, one task each; the update step stays
+   * on the calling thread, summing in point order. So the centroids, the objective and
+   * everything trained from them are the same bytes as `train` gives, for any number of
+   * workers. The assignment is nearly all of the work (k distances per point against one
+   * addition), so time falls about linearly with the workers; memory: the (subsampled)
+   * points once more, in shared memory.
+   *
+   * Without `pool` this is `train`. Nothing is committed until the last iteration: a failed
+   * task or a throwing callback rejects the promise and leaves the k-means as it was.
+   */
+  async trainAsync(x: Float32Array, options?: KMeansTrainAsyncOptions): Promise<void> {
+    const plain = options !== null && typeof options === 'object' && !Array.isArray(options);
+    if (plain) checkKnownKeys(options, ['onProgress', 'pool'], 'KMeans.trainAsync options');
+    const pool = plain ? options.pool : undefined;
+    const trainOptions = plain ? (options.onProgress === undefined ? {} : { onProgress: options.onProgress }) : (options as undefined);
+    if (pool === undefined) {
+      this.train(x, trainOptions);
+      return;
+    }
+    const assigner = new PoolAssigner(checkTaskPool(pool, 'KMeans.trainAsync options'), this.kernels);
+    const onProgress = this.checkTraining(x, trainOptions, 'KMeans.trainAsync options');
+    const run = this.lloyd(x, onProgress);
+    for (let r = run.next(); r.done !== true; r = run.next()) await assigner.assign(r.value);
+  }
+
+  /** Check the training points (n ≥ k), then the options; returns `onProgress`. */
+  private checkTraining(x: Float32Array, options: AddOptions | undefined, what: string): ProgressCallback | null {
     const n = checkVectors(x, this.dim, 'training vectors');
-    const onProgress = checkAddOptions(options, 'KMeans.train options');
-    const { k, dim } = this;
-    if (n < k) {
+    const onProgress = checkAddOptions(options, what);
+    if (n < this.k) {
       throw new AnnlabError(
         'INVALID_PARAMETER',
-        `k-means needs at least k = ${k} training vectors, got ${n}. Train on more vectors or use fewer clusters (nlist / nbits).`,
+        `k-means needs at least k = ${this.k} training vectors, got ${n}. Train on more vectors or use fewer clusters (nlist / nbits).`,
       );
     }
+    return onProgress;
+  }
+
+  /**
+   * Lloyd's algorithm on checked points, as a generator: it yields each assignment step for
+   * the driver to run (in this thread, {@link KMeans.train}; on a pool,
+   * {@link KMeans.trainAsync}) and continues with the step's labels and distances. Everything
+   * else (subsampling, initialisation, update, empty-cluster splits, progress, the commit at
+   * the end) happens here, once for both drivers.
+   */
+  private *lloyd(x: Float32Array, onProgress: ProgressCallback | null): Generator<AssignStep, void, void> {
+    const { k, dim } = this;
+    const n = x.length / dim;
     const rng = new Rng(this.seed);
     const warnings: string[] = [];
     if (n < k * this.minPointsPerCentroid) {
@@ -232,13 +301,11 @@ export class KMeans {
     const dists = new Float64Array(np);
     const sums = new Float64Array(k * dim);
     const counts = new Int32Array(k);
-    const scratch = new AssignScratch(dim, k);
-    const store = centroidStore(centroids, k, dim, this.kernels);
+    const step: AssignStep = { points: pts, n: np, dim, centroids, k, dotMode: this.spherical, bias: 1, labels, dists };
     const objective = new Float64Array(this.niter);
     let splits = 0;
     for (let it = 0; it < this.niter; it++) {
-      refreshCentroidStore(store, centroids, k);
-      assignNearest(pts, 0, np, dim, store, k, this.spherical, 1, labels, dists, scratch);
+      yield step; // the driver assigns: labels, dists
       let obj = 0;
       for (let i = 0; i < np; i++) obj += dists[i];
       objective[it] = obj;

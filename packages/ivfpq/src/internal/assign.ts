@@ -13,7 +13,14 @@
 import { VectorStore, distanceTileInto, type KernelBackend, type MaxHeap } from '@annlab/core';
 
 /** Points per assignment tile: their running minima stay in registers/cache. */
-const POINT_BLOCK = 64;
+export const POINT_BLOCK = 64;
+
+/**
+ * Rows per chunk of a chunked assignment ({@link assignStepInChunks}, and one task of a
+ * parallel one): a multiple of {@link POINT_BLOCK}, so every point is tiled with the same
+ * neighbours as in one pass and gets the same distances, whatever the chunking.
+ */
+export const ASSIGN_CHUNK_ROWS = 2048;
 /** Target bytes of centroid rows per tile (about half an L2 cache). */
 const CENTROID_BLOCK_BYTES = 256 * 1024;
 
@@ -123,4 +130,55 @@ export function selectProbes(
     }
   }
   return heap.drainAscending(outLists, outDist, 0);
+}
+
+/**
+ * One assignment step of a k-means training: the nearest of the `k` rows of `centroids` for
+ * each of the `n` rows of `points`, written to `labels` / `dists` (see {@link assignNearest}).
+ */
+export interface AssignStep {
+  /** Points, `n × dim` row-major (the same array for every step of a training). */
+  points: Float32Array;
+  /** Number of points. */
+  n: number;
+  /** Dimension. */
+  dim: number;
+  /** Centroids, `k × dim` row-major (updated between steps). */
+  centroids: Float32Array;
+  /** Number of centroids. */
+  k: number;
+  /** Assign by largest dot product (`bias − ⟨x, c⟩`) instead of squared L2. */
+  dotMode: boolean;
+  /** The `bias` of dot mode. */
+  bias: number;
+  /** Output: nearest centroid per point, length ≥ n. */
+  labels: Int32Array;
+  /** Output: internal distance to it per point, length ≥ n. */
+  dists: Float64Array;
+}
+
+/**
+ * Run `step` in chunks of {@link ASSIGN_CHUNK_ROWS} rows, in order, on the calling thread,
+ * through `store` (a {@link centroidStore} of the step's `k × dim` shape, refreshed here with
+ * the step's centroids). The same chunks as a parallel step; each point's result is the one a
+ * single pass gives.
+ */
+export function assignStepInChunks(step: AssignStep, store: VectorStore, scratch: AssignScratch): void {
+  refreshCentroidStore(store, step.centroids, step.k);
+  for (let r0 = 0; r0 < step.n; r0 += ASSIGN_CHUNK_ROWS) {
+    const rows = Math.min(ASSIGN_CHUNK_ROWS, step.n - r0);
+    assignNearest(
+      step.points,
+      r0,
+      rows,
+      step.dim,
+      store,
+      step.k,
+      step.dotMode,
+      step.bias,
+      step.labels.subarray(r0),
+      step.dists.subarray(r0),
+      scratch,
+    );
+  }
 }
