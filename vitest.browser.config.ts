@@ -71,6 +71,29 @@ const packageProjects = BROWSER_PACKAGES.map((name) => {
   };
 });
 
+/** A browser project for one of @annlab/threads' browser tests, its server sending `headers`. */
+function threadsProject(file: string, headers: Record<string, string>) {
+  return {
+    ...sourceResolve,
+    server: { headers },
+    optimizeDeps: { include: ['fast-check'] },
+    test: {
+      name: `@annlab/threads (browser${Object.keys(headers).length > 0 ? ', isolated' : ''})`,
+      root: 'packages/threads',
+      include: [`test/${file}`],
+      testTimeout: 120_000,
+      hookTimeout: 120_000,
+      browser: {
+        enabled: true,
+        headless: true,
+        screenshotFailures: false,
+        provider: playwright({ launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS } }),
+        instances: [{ browser: 'chromium' as const }],
+      },
+    },
+  };
+}
+
 export default defineConfig({
   test: {
     reporters: ciReporters('browser'),
@@ -96,6 +119,13 @@ export default defineConfig({
         },
       },
       ...packageProjects,
+      // @annlab/threads: Web Workers sharing memory need a cross-origin isolated page, so
+      // this project's server sends COOP/COEP; the fallback test runs on a plain page.
+      threadsProject('search.browser.test.ts', {
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+      }),
+      threadsProject('fallback.browser.test.ts', {}),
     ],
   },
 });

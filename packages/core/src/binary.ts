@@ -295,7 +295,9 @@ export class BinaryReader {
   string(): string {
     const n = this.u32();
     this.need(n, 'a string');
-    const s = new TextDecoder('utf-8', { fatal: false }).decode(this.buf.subarray(this.pos, this.pos + n));
+    // A copy (slice), not a view: browsers' TextDecoder refuses views of a SharedArrayBuffer,
+    // and workers load indexes from shared bytes (@annlab/threads).
+    const s = new TextDecoder('utf-8', { fatal: false }).decode(this.buf.slice(this.pos, this.pos + n));
     this.pos += n;
     this.skipPad(4);
     return s;

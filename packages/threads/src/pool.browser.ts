@@ -44,8 +44,8 @@ export function defaultThreads(): number {
 export function sharingUnavailable(): string | null {
   const g = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean; Worker?: unknown };
   if (typeof g.Worker !== 'function') return 'this environment has no Web Workers';
+  if (g.crossOriginIsolated === false) return 'the page is not cross-origin isolated (no SharedArrayBuffer)';
   if (typeof g.SharedArrayBuffer !== 'function') return 'SharedArrayBuffer is unavailable';
-  if (g.crossOriginIsolated === false) return 'the page is not cross-origin isolated';
   return null;
 }
 

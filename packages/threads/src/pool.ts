@@ -188,7 +188,7 @@ export class WorkerPool implements ThreadPool {
     if (this.failure !== null || this.isClosed) return;
     this.failure = new AnnlabError(
       'WORKER_FAILED',
-      `${message}. The operation was abandoned and the thread pool closed (no worker is left running); create a new pool to continue.`,
+      `${message.replace(/\.$/, '')}. The operation was abandoned and the thread pool closed (no worker is left running); create a new pool to continue.`,
       { cause },
     );
     void this.close();

@@ -1,10 +1,15 @@
 /**
  * annlab's own task module, loaded by every worker: `annlab.search`, one slice of a parallel
- * batch search (see `searchBatch`). Other packages add theirs through `taskModules`.
+ * batch search (see `searchBatch`); and the build tasks of the algorithm packages, pure
+ * functions they export: `rpforest.buildTrees` (trees of `RpForestIndex.addAsync`) and
+ * `ivfpq.assign` (one chunk of a k-means assignment step, `KMeans.trainAsync`). Other
+ * packages add theirs through `taskModules`.
  *
  * @module
  */
 import type { KernelBackend, SearchStats } from '@annlab/core';
+import { ASSIGN_TASK, type AssignTaskPayload, assignTask } from '@annlab/ivfpq';
+import { BUILD_TREES_TASK, type BuildTreesPayload, buildTreesTask } from '@annlab/rpforest';
 import { createStats, replicaFor } from './replicas.js';
 import type { TaskHandler } from './types.js';
 
@@ -53,4 +58,6 @@ export function searchSlice(p: SearchTaskPayload): SearchStats | null {
 /** annlab's tasks by name. */
 export const tasks: Readonly<Record<string, TaskHandler>> = {
   'annlab.search': (payload) => searchSlice(payload as SearchTaskPayload),
+  [BUILD_TREES_TASK]: (payload) => buildTreesTask(payload as BuildTreesPayload),
+  [ASSIGN_TASK]: (payload) => assignTask(payload as AssignTaskPayload),
 };
