@@ -86,7 +86,15 @@ import { checkInvariants } from './invariants.js';
 import { DEFAULT_EF_SEARCH, checkHnswSearchParams, knnSearch, searchChecked } from './knn-search.js';
 import { compact, deleteIds, updateVector } from './maintenance.js';
 import { HNSW_FORMAT_VERSION, HNSW_TAG, openFile, restoreState, serializeState } from './persistence.js';
-import type { HnswExplanation, HnswIndexOptions, HnswInvariantReport, HnswSearchParams, NeighborSelection } from './types.js';
+import { DEFAULT_RERANK, QuantizedSearch, quantizedSearchInto, reencodeRow, syncCodes } from './quantized-search.js';
+import type {
+  HnswExplanation,
+  HnswIndexOptions,
+  HnswInvariantReport,
+  HnswQuantizer,
+  HnswSearchParams,
+  NeighborSelection,
+} from './types.js';
 
 /** Largest `capacity` accepted (the index still grows past it by doubling). */
 export const MAX_CAPACITY: number = 1 << 20;
@@ -117,7 +125,7 @@ function checkCapacity(value: unknown, dim: number, M: number): number {
   return capacity;
 }
 
-const OPTION_KEYS = ['dim', 'metric', 'seed', 'kernels', 'M', 'efConstruction', 'neighborSelection', 'capacity'] as const;
+const OPTION_KEYS = ['dim', 'metric', 'seed', 'kernels', 'M', 'efConstruction', 'neighborSelection', 'capacity', 'quantizer'] as const;
 const LOAD_KEYS = ['kernels'] as const;
 /** The parameters `searchInto` uses when none are given (never mutated). */
 const NO_PARAMS: HnswSearchParams = Object.freeze({});
@@ -172,7 +180,20 @@ export class HnswIndex
       throw new AnnlabError('INVALID_PARAMETER', `neighborSelection must be 'heuristic' or 'simple', got ${String(neighborSelection)}.`);
     }
     const capacity = checkCapacity(options.capacity, dim, M);
+    const quantizer = options.quantizer ?? 'none';
+    if (quantizer !== 'none' && quantizer !== 'sq8' && quantizer !== 'sq4') {
+      throw new AnnlabError(
+        'INVALID_PARAMETER',
+        `quantizer must be 'none', 'sq8' or 'sq4', got ${typeof quantizer === 'string' ? `'${quantizer}'` : String(quantizer)}.`,
+      );
+    }
     this.s = new HnswState({ dim, metric, M, efConstruction, seed, neighborSelection, capacity, kernels: options.kernels });
+    if (quantizer !== 'none') this.s.quant = new QuantizedSearch(quantizer, this.s.store, this.s.policy, options.kernels);
+  }
+
+  /** How the vectors are searched: `'none'` (float32), `'sq8'` or `'sq4'` (codes, then an exact re-rank). */
+  get quantizer(): HnswQuantizer {
+    return this.s.quant === null ? 'none' : this.s.quant.kind;
   }
 
   /** Vector dimension. */
@@ -246,7 +267,14 @@ export class HnswIndex
   add(vectors: Float32Array, options?: AddOptions): void {
     const { n, onProgress } = beginAdd(vectors, this.s.dim, options, 'HnswIndex.add options');
     // A view of some store's WebAssembly memory is copied: growing that memory would detach it.
-    if (n > 0) addRows(this.s, stableInput(vectors), n, onProgress);
+    if (n > 0) {
+      try {
+        addRows(this.s, stableInput(vectors), n, onProgress);
+      } finally {
+        // Also after a progress callback threw: the rows inserted so far get their codes.
+        syncCodes(this.s);
+      }
+    }
   }
 
   /**
@@ -254,13 +282,20 @@ export class HnswIndex
    *
    * @param queries - `nq × dim` row-major.
    * @param k - results per query; rows are padded with −1/+Infinity when fewer exist.
-   * @param params - `efSearch` (default max(k, 64)), `filter`, `stats`.
+   * @param params - `efSearch` (default max(k, 64)), `filter`, `stats`, and for quantized
+   *   indexes `rerank` (default 4).
    */
   search(queries: Float32Array, k: number, params?: HnswSearchParams): SearchResult {
     const dim = this.s.dim;
     const nq = checkVectors(queries, dim, 'queries');
     checkK(k);
     const p = checkHnswSearchParams(params, 'HnswIndex.search params');
+    if (p.rerank !== undefined && this.s.quant === null) {
+      throw new AnnlabError(
+        'INVALID_PARAMETER',
+        "HnswIndex.search params: rerank applies only to quantized indexes (built with quantizer: 'sq8' or 'sq4'); leave it out here.",
+      );
+    }
     const result = createSearchResult(nq, k);
     const input = stableInput(queries);
     for (let q = 0; q < nq; q++) this.searchInto(input, q * dim, k, result.ids, result.distances, q * k, p);
@@ -272,7 +307,8 @@ export class HnswIndex
    * entries, ascending, padded). Inputs are not validated here; `search` does that.
    * Without filter, stats, or deleted nodes still linked into the graph (none, or all
    * unlinked by `compact`) this is the plain path; otherwise the checked path (see
-   * {@link HnswSearchParams.filter}).
+   * {@link HnswSearchParams.filter}). A quantized index walks its codes on the TypeScript
+   * loops and re-ranks (see {@link HnswSearchParams.rerank}).
    */
   searchInto(
     query: Float32Array,
@@ -285,7 +321,10 @@ export class HnswIndex
   ): void {
     const s = this.s;
     const ef = Math.max(k, params.efSearch ?? DEFAULT_EF_SEARCH);
-    if (params.filter === undefined && params.stats === undefined && !s.graph.linkedDeletes) {
+    if (s.quant !== null) {
+      const rerank = params.rerank ?? DEFAULT_RERANK;
+      quantizedSearchInto(s, query, qOff, k, ef, rerank, params.filter, params.stats, outIds, outDist, outOff);
+    } else if (params.filter === undefined && params.stats === undefined && !s.graph.linkedDeletes) {
       knnSearch(s, query, qOff, k, ef, outIds, outDist, outOff);
     } else {
       searchChecked(s, query, qOff, k, ef, params.filter, params.stats, null, outIds, outDist, outOff);
@@ -318,6 +357,7 @@ export class HnswIndex
    */
   update(id: number, vector: Float32Array): void {
     updateVector(this.s, id, vector);
+    reencodeRow(this.s, id);
   }
 
   /**
@@ -379,6 +419,9 @@ export class HnswIndex
    *
    * n × (4·dim + 4·(2M+1) + 4 + 2) + 4·Σᵢ levelᵢ·(M+1)
    *
+   * plus, for a quantized index, n × codeSize bytes of codes (dim for `'sq8'`, ⌈dim/2⌉ for
+   * `'sq4'`) and 12·dim bytes of quantizer ranges.
+   *
    * — vectors, level-0 links (count + 2M ids), upper offsets, levels and deletion flags, and
    * the upper-level blocks in use (about n·(M+1)/(M−1) ints, since E[level] = 1/(M−1)). No
    * spare capacity and no search scratch ({@link HnswIndex.memoryBytes} counts those).
@@ -388,9 +431,10 @@ export class HnswIndex
   }
 
   /**
-   * The index as an annlab file (format 2): parameters and the level generator's state (JSON),
+   * The index as an annlab file (format 3): parameters and the level generator's state (JSON),
    * then the vectors, levels, deletion flags, level-0 links, upper offsets and upper links of
-   * the `idCount` allocated ids, and the CRC-32. The same seed and the same operations give
+   * the `idCount` allocated ids, for a quantized index the scalar quantizer and the codes,
+   * and the CRC-32. The same seed and the same operations give
    * byte-identical files.
    */
   serialize(): Uint8Array {
@@ -398,7 +442,8 @@ export class HnswIndex
   }
 
   /**
-   * Load an index written by {@link HnswIndex.serialize} (format 2, or the older format 1).
+   * Load an index written by {@link HnswIndex.serialize} (format 3, or the older formats 2
+   * and 1, which load as `quantizer: 'none'`).
    * The arrays are copied (the index stays mutable without touching `bytes`). Damaged,
    * truncated or foreign bytes, and files whose parameters, generator state or graph are
    * inconsistent, throw `AnnlabError`.

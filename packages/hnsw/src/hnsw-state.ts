@@ -19,9 +19,11 @@ import {
   type KernelBackend,
   type Metric,
   type MetricPolicy,
+  type SqDistanceComputer,
 } from '@annlab/core';
 import { AllowTest } from './filter.js';
 import { HnswGraph } from './graph-layout.js';
+import type { QuantizedSearch } from './quantized-search.js';
 import type { NeighborSelection } from './types.js';
 
 /** Ids per brute-force scan block (also sizes the neighbour scratch). */
@@ -97,12 +99,18 @@ export class HnswState {
   readonly policy: MetricPolicy;
   /** The stored vectors (normalised for cosine), row i at `i * dim`. */
   readonly store: VectorStore;
-  /** Distances from the current query (or the node being inserted). */
-  readonly dc: DistanceComputer;
+  /**
+   * Distances from the current query (or the node being inserted): the float computer,
+   * except while a quantized search runs, which swaps in its code computer for the query
+   * (`quantized-search.ts`).
+   */
+  dc: DistanceComputer | SqDistanceComputer;
   /** A second computer, for re-selecting another node's list without losing the query. */
   readonly dcAux: DistanceComputer;
   /** The graph. */
   readonly graph: HnswGraph;
+  /** Codes, quantizer and re-rank of a quantized index (`quantizer: 'sq8' | 'sq4'`), else null. */
+  quant: QuantizedSearch | null;
   /** The seeded generator of the level draws. */
   rng: Rng;
 
@@ -149,6 +157,7 @@ export class HnswState {
     this.dc = new DistanceComputer(this.store, this.policy);
     this.dcAux = new DistanceComputer(this.store, this.policy);
     this.graph = new HnswGraph(p.M, p.capacity);
+    this.quant = null;
     this.rng = new Rng(p.seed);
     this.visited = new VisitedSet(p.capacity);
     this.candidates = new MinHeap(Math.max(64, p.efConstruction));
@@ -185,7 +194,7 @@ export class HnswState {
 
   /** Bytes used by the vectors and the graph of the `idCount` allocated ids (see `HnswIndex.usedBytes`). */
   usedBytes(): number {
-    return this.store.usedBytes() + this.graph.usedBytes(this.store.size);
+    return this.store.usedBytes() + this.graph.usedBytes(this.store.size) + (this.quant === null ? 0 : this.quant.usedBytes());
   }
 
   /** Bytes allocated: vectors and graph at capacity, and every scratch buffer. */
@@ -193,6 +202,7 @@ export class HnswState {
     return (
       this.store.memoryBytes() +
       this.graph.memoryBytes() +
+      (this.quant === null ? 0 : this.quant.memoryBytes()) +
       this.visited.memoryBytes() +
       this.candidates.dist.byteLength +
       this.candidates.ids.byteLength +

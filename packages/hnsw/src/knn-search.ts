@@ -13,25 +13,26 @@
  *
  * @module
  */
-import { AnnlabError, checkInteger, checkSearchParams, drainToRow, type SearchStats } from '@annlab/core';
+import { AnnlabError, checkInteger, checkNumber, checkSearchParams, drainToRow, type SearchStats } from '@annlab/core';
 import { bitsetCount, type HnswFilter } from './filter.js';
 import { SCAN_BLOCK, type HnswState } from './hnsw-state.js';
 import { greedyClosest, greedyDescend, searchLayer, searchLayerChecked } from './search-layer.js';
 import { HnswSearchStats, type HnswLayerTrace, type HnswSearchParams, type HnswStrategy } from './types.js';
 
 /** Search parameter names {@link checkHnswSearchParams} accepts. */
-const SEARCH_KEYS = ['stats', 'efSearch', 'filter'] as const;
+const SEARCH_KEYS = ['stats', 'efSearch', 'filter', 'rerank'] as const;
 
 /** The default level-0 beam width when `efSearch` is not given (raised to k when smaller). */
 export const DEFAULT_EF_SEARCH = 64;
 
 /**
- * Validate search parameters (core's one path for unknown keys and `stats`, then `efSearch`
- * and `filter`). @returns the parameters, `{}` for undefined.
+ * Validate search parameters (core's one path for unknown keys and `stats`, then `efSearch`,
+ * `filter` and `rerank`). @returns the parameters, `{}` for undefined.
  */
 export function checkHnswSearchParams(params: unknown, what: string): HnswSearchParams {
   const p = checkSearchParams<HnswSearchParams>(params, SEARCH_KEYS, what);
   if (p.efSearch !== undefined) checkInteger('efSearch', p.efSearch, 1, 1 << 24);
+  if (p.rerank !== undefined) checkNumber('rerank', p.rerank, 0, 1024);
   const f = p.filter;
   if (f !== undefined && !(f instanceof Uint8Array) && typeof f !== 'function') {
     throw new AnnlabError(

@@ -9,6 +9,12 @@
  * u8), level-0 links (`n × (1 + 2M)` i32), upper offsets (`n` i32), upper links (i32, the
  * used part of the pool).
  *
+ * Format version 3 (written) is version 2 plus `quantizer` (`'none' | 'sq8' | 'sq4'`) and, for
+ * a quantized index, `quantizerTrainedRows` in the parameters, and two sections after the
+ * upper links: the scalar quantizer (core's `ScalarQuantizer` file, as u8) and the codes
+ * (`n × codeSize` u8). Version 2 files (written before quantization existed) load as
+ * `quantizer: 'none'`.
+ *
  * Format version 1 (read only) stored `levelDraws`, the number of draws to replay instead of
  * the state. Every id draws exactly once, so a genuine file has `levelDraws ≤ n`; larger counts
  * are refused rather than replayed (a crafted count could otherwise keep the loader busy for
@@ -21,6 +27,7 @@ import {
   BinaryReader,
   BinaryWriter,
   Rng,
+  ScalarQuantizer,
   asCorruptData,
   checkInteger,
   checkVectors,
@@ -31,12 +38,13 @@ import { MAX_LEVEL } from './graph-layout.js';
 import type { HnswState } from './hnsw-state.js';
 import { drawLevel } from './insert.js';
 import { checkInvariants } from './invariants.js';
-import type { HnswIndexOptions, NeighborSelection } from './types.js';
+import { trainingRows } from './quantized-search.js';
+import type { HnswIndexOptions, HnswQuantizer, NeighborSelection } from './types.js';
 
 /** Algorithm tag in the file header. */
 export const HNSW_TAG = 'hnsw';
 /** Format version written. */
-export const HNSW_FORMAT_VERSION = 2;
+export const HNSW_FORMAT_VERSION = 3;
 /** What the error messages call the file. */
 const WHAT = 'hnsw index file';
 
@@ -57,6 +65,8 @@ export function serializeState(s: HnswState): Uint8Array {
     maxLevel: g.maxLevel,
     live: g.live,
     linkedDeletes: g.linkedDeletes,
+    quantizer: s.quant === null ? 'none' : s.quant.kind,
+    ...(s.quant === null ? {} : { quantizerTrainedRows: s.quant.trainedRows }),
   });
   w.array(s.store.view());
   w.array(g.levels.subarray(0, n));
@@ -64,6 +74,10 @@ export function serializeState(s: HnswState): Uint8Array {
   w.array(g.links0.subarray(0, n * g.stride0));
   w.array(g.upperOffset.subarray(0, n));
   w.array(g.upperLinks.subarray(0, g.upperUsed));
+  if (s.quant !== null) {
+    w.array(s.quant.sq.serialize());
+    w.array(s.quant.codes.view());
+  }
   return w.finish();
 }
 
@@ -71,7 +85,7 @@ export function serializeState(s: HnswState): Uint8Array {
 export interface OpenedFile {
   /** Reads the sections next. */
   reader: BinaryReader;
-  /** Format version of the file (1 or 2). */
+  /** Format version of the file (1, 2 or 3). */
   version: number;
   /** The parameter record as stored. */
   params: Record<string, unknown>;
@@ -80,12 +94,12 @@ export interface OpenedFile {
 }
 
 /**
- * Open `bytes` (checksum, tag, version 1 or 2) and read the parameter record. The sections
+ * Open `bytes` (checksum, tag, version 1, 2 or 3) and read the parameter record. The sections
  * are read by {@link restoreState}, which knows `dim` and `M` from the constructed index.
  */
 export function openFile(bytes: Uint8Array): OpenedFile {
   const reader = BinaryReader.open(bytes, HNSW_TAG);
-  const version = reader.expectVersion(1, HNSW_FORMAT_VERSION);
+  const version = reader.expectVersion(1, 2, HNSW_FORMAT_VERSION);
   const params = reader.json<Record<string, unknown>>();
   if (params === null || typeof params !== 'object' || Array.isArray(params)) {
     throw new AnnlabError('CORRUPT_DATA', `${WHAT} has no parameter record (found ${String(params)}).`);
@@ -98,6 +112,12 @@ export function openFile(bytes: Uint8Array): OpenedFile {
     seed: params.seed as number,
     neighborSelection: params.neighborSelection as NeighborSelection,
   };
+  if (version >= 3) {
+    if (typeof params.quantizer !== 'string') {
+      throw new AnnlabError('CORRUPT_DATA', `${WHAT} (format 3) names no quantizer (found ${JSON.stringify(params.quantizer)}).`);
+    }
+    options.quantizer = params.quantizer as HnswQuantizer;
+  }
   return { reader, version, params, options };
 }
 
@@ -156,10 +176,41 @@ export function restoreState(s: HnswState, file: OpenedFile): void {
   const links0 = reader.i32array(n * g.stride0);
   const upperOffset = reader.i32array(n);
   const upperLinks = reader.i32array();
+  const q = s.quant;
+  let sq: ScalarQuantizer | null = null;
+  let codes: Uint8Array | null = null;
+  if (q !== null) {
+    sq = ScalarQuantizer.deserialize(reader.u8array());
+    codes = reader.u8array();
+    const trained = p.quantizerTrainedRows;
+    if (sq.dim !== s.dim || sq.bits !== q.sq.bits || sq.trim !== 0 || trained !== trainingRows(n) || sq.isTrained !== n > 0) {
+      throw new AnnlabError(
+        'CORRUPT_DATA',
+        `${WHAT}: the scalar quantizer (dim ${sq.dim}, ${sq.bits} bits, trained on ${String(trained)} rows) does not fit ` +
+          `a '${q.kind}' index of ${n} vectors of dim ${s.dim}.`,
+      );
+    }
+    if (codes.length !== n * q.sq.codeSize) {
+      throw new AnnlabError('CORRUPT_DATA', `${WHAT} holds ${codes.length} code bytes for ${n} vectors of ${q.sq.codeSize} bytes.`);
+    }
+  }
   reader.finish();
   const cap = Math.max(1, n);
   s.ensureCapacity(cap);
   s.store.appendStored(data, 0, n);
+  if (q !== null && sq !== null && codes !== null) {
+    if (sq.isTrained) {
+      q.sq.vmin = sq.vmin;
+      q.sq.vdiff = sq.vdiff;
+      q.sq.scale = sq.scale;
+      q.sq.isTrained = true;
+      q.codes.syncScale();
+    }
+    q.trainedRows = p.quantizerTrainedRows as number;
+    q.codes.reserve(n);
+    q.codes.codes.set(codes);
+    q.codes.size = n;
+  }
   g.levels.set(levels);
   g.deleted.set(deleted);
   g.links0.set(links0);

@@ -47,7 +47,7 @@ interface Sections {
 
 function crafted(bytes: Uint8Array, edit: (s: Sections) => void): Uint8Array {
   const r = BinaryReader.open(bytes, 'hnsw');
-  r.expectVersion(2);
+  r.expectVersion(3);
   const s: Sections = {
     p: r.json<Record<string, unknown>>(),
     data: r.f32array().slice(),
@@ -59,7 +59,7 @@ function crafted(bytes: Uint8Array, edit: (s: Sections) => void): Uint8Array {
   };
   r.finish();
   edit(s);
-  const w = new BinaryWriter('hnsw', 2);
+  const w = new BinaryWriter('hnsw', 3);
   w.json(s.p);
   for (const a of [s.data, s.levels, s.deleted, s.links0, s.upperOffset, s.upperLinks]) w.array(a);
   return w.finish();
@@ -182,7 +182,7 @@ describe('HnswIndex loader, crafted files (checksum valid)', () => {
     const view = new DataView(b.buffer);
     const tagLen = view.getUint32(8, true);
     const at = 12 + Math.ceil(tagLen / 4) * 4;
-    expect(view.getUint32(at, true)).toBe(2);
+    expect(view.getUint32(at, true)).toBe(3);
     view.setUint32(at, 1, true);
     view.setUint32(b.length - 4, crc32(b, 0, b.length - 4), true);
     const loaded = HnswIndex.deserialize(b, { kernels: 'js' });

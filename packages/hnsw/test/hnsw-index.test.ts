@@ -199,14 +199,14 @@ function asVersion1(bytes: Uint8Array, levelDraws: number): Uint8Array {
   });
 }
 
-describe('HnswIndex: file format 2 (generator state) and format 1', () => {
+describe('HnswIndex: file format 3 (quantizer), format 2 (generator state) and format 1', () => {
   const { ix } = build(300);
   ix.delete([4, 9]);
   const bytes = ix.serialize();
 
-  it('writes format 2 with the generator state; save → load → save is identical', () => {
-    expect(BinaryReader.peekHeader(bytes)).toEqual({ tag: 'hnsw', version: 2 });
-    expect(HnswIndex.FORMAT_VERSION).toBe(2);
+  it('writes format 3 with the generator state; save → load → save is identical', () => {
+    expect(BinaryReader.peekHeader(bytes)).toEqual({ tag: 'hnsw', version: 3 });
+    expect(HnswIndex.FORMAT_VERSION).toBe(3);
     const p = BinaryReader.open(bytes, 'hnsw').json<Record<string, unknown>>();
     expect(p.levelDraws).toBeUndefined();
     expect(Object.keys(p.rng as object).sort()).toEqual(['c', 's0', 's1', 's2', 'seed', 'spare']);
@@ -272,8 +272,14 @@ describe('HnswIndex: file format 2 (generator state) and format 1', () => {
     expect(performance.now() - t).toBeLessThan(2000);
   });
 
+  it('reads a format-2 file (no quantizer field) as unquantized, with the same searches', () => {
+    const v2 = HnswIndex.deserialize(rewrite(bytes, 2, (p) => delete p.quantizer));
+    expect(v2.quantizer).toBe('none');
+    expect(v2.serialize()).toEqual(bytes);
+  });
+
   it('refuses an unknown format version', () => {
-    expectCode(() => HnswIndex.deserialize(rewrite(bytes, 3, () => {})), 'UNSUPPORTED_VERSION');
+    expectCode(() => HnswIndex.deserialize(rewrite(bytes, 4, () => {})), 'UNSUPPORTED_VERSION');
     expectCode(() => HnswIndex.deserialize(rewrite(bytes, 0, () => {})), 'UNSUPPORTED_VERSION');
   });
 });
