@@ -11,6 +11,15 @@
  *    per query (never before it: it would be an extra warm-up peers do not get);
  * 4. recall@k by ann-benchmarks' threshold rule and by id overlap, on the returned ids.
  *
+ * With `threads` > 1 ({@link RunOptions.threads}, `annlab bench --threads N`), builds whose
+ * index has a `threads` option get it (the others build on one thread; each line records
+ * `buildThreads`), and with `batch` (`--batch`, ann-benchmarks' batch mode) each sweep point
+ * also times a batch search on N threads (`@annlab/threads`' `searchBatch`) beside the
+ * one-query single-thread QPS: `threadedBatchQps`. Peak resident memory is sampled after each
+ * build and each sweep point from `process.resourceUsage().maxRSS`: it is the process's peak
+ * so far (worker threads included), so it never decreases across a run; a run's first build
+ * gives the cleanest figure.
+ *
  * Index bytes are what the index uses ({@link BuiltIndex.memoryBytes}: an annlab index's
  * `usedBytes()` where it has one), with the allocation kept apart as `capacityBytes`. Peers
  * whose binding takes `number[]` queries get their per-query conversion cost measured once
@@ -27,6 +36,7 @@ import { AnnlabError, SearchStats, isAnnlabError } from '@annlab/core';
 import type { AlgorithmAdapter, BindingCost, BuiltIndex } from './adapters/adapter.js';
 import { BuiltAnnlabIndex } from './adapters/annlab.js';
 import { createAdapter } from './adapters/registry.js';
+import { createThreadPool } from '@annlab/threads';
 import type { BenchDataset } from './dataset.js';
 import { collectEnvironment, type Environment } from './environment.js';
 import { annlabAlgorithmOf, loadAnnlabIndexFile, type IndexFileLoader } from './index-file.js';
@@ -81,6 +91,23 @@ export interface ResultLine {
   capacityBytes: number | null;
   /** Growth of the process's resident set during the build, bytes (noisy; 0 when it shrank). */
   rssGrowthBytes: number;
+  /**
+   * The process's peak resident set after the build, bytes (`resourceUsage().maxRSS`): the
+   * peak so far in this process, not this build's alone (it never decreases within a run).
+   */
+  peakRssBuildBytes: number;
+  /** The process's peak resident set after this point's searches, bytes (peak so far, as above). */
+  peakRssBytes: number;
+  /** Threads of the run (`--threads`; 1 by default). */
+  threads: number;
+  /** Threads the build used: `threads` for indexes with a `threads` build option, else 1. */
+  buildThreads: number;
+  /**
+   * Queries per second of a batch search on `threads` threads (`--batch`: `searchBatch` of
+   * `@annlab/threads`, best of `repeats` after an untimed call); null without `--batch`, and
+   * for peers, which have no threaded batch path here.
+   */
+  threadedBatchQps: number | null;
   /** Distance computations per query (annlab's instrumented path), null for peers. */
   distanceComputations: number | null;
   /** Graph hops or tree nodes per query where counted, else null. */
@@ -253,6 +280,16 @@ export interface RunOptions {
    */
   onBuilt?: (built: BuiltIndex, info: { algorithm: string; build: Params }) => Promise<void> | void;
   /**
+   * Threads for builds that accept a `threads` option and for the `batch` measurement.
+   * @defaultValue 1
+   */
+  threads?: number;
+  /**
+   * Also time a batch search on `threads` threads at every sweep point (annlab indexes),
+   * recorded as `threadedBatchQps`. @defaultValue false
+   */
+  batch?: boolean;
+  /**
    * Loads the index file of a run that names one (`SuiteRun.index`), with the dataset's metric
    * and dimension. @defaultValue {@link loadAnnlabIndexFile} (annlab files only)
    */
@@ -341,6 +378,11 @@ function rss(): number {
   return process.memoryUsage().rss;
 }
 
+/** The process's peak resident set so far, bytes (`maxRSS` is in kilobytes). */
+function peakRss(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
 function message(e: unknown): string {
   return isAnnlabError(e) || e instanceof Error ? e.message : String(e);
 }
@@ -350,6 +392,7 @@ interface PointMeasure {
   latenciesMs: Float64Array;
   qps: number;
   batchQps: number;
+  threadedBatchQps: number | null;
   distanceComputations: number | null;
   hops: number | null;
 }
@@ -365,7 +408,7 @@ async function measurePoint(
 ): Promise<PointMeasure> {
   if (built.measure !== undefined) {
     const m = await built.measure(queries, nq, k, params, repeats);
-    return { ...m, distanceComputations: null, hops: null };
+    return { ...m, threadedBatchQps: null, distanceComputations: null, hops: null };
   }
   const scratch = new Int32Array(nq * k);
   const ids = new Int32Array(nq * k);
@@ -392,6 +435,7 @@ async function measurePoint(
     latenciesMs: timing.latenciesMs,
     qps: timing.qps,
     batchQps: nq / (Math.max(bestBatch, 1e-9) / 1000),
+    threadedBatchQps: null,
     distanceComputations,
     hops,
   };
@@ -435,6 +479,12 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
   const gtK = dataset.groundTruthK;
   const kth = kthDistances(gt, gtK, nq, k, queries, dataset.base, dim, dataset.metric);
   const suiteName = suite.name ?? 'suite';
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new AnnlabError('INVALID_PARAMETER', `threads must be an integer ≥ 1, got ${String(threads)}.`);
+  }
+  // One pool for the whole run (workers start once); only --batch with several threads needs it.
+  const pool = options.batch === true && threads > 1 ? createThreadPool({ threads }) : null;
 
   const results: ResultLine[] = [];
   const skipped: SkippedAlgorithm[] = [];
@@ -446,7 +496,7 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
       : suite.runs.filter((r) => options.only?.includes(r.label ?? r.algorithm) === true || options.only?.includes(r.algorithm) === true);
 
   /** Record one built or loaded index (timings known), then sweep `run`'s search grid over it and free it. */
-  const sweep = async (run: SuiteRun, p: PreparedIndex, rssGrowthBytes: number): Promise<void> => {
+  const sweep = async (run: SuiteRun, p: PreparedIndex, rssGrowthBytes: number, peakRssBuildBytes: number): Promise<void> => {
     const { built, buildSeconds, name, build } = p;
     const searches = expandGrid(run.search);
     const indexBytes = bytesOf(() => built.memoryBytes());
@@ -467,6 +517,15 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
       let m: PointMeasure;
       try {
         m = await measurePoint(built, queries, nq, k, search, repeats, warmup);
+        if (options.batch === true) {
+          // threads === 1: the batch is the library's own single-thread batch call.
+          m.threadedBatchQps =
+            threads === 1
+              ? m.batchQps
+              : pool !== null && built.threadedBatchQps !== undefined
+                ? await built.threadedBatchQps(pool, queries, nq, k, search, repeats)
+                : null;
+        }
       } catch (e) {
         errors.push({ algorithm: name, build, search, message: message(e) });
         emit({ type: 'error', algorithm: name, build, search, message: message(e) });
@@ -499,6 +558,11 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
         indexBytes,
         capacityBytes,
         rssGrowthBytes,
+        peakRssBuildBytes,
+        peakRssBytes: peakRss(),
+        threads,
+        buildThreads: built.buildThreads ?? 1,
+        threadedBatchQps: m.threadedBatchQps,
         distanceComputations: m.distanceComputations,
         hops: m.hops,
         repeats,
@@ -533,7 +597,7 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
         emit({ type: 'error', algorithm: pending, build, message: message(e) });
         continue;
       }
-      await sweep(run, prepared, Math.max(0, rss() - rssBefore));
+      await sweep(run, prepared, Math.max(0, rss() - rssBefore), peakRss());
       continue;
     }
     const name = run.label ?? run.algorithm;
@@ -569,7 +633,7 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
       try {
         const t0 = nowMs();
         const onProgress = (done: number, total: number): void => emit({ type: 'build-progress', algorithm: name, build, done, total });
-        built = await adapter.build({ base: dataset.base, n: nBase, dim, metric: dataset.metric, seed, onProgress }, build);
+        built = await adapter.build({ base: dataset.base, n: nBase, dim, metric: dataset.metric, seed, onProgress, threads }, build);
         buildSeconds = built.buildSeconds ?? (nowMs() - t0) / 1000;
       } catch (e) {
         errors.push({ algorithm: name, build, message: message(e) });
@@ -577,6 +641,7 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
         continue;
       }
       const rssGrowthBytes = Math.max(0, rss() - rssBefore);
+      const peakRssBuildBytes = peakRss();
       await sweep(
         run,
         {
@@ -591,9 +656,11 @@ export async function runSuite(suite: Suite, dataset: BenchDataset, options: Run
           loaded: undefined,
         },
         rssGrowthBytes,
+        peakRssBuildBytes,
       );
     }
   }
+  await pool?.close();
   markPareto(results);
   return {
     suite: suiteName,

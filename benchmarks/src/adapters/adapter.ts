@@ -7,6 +7,7 @@
  * @module
  */
 import type { Metric, SearchStats } from '@annlab/core';
+import type { ThreadPool } from '@annlab/threads';
 import type { Params } from '../suite.js';
 
 /** What an adapter gets to build from. */
@@ -26,6 +27,12 @@ export interface BuildInput {
    * algorithm reports it (core's `AddOptions`); adapters that cannot report ignore it.
    */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Threads the build may use (`annlab bench --threads`); adapters whose index has a
+   * `threads` build option pass it on, the others build on one thread and report
+   * {@link BuiltIndex.buildThreads} 1. @defaultValue 1
+   */
+  threads?: number;
 }
 
 /**
@@ -83,6 +90,14 @@ export interface BuiltIndex {
    * instead of timing `searcher` itself.
    */
   measure?(queries: Float32Array, nq: number, k: number, params: Params, repeats: number): Promise<ExternalMeasurement>;
+  /** Threads the build actually used (absent: 1). */
+  readonly buildThreads?: number;
+  /**
+   * Batch search on `pool`'s threads (`annlab bench --batch`): one untimed call (workers
+   * load the index), then `repeats` timed calls of all queries; resolves with the best
+   * queries per second. Absent for indexes that cannot search on the pool (peers).
+   */
+  threadedBatchQps?(pool: ThreadPool, queries: Float32Array, nq: number, k: number, params: Params, repeats: number): Promise<number>;
   /** The index as an annlab file, when the algorithm supports it. */
   serialize?(): Uint8Array;
   /** Free native or subprocess resources. */

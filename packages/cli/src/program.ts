@@ -41,6 +41,8 @@ export function createProgram(io: CliIo, setCode: (code: number) => void): Comma
     .option('-k, --k <n>', 'neighbours per query', positiveInt)
     .option('-r, --runs <n>', 'timed repetitions per point, best kept', positiveInt)
     .option('--only <names>', 'comma-separated algorithms to run')
+    .option('--threads <n>', 'threads for builds that take a threads option and for --batch (default 1)', positiveInt)
+    .option('--batch', 'also time a batch search of all queries on --threads threads (ann-benchmarks --batch)')
     .option(
       '-i, --index <file>',
       'benchmark a prebuilt index file instead of building: annlab, hnswlib, Annoy or FAISS (needs --dataset, or a suite to add it to)',

@@ -7,7 +7,7 @@ import { KMeans } from '@annlab/ivfpq';
 import { RpForestIndex } from '@annlab/rpforest';
 import { clustered } from '@annlab/test-kit';
 import { describe, expect, it } from 'vitest';
-import { createThreadPool } from '../src/index.node.js';
+import { createThreadPool } from '../src/index.js';
 import { expectThreadsBackTo, osThreads } from './helpers.js';
 
 describe('parallel builds on worker threads', () => {

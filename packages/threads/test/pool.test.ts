@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isAnnlabError } from '@annlab/core';
 import { describe, expect, it } from 'vitest';
-import { createThreadPool } from '../src/index.node.js';
+import { createThreadPool } from '../src/index.js';
 import { expectThreadsBackTo, osThreads, TEST_TASKS } from './helpers.js';
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {

@@ -9,7 +9,7 @@ import { RpForestIndex, RpForestSearchStats } from '@annlab/rpforest';
 import { clusteredSplit } from '@annlab/test-kit';
 import { VamanaIndex } from '@annlab/vamana';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createThreadPool, searchBatch, shareIndex } from '../src/index.node.js';
+import { createThreadPool, searchBatch, shareIndex } from '../src/index.js';
 import { loadIndex } from '../src/replicas.js';
 import { sliceBounds } from '../src/search.js';
 import { expectThreadsBackTo, osThreads } from './helpers.js';

@@ -18,13 +18,16 @@ import {
   FILE_ALGORITHM,
   NATIVE_PEERS,
   expandGrid,
+  formatQps,
   knownAlgorithms,
   loadSuite,
   parseGrid,
   resolveDataset,
   runSuite,
+  paramsLabel,
   summarize,
   summaryTable,
+  textTable,
   writeRun,
   type IndexFileContext,
   type LoadedIndex,
@@ -63,6 +66,17 @@ export interface BenchCommandOptions {
   search?: string;
   /** Output directory; default `results/<timestamp>`. */
   out?: string;
+  /**
+   * Threads for builds whose index has a `threads` option (the others build on one thread,
+   * and the output says so) and for `--batch`. @defaultValue 1
+   */
+  threads?: number;
+  /**
+   * Also time a batch search of all queries on `--threads` threads at every sweep point
+   * (ann-benchmarks' `--batch`), reported beside the one-query single-thread QPS.
+   * @defaultValue false
+   */
+  batch?: boolean;
   /** Print a JSON summary instead of the table. */
   json?: boolean;
   /** No progress output. */
@@ -198,6 +212,37 @@ function suiteFor(opts: BenchCommandOptions): Suite {
   return suite;
 }
 
+/**
+ * What `--threads` / `--batch` add to the text output: which builds could not use the
+ * threads, and each point's batch QPS on N threads beside its one-query single-thread QPS.
+ */
+function threadLines(results: Awaited<ReturnType<typeof runSuite>>['results']): string {
+  let text = '';
+  const single = new Set<string>();
+  for (const r of results) if (r.threads > 1 && r.buildThreads < r.threads) single.add(r.algorithm);
+  if (single.size > 0) text += `built single-threaded (no threads build option): ${[...single].join(', ')}\n`;
+  const batched = results.filter((r) => r.threadedBatchQps !== null);
+  if (batched.length > 0) {
+    const n = batched[0].threads;
+    const cells = [['algorithm', 'build', 'search', 'QPS (1 query, 1 thread)', `batch QPS (${n} thread${n === 1 ? '' : 's'})`, 'ratio']];
+    for (const r of batched) {
+      const t = r.threadedBatchQps as number;
+      cells.push([
+        r.algorithm,
+        paramsLabel(r.build) || '-',
+        paramsLabel(r.search) || '-',
+        formatQps(r.qps),
+        formatQps(t),
+        `${(t / r.qps).toFixed(2)}×`,
+      ]);
+    }
+    const none = [...new Set(results.filter((r) => r.threadedBatchQps === null).map((r) => r.algorithm))];
+    text += `\n${textTable(cells)}\n`;
+    if (none.length > 0) text += `no threaded batch path: ${none.join(', ')}\n`;
+  }
+  return text;
+}
+
 /** Run `annlab bench`; resolves to the exit code. */
 export async function benchCommand(opts: BenchCommandOptions, io: CliIo): Promise<number> {
   const suite = suiteFor(opts);
@@ -234,6 +279,8 @@ export async function benchCommand(opts: BenchCommandOptions, io: CliIo): Promis
     const runOpts: Parameters<typeof runSuite>[2] = { onEvent: (e) => progress.event(e), loadIndex: loadBenchIndex };
     if (opts.runs !== undefined) runOpts.repeats = opts.runs;
     if (only !== undefined) runOpts.only = only;
+    if (opts.threads !== undefined) runOpts.threads = opts.threads;
+    if (opts.batch === true) runOpts.batch = true;
     const run = await runSuite(suite, dataset, runOpts);
     progress.stop();
     progress.message('rendering plots and report');
@@ -275,6 +322,7 @@ export async function benchCommand(opts: BenchCommandOptions, io: CliIo): Promis
             `${r.algorithm}: loaded ${r.loaded.file} (${r.loaded.format} file) in ${r.buildSeconds.toFixed(3)} s, shown as its build time`,
           );
       for (const line of loaded.values()) io.out(`${line}\n`);
+      io.out(threadLines(run.results));
       for (const s of run.skipped) io.out(`skipped ${s.algorithm}: ${s.reason}\n`);
       for (const e of run.errors) io.out(`failed ${e.algorithm}: ${e.message}\n`);
       io.out(`total ${run.totalSeconds.toFixed(1)} s; results in ${out}/ (results.jsonl, results.csv, report.html, *.svg)\n`);
