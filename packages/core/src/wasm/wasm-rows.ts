@@ -11,11 +11,22 @@
  * [0, 64)                        unused (address 0 stays null)
  * [64, 64 + qBytes)              query slot: the current DistanceComputer query, dim floats
  * [rowsPtr, rowsPtr + cap·dim·4) rows, row i at rowsPtr + i·dim·4 (`VectorStore.data` views it)
+ * [regions…]                     hosted regions, in creation order (see below; usually none)
  * [scratchPtr, end of memory)    per-call scratch: id lists, tile queries, float64 outputs
  * ```
  *
  * Rows never move: growing the memory extends it in place, and the scratch region (which
- * holds nothing between calls) simply starts further on. Only the query slot is kept between
+ * holds nothing between calls) simply starts further on.
+ *
+ * **Hosted regions.** An index whose own wasm loops read more than rows (HNSW's level-0
+ * links and visited tags) asks for a {@link WasmRegion} with {@link WasmRows.addRegion}: a
+ * growable block kept between the rows and the scratch, whose contents survive every growth.
+ * Regions are relocatable: when the rows (or an earlier region) grow, later regions are
+ * moved up with `copyWithin` and their {@link WasmRegion.ptr} and {@link WasmRegion.i32}
+ * view are refreshed, so holders re-read both after any call that may grow the memory.
+ * At least {@link INITIAL_SCRATCH} bytes of scratch always follow the last region, so a
+ * per-call request within that size (every id-list call of a graph search) never grows the
+ * memory, and views read before it stay valid across it. Only the query slot is kept between
  * calls; {@link WasmRows.queryOwner} records which DistanceComputer's query it holds, so
  * several computers over one store (an insert context and a search context) each reload
  * their query on first use after another one used the slot.
@@ -37,8 +48,11 @@ export const WASM_PAGE_BYTES: number = 65536;
 export const WASM_MAX_BYTES: number = 65536 * WASM_PAGE_BYTES;
 /** Address of the query slot. */
 const QUERY_PTR = 64;
-/** Scratch bytes reserved up front (a 1024-row float64 block plus ids). */
-const INITIAL_SCRATCH = 16384;
+/**
+ * Scratch bytes always available past the rows and regions (a 1024-row float64 block plus
+ * ids): a request of at most this many bytes never grows the memory.
+ */
+export const INITIAL_SCRATCH: number = 16384;
 
 function align64(x: number): number {
   return Math.ceil(x / 64) * 64;
@@ -60,6 +74,26 @@ export function stableInput(x: Float32Array): Float32Array {
   return MEMORY_BUFFERS.has(x.buffer) ? x.slice() : x;
 }
 
+/**
+ * A growable block of a store's WebAssembly memory hosted beside its rows (created by
+ * {@link WasmRows.addRegion}, resized by {@link WasmRows.resizeRegion}). It may move when the
+ * rows or an earlier region grow; its contents move with it.
+ */
+export class WasmRegion {
+  /** Byte address of the region (64-byte aligned); changes when the region moves. */
+  ptr: number;
+  /** Byte length of the region. */
+  bytes: number;
+  /** Int32 view of exactly the region (`bytes / 4` ints), refreshed on every growth or move. */
+  i32: Int32Array;
+
+  constructor(ptr: number, bytes: number, buffer: ArrayBufferLike) {
+    this.ptr = ptr;
+    this.bytes = bytes;
+    this.i32 = new Int32Array(buffer, ptr, bytes >>> 2);
+  }
+}
+
 /** Rows of one store in WebAssembly memory, with the kernel instance that reads them. */
 export class WasmRows {
   /** Components per row. */
@@ -78,8 +112,10 @@ export class WasmRows {
   readonly maxBytes: number;
   /** Rows the row region holds. */
   capacity: number;
-  /** Byte address of the scratch region (just past the row region). */
+  /** Byte address of the scratch region (just past the row region and any hosted regions). */
   scratchPtr: number;
+  /** Hosted regions, in address order (see {@link WasmRows.addRegion}). */
+  readonly regions: WasmRegion[];
   /** Which DistanceComputer's query the query slot holds (`null`: none). */
   queryOwner: object | null;
   /** Views of the whole memory, refreshed after every growth. */
@@ -107,6 +143,7 @@ export class WasmRows {
     this.rowsPtr = align64(QUERY_PTR + this.rowBytes);
     this.capacity = capacity;
     this.scratchPtr = align64(this.rowsPtr + capacity * this.rowBytes);
+    this.regions = [];
     const bytes = this.scratchPtr + INITIAL_SCRATCH;
     if (bytes > this.maxBytes) throw new RangeError('initial WebAssembly memory exceeds the limit');
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / WASM_PAGE_BYTES) });
@@ -161,20 +198,80 @@ export class WasmRows {
     this.i32 = new Int32Array(buffer);
     this.u8 = new Uint8Array(buffer);
     this.data = new Float32Array(buffer, this.rowsPtr, this.capacity * this.dim);
+    const regions = this.regions;
+    for (let r = 0; r < regions.length; r++) {
+      const region = regions[r];
+      region.i32 = new Int32Array(buffer, region.ptr, region.bytes >>> 2);
+    }
   }
 
   /**
-   * Make the row region hold `capacity` rows (rows stay where they are).
+   * Lay the regions out again after the rows grow to `capacity` rows or region `which` grows
+   * to `bytes`: each region starts at the 64-aligned end of the one before, contents moved
+   * up (last region first, so nothing is overwritten before it moves).
+   * @returns false when the memory cannot grow that far; nothing changes then.
+   */
+  private relayout(capacity: number, which: WasmRegion | null, bytes: number): boolean {
+    const regions = this.regions;
+    const n = regions.length;
+    const ptrs = new Array<number>(n);
+    let end = align64(this.rowsPtr + capacity * this.rowBytes);
+    for (let r = 0; r < n; r++) {
+      ptrs[r] = end;
+      end = align64(end + (regions[r] === which ? bytes : regions[r].bytes));
+    }
+    if (!this.growTo(end + INITIAL_SCRATCH)) return false;
+    const u8 = this.u8;
+    for (let r = n - 1; r >= 0; r--) {
+      const region = regions[r];
+      if (ptrs[r] !== region.ptr) u8.copyWithin(ptrs[r], region.ptr, region.ptr + region.bytes);
+      if (region === which) u8.fill(0, ptrs[r] + region.bytes, ptrs[r] + bytes);
+      region.ptr = ptrs[r];
+      if (region === which) region.bytes = bytes;
+    }
+    this.capacity = capacity;
+    this.scratchPtr = end;
+    this.refreshViews();
+    return true;
+  }
+
+  /**
+   * Make the row region hold `capacity` rows (rows stay where they are; hosted regions move
+   * up past them).
    * @returns false when that would pass the memory cap; nothing changes then.
    */
   reserveRows(capacity: number): boolean {
     if (capacity <= this.capacity) return true;
-    const scratchPtr = align64(this.rowsPtr + capacity * this.rowBytes);
-    if (!this.growTo(scratchPtr + INITIAL_SCRATCH)) return false;
-    this.capacity = capacity;
-    this.scratchPtr = scratchPtr;
-    this.data = new Float32Array(this.memory.buffer, this.rowsPtr, capacity * this.dim);
-    return true;
+    return this.relayout(capacity, null, 0);
+  }
+
+  /**
+   * Host a new zeroed region of `bytes` bytes (a multiple of 4) after the rows and any earlier
+   * regions, for data a wasm loop reads in place between calls (HNSW's level-0 links). The
+   * region survives every growth of the memory but may move: read {@link WasmRegion.ptr} and
+   * {@link WasmRegion.i32} afresh after any call that may grow it. Costs `bytes` of memory
+   * for the store's lifetime (there is no removal; the store's memory goes with the store).
+   * @returns the region, or null when the memory cannot grow that far (use ordinary arrays).
+   */
+  addRegion(bytes: number): WasmRegion | null {
+    const ptr = this.scratchPtr;
+    const end = align64(ptr + bytes);
+    if (!this.growTo(end + INITIAL_SCRATCH)) return null;
+    this.u8.fill(0, ptr, end);
+    const region = new WasmRegion(ptr, bytes, this.memory.buffer);
+    this.regions.push(region);
+    this.scratchPtr = end;
+    return region;
+  }
+
+  /**
+   * Grow `region` to `bytes` bytes, keeping its contents (the new tail is zeroed); later
+   * regions move up. Shrinking is not supported (smaller sizes are ignored).
+   * @returns false when the memory cannot grow that far; nothing changes then.
+   */
+  resizeRegion(region: WasmRegion, bytes: number): boolean {
+    if (bytes <= region.bytes) return true;
+    return this.relayout(this.capacity, region, bytes);
   }
 
   /**
