@@ -14,8 +14,16 @@
  *
  * Vectors are not here: they live in core's `VectorStore`, held by the index state.
  *
+ * On the SIMD backend `links0` lives in the store's WebAssembly memory, as a region hosted by
+ * its `WasmRows` ({@link HnswGraph.hostLinks}), so the wasm layer search
+ * (`internal/wasm-traversal.ts`) reads the links in place; elsewhere it is an ordinary
+ * `Int32Array`. The getter always returns the current view: re-read it after any call that
+ * may grow the store's memory (appends and graph growth; a distance call's scratch within
+ * core's `INITIAL_SCRATCH` never does).
+ *
  * @module
  */
+import type { WasmRegion, WasmRows } from '@annlab/core';
 
 /** Highest level a node may draw (levels are stored in a Uint8Array). */
 export const MAX_LEVEL = 255;
@@ -30,8 +38,12 @@ export class HnswGraph {
   readonly stride0: number;
   /** Ints per level in an upper block: 1 + M. */
   readonly strideU: number;
-  /** Level-0 links, `capacity × (1 + Mmax0)`, count first (see the module doc). */
-  links0: Int32Array;
+  /** Level-0 links when they are not hosted in WebAssembly memory (else an empty array). */
+  private links0Js: Int32Array;
+  /** The store memory hosting the level-0 links, or null when they are in `links0Js`. */
+  private host: WasmRows | null;
+  /** The hosted level-0 links region, or null (see {@link HnswGraph.hostLinks}). */
+  region: WasmRegion | null;
   /** Links on levels ≥ 1, blocks of `level × (1 + M)` ints; the first `upperUsed` are in use. */
   upperLinks: Int32Array;
   /** Start of each node's upper-level block in `upperLinks`, −1 for level-0 nodes; length capacity. */
@@ -60,7 +72,9 @@ export class HnswGraph {
     this.Mmax0 = 2 * M;
     this.stride0 = 1 + this.Mmax0;
     this.strideU = 1 + M;
-    this.links0 = new Int32Array(capacity * this.stride0);
+    this.links0Js = new Int32Array(capacity * this.stride0);
+    this.host = null;
+    this.region = null;
     this.upperLinks = new Int32Array(Math.max(64, (capacity >> 3) * this.strideU));
     this.upperOffset = new Int32Array(capacity).fill(-1);
     this.levels = new Uint8Array(capacity);
@@ -70,6 +84,40 @@ export class HnswGraph {
     this.maxLevel = -1;
     this.live = 0;
     this.linkedDeletes = false;
+  }
+
+  /**
+   * Level-0 links, `capacity × (1 + Mmax0)`, count first (see the module doc): a view of the
+   * hosted region on the SIMD backend, else a plain `Int32Array`.
+   */
+  get links0(): Int32Array {
+    const r = this.region;
+    return r !== null ? r.i32 : this.links0Js;
+  }
+
+  /**
+   * Move the level-0 links into a region of `rows`' WebAssembly memory (contents kept), so
+   * wasm loops can read them in place. @returns false when the memory cannot hold them
+   * (the links stay where they were).
+   */
+  hostLinks(rows: WasmRows): boolean {
+    if (this.region !== null) return true;
+    const region = rows.addRegion(this.links0Js.byteLength);
+    if (region === null) return false;
+    region.i32.set(this.links0Js);
+    this.region = region;
+    this.host = rows;
+    this.links0Js = new Int32Array(0);
+    return true;
+  }
+
+  /** Move hosted level-0 links back to an ordinary `Int32Array` (no-op when not hosted). */
+  unhostLinks(): void {
+    const r = this.region;
+    if (r === null) return;
+    this.links0Js = r.i32.slice();
+    this.region = null;
+    this.host = null;
   }
 
   /** Nodes there is room for. */
@@ -114,9 +162,14 @@ export class HnswGraph {
     if (n <= cur) return;
     let cap = Math.max(16, cur);
     while (cap < n) cap *= 2;
-    const links0 = new Int32Array(cap * this.stride0);
-    links0.set(this.links0);
-    this.links0 = links0;
+    const host = this.host;
+    const region = this.region;
+    if (host !== null && region !== null && !host.resizeRegion(region, cap * this.stride0 * 4)) this.unhostLinks();
+    if (this.region === null) {
+      const links0 = new Int32Array(cap * this.stride0);
+      links0.set(this.links0Js);
+      this.links0Js = links0;
+    }
     const upperOffset = new Int32Array(cap).fill(-1);
     upperOffset.set(this.upperOffset);
     this.upperOffset = upperOffset;

@@ -23,6 +23,7 @@ import {
 } from '@annlab/core';
 import { AllowTest } from './filter.js';
 import { HnswGraph } from './graph-layout.js';
+import { createTraversal, reserveTraversal, type WasmTraversal } from './internal/wasm-traversal.js';
 import type { QuantizedSearch } from './quantized-search.js';
 import type { NeighborSelection } from './types.js';
 
@@ -136,6 +137,12 @@ export class HnswState {
   readonly allow: AllowTest;
   /** Work counters of the checked search path. */
   readonly tracer: Tracer;
+  /**
+   * The level-0 layer search in WebAssembly (SIMD backend; links and visited tags in the
+   * store's memory), or null: the JS loops of `search-layer.ts` run (`kernels: 'js'`, or
+   * after the 4 GiB fallback). Same results either way.
+   */
+  traversal: WasmTraversal | null;
   /** Where the last greedy walk ended. */
   greedyId: number;
   /** Distance of `greedyId` from the query. */
@@ -170,6 +177,7 @@ export class HnswState {
     this.pendingLinks = new Int32Array(16 * (1 + p.M));
     this.allow = new AllowTest(this.graph.deleted);
     this.tracer = new Tracer();
+    this.traversal = createTraversal(this.store, this.graph);
     this.greedyId = -1;
     this.greedyDist = Infinity;
   }
@@ -178,6 +186,7 @@ export class HnswState {
   ensureCapacity(n: number): void {
     this.store.reserve(n);
     this.graph.ensureCapacity(n);
+    this.traversal = reserveTraversal(this.traversal, this.store, this.graph);
     this.visited.ensureCapacity(this.graph.capacity);
   }
 

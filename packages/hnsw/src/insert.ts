@@ -22,6 +22,7 @@
 import { PROGRESS_EVERY, type ProgressCallback, reportProgress } from '@annlab/core';
 import { MAX_LEVEL } from './graph-layout.js';
 import type { HnswState } from './hnsw-state.js';
+import { searchLevel0 } from './internal/wasm-traversal.js';
 import { greedyDescend, searchLayerChecked } from './search-layer.js';
 import { selectNeighbors, sortByDistance } from './select-neighbors.js';
 
@@ -92,7 +93,9 @@ export function linkNode(s: HnswState, q: number, level: number, ep: number): vo
   if (s.pendingLinks.length < (top + 1) * strideU) s.pendingLinks = new Int32Array((top + 1) * strideU);
   const pending = s.pendingLinks;
   for (let lc = top; lc >= 0; lc--) {
-    searchLayerChecked(s, cur, curDist, s.efConstruction, lc, null, true, null);
+    // Level 0 runs in WebAssembly on the SIMD backend (same results as the JS loop).
+    if (lc === 0) searchLevel0(s, cur, curDist, s.efConstruction, true);
+    else searchLayerChecked(s, cur, curDist, s.efConstruction, lc, null, true, null);
     const count = drainResultsExcluding(s, q);
     if (count > 0) {
       cur = s.selIds[0];

@@ -16,7 +16,8 @@
 import { AnnlabError, checkInteger, checkNumber, checkSearchParams, drainToRow, type SearchStats } from '@annlab/core';
 import { bitsetCount, type HnswFilter } from './filter.js';
 import { SCAN_BLOCK, type HnswState } from './hnsw-state.js';
-import { greedyClosest, greedyDescend, searchLayer, searchLayerChecked } from './search-layer.js';
+import { searchLevel0 } from './internal/wasm-traversal.js';
+import { greedyClosest, greedyDescend, searchLayerChecked } from './search-layer.js';
 import { HnswSearchStats, type HnswLayerTrace, type HnswSearchParams, type HnswStrategy } from './types.js';
 
 /** Search parameter names {@link checkHnswSearchParams} accepts. */
@@ -46,8 +47,8 @@ export function checkHnswSearchParams(params: unknown, what: string): HnswSearch
 
 /**
  * Alg. 5 K-NN-SEARCH, plain path: greedy descent through the upper levels, a beam search
- * of width `ef` on level 0, the k best of W written to `outIds`/`outDist` at `outOff`
- * (ascending, padded).
+ * of width `ef` on level 0 (in WebAssembly on the SIMD backend, see `searchLevel0`), the k
+ * best of W written to `outIds`/`outDist` at `outOff` (ascending, padded).
  */
 export function knnSearch(
   s: HnswState,
@@ -67,7 +68,7 @@ export function knnSearch(
     const dc = s.dc;
     dc.setQuery(query, qOff);
     greedyDescend(s, ep, dc.distanceTo(ep), g.maxLevel, 0);
-    searchLayer(s, s.greedyId, s.greedyDist, ef, 0);
+    searchLevel0(s, s.greedyId, s.greedyDist, ef, false);
     while (W.size > k) W.pop();
   }
   drainToRow(W, s.policy, k, outIds, outDist, outOff);
