@@ -12,6 +12,7 @@ export type {
   HnswIndexOptions,
   HnswInvariantReport,
   HnswLayerTrace,
+  HnswQuantizer,
   HnswSearchParams,
   HnswStrategy,
   NeighborSelection,
