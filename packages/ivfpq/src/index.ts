@@ -10,7 +10,7 @@ export type { KMeansInit, KMeansOptions, KMeansTrainAsyncOptions } from './kmean
 export { ASSIGN_TASK, assignTask } from './internal/parallel-assign.js';
 export type { AssignTaskPayload, AssignTaskResult, TaskPool } from './internal/parallel-assign.js';
 export { IvfFlatIndex } from './ivf-flat-index.js';
-export type { IvfFlatIndexOptions, IvfFlatSearchParams } from './ivf-flat-index.js';
+export type { IvfFlatEncoding, IvfFlatIndexOptions, IvfFlatSearchParams } from './ivf-flat-index.js';
 export { ProductQuantizer } from './product-quantizer.js';
 export type { ProductQuantizerOptions } from './product-quantizer.js';
 export { IvfPqIndex } from './ivf-pq-index.js';

@@ -25,6 +25,14 @@
  * `listVectors.data` then live. Both compute the same distances in the same order on the
  * same backend (test/ivf-wasm.test.ts).
  *
+ * Encoded lists (`encoding: 'sq8' | 'sq4'`, FAISS `IndexIVFScalarQuantizer` with
+ * `by_residual = false`, refined like `IndexRefineFlat`): each slot also holds a scalar code
+ * (core's `ScalarQuantizer`, ranges trained with the coarse quantizer), the probed lists are
+ * scanned on the codes (core's `SqDistanceComputer` as the {@link ListDistanceSource}, SIMD
+ * kernels where available; this path stays on the TypeScript scan loop), and the best
+ * `rerank × k` slots are re-measured exactly against the float32 list vectors
+ * (`rerankSlots`, Jégou et al. §IV-B).
+ *
  * Deviations: cosine and inner product use spherical k-means (unit centroids, assignment by
  * largest dot product); FAISS trains plain k-means unless `spherical` is set.
  *
@@ -32,9 +40,13 @@
  */
 import {
   AnnlabError,
+  BinaryReader,
   BinaryWriter,
   DistanceComputer,
   MaxHeap,
+  ScalarQuantizer,
+  SqCodes,
+  SqDistanceComputer,
   VectorStore,
   asCorruptData,
   beginAdd,
@@ -43,6 +55,7 @@ import {
   checkK,
   checkKnownKeys,
   checkMetric,
+  checkNumber,
   checkOptions,
   checkSeed,
   checkVectors,
@@ -63,6 +76,7 @@ import {
   type ProgressCallback,
   type SearchParams,
   type SearchResult,
+  type SearchStats,
   type TrainableIndex,
 } from '@annlab/core';
 import type { KMeansInit } from './kmeans.js';
@@ -108,7 +122,22 @@ export interface IvfFlatIndexOptions extends IndexOptions {
   maxPointsPerCentroid?: number;
   /** Receives training warnings (too few points per centroid); see also {@link IvfFlatIndex.warnings}. */
   onWarning?: (message: string) => void;
+  /**
+   * How the lists are scanned: `'float32'` (exact vectors), or on per-dimension scalar codes
+   * of 8 (`'sq8'`) or 4 (`'sq4'`) bits per component followed by an exact re-rank of the
+   * best `rerank × k` (see {@link IvfFlatSearchParams.rerank}); results keep exact distances.
+   * The codes are stored beside the float32 vectors (which the re-rank reads): + dim bytes
+   * per vector for `'sq8'`, + ⌈dim/2⌉ for `'sq4'`. A code distance reads 4× (8×) fewer bytes,
+   * which pays off when the scanned lists do not fit in cache; recall at a given nprobe stays
+   * close to `'float32'` for `'sq8'` with the default re-rank, lower for `'sq4'`. The ranges
+   * are trained (min/max per dimension) on the training vectors of the coarse quantizer.
+   * @defaultValue `'float32'`
+   */
+  encoding?: IvfFlatEncoding;
 }
+
+/** How an {@link IvfFlatIndex} stores and scans its lists (see {@link IvfFlatIndexOptions.encoding}). */
+export type IvfFlatEncoding = 'float32' | 'sq8' | 'sq4';
 
 /** Search parameters for {@link IvfFlatIndex}. */
 export interface IvfFlatSearchParams extends SearchParams {
@@ -118,10 +147,32 @@ export interface IvfFlatSearchParams extends SearchParams {
    * @defaultValue 1
    */
   nprobe?: number;
+  /**
+   * Encoded indexes only (`encoding: 'sq8' | 'sq4'`): the best ⌈rerank·k⌉ slots of the code
+   * scan are re-measured exactly against the float32 vectors and the k best returned. Larger:
+   * recall closer to the float index at the same nprobe, ⌈rerank·k⌉ more exact distances per
+   * query. 0 returns the code scan's answer with approximate distances. Range 0–1024;
+   * refused on a `'float32'` index.
+   * @defaultValue 4
+   */
+  rerank?: number;
 }
 
-const OPTION_KEYS = ['dim', 'metric', 'seed', 'kernels', 'nlist', 'niter', 'init', 'maxPointsPerCentroid', 'onWarning'] as const;
-const SEARCH_KEYS = ['stats', 'nprobe'] as const;
+const OPTION_KEYS = [
+  'dim',
+  'metric',
+  'seed',
+  'kernels',
+  'nlist',
+  'niter',
+  'init',
+  'maxPointsPerCentroid',
+  'onWarning',
+  'encoding',
+] as const;
+const SEARCH_KEYS = ['stats', 'nprobe', 'rerank'] as const;
+/** The re-rank factor of an encoded index searched without `rerank`. */
+const DEFAULT_RERANK = 4;
 /** Rows per block when scanning a list. */
 const SCAN_BLOCK = 1024;
 
@@ -146,6 +197,7 @@ interface IvfFlatFileParams {
   init: KMeansInit;
   maxPointsPerCentroid: number;
   trained: boolean;
+  encoding: IvfFlatEncoding;
 }
 
 /**
@@ -170,8 +222,11 @@ interface IvfFlatFileParams {
 export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explainable<IvfFlatSearchParams, IvfExplanation>, MemoryReport {
   /** Algorithm tag in serialized files. */
   static readonly TAG: string = 'ivfflat';
-  /** Format version written by {@link IvfFlatIndex.serialize}. */
-  static readonly FORMAT_VERSION: number = 1;
+  /**
+   * Format version written by {@link IvfFlatIndex.serialize}: 2 adds `encoding` and, for an
+   * encoded index, the scalar quantizer and the codes; version 1 files load as `'float32'`.
+   */
+  static readonly FORMAT_VERSION: number = 2;
 
   /** Vector dimension. */
   readonly dim: number;
@@ -200,6 +255,13 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
    * after `add` rather than keeping the arrays.
    */
   listVectors: VectorStore;
+  /** How the lists are stored and scanned. */
+  readonly encoding: IvfFlatEncoding;
+  /**
+   * Encoded indexes: the scalar codes of the list vectors in slot order (row s is the code
+   * of slot s), re-encoded whenever the lists change; null for `'float32'`.
+   */
+  listCodes: SqCodes | null;
   /** Warnings from training (too few training vectors per list). */
   warnings: string[];
   /** True once trained. */
@@ -225,6 +287,11 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
   private readonly probeDist: Float64Array;
   /** Scratch: distances for one block of a list, length SCAN_BLOCK. */
   private readonly scan: Float64Array;
+  /** Encoded indexes: distances from the query to the codes (null for `'float32'`). */
+  private codeDc: SqDistanceComputer | null;
+  /** Encoded indexes: candidate slots of the code scan and their exact distances (grown on demand). */
+  private candSlots: Int32Array;
+  private candExact: Float64Array;
 
   /** @param options - see {@link IvfFlatIndexOptions}; `dim` is required. */
   constructor(options: IvfFlatIndexOptions) {
@@ -257,6 +324,23 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
     this.probeLists = new Int32Array(this.nlist);
     this.probeDist = new Float64Array(this.nlist);
     this.scan = new Float64Array(SCAN_BLOCK);
+    const encoding = options.encoding ?? 'float32';
+    if (encoding !== 'float32' && encoding !== 'sq8' && encoding !== 'sq4') {
+      throw new AnnlabError(
+        'INVALID_PARAMETER',
+        `encoding must be 'float32', 'sq8' or 'sq4', got ${typeof encoding === 'string' ? `'${encoding}'` : String(encoding)}.`,
+      );
+    }
+    this.encoding = encoding;
+    this.listCodes = null;
+    this.codeDc = null;
+    if (encoding !== 'float32') {
+      const sq = new ScalarQuantizer({ dim: this.dim, bits: encoding === 'sq4' ? 4 : 8 });
+      this.listCodes = new SqCodes(sq, { kernels: options.kernels });
+      this.codeDc = new SqDistanceComputer(this.listCodes, this.policy);
+    }
+    this.candSlots = new Int32Array(0);
+    this.candExact = new Float64Array(0);
   }
 
   /** Number of stored vectors. */
@@ -288,7 +372,19 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
     this.centroids.append(centroids);
     this.warnings = warnings;
     this.isTrained = true;
+    if (this.listCodes !== null) {
+      this.listCodes.quantizer.trainRows(x, 0, n);
+      this.listCodes.syncScale();
+    }
     this.layOut();
+  }
+
+  /** Encoded indexes: re-encode every slot's code from the list vectors (after the lists changed). */
+  private encodeLists(): void {
+    const codes = this.listCodes;
+    if (codes === null) return;
+    codes.truncate(0);
+    if (this.size > 0) codes.encodeRows(this.listVectors.data, 0, 0, this.size);
   }
 
   /**
@@ -412,6 +508,7 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
     this.listIds = ids;
     this.listVectors = store;
     this.listDc = new DistanceComputer(store, this.policy);
+    this.encodeLists();
     this.layOut();
   }
 
@@ -427,6 +524,7 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
     const nq = checkVectors(queries, this.dim, 'queries');
     checkK(k);
     const p = checkProbeParams<IvfFlatSearchParams>(params, SEARCH_KEYS, 'IvfFlatIndex', this.isTrained);
+    this.checkRerank(p);
     const result = createSearchResult(nq, k);
     const x = this.fused?.owns(queries) ? queries.slice() : stableInput(queries);
     this.readyFused(k); // any growth of the search memory happens before the first query
@@ -453,6 +551,11 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
     const nlist = this.nlist;
     let np: number;
     let scanned: number;
+    if (this.codeDc !== null) {
+      const rerank = params === undefined || params.rerank === undefined ? DEFAULT_RERANK : params.rerank;
+      this.searchEncoded(query, qOff, k, Math.min(nprobe, nlist), rerank, stats, outIds, outDist, outOff);
+      return;
+    }
     const w = this.fused;
     if (w !== null) {
       // The query goes into the search memory before anything may grow it.
@@ -483,6 +586,81 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
     }
   }
 
+  /** Refuse `rerank` on a float32 index, and out-of-range values. */
+  private checkRerank(p: IvfFlatSearchParams): void {
+    if (p.rerank === undefined) return;
+    if (this.codeDc === null) {
+      throw new AnnlabError(
+        'INVALID_PARAMETER',
+        "IvfFlatIndex.search params: rerank applies only to encoded indexes (built with encoding: 'sq8' or 'sq4'); leave it out here.",
+      );
+    }
+    checkNumber('rerank', p.rerank, 0, 1024);
+  }
+
+  /**
+   * The encoded search: coarse ranking as the float path, a scan of the probed lists on the
+   * codes keeping the best `⌈rerank·k⌉` slots, then {@link IvfFlatIndex.rerankSlots} (or,
+   * with rerank 0, the code distances as they are).
+   */
+  private searchEncoded(
+    query: Float32Array,
+    qOff: number,
+    k: number,
+    nprobe: number,
+    rerank: number,
+    stats: SearchStats | undefined,
+    outIds: Int32Array,
+    outDist: Float32Array,
+    outOff: number,
+  ): void {
+    const codeDc = this.codeDc as SqDistanceComputer;
+    const cdist = this.centroidDist;
+    this.centroidDc.setQuery(query, qOff);
+    this.centroidDc.distancesToRange(0, this.nlist, cdist, 0);
+    const np = selectProbes(cdist, this.nlist, nprobe, this.probeHeap, this.probeLists, this.probeDist);
+    const kr = rerank === 0 ? k : Math.max(k, Math.ceil(rerank * k));
+    codeDc.setQuery(query, qOff);
+    const heap = this.heap;
+    let exact = 0;
+    if (rerank === 0) {
+      const scanned = scanProbedLists(codeDc, this.listOffsets, this.listIds, this.probeLists, np, k, heap, this.scan);
+      drainToRow(heap, this.policy, k, outIds, outDist, outOff);
+      exact = scanned;
+    } else {
+      const scanned = scanSlots(codeDc, this.listOffsets, this.probeLists, np, kr, heap, this.scan);
+      exact = scanned + this.rerankSlots(query, qOff, k, outIds, outDist, outOff);
+    }
+    if (stats !== undefined) {
+      stats.queries++;
+      stats.distanceComputations += this.nlist + exact;
+      stats.hops += np;
+    }
+  }
+
+  /**
+   * Re-rank the slots held in `this.heap` exactly against the float32 list vectors: the k
+   * best, keyed by (exact distance, id), go to the output row. @returns the distances computed.
+   */
+  private rerankSlots(query: Float32Array, qOff: number, k: number, outIds: Int32Array, outDist: Float32Array, outOff: number): number {
+    const heap = this.heap;
+    const n = heap.size;
+    if (this.candSlots.length < n) {
+      this.candSlots = new Int32Array(n);
+      this.candExact = new Float64Array(n);
+    }
+    const slots = this.candSlots;
+    const exact = this.candExact;
+    for (let i = 0; i < n; i++) slots[i] = heap.ids[i];
+    this.listDc.setQuery(query, qOff);
+    this.listDc.distancesToIds(slots, 0, n, exact, 0);
+    heap.clear();
+    const ids = this.listIds;
+    for (let i = 0; i < n; i++) heap.offer(exact[i], ids[slots[i]], k);
+    drainToRow(heap, this.policy, k, outIds, outDist, outOff);
+    return n;
+  }
+
   /**
    * One query (`dim` values), searched as `search` would, with what it did: the lists probed
    * nearest first, their centroid distances and sizes, the distance computations.
@@ -506,10 +684,18 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
   /**
    * Bytes the index uses, FAISS-style (`IndexIVFFlat`): 4·nlist·dim of centroids +
    * 4·(nlist + 1) of list offsets + n × (4·dim + 4) of list vectors and ids. The vectors take
-   * exactly what a flat index's `usedBytes()` reports for the same rows; no scratch.
+   * exactly what a flat index's `usedBytes()` reports for the same rows; no scratch. An
+   * encoded index adds n × codeSize bytes of codes and 12·dim of quantizer ranges.
    */
   usedBytes(): number {
-    return this.centroids.usedBytes() + this.listOffsets.byteLength + this.listIds.byteLength + this.listVectors.usedBytes();
+    const codes = this.listCodes;
+    return (
+      this.centroids.usedBytes() +
+      this.listOffsets.byteLength +
+      this.listIds.byteLength +
+      this.listVectors.usedBytes() +
+      (codes === null ? 0 : codes.usedBytes() + codes.quantizer.memoryBytes())
+    );
   }
 
   /**
@@ -529,11 +715,17 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
       this.heap.dist.byteLength +
       this.heap.ids.byteLength +
       this.probeHeap.dist.byteLength +
-      this.probeHeap.ids.byteLength
+      this.probeHeap.ids.byteLength +
+      (this.listCodes === null ? 0 : this.listCodes.memoryBytes() + this.listCodes.quantizer.memoryBytes()) +
+      this.candSlots.byteLength +
+      this.candExact.byteLength
     );
   }
 
-  /** The index as an annlab file: parameters, centroids, CSR offsets, ids, list vectors. */
+  /**
+   * The index as an annlab file (format 2): parameters, centroids, CSR offsets, ids, list
+   * vectors, and for an encoded index the scalar quantizer (as u8) and the codes.
+   */
   serialize(): Uint8Array {
     const w = new BinaryWriter(IvfFlatIndex.TAG, IvfFlatIndex.FORMAT_VERSION);
     const params: IvfFlatFileParams = {
@@ -545,12 +737,17 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
       init: this.init,
       maxPointsPerCentroid: this.maxPointsPerCentroid,
       trained: this.isTrained,
+      encoding: this.encoding,
     };
     w.json(params);
     w.array(this.centroids.view());
     w.array(this.listOffsets);
     w.array(this.listIds);
     w.array(this.listVectors.view());
+    if (this.listCodes !== null) {
+      w.array(this.listCodes.quantizer.serialize());
+      w.array(this.listCodes.view());
+    }
     return w.finish();
   }
 
@@ -561,11 +758,23 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
    */
   static deserialize(bytes: Uint8Array, options: LoadOptions = {}): IvfFlatIndex {
     const what = 'IVF-Flat file';
-    const { r, p } = openIvfFile(bytes, IvfFlatIndex.TAG, IvfFlatIndex.FORMAT_VERSION, what);
+    const { r, p } = openIvfFile(bytes, IvfFlatIndex.TAG, [1, IvfFlatIndex.FORMAT_VERSION], what);
     const centroids = r.f32array();
     const offsets = r.i32array();
     const ids = r.i32array();
     const vectors = r.f32array();
+    // Format 1 predates encodings; format 2 names one, and an encoded file adds two sections.
+    const version = BinaryReader.peekHeader(bytes).version;
+    if (version > 1 && typeof p.encoding !== 'string') {
+      throw new AnnlabError('CORRUPT_DATA', `${what} (format ${version}) names no encoding (found ${JSON.stringify(p.encoding)}).`);
+    }
+    const encoding = version === 1 ? 'float32' : (p.encoding as IvfFlatEncoding);
+    let sq: ScalarQuantizer | null = null;
+    let codes: Uint8Array | null = null;
+    if (encoding === 'sq8' || encoding === 'sq4') {
+      sq = ScalarQuantizer.deserialize(r.u8array());
+      codes = r.u8array();
+    }
     r.finish();
     // Structure first, against the sections present (nothing allocated from a count yet).
     const { trained, dim, nlist } = checkCoarseSections(p, centroids, offsets, ids, what);
@@ -583,8 +792,30 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
           init: p.init as KMeansInit,
           maxPointsPerCentroid: p.maxPointsPerCentroid as number,
           kernels: options.kernels,
+          encoding,
         }),
     );
+    const lc = index.listCodes;
+    if (lc !== null && sq !== null && codes !== null) {
+      if (sq.dim !== dim || sq.bits !== lc.bits || sq.trim !== 0 || sq.isTrained !== trained) {
+        throw new AnnlabError(
+          'CORRUPT_DATA',
+          `${what}: the scalar quantizer (dim ${sq.dim}, ${sq.bits} bits, trained ${sq.isTrained}) does not fit an '${encoding}' index of dim ${dim} (trained ${trained}).`,
+        );
+      }
+      expectLength(codes.length, ids.length * lc.codeSize, 'listCodes', `${ids.length} codes of ${lc.codeSize} bytes`, what);
+      const q = lc.quantizer;
+      if (sq.isTrained) {
+        q.vmin = sq.vmin;
+        q.vdiff = sq.vdiff;
+        q.scale = sq.scale;
+        q.isTrained = true;
+        lc.syncScale();
+      }
+      lc.reserve(ids.length);
+      lc.codes.set(codes);
+      lc.size = ids.length;
+    }
     if (trained) {
       index.centroids.append(centroids);
       index.isTrained = true;
@@ -600,6 +831,44 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
 }
 
 IvfFlatIndex satisfies IndexClass<IvfFlatIndex>;
+
+/**
+ * {@link scanProbedLists} keyed by slot instead of id: the probed lists' slots with the
+ * smallest `source` distances go into the k-heap as (distance, slot), so an encoded index can
+ * re-measure them against the slot-ordered float vectors.
+ * @returns the number of slots scanned.
+ */
+export function scanSlots(
+  source: ListDistanceSource,
+  offsets: Int32Array,
+  probeLists: Int32Array,
+  np: number,
+  k: number,
+  heap: MaxHeap,
+  scan: Float64Array,
+): number {
+  heap.clear();
+  let worst = Infinity;
+  let scanned = 0;
+  const block = scan.length;
+  for (let p = 0; p < np; p++) {
+    const l = probeLists[p];
+    const end = offsets[l + 1];
+    for (let start = offsets[l]; start < end; start += block) {
+      const count = Math.min(block, end - start);
+      source.distancesToRange(start, count, scan, 0);
+      for (let r = 0; r < count; r++) {
+        const d = scan[r];
+        if (d <= worst) {
+          heap.offer(d, start + r, k);
+          if (heap.size === k) worst = heap.dist[0];
+        }
+      }
+      scanned += count;
+    }
+  }
+  return scanned;
+}
 
 /**
  * The exact scan of the probed lists (the TypeScript reference of `scanFlat` in

@@ -57,6 +57,7 @@ function ivfFlatFile(index: IvfFlatIndex, ids: Int32Array, vectors: Float32Array
     init: index.init,
     maxPointsPerCentroid: index.maxPointsPerCentroid,
     trained: index.isTrained,
+    encoding: index.encoding,
   });
   w.array(index.centroids.view());
   w.array(offsets);

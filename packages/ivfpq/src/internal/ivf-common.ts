@@ -81,18 +81,18 @@ export function corrupt(what: string, message: string): AnnlabError {
 }
 
 /**
- * Open an IVF file: magic, checksum, tag, format version, then the parameter record, which
- * must be a JSON object.
+ * Open an IVF file: magic, checksum, tag, format version (`version`, or one of a list of the
+ * versions read), then the parameter record, which must be a JSON object.
  * @returns the reader, positioned after the record, and the record.
  */
 export function openIvfFile(
   bytes: Uint8Array,
   tag: string,
-  version: number,
+  version: number | readonly number[],
   what: string,
 ): { r: BinaryReader; p: Record<string, unknown> } {
   const r = BinaryReader.open(bytes, tag);
-  r.expectVersion(version);
+  r.expectVersion(...(typeof version === 'number' ? [version] : version));
   const p = r.json<unknown>();
   if (p === null || typeof p !== 'object' || Array.isArray(p)) throw corrupt(what, 'the parameter record is not an object');
   return { r, p: p as Record<string, unknown> };
