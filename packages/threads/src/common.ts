@@ -3,7 +3,7 @@
  *
  * @module
  */
-export { SharedIndex, shareIndex } from './search.js';
+export { SLICE_ALIGN, SharedIndex, shareIndex, sliceBounds } from './search.js';
 export type { SearchBatchOptions } from './search.js';
 export { INDEX_CLASSES, REPLICAS_KEPT } from './replicas.js';
 export type { SearchTaskPayload } from './tasks.js';

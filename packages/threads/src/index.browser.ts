@@ -18,13 +18,14 @@ export { createThreadPool, defaultThreads } from './pool.browser.js';
  * Search `nq × dim` row-major queries for their k nearest neighbours on several threads; the
  * result is identical to `index.search(queries, k, options.params)`.
  *
- * The queries are split into slices (a few per thread, at least two queries each) that
- * workers search on their replica of the index: the serialized index placed once in a
+ * The queries are split into slices (a few per thread, cut at multiples of 64 queries, never
+ * a single query: see `sliceBounds`) that workers search on their replica of the index: the serialized index placed once in a
  * `SharedArrayBuffer` (passing the index serializes it on each call, to detect changes;
  * pass a {@link SharedIndex} from `shareIndex` to skip that). Each worker loads its replica
  * once per index version. Memory: the serialized bytes once, plus per worker the replica's
- * own arrays (with `kernels: 'js'` the vectors, links and lists are views of the shared
- * bytes; with `'simd'`/`'auto'` the vectors are copied into each worker).
+ * own arrays: with `kernels: 'js'` most loaders (flat, IVF, forest, LSH) view the shared
+ * bytes without copying, while HNSW's rebuilds its links (one copy per worker); with
+ * `'simd'`/`'auto'` the vectors are copied into each worker (the README has the table).
  *
  * With one thread (`threads: 1`, a one-thread pool, or fewer than two queries) it is
  * `index.search` on the calling thread. A worker that throws or dies rejects the call with

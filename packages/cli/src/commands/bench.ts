@@ -224,17 +224,28 @@ function threadLines(results: Awaited<ReturnType<typeof runSuite>>['results']): 
   const batched = results.filter((r) => r.threadedBatchQps !== null);
   if (batched.length > 0) {
     const n = batched[0].threads;
-    const cells = [['algorithm', 'build', 'search', 'QPS (1 query, 1 thread)', `batch QPS (${n} thread${n === 1 ? '' : 's'})`, 'ratio']];
+    const cells = [
+      [
+        'algorithm',
+        'build',
+        'search',
+        'QPS (1 query, 1 thread)',
+        'batch QPS (1 thread)',
+        `batch QPS (${n} thread${n === 1 ? '' : 's'})`,
+        `${n} vs 1 thread`,
+      ],
+    ];
     for (const r of batched) {
       const t = r.threadedBatchQps as number;
-      cells.push([
+      const row = [
         r.algorithm,
         paramsLabel(r.build) || '-',
         paramsLabel(r.search) || '-',
         formatQps(r.qps),
+        formatQps(r.batchQps),
         formatQps(t),
-        `${(t / r.qps).toFixed(2)}×`,
-      ]);
+      ];
+      cells.push([...row, `${(t / r.batchQps).toFixed(2)}×`]);
     }
     const none = [...new Set(results.filter((r) => r.threadedBatchQps === null).map((r) => r.algorithm))];
     text += `\n${textTable(cells)}\n`;
