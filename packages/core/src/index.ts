@@ -81,7 +81,7 @@ export { DistanceComputer, distanceTileInto } from './distance-computer.js';
 export { Refiner } from './refine.js';
 export { ScalarQuantizer } from './scalar-quantizer.js';
 export type { ScalarQuantizerBits, ScalarQuantizerOptions } from './scalar-quantizer.js';
-export { SqCodes, SqCodesWasm, SqDistanceComputer, sqDotIds, sqDotRange, sqL2Ids, sqL2Range } from './sq-distance-computer.js';
+export { SqCodes, SqCodesWasm, SqDistanceComputer, sqCodeDot, sqDistancesToIds, sqDistancesToRange } from './sq-distance-computer.js';
 export type { SqCodesOptions } from './sq-distance-computer.js';
 
 export { INITIAL_SCRATCH, WASM_MAX_BYTES, WasmRegion, WasmRows, stableInput } from './wasm/wasm-rows.js';

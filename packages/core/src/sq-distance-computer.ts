@@ -1,31 +1,47 @@
 /**
  * Scalar-quantized vectors an index can search: {@link SqCodes} holds the codes of a
- * {@link ScalarQuantizer} (growable, row i at `i · codeSize`), and {@link SqDistanceComputer}
- * measures a float query against them with the same surface as core's float
- * `DistanceComputer` (`setQuery`, `setQueryToRow`, `distanceTo`, `distancesToIds`,
- * `distancesToRange`, `symmetric`), so an index's search loops walk codes unchanged
- * (FAISS `IndexHNSWSQ`: the HNSW loop over an `SQDistanceComputer`).
+ * {@link ScalarQuantizer} (growable rows), and {@link SqDistanceComputer} measures a float
+ * query against them with the same surface as core's float `DistanceComputer` (`setQuery`,
+ * `setQueryToRow`, `distanceTo`, `distancesToIds`, `distancesToRange`, `symmetric`), so an
+ * index's search loops walk codes unchanged (FAISS `IndexHNSWSQ`: the HNSW loop over an
+ * `SQDistanceComputer`).
  *
- * Derivation (per query, once; then one pass over each code):
- * - squared L2: with x_j = vmin_j + c_j·s_j, ‖q − x‖² = Σ_j ((q_j − vmin_j) − c_j·s_j)²; the
- *   computer stores `qa_j = q_j − vmin_j` (float32) and the kernel needs qa, s and the code;
- * - inner product: ⟨q, x⟩ = Σ_j q_j·vmin_j + Σ_j (q_j·s_j)·c_j; the computer stores
- *   `qa_j = q_j·s_j` (float32) and `base = bias − Σ_j q_j·vmin_j`, and the kernel returns
- *   `base − Σ_j qa_j·c_j` (cosine: queries and stored vectors are unit-normalised, bias 1).
- * These are internal (smaller-is-closer) distances, as core's `MetricPolicy` defines them.
+ * Derivation. A code c decodes to x_j = vmin_j + c_j·s_j (s = the quantizer's `scale`). With
+ * the query prepared once as qa_j = q_j − vmin_j,
  *
- * Two backends, chosen by `kernels` like `VectorStore`: the plain-TS loops below (the
- * readable reference, {@link sqL2Ids} / {@link sqDotIds} / {@link sqL2Range} /
- * {@link sqDotRange}) and the WebAssembly SIMD kernels (`assembly/sq-kernels.ts`), which read
- * the codes in place from the store's own `WebAssembly.Memory`. The SIMD kernels accumulate
- * in float32 lanes and the TS loops in float64, so the two agree to float rounding.
+ *     ‖q − x‖² = Σ_j (qa_j − c_j·s_j)² = ‖qa‖² − 2·Σ_j (qa_j·s_j)·c_j + Σ_j (c_j·s_j)²
+ *     ⟨q, x⟩   = Σ_j q_j·vmin_j + Σ_j (q_j·s_j)·c_j
  *
- * SIMD memory layout (byte addresses, 64-byte aligned regions):
+ * so both metrics are a per-query constant, a dot product of per-query weights w with the
+ * code, and (L2 only) a per-code constant norm(c) = Σ_j (c_j·s_j)², computed once when the
+ * code is stored (float32, after the code in its row). This is the norm expansion that exact
+ * L2 avoids (catastrophic cancellation, Annoy #314); here it is what makes the code scan cheap,
+ * the distances are approximate anyway, and the exact re-rank that follows uses the plain
+ * kernel. The weights are rounded to int16, wq_j = round(w_j·K), with K as large as int16 and
+ * the kernels' int32 lanes allow ({@link SqDistanceComputer.weightScale}); the dot product S =
+ * Σ wq_j·c_j is then an exact integer, computed eight products per SIMD instruction
+ * (`i32x4.dot_i16x8_s`), and
+ *
+ *     distance = base − coef·S + normW·norm(c)
+ *
+ * with base = ‖qa‖², coef = 2/K, normW = 1 for squared L2 and base = bias − Σ q_j·vmin_j,
+ * coef = 1/K, normW = 0 for `bias − ⟨q, x⟩` (inner product, cosine). Rounding the weights
+ * changes a distance by at most coef·½·Σ_j c_j ≤ coef·½·levels·dim, about 10⁻⁴ of the
+ * largest term for 8-bit codes, well below the quantization error itself.
+ *
+ * Two backends, chosen by `kernels` like `VectorStore`: the TypeScript kernels below
+ * ({@link sqDistancesToIds}, {@link sqDistancesToRange}) and the WebAssembly SIMD kernels
+ * (`assembly/sq-kernels.ts`), which read the rows in place from the store's own
+ * `WebAssembly.Memory`. Both compute the same integer S and the same float64 formula, so they
+ * agree bit for bit. The readable definitions, from the decoded vector, are
+ * `ScalarQuantizer.l2SquaredRef` / `dotRef`.
+ *
+ * Row layout: `stride = align4(codeSize) + 4` bytes per row: the code, padding, the float32
+ * norm at byte `normOffset`. SIMD memory layout (byte addresses, 64-byte aligned regions):
  *
  * ```
- * [64, …)          query slot: qa, dim floats (the owning computer's prepared query)
- * [scalePtr, …)    the quantizer's steps s, dim floats
- * [codesPtr, …)    codes, capacity × codeSize bytes; row i at codesPtr + i·codeSize
+ * [64, …)          query slot: wq, dim int16 (the owning computer's prepared query)
+ * [rowsPtr, …)     rows, capacity × stride bytes; row i at rowsPtr + i·stride
  * [scratchPtr, …)  per-call scratch: id lists, float64 outputs
  * ```
  *
@@ -47,119 +63,76 @@ function align64(x: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Plain-TS kernels: the reference for the SIMD ones. Each hoists the bit-width switch out of
-// the per-code loop.
+// TypeScript kernels (bit-identical to the SIMD ones).
 
 /**
- * `out[outOff + r] = Σ_j (qa_j − c_j·scale_j)²` for the code of row `ids[idsOff + r]`,
- * r in [0, count): codes of `bits` (8 or 4) bits, `codeSize` bytes each.
+ * S = Σ_j wq_j · c_j for the code starting at byte `c` of `rows` (`bits` 8 or 4); an exact
+ * integer, since every product and partial sum stays below 2^53.
  */
-export function sqL2Ids(
-  qa: Float32Array,
-  scale: Float32Array,
-  codes: Uint8Array,
-  codeSize: number,
+export function sqCodeDot(wq: Int16Array, rows: Uint8Array, c: number, bits: number, dim: number): number {
+  let s = 0;
+  if (bits === 8) {
+    for (let j = 0; j < dim; j++) s += wq[j] * rows[c + j];
+  } else {
+    const pairs = dim >> 1;
+    for (let p = 0; p < pairs; p++) {
+      const b = rows[c + p];
+      s += wq[2 * p] * (b & 15) + wq[2 * p + 1] * (b >> 4);
+    }
+    if (dim & 1) s += wq[dim - 1] * (rows[c + pairs] & 15);
+  }
+  return s;
+}
+
+/**
+ * `out[outOff + r] = base − coef·S + normW·norm` for the row of id `ids[idsOff + r]`, r in
+ * [0, count): S from {@link sqCodeDot}, norm the float32 at float index
+ * `(id·stride + normOffset) / 4` of `norms` (a Float32Array view of the same rows).
+ */
+export function sqDistancesToIds(
+  wq: Int16Array,
+  rows: Uint8Array,
+  norms: Float32Array,
+  stride: number,
+  normOffset: number,
   bits: number,
   ids: Int32Array,
   idsOff: number,
   count: number,
   dim: number,
+  base: number,
+  coef: number,
+  normW: number,
   out: Float64Array,
   outOff: number,
 ): void {
   for (let r = 0; r < count; r++) {
-    out[outOff + r] = sqL2Code(qa, scale, codes, ids[idsOff + r] * codeSize, bits, dim);
+    const row = ids[idsOff + r] * stride;
+    out[outOff + r] = base - sqCodeDot(wq, rows, row, bits, dim) * coef + normW * norms[(row + normOffset) >> 2];
   }
 }
 
-/** `out[outOff + r] = base − Σ_j qa_j·c_j` for the code of row `ids[idsOff + r]`. */
-export function sqDotIds(
-  qa: Float32Array,
-  codes: Uint8Array,
-  codeSize: number,
-  bits: number,
-  ids: Int32Array,
-  idsOff: number,
-  count: number,
-  dim: number,
-  base: number,
-  out: Float64Array,
-  outOff: number,
-): void {
-  for (let r = 0; r < count; r++) out[outOff + r] = base - sqDotCode(qa, codes, ids[idsOff + r] * codeSize, bits, dim);
-}
-
-/** {@link sqL2Ids} over the `count` contiguous codes from row `start`. */
-export function sqL2Range(
-  qa: Float32Array,
-  scale: Float32Array,
-  codes: Uint8Array,
-  codeSize: number,
-  bits: number,
-  start: number,
-  count: number,
-  dim: number,
-  out: Float64Array,
-  outOff: number,
-): void {
-  for (let r = 0; r < count; r++) out[outOff + r] = sqL2Code(qa, scale, codes, (start + r) * codeSize, bits, dim);
-}
-
-/** {@link sqDotIds} over the `count` contiguous codes from row `start`. */
-export function sqDotRange(
-  qa: Float32Array,
-  codes: Uint8Array,
-  codeSize: number,
+/** {@link sqDistancesToIds} over the `count` contiguous rows from row `start`. */
+export function sqDistancesToRange(
+  wq: Int16Array,
+  rows: Uint8Array,
+  norms: Float32Array,
+  stride: number,
+  normOffset: number,
   bits: number,
   start: number,
   count: number,
   dim: number,
   base: number,
+  coef: number,
+  normW: number,
   out: Float64Array,
   outOff: number,
 ): void {
-  for (let r = 0; r < count; r++) out[outOff + r] = base - sqDotCode(qa, codes, (start + r) * codeSize, bits, dim);
-}
-
-/** Σ_j (qa_j − c_j·scale_j)² for the code at byte `c`. */
-function sqL2Code(qa: Float32Array, scale: Float32Array, codes: Uint8Array, c: number, bits: number, dim: number): number {
-  let s = 0;
-  if (bits === 8) {
-    for (let j = 0; j < dim; j++) {
-      const d = qa[j] - codes[c + j] * scale[j];
-      s += d * d;
-    }
-  } else {
-    const pairs = dim >> 1;
-    for (let p = 0; p < pairs; p++) {
-      const b = codes[c + p];
-      const j = 2 * p;
-      const d0 = qa[j] - (b & 15) * scale[j];
-      const d1 = qa[j + 1] - (b >> 4) * scale[j + 1];
-      s += d0 * d0 + d1 * d1;
-    }
-    if (dim & 1) {
-      const d = qa[dim - 1] - (codes[c + pairs] & 15) * scale[dim - 1];
-      s += d * d;
-    }
+  for (let r = 0; r < count; r++) {
+    const row = (start + r) * stride;
+    out[outOff + r] = base - sqCodeDot(wq, rows, row, bits, dim) * coef + normW * norms[(row + normOffset) >> 2];
   }
-  return s;
-}
-
-/** Σ_j qa_j·c_j for the code at byte `c`. */
-function sqDotCode(qa: Float32Array, codes: Uint8Array, c: number, bits: number, dim: number): number {
-  let s = 0;
-  if (bits === 8) {
-    for (let j = 0; j < dim; j++) s += qa[j] * codes[c + j];
-  } else {
-    const pairs = dim >> 1;
-    for (let p = 0; p < pairs; p++) {
-      const b = codes[c + p];
-      s += qa[2 * p] * (b & 15) + qa[2 * p + 1] * (b >> 4);
-    }
-    if (dim & 1) s += qa[dim - 1] * (codes[c + pairs] & 15);
-  }
-  return s;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -167,20 +140,20 @@ function sqDotCode(qa: Float32Array, codes: Uint8Array, c: number, bits: number,
 /** Options for {@link SqCodes}. */
 export interface SqCodesOptions {
   /**
-   * Kernel backend (see {@link KernelBackend}): `'simd'`/`'auto'` keep the codes in a
+   * Kernel backend (see {@link KernelBackend}): `'simd'`/`'auto'` keep the rows in a
    * WebAssembly memory of their own, read in place by the SIMD kernels.
    * @defaultValue `'auto'`
    */
   kernels?: KernelBackend;
   /**
-   * Codes to allocate room for up front; capacity doubles as needed.
+   * Rows to allocate room for up front; capacity doubles as needed.
    * @defaultValue 0
    */
   capacity?: number;
 }
 
 /**
- * The codes of one {@link SqCodes} store in a WebAssembly memory of their own, with the SIMD
+ * The rows of one {@link SqCodes} store in a WebAssembly memory of their own, with the SIMD
  * kernel instance over it (layout in the module doc). Its views are replaced whenever the
  * memory grows.
  */
@@ -189,36 +162,35 @@ export class SqCodesWasm {
   readonly memory: WebAssembly.Memory;
   /** The kernel instance over {@link SqCodesWasm.memory}. */
   readonly k: SqKernelExports;
-  /** Byte address of the query slot (the prepared query, `dim` floats). */
-  readonly qaPtr: number;
-  /** Byte address of the quantizer's steps (`dim` floats). */
-  readonly scalePtr: number;
-  /** Byte address of code row 0. */
-  readonly codesPtr: number;
-  /** Byte address of the scratch region (just past the code capacity). */
+  /** Byte address of the query slot (the prepared int16 weights, `dim` of them). */
+  readonly wqPtr: number;
+  /** Byte address of row 0. */
+  readonly rowsPtr: number;
+  /** Byte address of the scratch region (just past the row capacity). */
   scratchPtr: number;
   /** Byte view of the whole memory. */
   u8: Uint8Array;
-  /** Float32 view of the whole memory. */
+  /** Float32 view of the whole memory (norms). */
   f32: Float32Array;
   /** Float64 view of the whole memory (outputs). */
   f64: Float64Array;
   /** Int32 view of the whole memory (id lists). */
   i32: Int32Array;
+  /** Int16 view of the whole memory (the query slot). */
+  i16: Int16Array;
   /** Which computer's prepared query the query slot holds (`null`: none). */
   queryOwner: object | null;
 
   /**
    * @param dim - components per vector.
-   * @param codeSize - bytes per code.
-   * @param capacity - codes to make room for.
+   * @param stride - bytes per row.
+   * @param capacity - rows to make room for.
    * @throws RangeError when the initial memory would pass 4 GiB (callers fall back to JS).
    */
-  constructor(dim: number, codeSize: number, capacity: number) {
-    this.qaPtr = QUERY_PTR;
-    this.scalePtr = align64(QUERY_PTR + dim * 4);
-    this.codesPtr = align64(this.scalePtr + dim * 4);
-    this.scratchPtr = align64(this.codesPtr + capacity * codeSize);
+  constructor(dim: number, stride: number, capacity: number) {
+    this.wqPtr = QUERY_PTR;
+    this.rowsPtr = align64(QUERY_PTR + dim * 2);
+    this.scratchPtr = align64(this.rowsPtr + capacity * stride);
     const bytes = this.scratchPtr + INITIAL_SCRATCH;
     if (bytes > WASM_MAX_BYTES) throw new RangeError('initial WebAssembly memory exceeds the limit');
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / PAGE) });
@@ -229,6 +201,7 @@ export class SqCodesWasm {
     this.f32 = new Float32Array(buffer);
     this.f64 = new Float64Array(buffer);
     this.i32 = new Int32Array(buffer);
+    this.i16 = new Int16Array(buffer);
   }
 
   /** Grow to at least `bytes` (doubling); false past 4 GiB or when refused. */
@@ -252,6 +225,7 @@ export class SqCodesWasm {
     this.f32 = new Float32Array(buffer);
     this.f64 = new Float64Array(buffer);
     this.i32 = new Int32Array(buffer);
+    this.i16 = new Int16Array(buffer);
     return true;
   }
 
@@ -262,12 +236,13 @@ export class SqCodesWasm {
 }
 
 /**
- * The scalar codes of a set of vectors: `capacity × codeSize` bytes, row i at
- * `i · codeSize`, encoded by one {@link ScalarQuantizer}. Capacity doubles when full, so
- * re-read {@link SqCodes.codes} after every append.
+ * The scalar codes of a set of vectors, encoded by one {@link ScalarQuantizer}: row i holds
+ * the code of vector i and its norm Σ_j (c_j·s_j)² (layout in the module doc). Capacity
+ * doubles when full, so re-read {@link SqCodes.rows} / {@link SqCodes.norms} after every
+ * append. When the quantizer is retrained, re-encode every row (the norms depend on it).
  */
 export class SqCodes {
-  /** The quantizer the codes were made with (its ranges may be retrained: then re-encode). */
+  /** The quantizer the codes were made with. */
   readonly quantizer: ScalarQuantizer;
   /** Vector dimension. */
   readonly dim: number;
@@ -275,16 +250,21 @@ export class SqCodes {
   readonly bits: number;
   /** Bytes per code. */
   readonly codeSize: number;
-  /** Codes stored (rows [0, size) are meaningful). */
+  /** Byte offset of the float32 norm within a row (`codeSize` rounded up to 4). */
+  readonly normOffset: number;
+  /** Bytes per row: code, padding, norm. */
+  readonly stride: number;
+  /** Rows stored (rows [0, size) are meaningful). */
   size: number;
   /** Rows the allocation holds. */
   capacity: number;
-  /** The codes in WebAssembly memory on the SIMD backend, else null. */
+  /** The rows in WebAssembly memory on the SIMD backend, else null. */
   wasm: SqCodesWasm | null;
   private plain: Uint8Array;
+  private plainNorms: Float32Array;
 
   /**
-   * @param quantizer - the quantizer that encodes (and whose steps the kernels read).
+   * @param quantizer - the quantizer that encodes.
    * @param options - see {@link SqCodesOptions}.
    */
   constructor(quantizer: ScalarQuantizer, options: SqCodesOptions = {}) {
@@ -292,19 +272,21 @@ export class SqCodes {
     this.dim = quantizer.dim;
     this.bits = quantizer.bits;
     this.codeSize = quantizer.codeSize;
+    this.normOffset = (this.codeSize + 3) & ~3;
+    this.stride = this.normOffset + 4;
     this.size = 0;
     this.capacity = Math.max(0, options.capacity ?? 0);
     let wasm: SqCodesWasm | null = null;
     if (resolveKernelBackend(options.kernels) === 'simd') {
       try {
-        wasm = new SqCodesWasm(this.dim, this.codeSize, this.capacity);
+        wasm = new SqCodesWasm(this.dim, this.stride, this.capacity);
       } catch {
         wasm = null;
       }
     }
     this.wasm = wasm;
-    this.plain = wasm === null ? new Uint8Array(this.capacity * this.codeSize) : new Uint8Array(0);
-    this.syncScale();
+    this.plain = new Uint8Array(wasm === null ? this.capacity * this.stride : 0);
+    this.plainNorms = new Float32Array(this.plain.buffer);
   }
 
   /** The backend the codes are searched on now. */
@@ -312,71 +294,109 @@ export class SqCodes {
     return this.wasm !== null ? 'simd' : 'js';
   }
 
-  /** The codes, `capacity × codeSize` bytes (a view into WebAssembly memory on SIMD); re-read after growth. */
-  get codes(): Uint8Array {
+  /** The rows, `capacity × stride` bytes (a view into WebAssembly memory on SIMD); re-read after growth. */
+  get rows(): Uint8Array {
     const w = this.wasm;
-    return w !== null ? w.u8.subarray(w.codesPtr, w.codesPtr + this.capacity * this.codeSize) : this.plain;
+    return w !== null ? w.u8.subarray(w.rowsPtr, w.rowsPtr + this.capacity * this.stride) : this.plain;
   }
 
-  /** Copy the quantizer's steps into the kernels' memory; call after (re)training it. */
-  syncScale(): void {
+  /** A float32 view of the same rows: row i's norm at index `(i·stride + normOffset) / 4`. */
+  get norms(): Float32Array {
     const w = this.wasm;
-    if (w !== null) w.f32.set(this.quantizer.scale, w.scalePtr >>> 2);
+    return w !== null ? w.f32.subarray(w.rowsPtr >>> 2, (w.rowsPtr + this.capacity * this.stride) >>> 2) : this.plainNorms;
   }
 
-  /** Make room for `rows` codes (doubling), keeping the stored ones. */
+  /** Make room for `rows` rows (doubling), keeping the stored ones. */
   reserve(rows: number): void {
     if (rows <= this.capacity) return;
     let cap = Math.max(16, this.capacity);
     while (cap < rows) cap *= 2;
     const w = this.wasm;
     if (w !== null) {
-      const scratchPtr = align64(w.codesPtr + cap * this.codeSize);
+      const scratchPtr = align64(w.rowsPtr + cap * this.stride);
       if (w.growTo(scratchPtr + INITIAL_SCRATCH)) {
         w.scratchPtr = scratchPtr;
         this.capacity = cap;
         return;
       }
       // Past the 32-bit memory limit: continue on the scalar backend.
-      this.plain = w.u8.slice(w.codesPtr, w.codesPtr + this.size * this.codeSize);
+      this.plain = w.u8.slice(w.rowsPtr, w.rowsPtr + this.size * this.stride);
       this.wasm = null;
     }
-    const next = new Uint8Array(cap * this.codeSize);
-    next.set(this.plain.subarray(0, this.size * this.codeSize));
+    const next = new Uint8Array(cap * this.stride);
+    next.set(this.plain.subarray(0, this.size * this.stride));
     this.plain = next;
+    this.plainNorms = new Float32Array(next.buffer);
     this.capacity = cap;
   }
 
   /**
-   * Encode `count` rows of `x` (row-major, `dim` per row, from row `xStart`) into code rows
-   * `first … first + count`, growing as needed; `size` becomes at least `first + count`.
+   * Encode `count` rows of `x` (row-major, `dim` per row, from row `xStart`) into rows
+   * `first … first + count` with their norms, growing as needed; `size` becomes at least
+   * `first + count`.
    */
   encodeRows(x: Float32Array, xStart: number, first: number, count: number): void {
     this.reserve(first + count);
-    const codes = this.codes;
+    const rows = this.rows;
     const q = this.quantizer;
     const dim = this.dim;
-    const cs = this.codeSize;
-    for (let i = 0; i < count; i++) q.encodeInto(x, (xStart + i) * dim, codes, (first + i) * cs);
+    for (let i = 0; i < count; i++) q.encodeInto(x, (xStart + i) * dim, rows, (first + i) * this.stride);
+    this.computeNorms(first, count);
     if (first + count > this.size) this.size = first + count;
   }
 
-  /** Drop codes from the end so that `size` remain. */
+  /** Norms of rows `first … first + count` from their codes: Σ_j (c_j·s_j)², as float32. */
+  private computeNorms(first: number, count: number): void {
+    const rows = this.rows;
+    const norms = this.norms;
+    const q = this.quantizer;
+    const scale = q.scale;
+    const dim = this.dim;
+    for (let i = first; i < first + count; i++) {
+      const off = i * this.stride;
+      let s = 0;
+      for (let j = 0; j < dim; j++) {
+        const v = q.codeAt(rows, off, j) * scale[j];
+        s += v * v;
+      }
+      norms[(off + this.normOffset) >> 2] = s;
+    }
+  }
+
+  /**
+   * Replace the contents with `n` packed codes (`n × codeSize` bytes, as {@link SqCodes.view}
+   * returns them), recomputing the norms with the quantizer's current ranges.
+   */
+  load(packed: Uint8Array, n: number): void {
+    this.size = 0;
+    this.reserve(n);
+    const rows = this.rows;
+    const cs = this.codeSize;
+    for (let i = 0; i < n; i++) rows.set(packed.subarray(i * cs, i * cs + cs), i * this.stride);
+    this.computeNorms(0, n);
+    this.size = n;
+  }
+
+  /** Drop rows from the end so that `size` remain. */
   truncate(size: number): void {
     if (size < this.size) this.size = size;
   }
 
-  /** A copy of the stored codes, `size × codeSize` bytes. */
+  /** A packed copy of the stored codes, `size × codeSize` bytes (no norms). */
   view(): Uint8Array {
-    return this.codes.slice(0, this.size * this.codeSize);
+    const rows = this.rows;
+    const cs = this.codeSize;
+    const out = new Uint8Array(this.size * cs);
+    for (let i = 0; i < this.size; i++) out.set(rows.subarray(i * this.stride, i * this.stride + cs), i * cs);
+    return out;
   }
 
-  /** Bytes of the codes stored (`size × codeSize`). */
+  /** Bytes of the rows stored (`size × stride`: codes and norms). */
   usedBytes(): number {
-    return this.size * this.codeSize;
+    return this.size * this.stride;
   }
 
-  /** Bytes allocated: the code capacity, or the whole WebAssembly memory on SIMD. */
+  /** Bytes allocated: the row capacity, or the whole WebAssembly memory on SIMD. */
   memoryBytes(): number {
     return this.wasm !== null ? this.wasm.memory.buffer.byteLength : this.plain.byteLength;
   }
@@ -393,11 +413,16 @@ export class SqDistanceComputer {
   readonly policy: MetricPolicy;
   /** The current query (a copy, normalised for cosine), length `dim`. */
   readonly query: Float32Array;
-  /** The prepared query (see the module doc), length `dim`. */
-  readonly qa: Float32Array;
-  /** For inner-product kinds: `bias − Σ_j q_j·vmin_j`. */
+  /** The prepared query: int16 weights wq_j = round(w_j · weightScale), length `dim`. */
+  readonly wq: Int16Array;
+  /** K of the module doc: the weights' scale for the current query. */
+  weightScale: number;
+  /** The per-query constant of the module doc's formula. */
   base: number;
-  private readonly isL2: boolean;
+  /** The multiplier of S (2/K for squared L2, 1/K for inner products). */
+  coef: number;
+  private readonly normW: number;
+  private readonly w: Float64Array;
   private readonly tmp: Float32Array;
 
   /**
@@ -408,10 +433,13 @@ export class SqDistanceComputer {
     this.codes = codes;
     this.policy = policy;
     this.query = new Float32Array(codes.dim);
-    this.qa = new Float32Array(codes.dim);
+    this.wq = new Int16Array(codes.dim);
+    this.w = new Float64Array(codes.dim);
     this.tmp = new Float32Array(codes.dim);
+    this.weightScale = 1;
     this.base = 0;
-    this.isL2 = policy.kind === 'l2';
+    this.coef = 0;
+    this.normW = policy.kind === 'l2' ? 1 : 0;
   }
 
   /** Make `q[qOff … qOff + dim)` the current query (normalised for cosine) and prepare it. */
@@ -425,62 +453,56 @@ export class SqDistanceComputer {
   /** Make the decoded code of row `id` the current query. */
   setQueryToRow(id: number): void {
     const c = this.codes;
-    c.quantizer.decodeInto(c.codes, id * c.codeSize, this.query, 0);
+    c.quantizer.decodeInto(c.rows, id * c.stride, this.query, 0);
     this.prepare();
   }
 
+  /** The weights, the constant and K for the current query (module doc). */
   private prepare(): void {
     const c = this.codes;
     const qz = c.quantizer;
     const dim = c.dim;
     const q = this.query;
-    const qa = this.qa;
-    if (this.isL2) {
-      for (let j = 0; j < dim; j++) qa[j] = q[j] - qz.vmin[j];
-      this.base = 0;
-    } else {
-      let b = 0;
-      for (let j = 0; j < dim; j++) {
-        qa[j] = q[j] * qz.scale[j];
-        b += q[j] * qz.vmin[j];
+    const w = this.w;
+    const isL2 = this.normW === 1;
+    let base = 0;
+    let maxW = 0;
+    for (let j = 0; j < dim; j++) {
+      if (isL2) {
+        const a = q[j] - qz.vmin[j];
+        base += a * a;
+        w[j] = a * qz.scale[j];
+      } else {
+        base += q[j] * qz.vmin[j];
+        w[j] = q[j] * qz.scale[j];
       }
-      this.base = this.policy.bias - b;
+      const m = Math.abs(w[j]);
+      if (m > maxW) maxW = m;
     }
-    const w = c.wasm;
-    if (w !== null) this.load(w);
+    // |wq_j| ≤ 32767 (int16), and no int32 lane of the SIMD sum passes 2^31 − 1: a lane adds
+    // ⌈dim/4⌉ products of at most levels·max|wq|.
+    let k = 1;
+    if (maxW > 0) k = Math.min(32767 / maxW, 2147483647 / (qz.levels * maxW * Math.ceil(dim / 4)));
+    const wq = this.wq;
+    for (let j = 0; j < dim; j++) wq[j] = Math.round(w[j] * k);
+    this.weightScale = k;
+    this.base = isL2 ? base : this.policy.bias - base;
+    this.coef = isL2 ? 2 / k : 1 / k;
+    const wm = c.wasm;
+    if (wm !== null) this.load(wm);
   }
 
   private load(w: SqCodesWasm): void {
-    w.f32.set(this.qa, w.qaPtr >>> 2);
+    w.i16.set(this.wq, w.wqPtr >>> 1);
     w.queryOwner = this;
   }
 
   /** Internal distance from the current query to the code of row `id`. */
   distanceTo(id: number): number {
     const c = this.codes;
-    const w = c.wasm;
-    if (w?.ensureScratch(16)) {
-      if (w.queryOwner !== this) this.load(w);
-      const idsPtr = w.scratchPtr;
-      w.i32[idsPtr >>> 2] = id;
-      this.runIds(w, idsPtr, 1, idsPtr + 8);
-      return w.f64[(idsPtr + 8) >>> 3];
-    }
-    const codes = c.codes;
-    const off = id * c.codeSize;
-    return this.isL2
-      ? sqL2Code(this.qa, c.quantizer.scale, codes, off, c.bits, c.dim)
-      : this.base - sqDotCode(this.qa, codes, off, c.bits, c.dim);
-  }
-
-  private runIds(w: SqCodesWasm, idsPtr: number, count: number, outPtr: number): void {
-    const c = this.codes;
-    const k = w.k;
-    if (c.bits === 8) {
-      if (this.isL2) k.sq8L2Ids(w.qaPtr, w.scalePtr, w.codesPtr, c.codeSize, idsPtr, count, c.dim, outPtr);
-      else k.sq8DotIds(w.qaPtr, w.codesPtr, c.codeSize, idsPtr, count, c.dim, this.base, outPtr);
-    } else if (this.isL2) k.sq4L2Ids(w.qaPtr, w.scalePtr, w.codesPtr, c.codeSize, idsPtr, count, c.dim, outPtr);
-    else k.sq4DotIds(w.qaPtr, w.codesPtr, c.codeSize, idsPtr, count, c.dim, this.base, outPtr);
+    const off = id * c.stride;
+    const s = sqCodeDot(this.wq, c.rows, off, c.bits, c.dim);
+    return this.base - s * this.coef + this.normW * c.norms[(off + c.normOffset) >> 2];
   }
 
   /** `out[outOff + r]` = internal distance to the code of row `ids[idsOff + r]`, r in [0, count). */
@@ -494,14 +516,33 @@ export class SqDistanceComputer {
       const i32 = w.i32;
       const idsBase = idsPtr >>> 2;
       for (let r = 0; r < count; r++) i32[idsBase + r] = ids[idsOff + r];
-      this.runIds(w, idsPtr, count, outPtr);
+      if (c.bits === 8) {
+        w.k.sq8Ids(w.wqPtr, w.rowsPtr, c.stride, c.normOffset, idsPtr, count, c.dim, this.base, this.coef, this.normW, outPtr);
+      } else {
+        w.k.sq4Ids(w.wqPtr, w.rowsPtr, c.stride, c.normOffset, idsPtr, count, c.dim, this.base, this.coef, this.normW, outPtr);
+      }
       const f64 = w.f64;
       const src = outPtr >>> 3;
       for (let r = 0; r < count; r++) out[outOff + r] = f64[src + r];
       return;
     }
-    if (this.isL2) sqL2Ids(this.qa, c.quantizer.scale, c.codes, c.codeSize, c.bits, ids, idsOff, count, c.dim, out, outOff);
-    else sqDotIds(this.qa, c.codes, c.codeSize, c.bits, ids, idsOff, count, c.dim, this.base, out, outOff);
+    sqDistancesToIds(
+      this.wq,
+      c.rows,
+      c.norms,
+      c.stride,
+      c.normOffset,
+      c.bits,
+      ids,
+      idsOff,
+      count,
+      c.dim,
+      this.base,
+      this.coef,
+      this.normW,
+      out,
+      outOff,
+    );
   }
 
   /** `out[outOff + r]` = internal distance to the code of row `start + r`, r in [0, count). */
@@ -511,33 +552,41 @@ export class SqDistanceComputer {
     if (w?.ensureScratch(count * 8)) {
       if (w.queryOwner !== this) this.load(w);
       const outPtr = w.scratchPtr;
-      const codes = w.codesPtr + start * c.codeSize;
-      const k = w.k;
-      if (c.bits === 8) {
-        if (this.isL2) k.sq8L2Range(w.qaPtr, w.scalePtr, codes, c.codeSize, count, c.dim, outPtr);
-        else k.sq8DotRange(w.qaPtr, codes, c.codeSize, count, c.dim, this.base, outPtr);
-      } else if (this.isL2) k.sq4L2Range(w.qaPtr, w.scalePtr, codes, c.codeSize, count, c.dim, outPtr);
-      else k.sq4DotRange(w.qaPtr, codes, c.codeSize, count, c.dim, this.base, outPtr);
+      const rows = w.rowsPtr + start * c.stride;
+      if (c.bits === 8) w.k.sq8Range(w.wqPtr, rows, c.stride, c.normOffset, count, c.dim, this.base, this.coef, this.normW, outPtr);
+      else w.k.sq4Range(w.wqPtr, rows, c.stride, c.normOffset, count, c.dim, this.base, this.coef, this.normW, outPtr);
       const src = outPtr >>> 3;
       out.set(w.f64.subarray(src, src + count), outOff);
       return;
     }
-    if (this.isL2) sqL2Range(this.qa, c.quantizer.scale, c.codes, c.codeSize, c.bits, start, count, c.dim, out, outOff);
-    else sqDotRange(this.qa, c.codes, c.codeSize, c.bits, start, count, c.dim, this.base, out, outOff);
+    sqDistancesToRange(
+      this.wq,
+      c.rows,
+      c.norms,
+      c.stride,
+      c.normOffset,
+      c.bits,
+      start,
+      count,
+      c.dim,
+      this.base,
+      this.coef,
+      this.normW,
+      out,
+      outOff,
+    );
   }
 
   /**
    * Internal distance between the decoded codes of rows `i` and `j` (no query involved; not
-   * a hot path: it decodes both rows).
+   * a hot path: it decodes row i and uses the readable reference).
    */
   symmetric(i: number, j: number): number {
     const c = this.codes;
     const qz = c.quantizer;
     const a = this.tmp;
-    qz.decodeInto(c.codes, i * c.codeSize, a, 0);
-    const codes = c.codes;
-    const off = j * c.codeSize;
-    if (this.isL2) return qz.l2SquaredRef(a, 0, codes, off);
-    return this.policy.bias - qz.dotRef(a, 0, codes, off);
+    qz.decodeInto(c.rows, i * c.stride, a, 0);
+    if (this.normW === 1) return qz.l2SquaredRef(a, 0, c.rows, j * c.stride);
+    return this.policy.bias - qz.dotRef(a, 0, c.rows, j * c.stride);
   }
 }

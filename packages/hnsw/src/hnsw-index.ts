@@ -419,8 +419,9 @@ export class HnswIndex
    *
    * n × (4·dim + 4·(2M+1) + 4 + 2) + 4·Σᵢ levelᵢ·(M+1)
    *
-   * plus, for a quantized index, n × codeSize bytes of codes (dim for `'sq8'`, ⌈dim/2⌉ for
-   * `'sq4'`) and 12·dim bytes of quantizer ranges.
+   * plus, for a quantized index, n × stride bytes of code rows (the code, dim bytes for
+   * `'sq8'` and ⌈dim/2⌉ for `'sq4'`, rounded up to 4, then a 4-byte norm) and 12·dim bytes
+   * of quantizer ranges.
    *
    * — vectors, level-0 links (count + 2M ids), upper offsets, levels and deletion flags, and
    * the upper-level blocks in use (about n·(M+1)/(M−1) ints, since E[level] = 1/(M−1)). No

@@ -204,12 +204,9 @@ export function restoreState(s: HnswState, file: OpenedFile): void {
       q.sq.vdiff = sq.vdiff;
       q.sq.scale = sq.scale;
       q.sq.isTrained = true;
-      q.codes.syncScale();
     }
     q.trainedRows = p.quantizerTrainedRows as number;
-    q.codes.reserve(n);
-    q.codes.codes.set(codes);
-    q.codes.size = n;
+    q.codes.load(codes, n);
   }
   g.levels.set(levels);
   g.deleted.set(deleted);

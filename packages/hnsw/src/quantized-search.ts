@@ -91,7 +91,7 @@ export class QuantizedSearch {
     this.candDist = new Float32Array(64);
   }
 
-  /** Bytes used: the codes of the stored vectors and the quantizer's ranges. */
+  /** Bytes used: the code rows (codes and norms) of the stored vectors and the quantizer's ranges. */
   usedBytes(): number {
     return this.codes.usedBytes() + this.sq.memoryBytes();
   }
@@ -115,10 +115,7 @@ export function syncCodes(s: HnswState): void {
   const n = store.size;
   const t = trainingRows(n);
   if (t !== q.trainedRows) {
-    if (t > 0) {
-      q.sq.trainRows(store.data, 0, t);
-      q.codes.syncScale();
-    }
+    if (t > 0) q.sq.trainRows(store.data, 0, t);
     q.trainedRows = t;
     q.codes.size = 0;
   }

@@ -58,7 +58,8 @@ export interface HnswIndexOptions extends IndexOptions {
    * exact distances.
    *
    * - Memory: the codes are stored *beside* the float32 vectors (which the re-rank reads):
-   *   + dim bytes per vector for `'sq8'`, + ⌈dim/2⌉ for `'sq4'` (FAISS's refine layout).
+   *   + dim bytes per vector for `'sq8'`, + ⌈dim/2⌉ for `'sq4'` (rounded up to 4), plus a
+   *   4-byte per-code norm (FAISS's refine layout, plus the norm).
    * - Speed: a code distance reads 4× (8×) fewer bytes than a float one; the gain shows
    *   where memory traffic dominates (large dim, indexes larger than the caches), and the
    *   re-rank adds `rerank × k` exact distances per query.

@@ -127,7 +127,8 @@ export interface IvfFlatIndexOptions extends IndexOptions {
    * of 8 (`'sq8'`) or 4 (`'sq4'`) bits per component followed by an exact re-rank of the
    * best `rerank × k` (see {@link IvfFlatSearchParams.rerank}); results keep exact distances.
    * The codes are stored beside the float32 vectors (which the re-rank reads): + dim bytes
-   * per vector for `'sq8'`, + ⌈dim/2⌉ for `'sq4'`. A code distance reads 4× (8×) fewer bytes,
+   * per vector for `'sq8'`, + ⌈dim/2⌉ for `'sq4'` (rounded up to 4), + 4 bytes of per-code
+   * norm. A code distance reads 4× (8×) fewer bytes,
    * which pays off when the scanned lists do not fit in cache; recall at a given nprobe stays
    * close to `'float32'` for `'sq8'` with the default re-rank, lower for `'sq4'`. The ranges
    * are trained (min/max per dimension) on the training vectors of the coarse quantizer.
@@ -372,10 +373,7 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
     this.centroids.append(centroids);
     this.warnings = warnings;
     this.isTrained = true;
-    if (this.listCodes !== null) {
-      this.listCodes.quantizer.trainRows(x, 0, n);
-      this.listCodes.syncScale();
-    }
+    if (this.listCodes !== null) this.listCodes.quantizer.trainRows(x, 0, n);
     this.layOut();
   }
 
@@ -685,7 +683,8 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
    * Bytes the index uses, FAISS-style (`IndexIVFFlat`): 4·nlist·dim of centroids +
    * 4·(nlist + 1) of list offsets + n × (4·dim + 4) of list vectors and ids. The vectors take
    * exactly what a flat index's `usedBytes()` reports for the same rows; no scratch. An
-   * encoded index adds n × codeSize bytes of codes and 12·dim of quantizer ranges.
+   * encoded index adds n × stride bytes of code rows (code rounded up to 4, then a 4-byte
+   * norm) and 12·dim of quantizer ranges.
    */
   usedBytes(): number {
     const codes = this.listCodes;
@@ -810,11 +809,8 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
         q.vdiff = sq.vdiff;
         q.scale = sq.scale;
         q.isTrained = true;
-        lc.syncScale();
       }
-      lc.reserve(ids.length);
-      lc.codes.set(codes);
-      lc.size = ids.length;
+      lc.load(codes, ids.length);
     }
     if (trained) {
       index.centroids.append(centroids);

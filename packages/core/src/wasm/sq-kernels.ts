@@ -11,26 +11,64 @@ import { SQ_KERNELS_WASM_BASE64 } from './sq-kernels-wasm.generated.js';
 
 /**
  * The functions the scalar-quantizer kernel module exports. Pointers are byte addresses in
- * the memory the instance was created with; outputs are float64. `qa` is the prepared query
- * and `sc` the per-dimension steps (see `assembly/sq-kernels.ts`).
+ * the memory the instance was created with; outputs are float64. `wq` is the prepared query
+ * (int16 weights); each output is `base − coef·S + normW·norm` (see `assembly/sq-kernels.ts`).
  */
 export interface SqKernelExports {
-  /** `out[r] = Σ_j (qa[j] − c_j·sc[j])²` for the 8-bit codes of `count` int32 ids. */
-  sq8L2Ids(qa: number, sc: number, codes: number, codeSize: number, ids: number, count: number, dim: number, out: number): void;
-  /** `out[r] = base − Σ_j qa[j]·c_j` for the 8-bit codes of `count` int32 ids. */
-  sq8DotIds(qa: number, codes: number, codeSize: number, ids: number, count: number, dim: number, base: number, out: number): void;
-  /** 4-bit variant of `sq8L2Ids`. */
-  sq4L2Ids(qa: number, sc: number, codes: number, codeSize: number, ids: number, count: number, dim: number, out: number): void;
-  /** 4-bit variant of `sq8DotIds`. */
-  sq4DotIds(qa: number, codes: number, codeSize: number, ids: number, count: number, dim: number, base: number, out: number): void;
-  /** Squared L2 to `count` contiguous 8-bit codes. */
-  sq8L2Range(qa: number, sc: number, codes: number, codeSize: number, count: number, dim: number, out: number): void;
-  /** `base − Σ_j qa[j]·c_j` for `count` contiguous 8-bit codes. */
-  sq8DotRange(qa: number, codes: number, codeSize: number, count: number, dim: number, base: number, out: number): void;
-  /** 4-bit variant of `sq8L2Range`. */
-  sq4L2Range(qa: number, sc: number, codes: number, codeSize: number, count: number, dim: number, out: number): void;
-  /** 4-bit variant of `sq8DotRange`. */
-  sq4DotRange(qa: number, codes: number, codeSize: number, count: number, dim: number, base: number, out: number): void;
+  /** 8-bit code rows of `count` int32 ids (row i at `rows + i·stride`, its norm at `+ normOff`). */
+  sq8Ids(
+    wq: number,
+    rows: number,
+    stride: number,
+    normOff: number,
+    ids: number,
+    count: number,
+    dim: number,
+    base: number,
+    coef: number,
+    normW: number,
+    out: number,
+  ): void;
+  /** 4-bit variant of `sq8Ids`. */
+  sq4Ids(
+    wq: number,
+    rows: number,
+    stride: number,
+    normOff: number,
+    ids: number,
+    count: number,
+    dim: number,
+    base: number,
+    coef: number,
+    normW: number,
+    out: number,
+  ): void;
+  /** `count` contiguous 8-bit code rows from `rows`. */
+  sq8Range(
+    wq: number,
+    rows: number,
+    stride: number,
+    normOff: number,
+    count: number,
+    dim: number,
+    base: number,
+    coef: number,
+    normW: number,
+    out: number,
+  ): void;
+  /** 4-bit variant of `sq8Range`. */
+  sq4Range(
+    wq: number,
+    rows: number,
+    stride: number,
+    normOff: number,
+    count: number,
+    dim: number,
+    base: number,
+    coef: number,
+    normW: number,
+    out: number,
+  ): void;
 }
 
 let moduleCache: WebAssembly.Module | null = null;
