@@ -334,7 +334,9 @@ export class HnswIndex
   /**
    * Search one query and return, beside the result, the path taken on every level: the
    * entry node, the nodes expanded in order, and the distances computed there. For teaching
-   * and debugging; it runs the checked path, so it is slower than `search`.
+   * and debugging; it runs the checked path, so it is slower than `search`. On a quantized
+   * index it traces the float32 walk (no codes, no re-rank), which the code walk follows
+   * closely but not exactly.
    */
   explain(query: Float32Array, k: number, params?: HnswSearchParams): HnswExplanation {
     return explain(this.s, query, k, params);
