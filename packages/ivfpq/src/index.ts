@@ -12,7 +12,8 @@ export type { AssignTaskPayload, AssignTaskResult, TaskPool } from './internal/p
 export { IvfFlatIndex } from './ivf-flat-index.js';
 export type { IvfFlatEncoding, IvfFlatIndexOptions, IvfFlatSearchParams } from './ivf-flat-index.js';
 export { ProductQuantizer } from './product-quantizer.js';
-export type { ProductQuantizerOptions } from './product-quantizer.js';
+export type { ProductQuantizerOptions, ProductQuantizerTrainAsyncOptions } from './product-quantizer.js';
+export type { IvfTrainAsyncOptions } from './internal/coarse.js';
 export { IvfPqIndex } from './ivf-pq-index.js';
 export type { IvfPqIndexOptions, IvfPqSearchParams } from './ivf-pq-index.js';
 export type { IvfExplanation } from './ivf-explanation.js';

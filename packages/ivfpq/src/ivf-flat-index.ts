@@ -82,7 +82,16 @@ import {
 import type { KMeansInit } from './kmeans.js';
 import { explainProbes, type IvfExplanation } from './ivf-explanation.js';
 import { selectProbes } from './internal/assign.js';
-import { assignCoarse, checkCoarseOptions, preparedCopy, trainCoarse, type CoarseOptions } from './internal/coarse.js';
+import {
+  assignCoarse,
+  checkCoarseOptions,
+  preparedCopy,
+  splitPoolOptions,
+  trainCoarse,
+  trainCoarseAsync,
+  type CoarseOptions,
+  type IvfTrainAsyncOptions,
+} from './internal/coarse.js';
 import { planListMerge } from './internal/inverted-lists.js';
 import { IvfWasm } from './internal/ivf-wasm.js';
 import {
@@ -365,10 +374,54 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
     this.trainRows(vectors, n, onProgress);
   }
 
+  /**
+   * {@link IvfFlatIndex.train} with the k-means assignment steps on `options.pool` (a worker
+   * pool such as `createThreadPool({ threads })` from `@annlab/threads`; see
+   * `KMeans.trainAsync`): the centroids, and so the lists and the file, are the same bytes for
+   * any number of workers, and training time falls about linearly with them. Without `pool`
+   * this is `train`. Nothing is committed until training ends: a failed task or a throwing
+   * callback rejects the promise and leaves the index as it was.
+   */
+  async trainAsync(vectors: Float32Array, options?: IvfTrainAsyncOptions): Promise<void> {
+    const { pool, trainOptions } = splitPoolOptions(options, 'IvfFlatIndex.trainAsync options');
+    if (pool === undefined) {
+      this.train(vectors, trainOptions);
+      return;
+    }
+    const n = checkVectors(vectors, this.dim, 'training vectors');
+    const onProgress = checkAddOptions(trainOptions, 'IvfFlatIndex.trainAsync options');
+    if (this.size > 0) {
+      throw new AnnlabError('UNSUPPORTED_OPERATION', 'IvfFlatIndex is already trained and holds vectors; build a new index to retrain.');
+    }
+    const x = preparedCopy(stableInput(vectors), n, this.dim, this.policy);
+    const { centroids, warnings } = await trainCoarseAsync(
+      x,
+      this.dim,
+      this.policy,
+      this.coarse,
+      this.seed,
+      this.kernels,
+      onProgress,
+      pool,
+    );
+    if (this.size > 0) {
+      throw new AnnlabError(
+        'UNSUPPORTED_OPERATION',
+        'IvfFlatIndex.trainAsync: vectors were added while it trained; await trainAsync before adding.',
+      );
+    }
+    this.commitTraining(x, n, centroids, warnings);
+  }
+
   /** Train on `n` validated rows, reporting each k-means iteration. */
   private trainRows(vectors: Float32Array, n: number, onProgress: ProgressCallback | null): void {
     const x = preparedCopy(stableInput(vectors), n, this.dim, this.policy);
     const { centroids, warnings } = trainCoarse(x, this.dim, this.policy, this.coarse, this.seed, this.kernels, onProgress);
+    this.commitTraining(x, n, centroids, warnings);
+  }
+
+  /** Take trained centroids (from the `n` prepared rows `x`). */
+  private commitTraining(x: Float32Array, n: number, centroids: Float32Array, warnings: string[]): void {
     this.centroids.truncate(0);
     this.centroids.append(centroids);
     this.warnings = warnings;

@@ -82,7 +82,16 @@ import { explainProbes, type IvfExplanation } from './ivf-explanation.js';
 import { ProductQuantizer } from './product-quantizer.js';
 import { centroidStore, selectProbes } from './internal/assign.js';
 import { scanCodes, scanCodesTwoTables } from './internal/adc-scan.js';
-import { assignCoarse, checkCoarseOptions, preparedCopy, trainCoarse, type CoarseOptions } from './internal/coarse.js';
+import {
+  assignCoarse,
+  checkCoarseOptions,
+  preparedCopy,
+  splitPoolOptions,
+  trainCoarse,
+  trainCoarseAsync,
+  type CoarseOptions,
+  type IvfTrainAsyncOptions,
+} from './internal/coarse.js';
 import { planListMerge } from './internal/inverted-lists.js';
 import { IvfWasm } from './internal/ivf-wasm.js';
 import {
@@ -431,11 +440,41 @@ export class IvfPqIndex
     return this.niter + this.m * this.pq.niter;
   }
 
+  /**
+   * {@link IvfPqIndex.train} with the k-means assignment steps (coarse quantizer, then each
+   * sub-quantizer) on `options.pool`, a worker pool such as `createThreadPool({ threads })`
+   * from `@annlab/threads` (see `KMeans.trainAsync`): centroids, codebooks and the file are
+   * the same bytes for any number of workers, and training time falls about linearly with
+   * them. Without `pool` this is `train`. A failed task or a throwing callback rejects the
+   * promise and leaves the index as it was; do not add to the index while it trains.
+   */
+  async trainAsync(vectors: Float32Array, options?: IvfTrainAsyncOptions): Promise<void> {
+    const { pool, trainOptions } = splitPoolOptions(options, 'IvfPqIndex.trainAsync options');
+    if (pool === undefined) {
+      this.train(vectors, trainOptions);
+      return;
+    }
+    const n = checkVectors(vectors, this.dim, 'training vectors');
+    const onProgress = checkAddOptions(trainOptions, 'IvfPqIndex.trainAsync options');
+    const busy = (): boolean => this.size > 0;
+    if (busy()) {
+      throw new AnnlabError('UNSUPPORTED_OPERATION', 'IvfPqIndex is already trained and holds vectors; build a new index to retrain.');
+    }
+    const total = this.trainingSteps();
+    const x = preparedCopy(stableInput(vectors), n, this.dim, this.policy);
+    const progress = onProgress === null ? null : (done: number) => onProgress(done, total);
+    const { centroids, warnings } = await trainCoarseAsync(x, this.dim, this.policy, this.coarse, this.seed, this.kernels, progress, pool);
+    if (busy()) throw changedWhileTraining();
+    const pqOptions = this.pqProgress(onProgress, total);
+    await this.pq.trainAsync(this.pqTrainingInput(x, n, centroids), pqOptions === undefined ? { pool } : { ...pqOptions, pool });
+    if (busy()) throw changedWhileTraining();
+    this.commitTraining(centroids, warnings);
+  }
+
   /** Train on `n` validated rows, reporting each k-means iteration as `onProgress(done, total)`. */
   private trainRows(vectors: Float32Array, n: number, onProgress: ProgressCallback | null, total: number): void {
     const dim = this.dim;
     const x = preparedCopy(stableInput(vectors), n, dim, this.policy);
-    const coarseSteps = this.niter;
     const { centroids, warnings } = trainCoarse(
       x,
       dim,
@@ -445,6 +484,19 @@ export class IvfPqIndex
       this.kernels,
       onProgress === null ? null : (done) => onProgress(done, total),
     );
+    this.pq.train(this.pqTrainingInput(x, n, centroids), this.pqProgress(onProgress, total));
+    this.commitTraining(centroids, warnings);
+  }
+
+  /** The product quantizer's progress options: its steps counted after the coarse `niter`. */
+  private pqProgress(onProgress: ProgressCallback | null, total: number): AddOptions | undefined {
+    const coarseSteps = this.niter;
+    return onProgress === null ? undefined : { onProgress: (done) => onProgress(coarseSteps + done, total) };
+  }
+
+  /** The product quantizer's training vectors: a sample of the `n` prepared rows `x`, as residuals when by residual. */
+  private pqTrainingInput(x: Float32Array, n: number, centroids: Float32Array): Float32Array {
+    const dim = this.dim;
     // PQ training sample: its k-means would subsample to this many anyway; taking the sample
     // first bounds the residual copy's memory.
     const cap = this.pq.ksub * this.maxPointsPerCentroid;
@@ -456,8 +508,11 @@ export class IvfPqIndex
       for (let i = 0; i < cap; i++) sample.set(x.subarray(pick[i] * dim, pick[i] * dim + dim), i * dim);
       ns = cap;
     }
-    const pqInput = this.byResidual ? residualsOf(sample, ns, dim, centroids, this.nlist, this.policy, this.kernels) : sample;
-    this.pq.train(pqInput, onProgress === null ? undefined : { onProgress: (done) => onProgress(coarseSteps + done, total) });
+    return this.byResidual ? residualsOf(sample, ns, dim, centroids, this.nlist, this.policy, this.kernels) : sample;
+  }
+
+  /** Take the trained coarse centroids (the product quantizer is trained already). */
+  private commitTraining(centroids: Float32Array, warnings: string[]): void {
     this.centroids.truncate(0);
     this.centroids.append(centroids);
     this.warnings = warnings.concat(this.pq.warnings);
@@ -1060,4 +1115,12 @@ function residualsOf(
     for (let t = 0; t < dim; t++) out[o + t] -= centroids[co + t];
   }
   return out;
+}
+
+/** The error of an IVF-PQ `trainAsync` whose index took vectors while it trained. */
+function changedWhileTraining(): AnnlabError {
+  return new AnnlabError(
+    'UNSUPPORTED_OPERATION',
+    'IvfPqIndex.trainAsync: vectors were added while it trained; await trainAsync before adding.',
+  );
 }

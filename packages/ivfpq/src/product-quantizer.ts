@@ -49,8 +49,19 @@ import {
   type LoadOptions,
 } from '@annlab/core';
 import { KMeans } from './kmeans.js';
+import { splitPoolOptions } from './internal/coarse.js';
+import type { TaskPool } from './internal/parallel-assign.js';
 import { AssignScratch, assignNearest, centroidStore } from './internal/assign.js';
 import { checkStoredRange, expectLength, intField, openIvfFile, trainedFlag } from './internal/ivf-common.js';
+
+/** Options of {@link ProductQuantizer.trainAsync}. */
+export interface ProductQuantizerTrainAsyncOptions extends AddOptions {
+  /**
+   * The worker pool that runs the k-means assignment steps (see
+   * {@link ProductQuantizer.trainAsync}). Left out, training runs in the calling thread.
+   */
+  pool?: TaskPool;
+}
 
 /** Options for {@link ProductQuantizer}. */
 export interface ProductQuantizerOptions {
@@ -181,8 +192,39 @@ export class ProductQuantizer {
    *   at the end: a callback that throws leaves the quantizer as it was before the call.
    */
   train(x: Float32Array, options?: AddOptions): void {
+    const run = this.codebooks(x, options, 'ProductQuantizer.train options');
+    for (let r = run.next(); r.done !== true; r = run.next()) r.value.km.train(r.value.sub, r.value.options);
+  }
+
+  /**
+   * {@link ProductQuantizer.train} with each sub-quantizer's k-means assignment steps on
+   * `options.pool` (`KMeans.trainAsync`; a pool such as `createThreadPool({ threads })` from
+   * `@annlab/threads`): the codebooks are the same bytes for any number of workers, and
+   * training time falls about linearly with them. Without `pool` this is `train`. A failed
+   * task or a throwing callback rejects the promise and leaves the quantizer as it was.
+   */
+  async trainAsync(x: Float32Array, options?: ProductQuantizerTrainAsyncOptions): Promise<void> {
+    const { pool, trainOptions } = splitPoolOptions(options, 'ProductQuantizer.trainAsync options');
+    if (pool === undefined) {
+      this.train(x, trainOptions);
+      return;
+    }
+    const run = this.codebooks(x, trainOptions, 'ProductQuantizer.trainAsync options');
+    for (let r = run.next(); r.done !== true; r = run.next()) await r.value.km.trainAsync(r.value.sub, { ...r.value.options, pool });
+  }
+
+  /**
+   * The training, as a generator: for each sub-space with more training vectors than ksub it
+   * yields the k-means to train on the sub-vectors (the driver trains it, in this thread or on
+   * a pool), then copies its centroids; exact codebooks are filled here. Commits at the end.
+   */
+  private *codebooks(
+    x: Float32Array,
+    options: AddOptions | undefined,
+    what: string,
+  ): Generator<{ km: KMeans; sub: Float32Array; options: AddOptions | undefined }, void, void> {
     const n = checkVectors(x, this.dim, 'training vectors');
-    const onProgress = checkAddOptions(options, 'ProductQuantizer.train options');
+    const onProgress = checkAddOptions(options, what);
     if (n === 0) throw new AnnlabError('EMPTY_INDEX', 'ProductQuantizer.train needs at least one training vector.');
     x = stableInput(x);
     const { m, ksub, dsub, dim } = this;
@@ -215,12 +257,9 @@ export class ProductQuantizer {
         seed,
         kernels: this.kernels,
       });
-      if (onProgress === null) km.train(sub);
-      else {
-        const before = j * this.niter;
-        const total = m * this.niter;
-        km.train(sub, { onProgress: (done) => onProgress(before + done, total) });
-      }
+      const before = j * this.niter;
+      const total = m * this.niter;
+      yield { km, sub, options: onProgress === null ? undefined : { onProgress: (done) => onProgress(before + done, total) } };
       centroids.set(km.centroids, out);
       if (j === 0) for (const w of km.warnings) warnings.push(`product quantizer: ${w}`);
     }

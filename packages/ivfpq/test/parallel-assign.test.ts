@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AnnlabError, normalizeInPlace, type AnnlabErrorCode, type KernelBackend } from '@annlab/core';
-import { KMeans } from '@annlab/ivfpq';
+import { IvfFlatIndex, IvfPqIndex, KMeans, ProductQuantizer } from '@annlab/ivfpq';
 import { clustered } from '@annlab/test-kit';
 import { ASSIGN_CHUNK_ROWS, AssignScratch, assignNearest, assignStepInChunks, centroidStore } from '../src/internal/assign.js';
 import { ASSIGN_TASK, type AssignTaskPayload, type TaskPool, assignTask } from '../src/internal/parallel-assign.js';
@@ -141,5 +141,58 @@ describe('KMeans.trainAsync on a pool', () => {
     await expectRejected(km.trainAsync(x, { pool: {} as TaskPool }), 'INVALID_PARAMETER');
     await expectRejected(km.trainAsync(x, { pool: new InProcessPool(1), threads: 2 } as never), 'INVALID_PARAMETER');
     await expectRejected(new KMeans({ dim: 4, k: 200 }).trainAsync(x, { pool: new InProcessPool(1) }), 'INVALID_PARAMETER');
+  });
+});
+
+describe('IVF and PQ trainAsync on a pool', () => {
+  it('ProductQuantizer: 1, 2 and 3 workers give the codebooks of train', async () => {
+    const x = clustered(3000, 12, 10, 6, { spread: 0.4 });
+    const options = { dim: 12, m: 4, nbits: 6, niter: 4, seed: 2, kernels: 'auto' } as const;
+    const ref = new ProductQuantizer(options);
+    ref.train(x);
+    for (const threads of [1, 2, 3]) {
+      const pq = new ProductQuantizer(options);
+      const seen: number[] = [];
+      await pq.trainAsync(x, { pool: new InProcessPool(threads), onProgress: (done) => seen.push(done) });
+      expect(pq.centroids).toEqual(ref.centroids);
+      expect(seen).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+      expect(pq.serialize()).toEqual(ref.serialize());
+    }
+  });
+
+  for (const metric of ['euclidean', 'cosine'] as const) {
+    it(`${metric}: IVF-Flat and IVF-PQ trained on 1, 2 and 3 workers serialize to the bytes of add`, async () => {
+      const dim = 16;
+      const x = clustered(5000, dim, 24, 13, { spread: 0.4 });
+      const flatOptions = { dim, metric, nlist: 24, niter: 5, seed: 6 } as const;
+      const pqOptions = { dim, metric, nlist: 16, m: 4, nbits: 5, niter: 4, pqNiter: 3, seed: 6 } as const;
+      const flatRef = new IvfFlatIndex(flatOptions);
+      flatRef.add(x);
+      const pqRef = new IvfPqIndex(pqOptions);
+      pqRef.add(x);
+      for (const threads of [1, 2, 3]) {
+        const flat = new IvfFlatIndex(flatOptions);
+        await flat.trainAsync(x, { pool: new InProcessPool(threads) });
+        flat.add(x);
+        expect(flat.serialize()).toEqual(flatRef.serialize());
+        const pq = new IvfPqIndex(pqOptions);
+        const seen: number[] = [];
+        await pq.trainAsync(x, { pool: new InProcessPool(threads), onProgress: (done, total) => seen.push(done / total) });
+        expect(seen.at(-1)).toBe(1);
+        pq.add(x);
+        expect(pq.serialize()).toEqual(pqRef.serialize());
+      }
+    });
+  }
+
+  it('IVF-PQ: a failed task leaves the index untrained; unknown keys are refused', async () => {
+    const x = clustered(2000, 8, 8, 1);
+    const ix = new IvfPqIndex({ dim: 8, nlist: 8, m: 2, nbits: 4, niter: 3, pqNiter: 3 });
+    await expect(ix.trainAsync(x, { pool: new InProcessPool(2, 5) })).rejects.toThrow('worker died');
+    expect(ix.isTrained).toBe(false);
+    await expectRejected(ix.trainAsync(x, { pool: new InProcessPool(2), threads: 2 } as never), 'INVALID_PARAMETER');
+    await expectRejected(new IvfFlatIndex({ dim: 8, nlist: 4 }).trainAsync(x, { pool: 3 as never }), 'INVALID_PARAMETER');
+    await ix.trainAsync(x); // no pool: train
+    expect(ix.isTrained).toBe(true);
   });
 });

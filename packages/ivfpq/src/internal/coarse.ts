@@ -1,6 +1,7 @@
 /**
  * The coarse quantizer shared by {@link IvfFlatIndex} and {@link IvfPqIndex}: option checks,
- * training (k-means, spherical for cosine and inner product), and batch assignment.
+ * training (k-means, spherical for cosine and inner product; on this thread or with its
+ * assignment steps on a worker pool), and batch assignment.
  *
  * @module
  */
@@ -8,7 +9,9 @@ import {
   AnnlabError,
   PROGRESS_EVERY,
   checkInteger,
+  checkKnownKeys,
   normalizeInPlace,
+  type AddOptions,
   type KernelBackend,
   type MetricPolicy,
   type ProgressCallback,
@@ -16,6 +19,17 @@ import {
 } from '@annlab/core';
 import { KMeans, type KMeansInit } from '../kmeans.js';
 import { AssignScratch, assignNearest } from './assign.js';
+import { checkTaskPool, type TaskPool } from './parallel-assign.js';
+
+/** Options of the IVF indexes' `trainAsync`. */
+export interface IvfTrainAsyncOptions extends AddOptions {
+  /**
+   * The worker pool that runs the k-means assignment steps (`KMeans.trainAsync`), such as
+   * `createThreadPool({ threads })` from `@annlab/threads`. Left out, training runs in the
+   * calling thread, as `train`.
+   */
+  pool?: TaskPool;
+}
 
 /** Validated coarse-quantizer build options. */
 export interface CoarseOptions {
@@ -67,6 +81,39 @@ export function trainCoarse(
   kernels: KernelBackend | undefined,
   onProgress: ProgressCallback | null = null,
 ): { centroids: Float32Array; warnings: string[] } {
+  const km = coarseKMeans(x, dim, policy, o, seed, kernels);
+  km.train(x, onProgress === null ? undefined : { onProgress });
+  return { centroids: km.centroids, warnings: km.warnings };
+}
+
+/**
+ * {@link trainCoarse} with the k-means assignment steps on a worker pool
+ * (`KMeans.trainAsync`): the same centroids for any number of workers.
+ */
+export async function trainCoarseAsync(
+  x: Float32Array,
+  dim: number,
+  policy: MetricPolicy,
+  o: CoarseOptions,
+  seed: number,
+  kernels: KernelBackend | undefined,
+  onProgress: ProgressCallback | null,
+  pool: TaskPool,
+): Promise<{ centroids: Float32Array; warnings: string[] }> {
+  const km = coarseKMeans(x, dim, policy, o, seed, kernels);
+  await km.trainAsync(x, onProgress === null ? { pool } : { onProgress, pool });
+  return { centroids: km.centroids, warnings: km.warnings };
+}
+
+/** The coarse quantizer's k-means for `x` (refused when it has fewer rows than nlist). */
+function coarseKMeans(
+  x: Float32Array,
+  dim: number,
+  policy: MetricPolicy,
+  o: CoarseOptions,
+  seed: number,
+  kernels: KernelBackend | undefined,
+): KMeans {
   const n = x.length / dim;
   if (n < o.nlist) {
     throw new AnnlabError(
@@ -75,7 +122,7 @@ export function trainCoarse(
         `Train on more vectors (≥ 39 × nlist is advisable) or lower nlist.`,
     );
   }
-  const km = new KMeans({
+  return new KMeans({
     dim,
     k: o.nlist,
     niter: o.niter,
@@ -86,8 +133,19 @@ export function trainCoarse(
     onWarning: o.onWarning,
     kernels,
   });
-  km.train(x, onProgress === null ? undefined : { onProgress });
-  return { centroids: km.centroids, warnings: km.warnings };
+}
+
+/**
+ * The `pool` option of an index's `trainAsync`: checks the options (only `onProgress` and
+ * `pool` are known) and splits them into the pool and the options of `train`.
+ */
+export function splitPoolOptions(options: unknown, what: string): { pool: TaskPool | undefined; trainOptions: AddOptions | undefined } {
+  const plain = options !== null && typeof options === 'object' && !Array.isArray(options);
+  if (!plain) return { pool: undefined, trainOptions: options as undefined }; // train refuses it
+  checkKnownKeys(options, ['onProgress', 'pool'], what);
+  const o = options as { onProgress?: AddOptions['onProgress']; pool?: unknown };
+  const pool = o.pool === undefined ? undefined : checkTaskPool(o.pool, what);
+  return { pool, trainOptions: o.onProgress === undefined ? {} : { onProgress: o.onProgress } };
 }
 
 /**
