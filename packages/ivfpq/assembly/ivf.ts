@@ -12,9 +12,7 @@
  * - `l2Pair` / `dotPair`: core's SIMD distance kernels (`packages/core/assembly/kernels.ts`),
  *   copied verbatim (f32x4 lanes, 4 accumulators over 16 components, f32 result);
  * - `rankCentroids` → `selectProbes` (`src/internal/assign.ts`) over core's `distancesToRange`;
- * - `searchFlat` → the list loop of `IvfFlatIndex.searchInto` (`scanProbedLists`); for squared L2
- *   it stops a row's distance early once the row cannot enter the heap (`l2PairBounded`),
- *   which changes no result;
+ * - `scanFlat` → the list loop of `IvfFlatIndex.searchInto`;
  * - `ipTable` / `l2Table` → `ProductQuantizer.computeIpTable` / `computeL2Table`;
  * - `scanCodes` / `scanCodesTwoTables` → the functions of the same names in `src/internal/adc-scan.ts`;
  * - `rerank` → core's `Refiner.refineInto`;
@@ -97,56 +95,6 @@ function dotPair(a: usize, b: usize, dim: i32): f32 {
   let s = hsum(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
   while (a < end) {
     s += load<f32>(a) * load<f32>(b);
-    a += 4;
-    b += 4;
-  }
-  return s;
-}
-
-/**
- * `l2Pair` that may stop early: when the running sum already exceeds `bound` it returns
- * +Infinity instead of finishing. Exact for the scan's purpose: every term is a square
- * (≥ 0) and float rounding is monotone, so each f32x4 accumulator only grows, the reduction
- * of larger accumulators is not smaller, and the tail only adds; a partial sum above
- * `bound` means the full one is above it too, and the row is rejected either way. Rows it
- * finishes get exactly `l2Pair`'s value (the same operations in the same order; the check
- * only reads the accumulators). Checked every 128 components, after the SIMD blocks.
- */
-@inline
-function l2PairBounded(a: usize, b: usize, dim: i32, bound: f64): f32 {
-  let s0 = f32x4.splat(0);
-  let s1 = f32x4.splat(0);
-  let s2 = f32x4.splat(0);
-  let s3 = f32x4.splat(0);
-  const end16 = a + ((<usize>(dim & ~15)) << 2);
-  const end4 = a + ((<usize>(dim & ~3)) << 2);
-  const end = a + ((<usize>dim) << 2);
-  while (a < end16) {
-    const stop = min(end16, a + 512);
-    while (a < stop) {
-      let d = f32x4.sub(v128.load(a), v128.load(b));
-      s0 = f32x4.add(s0, f32x4.mul(d, d));
-      d = f32x4.sub(v128.load(a, 16), v128.load(b, 16));
-      s1 = f32x4.add(s1, f32x4.mul(d, d));
-      d = f32x4.sub(v128.load(a, 32), v128.load(b, 32));
-      s2 = f32x4.add(s2, f32x4.mul(d, d));
-      d = f32x4.sub(v128.load(a, 48), v128.load(b, 48));
-      s3 = f32x4.add(s3, f32x4.mul(d, d));
-      a += 64;
-      b += 64;
-    }
-    if (<f64>hsum(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3))) > bound) return Infinity;
-  }
-  while (a < end4) {
-    const d = f32x4.sub(v128.load(a), v128.load(b));
-    s0 = f32x4.add(s0, f32x4.mul(d, d));
-    a += 16;
-    b += 16;
-  }
-  let s = hsum(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
-  while (a < end) {
-    const d = load<f32>(a) - load<f32>(b);
-    s += d * d;
     a += 4;
     b += 4;
   }
@@ -411,8 +359,7 @@ export function searchFlat(nprobe: i32, k: i32): i32 {
     const end = load<i32>(offsPtr + ((<usize>(l + 1)) << 2));
     let row = rowsPtr + (<usize>start) * stride;
     for (let s = start; s < end; s++) {
-      // Squared L2 may stop as soon as the row cannot enter the heap (see l2PairBounded).
-      const d = isDot ? bias - <f64>dotPair(qPtr, row, dim) : <f64>l2PairBounded(qPtr, row, dim, worst);
+      const d = rowDistance(row);
       if (d <= worst) {
         size = heapOffer(heapDPtr, heapIPtr, size, k, d, load<i32>(idsPtr + ((<usize>s) << 2)));
         if (size == k) worst = load<f64>(heapDPtr);

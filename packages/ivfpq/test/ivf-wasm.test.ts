@@ -74,11 +74,10 @@ describe('IVF WebAssembly search', () => {
   });
 
   it.runIf(simd)('IVF-Flat: identical ids and distances to the TypeScript steps over SIMD stores', () => {
-    // 19: not a multiple of 4 or 16, every kernel tail runs; 150: the early stop of the
-    // squared-L2 scan checks after each 128 components and again at 144.
-    for (const [dim, metric] of [...METRICS.map((m) => [19, m] as const), [150, 'euclidean'] as const]) {
-      const x = clustered(1500, dim, 1);
-      const queries = clustered(40, dim, 2);
+    const dim = 19; // not a multiple of 4 or 16: every kernel tail runs
+    const x = clustered(1500, dim, 1);
+    const queries = clustered(40, dim, 2);
+    for (const metric of METRICS) {
       const index = new IvfFlatIndex({ dim, metric, nlist: 16, niter: 4, seed: 3 });
       index.add(x);
       expect(usesWasm(index)).toBe(true);
