@@ -20,7 +20,9 @@
  * - `build(n_trees)` → the first {@link RpForestIndex.add}, and {@link RpForestIndex.addTrees};
  * - `_get_all_nns` (one priority queue over all trees keyed by the margin, `search_k`
  *   candidates, dedupe, exact re-rank) → `search.ts` (`searchForest`), behind
- *   {@link RpForestIndex.searchInto}; the same walk, recorded, → `explain.ts`;
+ *   {@link RpForestIndex.searchInto}; on the SIMD backend the same walk runs in one
+ *   WebAssembly call per query → `internal/wasm-forest.ts` (`assembly/forest.ts`), with
+ *   identical results; the same walk, recorded, → `explain.ts`;
  * - `search_k = n * n_trees` default → `searchK = k × nTrees`;
  * - `save` / `load` → `internal/persistence.ts`; hnswlib's `checkIntegrity` →
  *   `internal/invariants.ts`.
@@ -86,6 +88,7 @@ import { appendTreeBlock, buildTrees } from './internal/tree-block.js';
 import { buildTreeBlocksOnPool, checkTaskPool, sharedArray, type TaskPool } from './internal/parallel-build.js';
 import { checkDeleteList, insertItem, maybeCompactLeaves, removeItem, trimForest } from './internal/dynamic.js';
 import { FlatForest } from './internal/flat-forest.js';
+import { WasmForestSearcher } from './internal/wasm-forest.js';
 import { checkForest } from './internal/invariants.js';
 import {
   FILE_KIND,
@@ -163,6 +166,8 @@ export class RpForestIndex
   private readonly policy: MetricPolicy;
   private readonly dc: DistanceComputer;
   private readonly searchScratch: SearchScratch;
+  /** The WebAssembly query path (SIMD backend); `searchForest` is the reference and fallback. */
+  private readonly wasmSearcher: WasmForestSearcher;
   private readonly splitScratch: SplitScratch;
 
   /**
@@ -185,6 +190,7 @@ export class RpForestIndex
     this.borrowed = false;
     this.forest = new FlatForest(this.store, this.treeDim, this.leafSize);
     this.searchScratch = new SearchScratch();
+    this.wasmSearcher = new WasmForestSearcher();
     this.splitScratch = new SplitScratch(this.treeDim);
   }
 
@@ -389,22 +395,7 @@ export class RpForestIndex
     // A self-join (`search(index.store.view(), k)`) reads a copy: the per-call kernel scratch
     // may grow the store's WebAssembly memory and detach the view between queries.
     const input = stableInput(queries);
-    for (let q = 0; q < nq; q++) {
-      searchForest(
-        this.forest,
-        this.dc,
-        this.policy,
-        this.searchScratch,
-        input,
-        q * this.dim,
-        k,
-        searchK,
-        result.ids,
-        result.distances,
-        q * k,
-        p.stats,
-      );
-    }
+    for (let q = 0; q < nq; q++) this.searchOne(input, q * this.dim, k, searchK, result.ids, result.distances, q * k, p.stats);
     return result;
   }
 
@@ -423,7 +414,43 @@ export class RpForestIndex
     params?: RpForestSearchParams,
   ): void {
     const searchK = params?.searchK ?? k * this.treesWanted;
-    searchForest(this.forest, this.dc, this.policy, this.searchScratch, query, qOff, k, searchK, outIds, outDist, outOff, params?.stats);
+    this.searchOne(query, qOff, k, searchK, outIds, outDist, outOff, params?.stats);
+  }
+
+  /**
+   * One query: in WebAssembly when the store is on the SIMD backend (one call does the
+   * descent, the leaves and the scoring), else, or when its memory cannot hold the forest,
+   * the TypeScript reference `searchForest`. Both give the same ids, distances and counters.
+   */
+  private searchOne(
+    query: Float32Array,
+    qOff: number,
+    k: number,
+    searchK: number,
+    outIds: Int32Array,
+    outDist: Float32Array,
+    outOff: number,
+    stats: RpForestSearchParams['stats'],
+  ): void {
+    const forest = this.forest;
+    if (forest.store.wasm !== null) {
+      const done = this.wasmSearcher.search(
+        forest,
+        this.live,
+        this.dc,
+        this.policy,
+        query,
+        qOff,
+        k,
+        searchK,
+        outIds,
+        outDist,
+        outOff,
+        stats,
+      );
+      if (done) return;
+    }
+    searchForest(forest, this.dc, this.policy, this.searchScratch, query, qOff, k, searchK, outIds, outDist, outOff, stats);
   }
 
   /**
@@ -498,11 +525,18 @@ export class RpForestIndex
 
   /**
    * Bytes allocated: vectors and forest arrays at their capacity (the vector store doubles
-   * as it grows), per-id flags and search scratch. {@link RpForestIndex.usedBytes} is what
-   * the index uses.
+   * as it grows), per-id flags and search scratch, and on the SIMD backend, once searched,
+   * the copy of the forest its WebAssembly query reads (about the forest's own size plus 4
+   * bytes per id). {@link RpForestIndex.usedBytes} is what the index uses.
    */
   memoryBytes(): number {
-    return this.store.memoryBytes() + this.forest.memoryBytes() + this.searchScratch.memoryBytes() + this.splitScratch.memoryBytes();
+    return (
+      this.store.memoryBytes() +
+      this.forest.memoryBytes() +
+      this.searchScratch.memoryBytes() +
+      this.wasmSearcher.memoryBytes() +
+      this.splitScratch.memoryBytes()
+    );
   }
 
   /**
