@@ -141,6 +141,14 @@ describe.skipIf(!simdSupported())('forest search in WebAssembly', () => {
     const base = clustered(700, dim, 6, 8);
     const ix = new RpForestIndex({ dim, nTrees: 4, leafSize: 20, kernels: 'simd' });
     ix.add(base);
+    // searchInto straight from the store's rows, on the first query (which hosts the forest,
+    // growing the memory the query views) and with a k that grows the scratch.
+    const first = new Int32Array(2000);
+    const firstDist = new Float32Array(2000);
+    ix.searchInto(ix.store.data, 7 * dim, 2000, first, firstDist, 0, { searchK: 4 * 700 });
+    const want7 = viaReference(ix, base.subarray(7 * dim, 8 * dim), 2000, 4 * 700)[0];
+    expect(Array.from(first)).toEqual(want7.ids);
+    expect(Array.from(firstDist)).toEqual(want7.dist);
     const view = ix.store.data.subarray(0, 50 * dim);
     const r = ix.search(view, 3000, { searchK: 4 * 700 });
     const want = viaReference(ix, base.subarray(0, 50 * dim), 3000, 4 * 700);

@@ -56,7 +56,10 @@ interface ForestExports {
   ): number;
 }
 
-/** Header bytes at the region's start: twelve int32 offsets, then four float64 counters. */
+/**
+ * Header bytes at the region's start: twelve int32 offsets, then (from byte 64) four float64
+ * counters and a float32 word the kernel uses as scratch.
+ */
 const HEADER_BYTES = 128;
 /** Header word indexes (int32), in step with the `H_*` constants of `assembly/forest.ts`. */
 const H_TREES = 0;
@@ -270,12 +273,15 @@ export class WasmForestSearcher {
     stats: SearchStats | undefined,
   ): boolean {
     const w = forest.store.wasm;
-    if (w === null || !this.sync(w, forest, live)) return false;
+    if (w === null) return false;
+    // The query first: `query` may view this very memory (a self-join through searchInto),
+    // which the region or the scratch may grow below, detaching the view.
+    dc.setQuery(query, qOff);
+    if (!this.sync(w, forest, live)) return false;
     // At most idCount results exist; k beyond that only pads (one slot even when empty).
     const kk = Math.min(k, Math.max(1, this.tagCount));
     const distBytes = align64(kk * 8);
     if (!w.ensureScratch(distBytes + kk * 4)) return false;
-    dc.setQuery(query, qOff);
     let epoch = this.epoch + 1;
     if (epoch === MAX_EPOCH) {
       const t = ((this.region as WasmRegion).ptr + this.tagsOff) >>> 2;
