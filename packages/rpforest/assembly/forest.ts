@@ -11,8 +11,9 @@
  * - an inner node's margin ⟨normal, q⟩ + offset (`marginDot`) pushes the side of the query
  *   with `min(priority, m)` and the far side with `min(priority, −m)`;
  * - a leaf's items are collected until `searchK` were seen, each distinct id once (epoch tags),
- *   and scored at once against the query (`l2Pair` / `dotPair`, core's kernels) into a
- *   bounded max-heap of the k best (`topOffer`: core's `MaxHeap.offer`);
+ *   and scored against the query as they are found, two rows at a time (`l2Pair2` /
+ *   `dotPair2`: core's kernels on two rows at once, so twice as many row reads are in flight),
+ *   into a bounded max-heap of the k best (`topOffer`: core's `MaxHeap.offer`);
  * - the k best are sorted ascending by (distance, id) in place (`topSortAscending`).
  *
  * Why the answers are identical, not merely close:
@@ -23,8 +24,9 @@
  *   exact in float64, and it sums them in the same four float64 chains (s0…s3, two per f64x2
  *   lane pair) with the same tail and the same final `(s0 + s1) + (s2 + s3)`.
  * - `l2Pair` / `dotPair` are copies of `packages/core/assembly/kernels.ts` (this file is
- *   compiled alone, so it cannot import them); the same f32x4 operations in the same order
- *   give the same float32 sums as core's `l2Ids` / `dotIds`, which the TS path calls.
+ *   compiled alone, so it cannot import them), and `l2Pair2` / `dotPair2` run the same
+ *   per-row accumulators side by side: the same f32x4 operations in the same order give the
+ *   same float32 sums as core's `l2Ids` / `dotIds`, which the TS path calls.
  *
  * Every pointer is a **byte address** in the module's imported memory: the store's
  * `WebAssembly.Memory`, where the rows live and where `src/internal/wasm-forest.ts` hosts the
@@ -68,6 +70,8 @@ const H_OUT_LEAVES: usize = 72;
 const H_OUT_MARGINS: usize = 80;
 /** Output: distinct candidates scored (float64). */
 const H_OUT_UNIQUE: usize = 88;
+/** Scratch: the second distance of a two-row kernel (float32). */
+const H_TMP: usize = 96;
 
 // ---------------------------------------------------------------------------------------------
 // Distances: copies of core's kernels (`packages/core/assembly/kernels.ts`), bit for bit.
@@ -143,6 +147,128 @@ function dotPair(a: usize, b: usize, dim: i32): f32 {
     b += 4;
   }
   return s;
+}
+
+/**
+ * `l2Pair(q, a)` and `l2Pair(q, b)` at once, each summed exactly as `l2Pair` sums it (its own
+ * four f32x4 accumulators, the same tail): two independent rows in flight keep twice as many
+ * memory reads outstanding. The first result is returned, the second stored at `out2`.
+ */
+@inline
+function l2Pair2(q: usize, a: usize, b: usize, dim: i32, out2: usize): f32 {
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  let a2 = f32x4.splat(0);
+  let a3 = f32x4.splat(0);
+  let b0 = f32x4.splat(0);
+  let b1 = f32x4.splat(0);
+  let b2 = f32x4.splat(0);
+  let b3 = f32x4.splat(0);
+  const end16 = q + ((<usize>(dim & ~15)) << 2);
+  const end4 = q + ((<usize>(dim & ~3)) << 2);
+  const end = q + ((<usize>dim) << 2);
+  while (q < end16) {
+    let x = v128.load(q);
+    let d = f32x4.sub(x, v128.load(a));
+    a0 = f32x4.add(a0, f32x4.mul(d, d));
+    d = f32x4.sub(x, v128.load(b));
+    b0 = f32x4.add(b0, f32x4.mul(d, d));
+    x = v128.load(q, 16);
+    d = f32x4.sub(x, v128.load(a, 16));
+    a1 = f32x4.add(a1, f32x4.mul(d, d));
+    d = f32x4.sub(x, v128.load(b, 16));
+    b1 = f32x4.add(b1, f32x4.mul(d, d));
+    x = v128.load(q, 32);
+    d = f32x4.sub(x, v128.load(a, 32));
+    a2 = f32x4.add(a2, f32x4.mul(d, d));
+    d = f32x4.sub(x, v128.load(b, 32));
+    b2 = f32x4.add(b2, f32x4.mul(d, d));
+    x = v128.load(q, 48);
+    d = f32x4.sub(x, v128.load(a, 48));
+    a3 = f32x4.add(a3, f32x4.mul(d, d));
+    d = f32x4.sub(x, v128.load(b, 48));
+    b3 = f32x4.add(b3, f32x4.mul(d, d));
+    q += 64;
+    a += 64;
+    b += 64;
+  }
+  while (q < end4) {
+    const x = v128.load(q);
+    let d = f32x4.sub(x, v128.load(a));
+    a0 = f32x4.add(a0, f32x4.mul(d, d));
+    d = f32x4.sub(x, v128.load(b));
+    b0 = f32x4.add(b0, f32x4.mul(d, d));
+    q += 16;
+    a += 16;
+    b += 16;
+  }
+  let sa = hsum(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
+  let sb = hsum(f32x4.add(f32x4.add(b0, b1), f32x4.add(b2, b3)));
+  while (q < end) {
+    const x = load<f32>(q);
+    const da = x - load<f32>(a);
+    sa += da * da;
+    const db = x - load<f32>(b);
+    sb += db * db;
+    q += 4;
+    a += 4;
+    b += 4;
+  }
+  store<f32>(out2, sb);
+  return sa;
+}
+
+/** `dotPair(q, a)` and `dotPair(q, b)` at once, each summed exactly as `dotPair` sums it. */
+@inline
+function dotPair2(q: usize, a: usize, b: usize, dim: i32, out2: usize): f32 {
+  let a0 = f32x4.splat(0);
+  let a1 = f32x4.splat(0);
+  let a2 = f32x4.splat(0);
+  let a3 = f32x4.splat(0);
+  let b0 = f32x4.splat(0);
+  let b1 = f32x4.splat(0);
+  let b2 = f32x4.splat(0);
+  let b3 = f32x4.splat(0);
+  const end16 = q + ((<usize>(dim & ~15)) << 2);
+  const end4 = q + ((<usize>(dim & ~3)) << 2);
+  const end = q + ((<usize>dim) << 2);
+  while (q < end16) {
+    let x = v128.load(q);
+    a0 = f32x4.add(a0, f32x4.mul(x, v128.load(a)));
+    b0 = f32x4.add(b0, f32x4.mul(x, v128.load(b)));
+    x = v128.load(q, 16);
+    a1 = f32x4.add(a1, f32x4.mul(x, v128.load(a, 16)));
+    b1 = f32x4.add(b1, f32x4.mul(x, v128.load(b, 16)));
+    x = v128.load(q, 32);
+    a2 = f32x4.add(a2, f32x4.mul(x, v128.load(a, 32)));
+    b2 = f32x4.add(b2, f32x4.mul(x, v128.load(b, 32)));
+    x = v128.load(q, 48);
+    a3 = f32x4.add(a3, f32x4.mul(x, v128.load(a, 48)));
+    b3 = f32x4.add(b3, f32x4.mul(x, v128.load(b, 48)));
+    q += 64;
+    a += 64;
+    b += 64;
+  }
+  while (q < end4) {
+    const x = v128.load(q);
+    a0 = f32x4.add(a0, f32x4.mul(x, v128.load(a)));
+    b0 = f32x4.add(b0, f32x4.mul(x, v128.load(b)));
+    q += 16;
+    a += 16;
+    b += 16;
+  }
+  let sa = hsum(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
+  let sb = hsum(f32x4.add(f32x4.add(b0, b1), f32x4.add(b2, b3)));
+  while (q < end) {
+    const x = load<f32>(q);
+    sa += x * load<f32>(a);
+    sb += x * load<f32>(b);
+    q += 4;
+    a += 4;
+    b += 4;
+  }
+  store<f32>(out2, sb);
+  return sa;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -333,6 +459,7 @@ export function searchForest(
   const keys = base + <usize>load<i32>(base + H_QUEUE_KEYS);
   const codes = base + <usize>load<i32>(base + H_QUEUE_CODES);
   const rowStride = (<usize>dim) << 2;
+  const tmp = base + H_TMP;
 
   let size = 0;
   for (let t = 0; t < trees; t++) {
@@ -344,6 +471,7 @@ export function searchForest(
   let margins = 0;
   let unique = 0;
   let kept = 0;
+  let pending = -1;
   while (seen < searchK && size > 0) {
     const priority = -load<f64>(keys);
     const code = load<i32>(codes);
@@ -361,9 +489,24 @@ export function searchForest(
         if (load<u32>(tag) == epoch) continue;
         store<u32>(tag, epoch);
         unique++;
-        const row = rows + (<usize>id) * rowStride;
-        const d: f64 = isDot ? bias - <f64>dotPair(q, row, dim) : <f64>l2Pair(q, row, dim);
-        kept = topOffer(outDist, outIds, kept, k, d, id);
+        // New ids are scored two at a time (the odd one waits for the next, or for the end).
+        if (pending < 0) {
+          pending = id;
+          continue;
+        }
+        const rowA = rows + (<usize>pending) * rowStride;
+        const rowB = rows + (<usize>id) * rowStride;
+        let dA: f64;
+        if (isDot) {
+          dA = bias - <f64>dotPair2(q, rowA, rowB, dim, tmp);
+          kept = topOffer(outDist, outIds, kept, k, dA, pending);
+          kept = topOffer(outDist, outIds, kept, k, bias - <f64>load<f32>(tmp), id);
+        } else {
+          dA = <f64>l2Pair2(q, rowA, rowB, dim, tmp);
+          kept = topOffer(outDist, outIds, kept, k, dA, pending);
+          kept = topOffer(outDist, outIds, kept, k, <f64>load<f32>(tmp), id);
+        }
+        pending = -1;
       }
       seen += <f64>n;
       leaves++;
@@ -376,6 +519,11 @@ export function searchForest(
       queuePush(keys, codes, size, -(priority < -m ? priority : -m), load<i32>(children + (node << 3)));
       size++;
     }
+  }
+  if (pending >= 0) {
+    const row = rows + (<usize>pending) * rowStride;
+    const d: f64 = isDot ? bias - <f64>dotPair(q, row, dim) : <f64>l2Pair(q, row, dim);
+    kept = topOffer(outDist, outIds, kept, k, d, pending);
   }
   topSortAscending(outDist, outIds, kept);
   store<f64>(base + H_OUT_SEEN, seen);
