@@ -93,9 +93,9 @@ export interface BuiltIndex {
   /** Threads the build actually used (absent: 1). */
   readonly buildThreads?: number;
   /**
-   * Batch search on `pool`'s threads (`annlab bench --batch`): one untimed call (workers
-   * load the index), then `repeats` timed calls of all queries; resolves with the best
-   * queries per second. Absent for indexes that cannot search on the pool (peers).
+   * Batch search on `pool`'s threads (`annlab bench --batch`): untimed calls for the
+   * one-query path's warm-up time (workers load the index and compile the search path), then
+   * `repeats` timed calls of all queries; resolves with the best queries per second. Absent for indexes that cannot search on the pool (peers).
    */
   threadedBatchQps?(pool: ThreadPool, queries: Float32Array, nq: number, k: number, params: Params, repeats: number): Promise<number>;
   /** The index as an annlab file, when the algorithm supports it. */
