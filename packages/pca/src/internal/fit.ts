@@ -9,6 +9,9 @@
 import { AnnlabError, type KernelBackend, type Rng } from '@annlab/core';
 import { matrixKernels } from './matrix-kernels.js';
 import { symmetricEigen } from './eigen.js';
+import { centerBlock, dataPass, FLOAT32_MIN_WORK } from './data-pass.js';
+import { columnMeans } from './means.js';
+import { gemmNT } from './gemm.js';
 
 /** What a fit produces. */
 export interface PcaFit {
@@ -26,44 +29,6 @@ export interface PcaFit {
 
 /** Rows per block in the covariance and randomized passes (measured: 128 beats 64 and 256). */
 export const FIT_BLOCK = 128;
-
-/** Per-feature mean in float64 (one pass, sums kept per feature). */
-export function columnMeans(x: Float32Array, n: number, dim: number): Float64Array {
-  const mean = new Float64Array(dim);
-  for (let i = 0, off = 0; i < n; i++, off += dim) {
-    for (let j = 0; j < dim; j++) mean[j] += x[off + j];
-  }
-  for (let j = 0; j < dim; j++) mean[j] /= n;
-  return mean;
-}
-
-/**
- * Copy rows [r0, r0 + rows) of `x`, centred, into `xc` (rows × dim, row-major) and/or its
- * transpose `xct` (dim × rows, feature-major). Returns the block's sum of squared centred
- * values (its contribution to the total variance).
- */
-export function centerBlock(
-  x: Float32Array,
-  r0: number,
-  rows: number,
-  dim: number,
-  mean: Float64Array,
-  xc: Float64Array | null,
-  xct: Float64Array | null,
-): number {
-  let ss = 0;
-  for (let r = 0; r < rows; r++) {
-    const src = (r0 + r) * dim;
-    const dst = r * dim;
-    for (let j = 0; j < dim; j++) {
-      const v = x[src + j] - mean[j];
-      ss += v * v;
-      if (xc !== null) xc[dst + j] = v;
-      if (xct !== null) xct[j * rows + r] = v;
-    }
-  }
-  return ss;
-}
 
 /**
  * Fix each direction's sign so that its largest-magnitude entry is positive (the first such
@@ -150,16 +115,16 @@ export function orthonormalizeRows(q: Float64Array, rows: number, len: number, r
 
 /**
  * Randomized PCA (Halko, Martinsson & Tropp 2011): a Gaussian test matrix, `passes − 1`
- * power iterations with re-orthonormalization, then Rayleigh–Ritz on the subspace.
+ * power iterations with re-orthonormalization, then the small eigenproblem on the subspace.
  *
- * Each pass over the data computes Z = Xcᵀ (Xc Q) for the current orthonormal basis Q
- * (l rows of length dim), block by block, without forming Xc: a block of rows is centred,
- * multiplied by Qᵀ, and its contribution Xc_blockᵀ Y_block added to Z. Between passes
- * Q ← orth(Z) (Alg. 4.4 normalizes after each product with A and with Aᵀ; here it is after
- * each product with AᵀA, which only loses directions whose variance is below ε·λ₁ and
- * saves one orthonormalization of an n × l matrix per pass). After the last pass the l × l
- * matrix M = Qᵀ Z = Qᵀ Xcᵀ Xc Q is diagonalized (the small eigenproblem of Alg. 5.1/5.3),
- * and the Ritz vectors Q W are the components.
+ * Each pass over the data computes Z = Xcᵀ (Xc Q) for the current basis Q (l rows of length
+ * dim), block by block, without forming Xc (`data-pass.ts`: float64 TypeScript or float32
+ * WebAssembly SIMD). Between passes Q ← orth(Z) (Alg. 4.4 normalizes after each product with
+ * A and with Aᵀ; here it is after each product with AᵀA, which only loses directions whose
+ * variance is below ε·λ₁ and saves one orthonormalization of an n × l matrix per pass).
+ * After the last pass, {@link ritzFromPass} solves the l × l problem (Alg. 5.1) from Q and Z
+ * alone. `float32MinWork` is the product size from which the float32 pass runs (see
+ * `dataPass`; tests lower it to exercise that pass on small data).
  */
 export function fitRandomized(
   x: Float32Array,
@@ -170,42 +135,62 @@ export function fitRandomized(
   powerIterations: number,
   rng: Rng,
   kernels: KernelBackend,
+  float32MinWork: number = FLOAT32_MIN_WORK,
 ): PcaFit {
-  const mean = columnMeans(x, n, dim);
-  const mk = matrixKernels(kernels, 2 * l * dim + 2 * FIT_BLOCK * dim + 2 * FIT_BLOCK * l + l * l, 7);
-  let qt = mk.alloc(l * dim);
+  const pass = dataPass(kernels, x, n, dim, l, float32MinWork);
+  const mean = pass.mean;
+  let qt = new Float64Array(l * dim);
   for (let i = 0; i < qt.length; i++) qt[i] = rng.nextGaussian();
   orthonormalizeRows(qt, l, dim, rng);
-  let zt = mk.alloc(l * dim);
-  const xc = mk.alloc(FIT_BLOCK * dim);
-  const xct = mk.alloc(FIT_BLOCK * dim);
-  const y = mk.alloc(FIT_BLOCK * l);
-  const yt = mk.alloc(FIT_BLOCK * l);
-  let sumSquares = 0;
+  let zt = new Float64Array(l * dim);
   const passes = powerIterations + 1;
-  for (let pass = 0; pass < passes; pass++) {
-    zt.fill(0);
-    for (let r0 = 0; r0 < n; r0 += FIT_BLOCK) {
-      const rows = Math.min(FIT_BLOCK, n - r0);
-      const ss = centerBlock(x, r0, rows, dim, mean, xc, xct);
-      if (pass === 0) sumSquares += ss;
-      // Y = Xc_block Q  (rows × l)
-      y.fill(0, 0, rows * l);
-      mk.gemmNT(xc, 0, rows, qt, 0, l, dim, y, 0, l);
-      for (let r = 0; r < rows; r++) for (let c = 0; c < l; c++) yt[c * rows + r] = y[r * l + c];
-      // Zᵀ += Yᵀ Xc_block  (l × dim)
-      mk.gemmNT(yt, 0, l, xct, 0, dim, rows, zt, 0, dim);
-    }
-    if (pass < passes - 1) {
+  for (let p = 0; p < passes; p++) {
+    pass.multiply(qt, zt);
+    if (p < passes - 1) {
       const t = qt;
       qt = zt;
       zt = t;
       orthonormalizeRows(qt, l, dim, rng);
     }
   }
-  // Rayleigh–Ritz: M = Qᵀ Z (l × l, symmetric up to rounding).
-  const m = mk.alloc(l * l);
-  mk.gemmNT(qt, 0, l, zt, 0, l, dim, m, 0, l);
+  const ritz = ritzFromPass(qt, zt, l, dim, components);
+  // Directions are orthonormal up to rounding of the l × l solves (or, on the Rayleigh–Ritz
+  // fallback, of the float32-rounded basis); one Gram–Schmidt sweep makes it exact to 1e-15.
+  orthonormalizeRows(ritz.vectors, components, dim, rng);
+  fixSigns(ritz.vectors, components, dim);
+  const inv = 1 / (n - 1);
+  const eigenvalues = new Float64Array(components);
+  for (let c = 0; c < components; c++) eigenvalues[c] = Math.max(0, ritz.values[c] * inv);
+  return { mean, components: ritz.vectors, eigenvalues, totalVariance: pass.sumSquares * inv, backend: pass.backend };
+}
+
+/** Cholesky pivots below this fraction of the largest diagonal entry mean Xc Q is (nearly) rank-deficient. */
+const RANK_TOLERANCE = 1e-10;
+
+/**
+ * The small eigenproblem after the last pass, from the basis Q (l × dim rows, not
+ * necessarily orthonormal: the float32 pass rounds it) and Z = C Q, C = Xcᵀ Xc. Returns the
+ * `components` leading directions (rows) and their values (of C, not yet divided by n − 1).
+ *
+ * Derivation. scikit-learn finishes with P = orth(Xc Q) (n × l) and the SVD of B = Pᵀ Xc,
+ * whose right singular vectors lie in the span of Xcᵀ P = span(C Q): half a power iteration
+ * beyond Q, at the price of one more pass over the data. Both small matrices it needs come
+ * from Q and Z without touching the data: with M = Qᵀ Z = (Xc Q)ᵀ (Xc Q) = Rᵀ R (Cholesky),
+ * P = Xc Q R⁻¹ and B = R⁻ᵀ Zᵀ, so B Bᵀ = R⁻ᵀ (Zᵀ Z) R⁻¹ = W Σ² Wᵀ, and the directions are
+ * the rows of Σ⁻¹ Wᵀ B, i.e. v_c = Z R⁻¹ w_c / σ_c, with values σ_c².
+ *
+ * When Xc Q is rank-deficient (data of lower rank than l: M singular) this falls back to
+ * Rayleigh–Ritz on Q (eigen-decompose M = Qᵀ C Q, directions Q w_c), which needs no inverse.
+ */
+export function ritzFromPass(
+  qt: Float64Array,
+  zt: Float64Array,
+  l: number,
+  dim: number,
+  components: number,
+): { vectors: Float64Array; values: Float64Array } {
+  const m = new Float64Array(l * l);
+  gemmNT(qt, 0, l, zt, 0, l, dim, m, 0, l);
   for (let i = 0; i < l; i++) {
     for (let j = i + 1; j < l; j++) {
       const v = 0.5 * (m[i * l + j] + m[j * l + i]);
@@ -213,20 +198,108 @@ export function fitRandomized(
       m[j * l + i] = v;
     }
   }
-  const eig = symmetricEigen(m, l, components);
-  const out = new Float64Array(components * dim);
+  const r = choleskyUpper(m, l);
+  if (r === null) return rayleighRitz(qt, m, l, dim, components);
+  // H = R⁻ᵀ G R⁻¹ with G = Zᵀ Z.
+  const h = new Float64Array(l * l);
+  gemmNT(zt, 0, l, zt, 0, l, dim, h, 0, l);
+  solveUpperRight(r, l, h); // h ← G R⁻¹
+  solveUpperTransposedLeft(r, l, h); // h ← R⁻ᵀ G R⁻¹
+  for (let i = 0; i < l; i++) {
+    for (let j = i + 1; j < l; j++) {
+      const v = 0.5 * (h[i * l + j] + h[j * l + i]);
+      h[i * l + j] = v;
+      h[j * l + i] = v;
+    }
+  }
+  const eig = symmetricEigen(h, l, components);
+  const vectors = new Float64Array(components * dim);
+  const u = new Float64Array(l);
+  for (let c = 0; c < components; c++) {
+    const s2 = eig.values[c];
+    if (!(s2 > 0)) return rayleighRitz(qt, m, l, dim, components);
+    // u = R⁻¹ w_c (back substitution), then v_c = Z u / σ_c.
+    for (let a = l - 1; a >= 0; a--) {
+      let s = eig.vectors[c * l + a];
+      for (let b = a + 1; b < l; b++) s -= r[a * l + b] * u[b];
+      u[a] = s / r[a * l + a];
+    }
+    const inv = 1 / Math.sqrt(s2);
+    const oc = c * dim;
+    for (let a = 0; a < l; a++) {
+      const w = u[a] * inv;
+      const za = a * dim;
+      for (let j = 0; j < dim; j++) vectors[oc + j] += w * zt[za + j];
+    }
+  }
+  return { vectors, values: eig.values };
+}
+
+/** Rayleigh–Ritz on the rows of Q: eigen-decompose M = Qᵀ C Q (`m`, symmetric), directions Q w_c. */
+function rayleighRitz(
+  qt: Float64Array,
+  m: Float64Array,
+  l: number,
+  dim: number,
+  components: number,
+): { vectors: Float64Array; values: Float64Array } {
+  const eig = symmetricEigen(Float64Array.from(m), l, components);
+  const vectors = new Float64Array(components * dim);
   for (let c = 0; c < components; c++) {
     for (let a = 0; a < l; a++) {
       const w = eig.vectors[c * l + a];
       if (w === 0) continue;
       const qa = a * dim;
       const oc = c * dim;
-      for (let j = 0; j < dim; j++) out[oc + j] += w * qt[qa + j];
+      for (let j = 0; j < dim; j++) vectors[oc + j] += w * qt[qa + j];
     }
   }
-  fixSigns(out, components, dim);
-  const inv = 1 / (n - 1);
-  const eigenvalues = new Float64Array(components);
-  for (let c = 0; c < components; c++) eigenvalues[c] = Math.max(0, eig.values[c] * inv);
-  return { mean, components: out, eigenvalues, totalVariance: sumSquares * inv, backend: mk.backend };
+  return { vectors, values: eig.values };
+}
+
+/**
+ * Upper-triangular R with Rᵀ R = M (M symmetric l × l, row-major), or null when a pivot is
+ * at most RANK_TOLERANCE times the largest diagonal entry (M not safely positive definite).
+ */
+export function choleskyUpper(m: Float64Array, l: number): Float64Array | null {
+  let top = 0;
+  for (let i = 0; i < l; i++) top = Math.max(top, m[i * l + i]);
+  if (!(top > 0)) return null;
+  const r = new Float64Array(l * l);
+  for (let i = 0; i < l; i++) {
+    let d = m[i * l + i];
+    for (let p = 0; p < i; p++) d -= r[p * l + i] * r[p * l + i];
+    if (!(d > RANK_TOLERANCE * top)) return null;
+    const rii = Math.sqrt(d);
+    r[i * l + i] = rii;
+    for (let j = i + 1; j < l; j++) {
+      let s = m[i * l + j];
+      for (let p = 0; p < i; p++) s -= r[p * l + i] * r[p * l + j];
+      r[i * l + j] = s / rii;
+    }
+  }
+  return r;
+}
+
+/** `h ← h R⁻¹` in place (h is l × l, R upper triangular): solve X R = h row by row. */
+function solveUpperRight(r: Float64Array, l: number, h: Float64Array): void {
+  for (let i = 0; i < l; i++) {
+    const hi = i * l;
+    for (let j = 0; j < l; j++) {
+      let s = h[hi + j];
+      for (let p = 0; p < j; p++) s -= h[hi + p] * r[p * l + j];
+      h[hi + j] = s / r[j * l + j];
+    }
+  }
+}
+
+/** `h ← R⁻ᵀ h` in place (h is l × l, R upper triangular): solve Rᵀ X = h column by column. */
+function solveUpperTransposedLeft(r: Float64Array, l: number, h: Float64Array): void {
+  for (let j = 0; j < l; j++) {
+    for (let i = 0; i < l; i++) {
+      let s = h[i * l + j];
+      for (let p = 0; p < i; p++) s -= r[p * l + i] * h[p * l + j];
+      h[i * l + j] = s / r[i * l + i];
+    }
+  }
 }

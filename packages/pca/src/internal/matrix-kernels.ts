@@ -121,7 +121,11 @@ const WASM_LIMIT_BYTES = 1 << 30;
 
 let moduleCache: WebAssembly.Module | null | undefined;
 
-function gemmModule(): WebAssembly.Module | null {
+/**
+ * The compiled kernel module (float64 matrix kernels and the randomized solver's float32
+ * pass), or null where the runtime cannot compile it. Compiled once and cached.
+ */
+export function gemmModule(): WebAssembly.Module | null {
   if (moduleCache === undefined) {
     try {
       const bytes = decodeBase64(GEMM_WASM_BASE64);
