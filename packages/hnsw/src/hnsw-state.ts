@@ -213,6 +213,7 @@ export class HnswState {
       this.graph.memoryBytes() +
       (this.quant === null ? 0 : this.quant.memoryBytes()) +
       this.visited.memoryBytes() +
+      (this.traversal !== null ? this.traversal.tags.bytes : 0) +
       this.candidates.dist.byteLength +
       this.candidates.ids.byteLength +
       this.results.dist.byteLength +
