@@ -3,21 +3,27 @@
  * baseline every approximate index is measured against, and the oracle annlab's tests use.
  * FAISS calls it `IndexFlat`, hnswlib `BruteforceSearch`.
  *
- * Two paths compute the same answer:
+ * Three paths compute the same answer:
  *
  * - **One query** ({@link FlatIndex.searchInto}): one pass over the rows in blocks, each
  *   block's distances from the metric's range kernel, each offered to a bounded max-heap of
  *   the k best (the heap's top is the current k-th distance, so most rows cost one compare).
- * - **Batch** (`search` with more than one query): tiles queries × rows so that each block
- *   of rows is read from memory once per block of 64 queries rather than once per query,
- *   and the 4 × 2 register-blocked tile kernel (`distanceTileInto`: WebAssembly SIMD for a
- *   SIMD store, `l2SquaredTile` / `dotTile` otherwise) reuses every loaded value several
- *   times. This is what BLAS-backed brute force (FAISS's `knn_L2sqr` via `sgemm`) does,
- *   without the ‖q‖² + ‖x‖² − 2⟨q,x⟩ expansion, so distances stay exact.
+ * - **Batch on the SIMD backend** (`search` with more than one query): FAISS's
+ *   `exhaustive_L2sqr_blas`. Inner products of 64 queries × a block of rows come from a
+ *   register-blocked WebAssembly SIMD matrix product (`assembly/gemm.ts`); with the row norms
+ *   kept since `add` and the query norms, ‖q‖² + ‖x‖² − 2⟨q,x⟩ chooses k′ > k candidates per
+ *   query under a proven error bound, whose distances are then recomputed exactly with the
+ *   one-query kernels; the result is certified equal to the one-query path's, ids and
+ *   distances, or the query is re-answered by that path (`src/internal/blas-batch.ts`).
+ * - **Batch on the `'js'` backend** (the readable reference): tiles queries × rows so that
+ *   each block of rows is read from memory once per block of 64 queries rather than once
+ *   per query, the 4 × 2 register-blocked `distanceTileInto` computing exact distances (no
+ *   norm expansion) for every pair.
  *
- * Both paths break ties by the smaller id. Their distances can differ in the last bits of a
- * float (the tile sums components in another order), so two near-equal neighbours may swap
- * between paths; exactly equal vectors never do.
+ * All paths break ties by the smaller id. The SIMD batch equals the SIMD one-query path bit
+ * for bit. The JS reference sums in float64 where the SIMD kernels sum in float32, so across
+ * backends distances differ in the last bits of a float and two near-equal neighbours may
+ * swap; exactly equal vectors never do.
  *
  * @module
  */
@@ -42,6 +48,7 @@ import {
   normalizeInPlace,
   stableInput,
   VectorStore,
+  grownArray,
   type AddOptions,
   type AnnIndex,
   type IndexClass,
@@ -54,6 +61,7 @@ import {
   type SearchParams,
   type SearchResult,
 } from '@annlab/core';
+import { searchBlas } from './internal/blas-batch.js';
 
 /** Options for {@link FlatIndex}: only the common `dim`, `metric` and `seed` (unused: flat search is deterministic). */
 export type FlatIndexOptions = IndexOptions;
@@ -62,7 +70,8 @@ export type FlatIndexOptions = IndexOptions;
 export interface FlatSearchParams extends SearchParams {
   /**
    * Force the one-query path even for a batch (for measuring it). By default a batch of
-   * more than one query takes the tiled batch path.
+   * more than one query takes the batch path (the matrix-product path on the SIMD backend,
+   * the tiled reference on `'js'`); the answer is the same, the batch path several times faster.
    * @defaultValue false
    */
   oneByOne?: boolean;
@@ -114,6 +123,17 @@ export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible, M
   private readonly heap: MaxHeap;
   /** One-query scratch: distances for one block of rows, length `SCAN_BLOCK`. */
   private readonly scan: Float64Array;
+  /**
+   * ‖x‖² of every stored row (float64 sums of the stored float32 values, normalised rows for
+   * cosine), computed at add time for the batch path's norm expansion; length ≥ `size`
+   * (doubling capacity), entry i for row i.
+   */
+  private norms: Float64Array;
+  /** The largest entry of {@link FlatIndex.norms} in use (0 when empty). */
+  private maxNorm: number;
+  private rescanCount: number;
+  /** Rows whose norm is in {@link FlatIndex.norms}. */
+  private normCount: number;
 
   /** @param options - `dim` (required), `metric` (default `'euclidean'`), `kernels`; `seed` is checked but unused. */
   constructor(options: FlatIndexOptions) {
@@ -125,6 +145,20 @@ export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible, M
     this.dc = new DistanceComputer(this.store, this.policy);
     this.heap = new MaxHeap(16);
     this.scan = new Float64Array(SCAN_BLOCK);
+    this.norms = new Float64Array(0);
+    this.maxNorm = 0;
+    this.rescanCount = 0;
+    this.normCount = 0;
+  }
+
+  /**
+   * Queries that batch searches on the SIMD backend answered with a full one-query scan,
+   * because the norm-expansion error bound could not certify their candidates (data far from
+   * the origin against its spread, many near-duplicates); counted since construction. The
+   * answers are exact either way; a high count only means that data loses the batch speed-up.
+   */
+  get batchRescans(): number {
+    return this.rescanCount;
   }
 
   /** Number of stored vectors. */
@@ -146,6 +180,7 @@ export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible, M
     const src = stableInput(vectors);
     if (onProgress === null) {
       this.store.append(src);
+      this.updateNorms();
       return;
     }
     // One reservation for the whole batch: the allocation is the same as without a callback.
@@ -153,9 +188,29 @@ export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible, M
     for (let done = 0; done < n; ) {
       const count = Math.min(PROGRESS_EVERY, n - done);
       this.store.append(src, done * this.dim, count);
+      this.updateNorms();
       done += count;
       onProgress(done, n);
     }
+  }
+
+  /** Extend {@link FlatIndex.norms} to every stored row (rows past the ones already normed). */
+  private updateNorms(): void {
+    const n = this.store.size;
+    const dim = this.dim;
+    const data = this.store.data;
+    let from = this.normCount;
+    const norms = grownArray(this.norms, n);
+    let max = this.maxNorm;
+    for (; from < n; from++) {
+      let s = 0;
+      for (let t = from * dim, end = t + dim; t < end; t++) s += data[t] * data[t];
+      norms[from] = s;
+      if (s > max) max = s;
+    }
+    this.norms = norms;
+    this.maxNorm = max;
+    this.normCount = n;
   }
 
   /**
@@ -180,7 +235,21 @@ export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible, M
     if (nq === 1 || p.oneByOne === true) {
       for (let q = 0; q < nq; q++) this.searchInto(queries, q * this.dim, k, result.ids, result.distances, q * k, p);
     } else {
-      this.searchBatch(queries, nq, k, result.ids, result.distances);
+      const rescans = searchBlas(
+        this.store,
+        this.policy,
+        this.dc,
+        this.norms,
+        this.maxNorm,
+        this,
+        queries,
+        nq,
+        k,
+        result.ids,
+        result.distances,
+      );
+      if (rescans >= 0) this.rescanCount += rescans;
+      else this.searchBatch(queries, nq, k, result.ids, result.distances);
       const stats = p.stats;
       if (stats !== undefined) {
         stats.queries += nq;
@@ -231,7 +300,10 @@ export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible, M
     }
   }
 
-  /** The tiled batch path: blocks of QUERY_BLOCK queries × blocks of rows. */
+  /**
+   * The tiled batch path, the readable reference (the `'js'` backend, or a store too large
+   * for WebAssembly memory): blocks of QUERY_BLOCK queries × blocks of rows, exact distances.
+   */
   private searchBatch(queries: Float32Array, nq: number, k: number, outIds: Int32Array, outDist: Float32Array): void {
     const dim = this.dim;
     const n = this.store.size;
@@ -282,12 +354,15 @@ export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible, M
    * scratch. {@link FlatIndex.usedBytes} is what the index uses.
    */
   memoryBytes(): number {
-    return this.store.memoryBytes() + this.scan.byteLength + this.heap.dist.byteLength + this.heap.ids.byteLength;
+    return this.store.memoryBytes() + this.norms.byteLength + this.scan.byteLength + this.heap.dist.byteLength + this.heap.ids.byteLength;
   }
 
-  /** Bytes used: the vectors, `n × dim × 4` (no spare capacity, no scratch). */
+  /**
+   * Bytes used: the vectors, `n × dim × 4`, and their norms for the batch path, `n × 8`
+   * (no spare capacity, no scratch).
+   */
   usedBytes(): number {
-    return this.store.usedBytes();
+    return this.store.usedBytes() + this.size * 8;
   }
 
   /** The index as an annlab file: parameters, then the `size × dim` vectors. */
@@ -324,6 +399,7 @@ export class FlatIndex implements AnnIndex<FlatSearchParams>, Reconstructible, M
     // Rows are stored as written (already normalised for cosine): adopt them, never re-append.
     index.store.data = data;
     index.store.size = data.length / index.dim;
+    index.updateNorms();
     return index;
   }
 }
