@@ -4,8 +4,10 @@
  * so a package loads the same in Node and in a browser (no file read, no fetch) and a test can
  * tell when the embedded bytes are stale.
  *
- * One implementation for every package that ships wasm kernels (@annlab/core's SIMD distance
- * kernels, @annlab/pca's float64 matrix kernels). Each package keeps a thin
+ * One implementation for every package that ships wasm kernels: @annlab/core (SIMD distance
+ * and scalar-quantizer kernels), @annlab/flat (the blocked batch product), @annlab/hnsw (the
+ * level-0 search), @annlab/rpforest (the forest query), @annlab/ivfpq (IVF scans) and
+ * @annlab/pca (matrix kernels). Each package keeps a thin
  * `scripts/build-wasm.mjs` that describes its target with {@link wasmTarget} and calls
  * {@link runIfMain}; that file is what `pnpm --filter <package> build:wasm` runs.
  */
