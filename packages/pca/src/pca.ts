@@ -21,17 +21,20 @@
  *   Review 53(2), 2011 (arXiv:0909.4061). A Gaussian test matrix with `components +
  *   oversampling` columns (§4.1, Alg. 4.1), power iterations with re-orthonormalization
  *   (Alg. 4.4), and the small eigenproblem on the captured subspace (Alg. 5.1, in its
- *   Rayleigh–Ritz form). Cost ≈ 2·(powerIterations + 1)·n·dim·l multiply-adds; memory
- *   O(dim·l). Paper step → code: range finder and power iterations → `fitRandomized`'s data
- *   passes, orthonormalization → `orthonormalizeRows`, Alg. 5.1 → the l × l eigenproblem at
- *   the end of `fitRandomized` (all in `internal/fit.ts`).
+ *   form scikit-learn uses: the SVD of orth(Xc Q)ᵀ Xc, taken from Q and Z = Xcᵀ Xc Q
+ *   alone). Cost ≈ 2·(powerIterations + 1)·n·dim·l multiply-adds; memory O(dim·l). Paper
+ *   step → code: range finder and power iterations → `fitRandomized`'s data passes
+ *   (`internal/data-pass.ts`: float32 WebAssembly SIMD on large fits, as scikit-learn's
+ *   float32 products, float64 otherwise), orthonormalization → `orthonormalizeRows`, Alg. 5.1
+ *   → `ritzFromPass` (all in `internal/fit.ts`).
  *
  * `solver: 'auto'` compares those two cost estimates and records its pick in
  * {@link Pca.solverUsed}. Deviations, stated honestly: eigenvalues use the unbiased divisor
  * n − 1 (as scikit-learn; FAISS divides by n); the randomized solver re-orthonormalizes
  * once per product with XcᵀXc rather than after each product with Xc and Xcᵀ (see
- * `fitRandomized`), and finishes with Rayleigh–Ritz on Q rather than an SVD of QᵀA; each
- * direction's sign is fixed so its largest-magnitude entry is positive.
+ * `fitRandomized`), and gets scikit-learn's final SVD without its extra pass over the data
+ * (see `ritzFromPass`); each direction's sign is fixed so its largest-magnitude entry is
+ * positive.
  *
  * @module
  */
@@ -107,9 +110,14 @@ export interface PcaOptions {
    */
   powerIterations?: number | 'auto';
   /**
-   * Matrix kernels for fitting: `'js'` (TypeScript), `'simd'` (WebAssembly SIMD, f64x2 lanes,
-   * about twice as fast), `'auto'` (SIMD where supported). Same results up to float64
-   * summation order. Not stored in files.
+   * Matrix kernels for fitting: `'js'` (TypeScript, float64: the reference), `'simd'` or
+   * `'auto'` (WebAssembly SIMD where supported). With SIMD the exact solver and small
+   * randomized fits run f64x2 kernels (about twice the TypeScript speed, same results up to
+   * float64 summation order); randomized fits whose products have at least 2^25
+   * multiply-adds (n·dim·(components + oversampling)) run their data passes in float32
+   * f32x4 kernels, as scikit-learn does for float32 input: about 3× faster again, with
+   * eigenvalues and directions within about 1e-6 relative of the float64 ones. Not stored
+   * in files.
    * @defaultValue `'auto'`
    */
   kernels?: KernelBackend;
@@ -200,7 +208,12 @@ export class Pca {
    * rows mutually orthogonal), by decreasing variance.
    */
   componentMatrix: Float64Array;
-  /** Variance of the training data along each direction (divisor n − 1), length `components`, non-increasing. */
+  /**
+   * Variance of the training data along each direction (divisor n − 1), length `components`,
+   * non-increasing. The randomized solver's values are scikit-learn's estimate σ²/(n − 1)
+   * from the SVD on its subspace: at most the variance along the direction, and equal to it
+   * (to rounding) once the subspace has converged.
+   */
   eigenvalues: Float64Array;
   /** Each direction's share of the total variance, length `components`; sums to ≤ 1. */
   explainedVarianceRatio: Float64Array;
