@@ -36,8 +36,10 @@ describe('PreTransformIndex.usedBytes', () => {
         4 * components * dim +
         8 * components +
         500 * components * 4 +
+        500 * 8 +
         (keepVectors ? 500 * dim * 4 : 0);
-      expect(inner.usedBytes()).toBe(500 * components * 4);
+      // The inner flat index keeps its rows and one float64 squared norm per row (the batch path's norm expansion).
+      expect(inner.usedBytes()).toBe(500 * components * 4 + 500 * 8);
       const report: MemoryReport = ix;
       expect(report.usedBytes()).toBe(want);
       expect(ix.memoryBytes()).toBeGreaterThan(want);
