@@ -20,8 +20,8 @@
  *
  * @module
  */
-import { AnnlabError, type KernelBackend } from '@annlab/core';
-import { ASSIGN_CHUNK_ROWS, type AssignStep, AssignScratch, assignNearest, centroidStore } from './assign.js';
+import { AnnlabError, type KernelBackend, type VectorStore } from '@annlab/core';
+import { ASSIGN_CHUNK_ROWS, type AssignStep, AssignScratch, assignNearest, centroidStore, refreshCentroidStore } from './assign.js';
 
 /**
  * What a parallel training needs from a worker pool: run a named task on some worker and
@@ -69,14 +69,48 @@ export interface AssignTaskResult {
   dists: Float64Array;
 }
 
+/**
+ * The centroid store and tile scratch of the last {@link assignTask} on this thread, reused
+ * while the shape and backend stay the same (a worker runs hundreds of chunks per training;
+ * a fresh store per chunk would allocate a WebAssembly memory each time, and many short-lived
+ * wasm memories make V8 collect garbage far more often).
+ */
+class TaskCache {
+  /** Shape and backend the store was made for. */
+  k: number;
+  dim: number;
+  kernels: KernelBackend | undefined;
+  store: VectorStore | null;
+  scratch: AssignScratch | null;
+
+  constructor() {
+    this.k = 0;
+    this.dim = 0;
+    this.kernels = undefined;
+    this.store = null;
+    this.scratch = null;
+  }
+}
+
+const taskCache = new TaskCache();
+
 /** The worker side of {@link ASSIGN_TASK}: rows `[rowStart, rowEnd)` against the centroids. */
 export function assignTask(payload: AssignTaskPayload): AssignTaskResult {
   const p = payload;
   const rows = p.rowEnd - p.rowStart;
   const labels = new Int32Array(rows);
   const dists = new Float64Array(rows);
-  const store = centroidStore(p.centroids, p.k, p.dim, p.kernels);
-  assignNearest(p.points, p.rowStart, rows, p.dim, store, p.k, p.dotMode, p.bias, labels, dists, new AssignScratch(p.dim, p.k));
+  const c = taskCache;
+  if (c.store === null || c.scratch === null || c.k !== p.k || c.dim !== p.dim || c.kernels !== p.kernels) {
+    c.store = centroidStore(p.centroids, p.k, p.dim, p.kernels);
+    c.scratch = new AssignScratch(p.dim, p.k);
+    c.k = p.k;
+    c.dim = p.dim;
+    c.kernels = p.kernels;
+  } else {
+    refreshCentroidStore(c.store, p.centroids, p.k);
+  }
+  assignNearest(p.points, p.rowStart, rows, p.dim, c.store, p.k, p.dotMode, p.bias, labels, dists, c.scratch);
   return { labels, dists };
 }
 
