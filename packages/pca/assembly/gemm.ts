@@ -448,3 +448,58 @@ export function accumulateHalfPanelF32(x: usize, rows: i32, dim: i32, y: usize, 
     addToF64(z + ((<usize>j) << 5), a0);
   }
 }
+
+/**
+ * The randomized solver's Gram route (`src/internal/gram.ts`): the upper panels of
+ * `Z += Xᵀ X` for one centred block X (rows × dim, row-major float32, dim a multiple of 8,
+ * padding columns zero). Z is dim × dim in panels of 8 columns (float64, accumulated):
+ * panel p holds columns 8p..8p+7, and only its rows j < 8p + 8 are computed (the upper
+ * triangle plus the lower half of the diagonal 8 × 8 blocks), about rows·dim²/2
+ * multiply-adds. The right operand of each 4 × 8 tile is read in place: row i's columns
+ * 8p..8p+7 are 32 contiguous bytes of the block. Each block's float32 tile sums are added
+ * to Z in float64, as in {@link accumulatePanelsF32}. Reference: `gramPanelsRef`.
+ */
+export function gramPanelsF32(x: usize, rows: i32, dim: i32, z: usize): void {
+  const rowBytes = (<usize>dim) << 2;
+  const zPanelBytes = (<usize>dim) << 6;
+  const panels = dim >> 3;
+  const xEnd = (<usize>rows) * rowBytes;
+  for (let p = 0; p < panels; p++) {
+    const yp = x + ((<usize>p) << 5);
+    const zp = z + (<usize>p) * zPanelBytes;
+    const jEnd = (p + 1) << 3;
+    for (let j = 0; j < jEnd; j += 4) {
+      const xj = x + ((<usize>j) << 2);
+      let a00 = f32x4.splat(0), a01 = f32x4.splat(0);
+      let a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+      let a20 = f32x4.splat(0), a21 = f32x4.splat(0);
+      let a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+      for (let t: usize = 0; t < xEnd; t += rowBytes) {
+        const y0 = v128.load(yp + t);
+        const y1 = v128.load(yp + t, 16);
+        const xi = xj + t;
+        let s = v128.load32_splat(xi);
+        a00 = f32x4.add(a00, f32x4.mul(s, y0));
+        a01 = f32x4.add(a01, f32x4.mul(s, y1));
+        s = v128.load32_splat(xi, 4);
+        a10 = f32x4.add(a10, f32x4.mul(s, y0));
+        a11 = f32x4.add(a11, f32x4.mul(s, y1));
+        s = v128.load32_splat(xi, 8);
+        a20 = f32x4.add(a20, f32x4.mul(s, y0));
+        a21 = f32x4.add(a21, f32x4.mul(s, y1));
+        s = v128.load32_splat(xi, 12);
+        a30 = f32x4.add(a30, f32x4.mul(s, y0));
+        a31 = f32x4.add(a31, f32x4.mul(s, y1));
+      }
+      const o = zp + ((<usize>j) << 6);
+      addToF64(o, a00);
+      addToF64(o + 32, a01);
+      addToF64(o + 64, a10);
+      addToF64(o + 96, a11);
+      addToF64(o + 128, a20);
+      addToF64(o + 160, a21);
+      addToF64(o + 192, a30);
+      addToF64(o + 224, a31);
+    }
+  }
+}

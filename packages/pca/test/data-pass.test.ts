@@ -167,8 +167,8 @@ describe.runIf(simd)('randomized fit on the float32 pass', () => {
   it('agrees with the float64 reference fit: subspace, directions and explained variance', () => {
     const k = 8;
     const l = 18;
-    const fast = fitRandomized(x, n, dim, k, l, 4, new Rng(1), 'auto', 0);
-    const ref = fitRandomized(x, n, dim, k, l, 4, new Rng(1), 'js');
+    const fast = fitRandomized(x, n, dim, k, l, 4, new Rng(1), 'auto', 0, 'stream');
+    const ref = fitRandomized(x, n, dim, k, l, 4, new Rng(1), 'js', undefined, 'stream');
     expect(fast.backend).toBe('simd');
     expect(ref.backend).toBe('js');
     const cos = principalCosines(ref.components, fast.components, k, dim);
@@ -184,8 +184,8 @@ describe.runIf(simd)('randomized fit on the float32 pass', () => {
   });
 
   it('is deterministic: the same seed gives identical bits', () => {
-    const a = fitRandomized(x, n, dim, 6, 16, 3, new Rng(9), 'auto', 0);
-    const b = fitRandomized(x, n, dim, 6, 16, 3, new Rng(9), 'auto', 0);
+    const a = fitRandomized(x, n, dim, 6, 16, 3, new Rng(9), 'auto', 0, 'stream');
+    const b = fitRandomized(x, n, dim, 6, 16, 3, new Rng(9), 'auto', 0, 'stream');
     expect(Array.from(a.components)).toEqual(Array.from(b.components));
     expect(Array.from(a.eigenvalues)).toEqual(Array.from(b.eigenvalues));
     expect(a.totalVariance).toBe(b.totalVariance);
@@ -203,7 +203,7 @@ describe.runIf(simd)('randomized fit on the float32 pass', () => {
           const data = anisotropic(rows, d, [6, 4, 3, 2, 1.5, 1].slice(0, d), seed, 0.2);
           const k = Math.max(1, Math.min(d, 1 + (seed % d)));
           const l = Math.min(d, k + (extra % 5));
-          const fit = fitRandomized(data, rows, d, k, l, q, new Rng(seed), 'auto', 0);
+          const fit = fitRandomized(data, rows, d, k, l, q, new Rng(seed), 'auto', 0, 'stream');
           expect(orthonormalityError(fit.components, k, d)).toBeLessThan(1e-12);
           for (let c = 0; c < k; c++) {
             expect(fit.eigenvalues[c]).toBeGreaterThanOrEqual(0);

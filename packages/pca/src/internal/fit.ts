@@ -12,6 +12,10 @@ import { symmetricEigen } from './eigen.js';
 import { centerBlock, dataPass, FLOAT32_MIN_WORK } from './data-pass.js';
 import { columnMeans } from './means.js';
 import { gemmNT } from './gemm.js';
+import { GramPass, gramIsCheaper } from './gram.js';
+
+/** Which way the randomized solver multiplies by Xcᵀ Xc: see {@link fitRandomized}. */
+export type RandomizedRoute = 'auto' | 'gram' | 'stream';
 
 /** What a fit produces. */
 export interface PcaFit {
@@ -125,6 +129,11 @@ export function orthonormalizeRows(q: Float64Array, rows: number, len: number, r
  * After the last pass, {@link ritzFromPass} solves the l × l problem (Alg. 5.1) from Q and Z
  * alone. `float32MinWork` is the product size from which the float32 pass runs (see
  * `dataPass`; tests lower it to exercise that pass on small data).
+ *
+ * `route` picks how the products with Xcᵀ Xc are taken: `'stream'` streams the batch once per
+ * pass (`data-pass.ts`), `'gram'` forms C = Xcᵀ Xc once and multiplies by it (`gram.ts`),
+ * `'auto'` takes the one with fewer multiply-adds ({@link gramIsCheaper}). Both run the same
+ * iteration from the same seeded test matrix.
  */
 export function fitRandomized(
   x: Float32Array,
@@ -136,14 +145,16 @@ export function fitRandomized(
   rng: Rng,
   kernels: KernelBackend,
   float32MinWork: number = FLOAT32_MIN_WORK,
+  route: RandomizedRoute = 'auto',
 ): PcaFit {
-  const pass = dataPass(kernels, x, n, dim, l, float32MinWork);
+  const passes = powerIterations + 1;
+  const gram = route === 'gram' || (route === 'auto' && gramIsCheaper(n, dim, l, passes));
+  const pass = gram ? new GramPass(kernels, x, n, dim, l, float32MinWork) : dataPass(kernels, x, n, dim, l, float32MinWork);
   const mean = pass.mean;
   let qt = new Float64Array(l * dim);
   for (let i = 0; i < qt.length; i++) qt[i] = rng.nextGaussian();
   orthonormalizeRows(qt, l, dim, rng);
   let zt = new Float64Array(l * dim);
-  const passes = powerIterations + 1;
   for (let p = 0; p < passes; p++) {
     pass.multiply(qt, zt);
     if (p < passes - 1) {
