@@ -26,7 +26,7 @@ import { SplitScratch, buildTree } from './build.js';
 import { FlatForest } from './flat-forest.js';
 
 /**
- * The arrays of trees `[tStart, tEnd)` built alone ({@link buildTreeRange}). Inner-node and
+ * The arrays of trees `[tStart, tEnd)` built alone (`buildTreeRange`). Inner-node and
  * leaf numbers are local: inner node 0 and leaf 0 are the block's first.
  */
 export interface TreeBlock {
