@@ -22,7 +22,9 @@
  *   oversampling` columns (§4.1, Alg. 4.1), power iterations with re-orthonormalization
  *   (Alg. 4.4), and the small eigenproblem on the captured subspace (Alg. 5.1, in its
  *   form scikit-learn uses: the SVD of orth(Xc Q)ᵀ Xc, taken from Q and Z = Xcᵀ Xc Q
- *   alone). Cost ≈ 2·(powerIterations + 1)·n·dim·l multiply-adds; memory O(dim·l). Paper
+ *   alone). Cost ≈ 2·(powerIterations + 1)·n·dim·l multiply-adds; memory O(dim·l); or, when
+ *   it is fewer multiply-adds, n·dim²/2 + (powerIterations + 1)·l·dim² by forming Xcᵀ Xc once
+ *   (`internal/gram.ts`, memory dim² float64) and iterating on it. Paper
  *   step → code: range finder and power iterations → `fitRandomized`'s data passes
  *   (`internal/data-pass.ts`: float32 WebAssembly SIMD on large fits, as scikit-learn's
  *   float32 products, float64 otherwise), orthonormalization → `orthonormalizeRows`, Alg. 5.1
@@ -83,7 +85,13 @@ export interface PcaOptions {
    * `'exact'`: covariance + dense eigensolver, cost ≈ n·dim²/2 + 2·dim³ multiply-adds, memory
    * dim² float64; deterministic and accurate to rounding. `'randomized'`: Halko et al.,
    * cost ≈ 2·(powerIterations + 1)·n·dim·(components + oversampling), memory O(dim·l);
-   * accurate for the leading directions, best when components ≪ dim and dim is large.
+   * accurate for the leading directions, best when components ≪ dim and dim is large. The
+   * randomized solver takes its products with Xcᵀ Xc one of two ways, chosen by multiply-add
+   * count: streaming the batch once per pass (2·(powerIterations + 1)·n·dim·l, memory O(dim·l)),
+   * or, when n·dim²/2 + (powerIterations + 1)·l·dim² is smaller (for n ≫ dim: dim <
+   * 4·(powerIterations + 1)·l) and dim² float64 fit in 256 MiB, forming the centred Gram matrix
+   * Xcᵀ Xc once (dim·dim·8 bytes of memory, twice that briefly while it is formed) and
+   * iterating on it: same iteration, same seeded determinism, results equal to rounding.
    * `'auto'` picks the one with the lower estimate and records it in {@link Pca.solverUsed}.
    * @defaultValue `'auto'`
    */
