@@ -114,6 +114,17 @@ describe('annlab → hnswlib → annlab', () => {
     expectCode(() => exportHnswlib(a, { labels: labels.map(() => 1) }), 'INVALID_PARAMETER');
   });
 
+  it('exports a quantized index as its float32 graph (the codes have no place in hnswlib files)', () => {
+    const { base } = clusteredSplit(300, 1, 16, 5, 4, { spread: 0.3, centreScale: 2 });
+    const q = new HnswIndex({ dim: 16, M: 8, efConstruction: 60, seed: 3, quantizer: 'sq8' });
+    const f = new HnswIndex({ dim: 16, M: 8, efConstruction: 60, seed: 3 });
+    q.add(base);
+    f.add(base);
+    expect(exportHnswlib(q)).toEqual(exportHnswlib(f));
+    const lq = readAnnlabHnsw(q);
+    expect(lq.links0).toEqual(readAnnlabHnsw(f).links0);
+  });
+
   it('exports an empty index', () => {
     const a = new HnswIndex({ dim: 3 });
     const { index } = importHnswlib(exportHnswlib(a), { metric: 'euclidean' });

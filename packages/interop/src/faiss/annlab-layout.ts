@@ -11,9 +11,12 @@
  * | tag                | version | body |
  * |--------------------|---------|------|
  * | `flat`             | 1 | json {dim, metric}; f32 vectors |
- * | `ivfflat`          | 1 | json {dim, metric, seed, nlist, niter, init, maxPointsPerCentroid, trained}; f32 centroids; i32 listOffsets; i32 listIds; f32 list vectors |
+ * | `ivfflat`          | 1, 2 | json {dim, metric, seed, nlist, niter, init, maxPointsPerCentroid, trained, encoding (2)}; f32 centroids; i32 listOffsets; i32 listIds; f32 list vectors; with an sq encoding (2, read and skipped): u8 quantizer, u8 codes |
  * | `ivfpq`            | 1 | json {…, m, nbits, pqNiter, byResidual, keepVectors, precomputedTableMaxBytes, trained}; f32 centroids; f32 pq centroids (m, ksub, dsub); i32 listOffsets; i32 listIds; u8 codes (one byte per sub-code); f32 kept vectors |
- * | `hnsw`             | 2 | json {dim, metric, M, efConstruction, seed, neighborSelection, rng, entryPoint, maxLevel, live, linkedDeletes}; f32 vectors; u8 levels; u8 deleted; i32 links0 (n × (1 + 2M)); i32 upperOffset; i32 upperLinks |
+ * | `hnsw`             | 2, 3 | json {dim, metric, M, efConstruction, seed, neighborSelection, rng, entryPoint, maxLevel, live, linkedDeletes, quantizer (3)}; f32 vectors; u8 levels; u8 deleted; i32 links0 (n × (1 + 2M)); i32 upperOffset; i32 upperLinks; with a quantizer (3, read and skipped): u8 quantizer, u8 codes |
+ *
+ * Files are written in the lowest version that holds them (ivfflat 1, hnsw 2), which the
+ * indexes still load.
  * | `pca`              | 1 | json {dim, components, whiten, solver, seed, …, totalVariance}; f64 mean; f64 components (rows); f64 eigenvalues |
  * | `pca-pretransform` | 1 | json {dim, metric, seed, components, keepVectors}; u8 PCA file; u8 inner file; f32 kept vectors |
  *
@@ -134,12 +137,18 @@ function listsOf(offsets: Int32Array, nlist: number, ids: Int32Array, codes: Uin
 
 function ivfFlatToFaiss(bytes: Uint8Array, s: ToFaissSettings): FaissIvfFlat {
   const r = BinaryReader.open(bytes, 'ivfflat');
-  r.expectVersion(1);
+  const version = r.expectVersion(1, 2);
   const p = paramsOf(r);
   const centroids = r.f32array();
   const offsets = r.i32array();
   const ids = r.i32array();
   const vectors = r.f32array();
+  // Format 2 may add a scalar quantizer and codes (encoding 'sq8' | 'sq4'); the lists keep
+  // their float32 vectors beside them, and those are what FAISS's IVF-Flat stores.
+  if (version === 2 && p.encoding !== 'float32') {
+    r.u8array();
+    r.u8array();
+  }
   r.finish();
   if (p.trained !== true) throw cannotCarry('the IVF-Flat index is not trained; train it (or add vectors) first.');
   const d = p.dim as number;
@@ -280,7 +289,7 @@ function defaultProbas(M: number, levels: number): { assignProbas: Float64Array;
 
 function hnswToFaiss(bytes: Uint8Array, s: ToFaissSettings): FaissHnsw {
   const r = BinaryReader.open(bytes, 'hnsw');
-  r.expectVersion(2);
+  const version = r.expectVersion(2, 3);
   const p = paramsOf(r);
   const vectors = r.f32array();
   const d = p.dim as number;
@@ -293,6 +302,11 @@ function hnswToFaiss(bytes: Uint8Array, s: ToFaissSettings): FaissHnsw {
   const links0 = r.i32array(n * stride0);
   const upperOffset = r.i32array(n);
   const upperLinks = r.i32array();
+  // Format 3 may add a scalar quantizer and codes; FAISS's IndexHNSWFlat keeps the float32 graph only.
+  if (version === 3 && p.quantizer !== 'none') {
+    r.u8array();
+    r.u8array();
+  }
   r.finish();
   let dead = 0;
   for (let i = 0; i < n; i++) dead += deleted[i];

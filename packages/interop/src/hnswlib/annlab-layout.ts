@@ -1,7 +1,10 @@
 /**
- * The annlab side of the hnswlib bridge: `@annlab/hnsw`'s own file (format version 2, see
+ * The annlab side of the hnswlib bridge: `@annlab/hnsw`'s own file (format version 2 or 3, see
  * `packages/hnsw/src/persistence.ts`) read into plain typed arrays, and those arrays written
- * back as that file. This is the only place in this package that knows the HNSW file layout,
+ * back as a version 2 file (the unquantized layout, which `HnswIndex.deserialize` still loads).
+ * Version 3 adds a scalar quantizer's ranges and codes after the links; the other libraries'
+ * formats have no place for them, so a quantized index exports its float32 graph and the
+ * codes are left out. This is the only place in this package that knows the HNSW file layout,
  * so a change there fails the round-trip tests here instead of writing wrong files.
  *
  * Layout (core's container, tag `hnsw`): a JSON record `{ dim, metric, M, efConstruction,
@@ -16,8 +19,11 @@ import { BinaryReader, BinaryWriter, Rng, type Metric, type RngState } from '@an
 import { HnswIndex } from '@annlab/hnsw';
 import { loadTranslated } from '../translated.js';
 
-/** Format version of `@annlab/hnsw` files this bridge reads and writes. */
+/** Format version of the `@annlab/hnsw` files this bridge writes (the unquantized layout). */
 export const ANNLAB_HNSW_VERSION = 2;
+
+/** Format version of `@annlab/hnsw` files that may carry a scalar quantizer (read). */
+export const ANNLAB_HNSW_QUANTIZED_VERSION = 3;
 
 /** An HNSW graph as plain arrays, in annlab's layout. */
 export interface AnnlabHnswLayout {
@@ -60,7 +66,7 @@ export interface AnnlabHnswLayout {
 /** Read an `HnswIndex`'s own bytes into arrays (the index already validated them). */
 export function readAnnlabHnsw(index: HnswIndex): AnnlabHnswLayout {
   const r = BinaryReader.open(index.serialize(), HnswIndex.TAG);
-  r.expectVersion(ANNLAB_HNSW_VERSION);
+  const version = r.expectVersion(ANNLAB_HNSW_VERSION, ANNLAB_HNSW_QUANTIZED_VERSION);
   const p = r.json<Record<string, unknown>>();
   const dim = p.dim as number;
   const M = p.M as number;
@@ -71,6 +77,10 @@ export function readAnnlabHnsw(index: HnswIndex): AnnlabHnswLayout {
   const links0 = r.i32array(n * (1 + 2 * M));
   const upperOffset = r.i32array(n);
   const upperLinks = r.i32array();
+  if (version === ANNLAB_HNSW_QUANTIZED_VERSION && p.quantizer !== 'none') {
+    r.u8array(); // the quantizer's ranges
+    r.u8array(); // the codes
+  }
   r.finish();
   return {
     dim,
