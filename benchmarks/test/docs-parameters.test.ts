@@ -175,6 +175,22 @@ function builtIvfFlat(): IvfFlatIndex {
   }
   return ivfFlat;
 }
+let ivfFlatSq: IvfFlatIndex | null = null;
+function builtIvfFlatSq(): IvfFlatIndex {
+  if (ivfFlatSq === null) {
+    ivfFlatSq = new IvfFlatIndex({ dim: DIM, seed: 1, nlist: NLIST, encoding: 'sq8' });
+    ivfFlatSq.add(data);
+  }
+  return ivfFlatSq;
+}
+let hnswSq: HnswIndex | null = null;
+function builtHnswSq(): HnswIndex {
+  if (hnswSq === null) {
+    hnswSq = new HnswIndex({ dim: DIM, seed: 1, quantizer: 'sq8' });
+    hnswSq.add(data);
+  }
+  return hnswSq;
+}
 function builtIvfPq(): IvfPqIndex {
   if (ivfPq === null) {
     ivfPq = new IvfPqIndex({ dim: DIM, seed: 1, nlist: NLIST, m: 2, nbits: 4, keepVectors: true });
@@ -274,6 +290,8 @@ const SPECS: Record<string, Spec> = {
   [`${HNSW} › capacity`]: { probes: [hnswOption('capacity')] },
   [`${HNSW} › kernels`]: { probes: [hnswOption('kernels')] },
   [`${HNSW} › efSearch`]: { probes: [(v) => void builtHnsw().search(query, 5, { efSearch: v as number })] },
+  [`${HNSW} › quantizer`]: { probes: [hnswOption('quantizer')] },
+  [`${HNSW} › rerank`]: { probes: [(v) => void builtHnswSq().search(query, 5, { rerank: v as number })] },
 
   [`${VAMANA} › R`]: { probes: [vamanaOption('R')] },
   [`${VAMANA} › L`]: { probes: [vamanaOption('L')] },
@@ -303,7 +321,13 @@ const SPECS: Record<string, Spec> = {
     ],
     symbols: { nlist: NLIST },
   },
-  [`${IVF} › rerank`]: { probes: [(v) => void builtIvfPq().search(query, 5, { rerank: v as number })] },
+  [`${IVF} › rerank`]: {
+    probes: [
+      (v) => void builtIvfPq().search(query, 5, { rerank: v as number }),
+      (v) => void builtIvfFlatSq().search(query, 5, { rerank: v as number }),
+    ],
+  },
+  [`${IVF} › encoding`]: { probes: [ivfFlatOption('encoding')] },
 
   [`${PCA} › dim`]: { probes: [(v) => void new Pca({ dim: v as number, components: 1 })] },
   [`${PCA} › components`]: { probes: [(v) => void new Pca({ dim: DIM, components: v as number })], symbols: { dim: DIM } },

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { AnnlabError, checkInteger, checkNumber, checkSearchParams, drainToRow, type SearchStats } from '@annlab/core';
+import { AnnlabError, checkInteger, checkSearchParams, drainToRow, type SearchStats } from '@annlab/core';
 import { bitsetCount, type HnswFilter } from './filter.js';
 import { SCAN_BLOCK, type HnswState } from './hnsw-state.js';
 import { searchLevel0 } from './internal/wasm-traversal.js';
@@ -33,7 +33,7 @@ export const DEFAULT_EF_SEARCH = 64;
 export function checkHnswSearchParams(params: unknown, what: string): HnswSearchParams {
   const p = checkSearchParams<HnswSearchParams>(params, SEARCH_KEYS, what);
   if (p.efSearch !== undefined) checkInteger('efSearch', p.efSearch, 1, 1 << 24);
-  if (p.rerank !== undefined) checkNumber('rerank', p.rerank, 0, 1024);
+  if (p.rerank !== undefined) checkInteger('rerank', p.rerank, 0, 1024);
   const f = p.filter;
   if (f !== undefined && !(f instanceof Uint8Array) && typeof f !== 'function') {
     throw new AnnlabError(

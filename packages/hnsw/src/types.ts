@@ -110,8 +110,8 @@ export interface HnswSearchParams extends SearchParams {
    */
   filter?: HnswFilter;
   /**
-   * Quantized indexes only (`quantizer: 'sq8' | 'sq4'`): how many candidates, as a multiple
-   * of k, are re-ranked with exact float32 distances: the best min(efSearch, ⌈rerank·k⌉) of
+   * Quantized indexes only (`quantizer: 'sq8' | 'sq4'`): how many candidates, as an integer
+   * multiple of k, are re-ranked with exact float32 distances: the best min(efSearch, ⌈rerank·k⌉) of
    * the level-0 list W. Larger: recall closer to the float index (up to the quality of W),
    * about `rerank·k` more exact distances per query. 0 returns the quantized answer with
    * approximate distances (no re-rank). Range 0–1024; refused on an unquantized index.

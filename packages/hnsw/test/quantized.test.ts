@@ -190,6 +190,8 @@ describe('HnswIndex quantizer: options', () => {
     expectCode(() => q.search(new Float32Array(4), 1, { rerank: -1 }), 'INVALID_PARAMETER');
     expectCode(() => q.search(new Float32Array(4), 1, { rerank: Number.NaN }), 'INVALID_PARAMETER');
     expectCode(() => q.search(new Float32Array(4), 1, { reRank: 2 } as never), 'INVALID_PARAMETER');
-    expect(q.search(new Float32Array(4), 1, { rerank: 1.5 }).ids[0]).toBeGreaterThanOrEqual(0);
+    // An integer multiple of k, as IVF-PQ's and PreTransformIndex's rerank.
+    expectCode(() => q.search(new Float32Array(4), 1, { rerank: 1.5 }), 'INVALID_PARAMETER');
+    expect(q.search(new Float32Array(4), 1, { rerank: 2 }).ids[0]).toBeGreaterThanOrEqual(0);
   });
 });

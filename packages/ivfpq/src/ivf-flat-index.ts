@@ -55,7 +55,7 @@ import {
   checkK,
   checkKnownKeys,
   checkMetric,
-  checkNumber,
+  checkInteger,
   checkOptions,
   checkSeed,
   checkVectors,
@@ -158,10 +158,10 @@ export interface IvfFlatSearchParams extends SearchParams {
    */
   nprobe?: number;
   /**
-   * Encoded indexes only (`encoding: 'sq8' | 'sq4'`): the best ⌈rerank·k⌉ slots of the code
+   * Encoded indexes only (`encoding: 'sq8' | 'sq4'`), an integer: the best rerank·k slots of the code
    * scan are re-measured exactly against the float32 vectors and the k best returned. Larger:
    * recall closer to the float index at the same nprobe, ⌈rerank·k⌉ more exact distances per
-   * query. 0 returns the code scan's answer with approximate distances. Range 0–1024;
+   * query. 0 returns the code scan's answer with approximate distances. Range 0–2^16;
    * refused on a `'float32'` index.
    * @defaultValue 4
    */
@@ -646,7 +646,7 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
         "IvfFlatIndex.search params: rerank applies only to encoded indexes (built with encoding: 'sq8' or 'sq4'); leave it out here.",
       );
     }
-    checkNumber('rerank', p.rerank, 0, 1024);
+    checkInteger('rerank', p.rerank, 0, 1 << 16);
   }
 
   /**
