@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type BuiltAnnlabIndex,
   createAdapter,
   parseSuite,
   renderPlots,
@@ -106,5 +107,22 @@ describe('runSuite with threads and batch', () => {
     expect(html).toContain('(2 threads)');
     expect(html).toContain('1 (single-threaded)');
     expect(html).toContain('peak RSS');
+  });
+});
+
+describe('--threads on builds that take a worker pool', () => {
+  it('builds the forest and IVF on 2 threads, records it, and gets the one-thread bytes', async () => {
+    const input = { base: dataset.base, n: dataset.base.length / dataset.dim, dim: dataset.dim, metric: dataset.metric, seed: 7 };
+    for (const [name, params] of [
+      ['rpforest', { nTrees: 6 }],
+      ['ivfflat', { nlist: 8, niter: 4 }],
+      ['ivfpq', { nlist: 8, niter: 4, m: 4, nbits: 4 }],
+    ] as const) {
+      const one = (await createAdapter(name).build(input, params)) as BuiltAnnlabIndex;
+      const two = (await createAdapter(name).build({ ...input, threads: 2 }, params)) as BuiltAnnlabIndex;
+      expect(one.buildThreads, name).toBe(1);
+      expect(two.buildThreads, name).toBe(2);
+      expect(Buffer.from(two.index.serialize()).equals(Buffer.from(one.index.serialize())), name).toBe(true);
+    }
   });
 });

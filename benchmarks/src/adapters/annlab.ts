@@ -29,7 +29,7 @@ import { LshIndex } from '@annlab/lsh';
 import { NnDescentIndex } from '@annlab/nndescent';
 import { Pca, PreTransformIndex, type InnerIndexOptions } from '@annlab/pca';
 import { RpForestIndex } from '@annlab/rpforest';
-import { searchBatch, shareIndex, type SharedIndex, type ThreadPool } from '@annlab/threads';
+import { createThreadPool, searchBatch, shareIndex, type SharedIndex, type ThreadPool } from '@annlab/threads';
 import { VamanaIndex } from '@annlab/vamana';
 import type { Params } from '../suite.js';
 import { WARMUP_MS, nowMs } from '../timing.js';
@@ -292,9 +292,30 @@ export class AnnlabAdapter implements AlgorithmAdapter {
       }
     }
     index ??= this.create(base, params);
-    index.add(input.base, input.onProgress === undefined ? undefined : { onProgress: input.onProgress });
+    const addOptions = input.onProgress === undefined ? undefined : { onProgress: input.onProgress };
+    if (threads > 1 && buildThreads === 1 && hasPoolBuild(index)) {
+      // Builds that take a worker pool (the forest's trees, IVF's k-means assignment) run on
+      // --threads workers; the result is byte-identical to the one-thread build.
+      const pool = createThreadPool({ threads });
+      try {
+        if (index instanceof RpForestIndex) await index.addAsync(input.base, { ...addOptions, pool });
+        else {
+          await index.trainAsync(input.base, { pool });
+          index.add(input.base, addOptions);
+        }
+      } finally {
+        await pool.close();
+      }
+      return new BuiltAnnlabIndex(index, threads);
+    }
+    index.add(input.base, addOptions);
     return new BuiltAnnlabIndex(index, buildThreads);
   }
+}
+
+/** Whether `index` builds on a worker pool: the forest (`addAsync`) and the IVF indexes (`trainAsync`). */
+function hasPoolBuild(index: AnnIndex): index is RpForestIndex | IvfFlatIndex | IvfPqIndex {
+  return index instanceof RpForestIndex || index instanceof IvfFlatIndex || index instanceof IvfPqIndex;
 }
 
 /**

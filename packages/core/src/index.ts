@@ -108,3 +108,6 @@ export { BinaryReader, BinaryWriter, CONTAINER_VERSION, MAGIC } from './binary.j
 export type { FileHeader } from './binary.js';
 
 export { createSearchResult, drainToRow, padRow } from './result.js';
+
+export { checkTaskPool, sharedArray } from './task-pool.js';
+export type { TaskPool } from './task-pool.js';

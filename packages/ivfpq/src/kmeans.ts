@@ -50,9 +50,11 @@ import {
   type AddOptions,
   type ProgressCallback,
   type VectorStore,
+  checkTaskPool,
+  type TaskPool,
 } from '@annlab/core';
 import { type AssignStep, AssignScratch, assignNearest, assignStepInChunks, centroidStore } from './internal/assign.js';
-import { PoolAssigner, checkTaskPool, type TaskPool } from './internal/parallel-assign.js';
+import { PoolAssigner } from './internal/parallel-assign.js';
 
 /** How {@link KMeans} chooses its starting centroids. */
 export type KMeansInit = 'random' | 'kmeans++';

@@ -47,10 +47,10 @@ import {
   type AddOptions,
   type KernelBackend,
   type LoadOptions,
+  type TaskPool,
 } from '@annlab/core';
 import { KMeans } from './kmeans.js';
 import { splitPoolOptions } from './internal/coarse.js';
-import type { TaskPool } from './internal/parallel-assign.js';
 import { AssignScratch, assignNearest, centroidStore } from './internal/assign.js';
 import { checkStoredRange, expectLength, intField, openIvfFile, trainedFlag } from './internal/ivf-common.js';
 

@@ -78,6 +78,9 @@ import {
   type MetricPolicy,
   type Reconstructible,
   type SearchResult,
+  checkTaskPool,
+  sharedArray,
+  type TaskPool,
 } from '@annlab/core';
 import { explainForest, type RpForestExplanation } from './explain.js';
 import { treeStructureOf, type RpForestTree } from './tree-structure.js';
@@ -85,7 +88,7 @@ import { MAX_TREES, resolveOptions, type RpForestInfo, type RpForestOptions } fr
 import { SEARCH_KEYS, SearchScratch, searchForest, searchKOf, type RpForestSearchParams } from './search.js';
 import { SplitScratch, computeAugmentation } from './internal/build.js';
 import { appendTreeBlock, buildTrees } from './internal/tree-block.js';
-import { buildTreeBlocksOnPool, checkTaskPool, sharedArray, type TaskPool } from './internal/parallel-build.js';
+import { buildTreeBlocksOnPool } from './internal/parallel-build.js';
 import { checkDeleteList, insertItem, maybeCompactLeaves, removeItem, trimForest } from './internal/dynamic.js';
 import { FlatForest } from './internal/flat-forest.js';
 import { WasmForestSearcher } from './internal/wasm-forest.js';

@@ -16,10 +16,11 @@ import {
   type MetricPolicy,
   type ProgressCallback,
   type VectorStore,
+  checkTaskPool,
+  type TaskPool,
 } from '@annlab/core';
 import { KMeans, type KMeansInit } from '../kmeans.js';
 import { AssignScratch, assignNearest } from './assign.js';
-import { checkTaskPool, type TaskPool } from './parallel-assign.js';
 
 /** Options of the IVF indexes' `trainAsync`. */
 export interface IvfTrainAsyncOptions extends AddOptions {

@@ -20,21 +20,11 @@
  *
  * @module
  */
-import { AnnlabError, type KernelBackend, type VectorStore } from '@annlab/core';
+import { sharedArray, type KernelBackend, type TaskPool, type VectorStore } from '@annlab/core';
 import { ASSIGN_CHUNK_ROWS, type AssignStep, AssignScratch, assignNearest, centroidStore, refreshCentroidStore } from './assign.js';
 
-/**
- * What a parallel training needs from a worker pool: run a named task on some worker and
- * resolve with its result (`@annlab/threads`'s pool has this shape).
- */
-export interface TaskPool {
-  /**
-   * Run the task handler registered as `task` with `payload` (typed arrays in it are views
-   * of `SharedArrayBuffer`s, shared with the worker, or copies), resolving with what it
-   * returns and rejecting when it throws or its worker dies.
-   */
-  run(task: string, payload: unknown): Promise<unknown>;
-}
+/** The worker pool a parallel training runs on (core's {@link TaskPool}; `@annlab/threads`' pool has this shape). */
+export type { TaskPool } from '@annlab/core';
 
 /** The task name under which workers register {@link assignTask}. */
 export const ASSIGN_TASK = 'ivfpq.assign';
@@ -114,23 +104,6 @@ export function assignTask(payload: AssignTaskPayload): AssignTaskResult {
   return { labels, dists };
 }
 
-/** Check that `pool` has a `run` method (the one thing a parallel training calls). */
-export function checkTaskPool(pool: unknown, what: string): TaskPool {
-  if (pool === null || typeof pool !== 'object' || typeof (pool as { run?: unknown }).run !== 'function') {
-    throw new AnnlabError(
-      'INVALID_PARAMETER',
-      `${what}: pool must be a worker pool with run(task, payload), such as createThreadPool({ threads }) from @annlab/threads.`,
-    );
-  }
-  return pool as TaskPool;
-}
-
-/** A zeroed `Float32Array` in a `SharedArrayBuffer` when the runtime has one, else a plain one. */
-function sharedFloat32(length: number): Float32Array {
-  const bytes = length * 4;
-  return new Float32Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-}
-
 /**
  * Runs the assignment steps of one training on a pool: the points are copied into shared
  * memory at the first step (and again only if a step brings another points array), the
@@ -155,12 +128,12 @@ export class PoolAssigner {
   async assign(step: AssignStep): Promise<void> {
     const { n, dim, k } = step;
     if (this.source !== step.points) {
-      this.points = sharedFloat32(n * dim);
+      this.points = sharedArray(Float32Array, n * dim);
       this.points.set(step.points.subarray(0, n * dim));
       this.source = step.points;
     }
     // Every task of the previous step has settled, so the shared centroids can be overwritten.
-    if (this.centroids.length !== k * dim) this.centroids = sharedFloat32(k * dim);
+    if (this.centroids.length !== k * dim) this.centroids = sharedArray(Float32Array, k * dim);
     this.centroids.set(step.centroids.subarray(0, k * dim));
     const base = { points: this.points, dim, centroids: this.centroids, k, dotMode: step.dotMode, bias: step.bias, kernels: this.kernels };
     const labels = step.labels;

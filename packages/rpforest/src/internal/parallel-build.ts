@@ -17,22 +17,11 @@
  *
  * @module
  */
-import { AnnlabError, type ProgressCallback } from '@annlab/core';
+import type { ProgressCallback, TaskPool } from '@annlab/core';
 import { buildTreeRange, type TreeBlock } from './tree-block.js';
 
-/**
- * What a parallel build needs from a worker pool: run a named task on some worker and
- * resolve with its result. `@annlab/threads`'s pool has this shape; a pool of one thread may
- * run the task in the calling thread.
- */
-export interface TaskPool {
-  /**
-   * Run the task handler registered as `task` with `payload` (typed arrays in it are
-   * views of `SharedArrayBuffer`s, shared with the worker, or copies), resolving with what it
-   * returns and rejecting when it throws or its worker dies.
-   */
-  run(task: string, payload: unknown): Promise<unknown>;
-}
+/** The worker pool a parallel build runs on (core's {@link TaskPool}; `@annlab/threads`' pool has this shape). */
+export type { TaskPool } from '@annlab/core';
 
 /** The task name under which workers register {@link buildTreesTask}. */
 export const BUILD_TREES_TASK = 'rpforest.buildTrees';
@@ -65,26 +54,6 @@ export interface BuildTreesPayload {
 export function buildTreesTask(payload: BuildTreesPayload): TreeBlock {
   const p = payload;
   return buildTreeRange(p.data, p.dim, p.treeDim, p.leafSize, p.cosine, p.augExtra, p.seed, p.tStart, p.tEnd, p.items);
-}
-
-/** Check that `pool` has a `run` method (the one thing a parallel build calls). */
-export function checkTaskPool(pool: unknown, what: string): TaskPool {
-  if (pool === null || typeof pool !== 'object' || typeof (pool as { run?: unknown }).run !== 'function') {
-    throw new AnnlabError(
-      'INVALID_PARAMETER',
-      `${what}: pool must be a worker pool with run(task, payload), such as createThreadPool({ threads }) from @annlab/threads.`,
-    );
-  }
-  return pool as TaskPool;
-}
-
-/** A zeroed array of `length` values in a `SharedArrayBuffer` when the runtime has one, else a plain array. */
-export function sharedArray<T extends Float32Array | Int32Array>(
-  ctor: { new (buffer: ArrayBuffer | SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
-  length: number,
-): T {
-  const bytes = length * ctor.BYTES_PER_ELEMENT;
-  return new ctor(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
 }
 
 /**
