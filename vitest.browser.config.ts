@@ -25,10 +25,19 @@ const CHROMIUM_ARGS = [
 /** The packages that promise to run unchanged in a browser (no Node-only API). */
 const BROWSER_PACKAGES = ['core', 'flat', 'rpforest', 'hnsw', 'ivfpq', 'pca', 'lsh', 'nndescent', 'vamana'];
 
-/** A test file needs Node when it imports a `node:` module or the fuzz runner, or uses `Buffer` / `process`. */
+/**
+ * A test file needs Node when it imports a `node:` module, the fuzz runner or a package's
+ * wasm build script (`scripts/build-wasm.mjs`, which reads the kernel sources from disk), or
+ * uses `Buffer` / `process`.
+ */
 function needsNode(file: string): boolean {
   const text = readFileSync(file, 'utf8');
-  return /from ['"]node:/.test(text) || text.includes('@annlab/test-kit/fuzz') || /\b(Buffer|process)\./.test(text);
+  return (
+    /from ['"]node:/.test(text) ||
+    text.includes('@annlab/test-kit/fuzz') ||
+    text.includes('/scripts/build-wasm.mjs') ||
+    /\b(Buffer|process)\./.test(text)
+  );
 }
 
 /** The package's unit tests that run in a browser: every `test/**\/*.test.ts` but data, browser and Node-bound files. */

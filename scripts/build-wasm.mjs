@@ -12,9 +12,9 @@
  * {@link runIfMain}; that file is what `pnpm --filter <package> build:wasm` runs.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, relative } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The repository root (the folder above this script). */
@@ -62,18 +62,52 @@ export function sha256Hex(text) {
 }
 
 /**
- * Compile one AssemblyScript file (read from `sourcePath`) to wasm bytes, in memory, with the
- * compiler the package at `fromUrl` resolves.
+ * The local files `sourcePath` imports (relative `import … from './x'` / `'../x'`), and theirs,
+ * in a fixed order (depth first, each once). Kernel sources share code this way (core's
+ * `assembly/simd-distance.ts`), and the staleness hash covers them.
+ */
+export function localImports(sourcePath, seen = new Set()) {
+  const out = [];
+  const text = readFileSync(sourcePath, 'utf8');
+  for (const m of text.matchAll(/^\s*import\s[^;]*?from\s+'(\.{1,2}\/[^']+)'/gm)) {
+    const target = resolve(dirname(sourcePath), m[1].endsWith('.ts') ? m[1] : `${m[1]}.ts`);
+    if (seen.has(target)) continue;
+    seen.add(target);
+    out.push(target, ...localImports(target, seen));
+  }
+  return out;
+}
+
+/**
+ * SHA-256 (hex) of a kernel source and the local files it imports: the source text alone
+ * when it imports none, else the source followed by each imported file's repository path and
+ * text, so a change to a shared file marks every module built from it stale.
+ */
+export function kernelSourceHash(sourcePath, source = readFileSync(sourcePath, 'utf8')) {
+  const imports = localImports(sourcePath);
+  if (imports.length === 0) return sha256Hex(source);
+  const h = createHash('sha256').update(source);
+  for (const file of imports) h.update(`\n// ${repoPath(file)}\n`).update(readFileSync(file, 'utf8'));
+  return h.digest('hex');
+}
+
+/**
+ * Compile one AssemblyScript file (read from `sourcePath`, with the local files it imports) to
+ * wasm bytes, in memory, with the compiler the package at `fromUrl` resolves.
  */
 export async function compileAssemblyScript(sourcePath, fromUrl) {
   const asc = (await import(assemblyScriptFrom(fromUrl).ascUrl)).default;
-  const source = readFileSync(sourcePath, 'utf8');
+  const dir = dirname(sourcePath);
   const inName = basename(sourcePath);
   const outName = inName.replace(/\.ts$/, '.wasm');
   const outputs = {};
   let errors = '';
   const result = await asc.main([inName, '--outFile', outName, ...ASC_FLAGS], {
-    readFile: (name) => (name === inName ? source : null),
+    // Names are relative to the source's folder; anything else (the standard library) is asc's own.
+    readFile: (name) => {
+      const path = resolve(dir, name);
+      return existsSync(path) ? readFileSync(path, 'utf8') : null;
+    },
     writeFile: (name, contents) => {
       outputs[name] = contents;
     },
@@ -115,14 +149,20 @@ export function wasmTarget(spec) {
   const generatedPath = fileURLToPath(new URL(`../${spec.generated}`, spec.script));
   const P = spec.constPrefix;
 
-  /** SHA-256 (hex) of the kernel source text. */
-  const sourceHash = (source = readFileSync(sourcePath, 'utf8')) => sha256Hex(source);
+  /** SHA-256 (hex) of the kernel source text and the local files it imports ({@link kernelSourceHash}). */
+  const sourceHash = (source = readFileSync(sourcePath, 'utf8')) => kernelSourceHash(sourcePath, source);
 
   /** Compile the kernel source to wasm bytes. */
   const compile = () => compileAssemblyScript(sourcePath, spec.script);
 
   /** The AssemblyScript version the package compiles with. */
   const version = () => compilerVersion(spec.script);
+
+  /** Names the shared files the hash covers, for the generated doc comment ('' when none). */
+  const importsNote = () => {
+    const files = localImports(sourcePath).map(repoPath);
+    return files.length === 0 ? '' : ` (with ${files.map((f) => `\`${f}\``).join(', ')})`;
+  };
 
   /** The text of the generated module for given bytes. */
   const generatedModule = (bytes, hash, version) => {
@@ -139,7 +179,7 @@ export const ${P}_WASM_LENGTH: number = ${bytes.length};
 // Do not edit: run \`pnpm --filter ${spec.packageName} build:wasm\` after changing the kernel source.
 // ${spec.stalenessTest} fails when these bytes are stale.
 
-/** SHA-256 (hex) of \`${spec.source}\` the bytes below were compiled from. */
+/** SHA-256 (hex) of \`${spec.source}\`${importsNote()} the bytes below were compiled from. */
 export const ${P}_SOURCE_SHA256: string = '${hash}';
 
 /** AssemblyScript compiler version that produced the bytes. */

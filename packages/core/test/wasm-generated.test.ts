@@ -1,16 +1,13 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { KERNELS_COMPILER_VERSION, KERNELS_SOURCE_SHA256, KERNELS_WASM_LENGTH, decodeBase64, kernelBytes } from '@annlab/core';
-import { compileKernels } from '../scripts/build-wasm.mjs';
+import { compileKernels, sourceHash } from '../scripts/build-wasm.mjs';
 
 const FIX = 'run `pnpm --filter @annlab/core build:wasm` to regenerate src/wasm/kernels-wasm.generated.ts';
 
 describe('embedded SIMD kernel bytes', () => {
-  it('were compiled from the current assembly/kernels.ts', () => {
-    const source = readFileSync(new URL('../assembly/kernels.ts', import.meta.url), 'utf8');
-    const hash = createHash('sha256').update(source).digest('hex');
+  it('were compiled from the current assembly/kernels.ts and the loops it imports', () => {
+    const hash = sourceHash();
     expect(hash, `kernel source changed since the bytes were generated: ${FIX}`).toBe(KERNELS_SOURCE_SHA256);
   });
 

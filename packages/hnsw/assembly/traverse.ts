@@ -17,8 +17,8 @@
  *   larger id), 0 at query time;
  * - heaps ordered by (distance, id) exactly as core's `MinHeap` / `MaxHeap`, so the same set
  *   pops in the same order;
- * - distances with the same arithmetic as core's SIMD kernels (`packages/core/assembly/
- *   kernels.ts` `l2Pair` / `dotPair`: 4 f32x4 accumulators over blocks of 16, one f32x4 loop,
+ * - distances with core's SIMD loops themselves (`packages/core/assembly/simd-distance.ts`
+ *   `l2Pair` / `dotPair`, imported: 4 f32x4 accumulators over blocks of 16, one f32x4 loop,
  *   a scalar tail, reduced to f32 and widened to f64; `bias − dot` in f64), so distances,
  *   and therefore results and built graphs, are identical to the JS loop over a SIMD store.
  *   The JS loop measures an expansion's unvisited neighbours together and then offers them
@@ -30,81 +30,8 @@
  * `epoch`); rows `dim` float32 per node.
  */
 
-// ---------------------------------------------------------------------------------------------
-// Distances: copies of core's kernels (same operation order, so the same float results).
-
-@inline
-function hsum(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-}
-
-@inline
-function l2Pair(a: usize, b: usize, dim: i32): f32 {
-  let s0 = f32x4.splat(0);
-  let s1 = f32x4.splat(0);
-  let s2 = f32x4.splat(0);
-  let s3 = f32x4.splat(0);
-  const end16 = a + ((<usize>(dim & ~15)) << 2);
-  const end4 = a + ((<usize>(dim & ~3)) << 2);
-  const end = a + ((<usize>dim) << 2);
-  while (a < end16) {
-    let d = f32x4.sub(v128.load(a), v128.load(b));
-    s0 = f32x4.add(s0, f32x4.mul(d, d));
-    d = f32x4.sub(v128.load(a, 16), v128.load(b, 16));
-    s1 = f32x4.add(s1, f32x4.mul(d, d));
-    d = f32x4.sub(v128.load(a, 32), v128.load(b, 32));
-    s2 = f32x4.add(s2, f32x4.mul(d, d));
-    d = f32x4.sub(v128.load(a, 48), v128.load(b, 48));
-    s3 = f32x4.add(s3, f32x4.mul(d, d));
-    a += 64;
-    b += 64;
-  }
-  while (a < end4) {
-    const d = f32x4.sub(v128.load(a), v128.load(b));
-    s0 = f32x4.add(s0, f32x4.mul(d, d));
-    a += 16;
-    b += 16;
-  }
-  let s = hsum(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
-  while (a < end) {
-    const d = load<f32>(a) - load<f32>(b);
-    s += d * d;
-    a += 4;
-    b += 4;
-  }
-  return s;
-}
-
-@inline
-function dotPair(a: usize, b: usize, dim: i32): f32 {
-  let s0 = f32x4.splat(0);
-  let s1 = f32x4.splat(0);
-  let s2 = f32x4.splat(0);
-  let s3 = f32x4.splat(0);
-  const end16 = a + ((<usize>(dim & ~15)) << 2);
-  const end4 = a + ((<usize>(dim & ~3)) << 2);
-  const end = a + ((<usize>dim) << 2);
-  while (a < end16) {
-    s0 = f32x4.add(s0, f32x4.mul(v128.load(a), v128.load(b)));
-    s1 = f32x4.add(s1, f32x4.mul(v128.load(a, 16), v128.load(b, 16)));
-    s2 = f32x4.add(s2, f32x4.mul(v128.load(a, 32), v128.load(b, 32)));
-    s3 = f32x4.add(s3, f32x4.mul(v128.load(a, 48), v128.load(b, 48)));
-    a += 64;
-    b += 64;
-  }
-  while (a < end4) {
-    s0 = f32x4.add(s0, f32x4.mul(v128.load(a), v128.load(b)));
-    a += 16;
-    b += 16;
-  }
-  let s = hsum(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
-  while (a < end) {
-    s += load<f32>(a) * load<f32>(b);
-    a += 4;
-    b += 4;
-  }
-  return s;
-}
+// Distances: core's one-pair SIMD loops (the same operation order, so the same float results).
+import { dotPair, l2Pair } from '../../core/assembly/simd-distance';
 
 // ---------------------------------------------------------------------------------------------
 // Heaps over parallel arrays (f64 distances at `d`, i32 ids at `ids`), ordered by (distance, id)

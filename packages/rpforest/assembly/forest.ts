@@ -74,80 +74,10 @@ const H_OUT_UNIQUE: usize = 88;
 const H_TMP: usize = 96;
 
 // ---------------------------------------------------------------------------------------------
-// Distances: copies of core's kernels (`packages/core/assembly/kernels.ts`), bit for bit.
+// Distances: core's one-pair SIMD loops (`packages/core/assembly/simd-distance.ts`), and a
+// two-row variant below that sums each row in the same order.
 
-@inline
-function hsum(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-}
-
-@inline
-function l2Pair(a: usize, b: usize, dim: i32): f32 {
-  let s0 = f32x4.splat(0);
-  let s1 = f32x4.splat(0);
-  let s2 = f32x4.splat(0);
-  let s3 = f32x4.splat(0);
-  const end16 = a + ((<usize>(dim & ~15)) << 2);
-  const end4 = a + ((<usize>(dim & ~3)) << 2);
-  const end = a + ((<usize>dim) << 2);
-  while (a < end16) {
-    let d = f32x4.sub(v128.load(a), v128.load(b));
-    s0 = f32x4.add(s0, f32x4.mul(d, d));
-    d = f32x4.sub(v128.load(a, 16), v128.load(b, 16));
-    s1 = f32x4.add(s1, f32x4.mul(d, d));
-    d = f32x4.sub(v128.load(a, 32), v128.load(b, 32));
-    s2 = f32x4.add(s2, f32x4.mul(d, d));
-    d = f32x4.sub(v128.load(a, 48), v128.load(b, 48));
-    s3 = f32x4.add(s3, f32x4.mul(d, d));
-    a += 64;
-    b += 64;
-  }
-  while (a < end4) {
-    const d = f32x4.sub(v128.load(a), v128.load(b));
-    s0 = f32x4.add(s0, f32x4.mul(d, d));
-    a += 16;
-    b += 16;
-  }
-  let s = hsum(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
-  while (a < end) {
-    const d = load<f32>(a) - load<f32>(b);
-    s += d * d;
-    a += 4;
-    b += 4;
-  }
-  return s;
-}
-
-@inline
-function dotPair(a: usize, b: usize, dim: i32): f32 {
-  let s0 = f32x4.splat(0);
-  let s1 = f32x4.splat(0);
-  let s2 = f32x4.splat(0);
-  let s3 = f32x4.splat(0);
-  const end16 = a + ((<usize>(dim & ~15)) << 2);
-  const end4 = a + ((<usize>(dim & ~3)) << 2);
-  const end = a + ((<usize>dim) << 2);
-  while (a < end16) {
-    s0 = f32x4.add(s0, f32x4.mul(v128.load(a), v128.load(b)));
-    s1 = f32x4.add(s1, f32x4.mul(v128.load(a, 16), v128.load(b, 16)));
-    s2 = f32x4.add(s2, f32x4.mul(v128.load(a, 32), v128.load(b, 32)));
-    s3 = f32x4.add(s3, f32x4.mul(v128.load(a, 48), v128.load(b, 48)));
-    a += 64;
-    b += 64;
-  }
-  while (a < end4) {
-    s0 = f32x4.add(s0, f32x4.mul(v128.load(a), v128.load(b)));
-    a += 16;
-    b += 16;
-  }
-  let s = hsum(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)));
-  while (a < end) {
-    s += load<f32>(a) * load<f32>(b);
-    a += 4;
-    b += 4;
-  }
-  return s;
-}
+import { dotPair, hsum, l2Pair } from '../../core/assembly/simd-distance';
 
 /**
  * `l2Pair(q, a)` and `l2Pair(q, b)` at once, each summed exactly as `l2Pair` sums it (its own

@@ -5,8 +5,6 @@
  * update; close distances and identical ids against a `kernels: 'js'` index; and the embedded
  * bytes compiled from the current kernel source.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { METRICS, simdSupported, type DistanceComputer, type MetricPolicy } from '@annlab/core';
 import { RpForestIndex, RpForestSearchStats } from '@annlab/rpforest';
@@ -14,6 +12,7 @@ import { clustered, clusteredSplit } from '@annlab/test-kit';
 import { FOREST_SOURCE_SHA256 } from '../src/internal/forest-wasm.generated.js';
 import type { FlatForest } from '../src/internal/flat-forest.js';
 import { SearchScratch, searchForest } from '../src/search.js';
+import { sourceHash } from '../scripts/build-wasm.mjs';
 
 /** One query's answer and counters. */
 interface Answer {
@@ -59,9 +58,8 @@ function viaReference(ix: RpForestIndex, queries: Float32Array, k: number, searc
 }
 
 describe.skipIf(!simdSupported())('forest search in WebAssembly', () => {
-  it('the embedded bytes were compiled from the current assembly/forest.ts', () => {
-    const source = readFileSync(new URL('../assembly/forest.ts', import.meta.url), 'utf8');
-    expect(createHash('sha256').update(source).digest('hex')).toBe(FOREST_SOURCE_SHA256);
+  it('the embedded bytes were compiled from the current assembly/forest.ts and the loops it imports', () => {
+    expect(sourceHash()).toBe(FOREST_SOURCE_SHA256);
   });
 
   for (const metric of METRICS) {

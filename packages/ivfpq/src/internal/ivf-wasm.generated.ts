@@ -2,8 +2,8 @@
 // Do not edit: run `pnpm --filter @annlab/ivfpq build:wasm` after changing the kernel source.
 // test/ivf-wasm.test.ts fails when these bytes are stale.
 
-/** SHA-256 (hex) of `assembly/ivf.ts` the bytes below were compiled from. */
-export const IVF_SOURCE_SHA256: string = '44e0fb71a52d5995ac2704ec2e1f82d1e285646af93845b21a3a3f7f3866c88b';
+/** SHA-256 (hex) of `assembly/ivf.ts` (with `packages/core/assembly/simd-distance.ts`) the bytes below were compiled from. */
+export const IVF_SOURCE_SHA256: string = 'f3b87141f71f46407c16445ab2a2938e8aed23685e84b9771f48a158f076aa13';
 
 /** AssemblyScript compiler version that produced the bytes. */
 export const IVF_COMPILER_VERSION: string = '0.28.20';

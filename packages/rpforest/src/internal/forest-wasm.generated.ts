@@ -2,8 +2,8 @@
 // Do not edit: run `pnpm --filter @annlab/rpforest build:wasm` after changing the kernel source.
 // test/wasm-forest.test.ts fails when these bytes are stale.
 
-/** SHA-256 (hex) of `assembly/forest.ts` the bytes below were compiled from. */
-export const FOREST_SOURCE_SHA256: string = 'bd55825f611a41b2ad24040259212d7974f3875ff42b140ac8ccb07143c058d9';
+/** SHA-256 (hex) of `assembly/forest.ts` (with `packages/core/assembly/simd-distance.ts`) the bytes below were compiled from. */
+export const FOREST_SOURCE_SHA256: string = '56c45350387bde0171ec45f0cb64647bf8da0646b6003544f24ac7acced6bd25';
 
 /** AssemblyScript compiler version that produced the bytes. */
 export const FOREST_COMPILER_VERSION: string = '0.28.20';

@@ -1,0 +1,5 @@
+/** Types for build-wasm.mjs (imported by the staleness test). */
+export declare const SOURCE_PATH: string;
+export declare const GENERATED_PATH: string;
+export declare function sourceHash(source?: string): string;
+export declare function compileKernels(): Promise<Uint8Array>;
