@@ -28,6 +28,7 @@
 // ---------------------------------------------------------------------------------------------
 // Distances: core's one-pair SIMD loops (`packages/core/assembly/simd-distance.ts`).
 
+import { maxPush, maxReplaceTop } from '../../core/assembly/pair-heap';
 import { dotPair, l2Pair } from '../../core/assembly/simd-distance';
 
 // ---------------------------------------------------------------------------------------------
@@ -162,61 +163,17 @@ export function reranked(): i32 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Max-heap over parallel arrays (core's MaxHeap), ordered by (distance, id).
-
-/** Insert (d, id) into a heap of `n` items (room for one more). */
-@inline
-function heapPush(dp: usize, ip: usize, n: i32, d: f64, id: i32): void {
-  let i = n;
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    const pd = load<f64>(dp + ((<usize>p) << 3));
-    const pid = load<i32>(ip + ((<usize>p) << 2));
-    if (pd > d || (pd == d && pid > id)) break;
-    store<f64>(dp + ((<usize>i) << 3), pd);
-    store<i32>(ip + ((<usize>i) << 2), pid);
-    i = p;
-  }
-  store<f64>(dp + ((<usize>i) << 3), d);
-  store<i32>(ip + ((<usize>i) << 2), id);
-}
-
-/** Put (d, id) in place of the top of a heap of `n` items and restore the order. */
-function heapSiftDown(dp: usize, ip: usize, n: i32, d: f64, id: i32): void {
-  let i = 0;
-  for (;;) {
-    let c = 2 * i + 1;
-    if (c >= n) break;
-    const r = c + 1;
-    let cd = load<f64>(dp + ((<usize>c) << 3));
-    let cid = load<i32>(ip + ((<usize>c) << 2));
-    if (r < n) {
-      const rd = load<f64>(dp + ((<usize>r) << 3));
-      const rid = load<i32>(ip + ((<usize>r) << 2));
-      if (rd > cd || (rd == cd && rid > cid)) {
-        c = r;
-        cd = rd;
-        cid = rid;
-      }
-    }
-    if (cd < d || (cd == d && cid < id)) break;
-    store<f64>(dp + ((<usize>i) << 3), cd);
-    store<i32>(ip + ((<usize>i) << 2), cid);
-    i = c;
-  }
-  store<f64>(dp + ((<usize>i) << 3), d);
-  store<i32>(ip + ((<usize>i) << 2), id);
-}
+// Max-heap over parallel arrays (core's MaxHeap, `packages/core/assembly/pair-heap.ts`).
 
 /** Keep the `limit` closest of a heap of `n` items and (d, id); returns the new size. */
 @inline
 function heapOffer(dp: usize, ip: usize, n: i32, limit: i32, d: f64, id: i32): i32 {
   if (n < limit) {
-    heapPush(dp, ip, n, d, id);
+    maxPush(dp, ip, n, d, id);
     return n + 1;
   }
   const td = load<f64>(dp);
-  if (d < td || (d == td && id < load<i32>(ip))) heapSiftDown(dp, ip, n, d, id);
+  if (d < td || (d == td && id < load<i32>(ip))) maxReplaceTop(dp, ip, n, d, id);
   return n;
 }
 
@@ -225,7 +182,7 @@ function heapDrain(dp: usize, ip: usize, n: i32, outD: usize, outI: usize): void
   for (let i = n - 1; i >= 0; i--) {
     store<f64>(outD + ((<usize>i) << 3), load<f64>(dp));
     store<i32>(outI + ((<usize>i) << 2), load<i32>(ip));
-    if (i > 0) heapSiftDown(dp, ip, i, load<f64>(dp + ((<usize>i) << 3)), load<i32>(ip + ((<usize>i) << 2)));
+    if (i > 0) maxReplaceTop(dp, ip, i, load<f64>(dp + ((<usize>i) << 3)), load<i32>(ip + ((<usize>i) << 2)));
   }
 }
 

@@ -2,8 +2,8 @@
 // Do not edit: run `pnpm --filter @annlab/hnsw build:wasm` after changing the kernel source.
 // test/traverse-wasm.test.ts fails when these bytes are stale.
 
-/** SHA-256 (hex) of `assembly/traverse.ts` (with `packages/core/assembly/simd-distance.ts`) the bytes below were compiled from. */
-export const TRAVERSE_SOURCE_SHA256: string = '0344ae2b1d28ccca1eedb02d73a72b454a83a85f4e1ff1e4574d30997d117f81';
+/** SHA-256 (hex) of `assembly/traverse.ts` (with `packages/core/assembly/simd-distance.ts`, `packages/core/assembly/pair-heap.ts`) the bytes below were compiled from. */
+export const TRAVERSE_SOURCE_SHA256: string = '3d9f36c034f36d5c1c4221aaa269fa8be6c601a1b8339a116718dd9f0bad92bd';
 
 /** AssemblyScript compiler version that produced the bytes. */
 export const TRAVERSE_COMPILER_VERSION: string = '0.28.20';
