@@ -83,6 +83,8 @@ function asAnnlab(run: SuiteRun): { algorithm: string; builds: Params[]; searchK
     case 'faiss': {
       const translated = builds.map((b): { algorithm: string; build: Params; searchKey: string } => {
         const factory = String(b.index);
+        // Exact search: nothing to build or sweep.
+        if (factory === 'Flat') return { algorithm: 'flat', build: {}, searchKey: 'none' };
         let m = /^HNSW(\d+)$/.exec(factory);
         if (m !== null)
           return { algorithm: 'hnsw', build: { M: Number(m[1]), efConstruction: b.efConstruction ?? 40 }, searchKey: 'efSearch' };
