@@ -3,51 +3,14 @@
  * of 1, 2 or 3 (in-process, out-of-order) workers gives the bytes of `train`.
  */
 import { describe, expect, it } from 'vitest';
-import { AnnlabError, normalizeInPlace, type AnnlabErrorCode, type KernelBackend } from '@annlab/core';
+import { normalizeInPlace, type KernelBackend } from '@annlab/core';
 import { IvfFlatIndex, IvfPqIndex, KMeans, ProductQuantizer } from '@annlab/ivfpq';
-import { clustered } from '@annlab/test-kit';
+import { InProcessPool, clustered, expectRejectedCode } from '@annlab/test-kit';
 import { ASSIGN_CHUNK_ROWS, AssignScratch, assignNearest, assignStepInChunks, centroidStore } from '../src/internal/assign.js';
 import { ASSIGN_TASK, type AssignTaskPayload, type TaskPool, assignTask } from '../src/internal/parallel-assign.js';
 
-/**
- * A pool that runs the tasks in this thread, `threads` at a time, finishing each batch in
- * reverse order (as workers may); the run numbered `failAt` rejects.
- */
-class InProcessPool implements TaskPool {
-  calls = 0;
-  private queue: Array<() => void> = [];
-  constructor(
-    readonly threads: number,
-    private readonly failAt = -1,
-  ) {}
-  run(task: string, payload: unknown): Promise<unknown> {
-    const call = this.calls++;
-    return new Promise((resolve, reject) => {
-      this.queue.push(() => {
-        if (call === this.failAt) reject(new Error('worker died'));
-        else if (task === ASSIGN_TASK) resolve(assignTask(payload as AssignTaskPayload));
-        else reject(new Error(`unknown task ${task}`));
-      });
-      if (this.queue.length === 1) setTimeout(() => this.drain(), 0);
-    });
-  }
-  private drain(): void {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.threads);
-      for (let i = batch.length - 1; i >= 0; i--) batch[i]();
-    }
-  }
-}
-
-/** Assert that `promise` rejects with an {@link AnnlabError} of `code`. */
-async function expectRejected(promise: Promise<unknown>, code: AnnlabErrorCode): Promise<void> {
-  const e = await promise.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(AnnlabError);
-  expect((e as AnnlabError).code).toBe(code);
-}
+/** Tasks as a worker has them registered. */
+const TASKS = { [ASSIGN_TASK]: (p: unknown) => assignTask(p as AssignTaskPayload) };
 
 const BACKENDS: KernelBackend[] = ['js', 'auto'];
 
@@ -91,7 +54,7 @@ describe('KMeans.trainAsync on a pool', () => {
         ref.train(x);
         for (const threads of [1, 2, 3]) {
           const km = new KMeans(options);
-          const pool = new InProcessPool(threads);
+          const pool = new InProcessPool(TASKS, threads);
           const seen: number[] = [];
           await km.trainAsync(x, { pool, onProgress: (done) => seen.push(done) });
           expect(pool.calls).toBe(5 * 4); // niter × chunks
@@ -111,7 +74,7 @@ describe('KMeans.trainAsync on a pool', () => {
     const ref = new KMeans(options);
     ref.train(x);
     const km = new KMeans(options);
-    await km.trainAsync(x, { pool: new InProcessPool(2) });
+    await km.trainAsync(x, { pool: new InProcessPool(TASKS, 2) });
     expect(km.centroids).toEqual(ref.centroids);
   });
 
@@ -124,13 +87,13 @@ describe('KMeans.trainAsync on a pool', () => {
     expect(km.centroids).toEqual(ref.centroids);
 
     const failing = new KMeans({ dim: 5, k: 6, niter: 3 });
-    await expect(failing.trainAsync(x, { pool: new InProcessPool(2, 2) })).rejects.toThrow('worker died');
+    await expect(failing.trainAsync(x, { pool: new InProcessPool(TASKS, 2, 2) })).rejects.toThrow('worker died');
     expect(failing.isTrained).toBe(false);
     const boom = new Error('stop');
     const throwing = (): void => {
       throw boom;
     };
-    await expect(failing.trainAsync(x, { pool: new InProcessPool(2), onProgress: throwing })).rejects.toBe(boom);
+    await expect(failing.trainAsync(x, { pool: new InProcessPool(TASKS, 2), onProgress: throwing })).rejects.toBe(boom);
     expect(failing.isTrained).toBe(false);
     expect(failing.centroids).toEqual(new Float32Array(30));
   });
@@ -138,9 +101,9 @@ describe('KMeans.trainAsync on a pool', () => {
   it('refuses a bad pool, unknown keys and too few points', async () => {
     const x = clustered(100, 4, 2, 2);
     const km = new KMeans({ dim: 4, k: 5 });
-    await expectRejected(km.trainAsync(x, { pool: {} as TaskPool }), 'INVALID_PARAMETER');
-    await expectRejected(km.trainAsync(x, { pool: new InProcessPool(1), threads: 2 } as never), 'INVALID_PARAMETER');
-    await expectRejected(new KMeans({ dim: 4, k: 200 }).trainAsync(x, { pool: new InProcessPool(1) }), 'INVALID_PARAMETER');
+    await expectRejectedCode(km.trainAsync(x, { pool: {} as TaskPool }), 'INVALID_PARAMETER');
+    await expectRejectedCode(km.trainAsync(x, { pool: new InProcessPool(TASKS, 1), threads: 2 } as never), 'INVALID_PARAMETER');
+    await expectRejectedCode(new KMeans({ dim: 4, k: 200 }).trainAsync(x, { pool: new InProcessPool(TASKS, 1) }), 'INVALID_PARAMETER');
   });
 });
 
@@ -153,7 +116,7 @@ describe('IVF and PQ trainAsync on a pool', () => {
     for (const threads of [1, 2, 3]) {
       const pq = new ProductQuantizer(options);
       const seen: number[] = [];
-      await pq.trainAsync(x, { pool: new InProcessPool(threads), onProgress: (done) => seen.push(done) });
+      await pq.trainAsync(x, { pool: new InProcessPool(TASKS, threads), onProgress: (done) => seen.push(done) });
       expect(pq.centroids).toEqual(ref.centroids);
       expect(seen).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
       expect(pq.serialize()).toEqual(ref.serialize());
@@ -172,12 +135,12 @@ describe('IVF and PQ trainAsync on a pool', () => {
       pqRef.add(x);
       for (const threads of [1, 2, 3]) {
         const flat = new IvfFlatIndex(flatOptions);
-        await flat.trainAsync(x, { pool: new InProcessPool(threads) });
+        await flat.trainAsync(x, { pool: new InProcessPool(TASKS, threads) });
         flat.add(x);
         expect(flat.serialize()).toEqual(flatRef.serialize());
         const pq = new IvfPqIndex(pqOptions);
         const seen: number[] = [];
-        await pq.trainAsync(x, { pool: new InProcessPool(threads), onProgress: (done, total) => seen.push(done / total) });
+        await pq.trainAsync(x, { pool: new InProcessPool(TASKS, threads), onProgress: (done, total) => seen.push(done / total) });
         expect(seen.at(-1)).toBe(1);
         pq.add(x);
         expect(pq.serialize()).toEqual(pqRef.serialize());
@@ -188,10 +151,10 @@ describe('IVF and PQ trainAsync on a pool', () => {
   it('IVF-PQ: a failed task leaves the index untrained; unknown keys are refused', async () => {
     const x = clustered(2000, 8, 8, 1);
     const ix = new IvfPqIndex({ dim: 8, nlist: 8, m: 2, nbits: 4, niter: 3, pqNiter: 3 });
-    await expect(ix.trainAsync(x, { pool: new InProcessPool(2, 5) })).rejects.toThrow('worker died');
+    await expect(ix.trainAsync(x, { pool: new InProcessPool(TASKS, 2, 5) })).rejects.toThrow('worker died');
     expect(ix.isTrained).toBe(false);
-    await expectRejected(ix.trainAsync(x, { pool: new InProcessPool(2), threads: 2 } as never), 'INVALID_PARAMETER');
-    await expectRejected(new IvfFlatIndex({ dim: 8, nlist: 4 }).trainAsync(x, { pool: 3 as never }), 'INVALID_PARAMETER');
+    await expectRejectedCode(ix.trainAsync(x, { pool: new InProcessPool(TASKS, 2), threads: 2 } as never), 'INVALID_PARAMETER');
+    await expectRejectedCode(new IvfFlatIndex({ dim: 8, nlist: 4 }).trainAsync(x, { pool: 3 as never }), 'INVALID_PARAMETER');
     await ix.trainAsync(x); // no pool: train
     expect(ix.isTrained).toBe(true);
   });

@@ -4,22 +4,12 @@
  * serializes to the bytes of `add`.
  */
 import { describe, expect, it } from 'vitest';
-import { AnnlabError, METRICS, VectorStore, type AnnlabErrorCode, type Metric } from '@annlab/core';
+import { METRICS, VectorStore, type Metric } from '@annlab/core';
 import { BUILD_TREES_TASK, RpForestIndex, buildTreesTask, type BuildTreesPayload, type TaskPool } from '@annlab/rpforest';
-import { clustered } from '@annlab/test-kit';
+import { InProcessPool, clustered, expectRejectedCode } from '@annlab/test-kit';
 import { SplitScratch, buildTreesInPlace, computeAugmentation } from '../src/internal/build.js';
 import { FlatForest } from '../src/internal/flat-forest.js';
 import { appendTreeBlock, buildTreeRange, buildTrees } from '../src/internal/tree-block.js';
-
-/** Assert that `promise` rejects with an {@link AnnlabError} of `code`. */
-async function expectRejected(promise: Promise<unknown>, code: AnnlabErrorCode): Promise<void> {
-  const e = await promise.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(AnnlabError);
-  expect((e as AnnlabError).code).toBe(code);
-}
 
 /** The forest arrays the files are made of, up to the used counts. */
 function arraysOf(f: FlatForest): unknown[] {
@@ -48,35 +38,8 @@ function forestOver(data: Float32Array, dim: number, metric: Metric, leafSize: n
   return forest;
 }
 
-/**
- * A pool that runs the tasks in this thread, `threads` at a time, finishing them in a
- * scrambled order (later tasks of a batch first), as workers may.
- */
-class InProcessPool implements TaskPool {
-  calls = 0;
-  private queue: Array<() => void> = [];
-  constructor(
-    readonly threads: number,
-    private readonly failAt = -1,
-  ) {}
-  run(task: string, payload: unknown): Promise<unknown> {
-    const call = this.calls++;
-    return new Promise((resolve, reject) => {
-      this.queue.push(() => {
-        if (call === this.failAt) reject(new Error('worker died'));
-        else if (task === BUILD_TREES_TASK) resolve(buildTreesTask(payload as BuildTreesPayload));
-        else reject(new Error(`unknown task ${task}`));
-      });
-      if (this.queue.length === 1) setTimeout(() => this.drain(), 0);
-    });
-  }
-  private drain(): void {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.threads);
-      for (let i = batch.length - 1; i >= 0; i--) batch[i]();
-    }
-  }
-}
+/** Tasks as a worker has them registered. */
+const TASKS = { [BUILD_TREES_TASK]: (p: unknown) => buildTreesTask(p as BuildTreesPayload) };
 
 describe('tree blocks', () => {
   for (const metric of METRICS) {
@@ -145,7 +108,7 @@ describe('RpForestIndex.addAsync on a pool', () => {
       const bytes = serial.serialize();
       for (const threads of [1, 2, 3]) {
         const ix = new RpForestIndex(options);
-        const pool = new InProcessPool(threads);
+        const pool = new InProcessPool(TASKS, threads);
         const seen: number[] = [];
         await ix.addAsync(data, { pool, onProgress: (done) => seen.push(done) });
         expect(pool.calls).toBe(9);
@@ -169,7 +132,7 @@ describe('RpForestIndex.addAsync on a pool', () => {
     const b = new RpForestIndex({ dim: 4, nTrees: 4, seed: 3 });
     await b.addAsync(data);
     const c = new RpForestIndex({ dim: 4, nTrees: 4, seed: 3, kernels: 'auto' });
-    await c.addAsync(data, { pool: new InProcessPool(2) });
+    await c.addAsync(data, { pool: new InProcessPool(TASKS, 2) });
     expect(b.serialize()).toEqual(a.serialize());
     expect(c.serialize()).toEqual(a.serialize());
   });
@@ -177,20 +140,20 @@ describe('RpForestIndex.addAsync on a pool', () => {
   it('a failed task or a throwing callback leaves the index empty', async () => {
     const data = clustered(200, 4, 3, 2);
     const ix = new RpForestIndex({ dim: 4, nTrees: 5, seed: 3, kernels: 'js' });
-    await expect(ix.addAsync(data, { pool: new InProcessPool(2, 3) })).rejects.toThrow('worker died');
+    await expect(ix.addAsync(data, { pool: new InProcessPool(TASKS, 2, 3) })).rejects.toThrow('worker died');
     expect(ix.size).toBe(0);
     expect(ix.idCount).toBe(0);
     const boom = new Error('stop');
     await expect(
       ix.addAsync(data, {
-        pool: new InProcessPool(2),
+        pool: new InProcessPool(TASKS, 2),
         onProgress: () => {
           throw boom;
         },
       }),
     ).rejects.toBe(boom);
     expect(ix.size).toBe(0);
-    await ix.addAsync(data, { pool: new InProcessPool(2) });
+    await ix.addAsync(data, { pool: new InProcessPool(TASKS, 2) });
     const ref = new RpForestIndex({ dim: 4, nTrees: 5, seed: 3, kernels: 'js' });
     ref.add(data);
     expect(ix.serialize()).toEqual(ref.serialize());
@@ -199,11 +162,11 @@ describe('RpForestIndex.addAsync on a pool', () => {
   it('refuses a bad pool, unknown keys, and a change made while the trees were built', async () => {
     const data = clustered(100, 4, 2, 2);
     const ix = new RpForestIndex({ dim: 4, nTrees: 3, kernels: 'js' });
-    await expectRejected(ix.addAsync(data, { pool: {} as TaskPool }), 'INVALID_PARAMETER');
-    await expectRejected(ix.addAsync(data, { pool: new InProcessPool(1), threads: 2 } as never), 'INVALID_PARAMETER');
-    const pending = ix.addAsync(data, { pool: new InProcessPool(2) });
+    await expectRejectedCode(ix.addAsync(data, { pool: {} as TaskPool }), 'INVALID_PARAMETER');
+    await expectRejectedCode(ix.addAsync(data, { pool: new InProcessPool(TASKS, 1), threads: 2 } as never), 'INVALID_PARAMETER');
+    const pending = ix.addAsync(data, { pool: new InProcessPool(TASKS, 2) });
     ix.add(data);
-    await expectRejected(pending, 'UNSUPPORTED_OPERATION');
+    await expectRejectedCode(pending, 'UNSUPPORTED_OPERATION');
     expect(ix.size).toBe(100);
   });
 });

@@ -19,3 +19,15 @@ export function expectCode(fn: () => unknown, code: AnnlabErrorCode): AnnlabErro
   expect(err.code, err.message).toBe(code);
   return err;
 }
+
+/** Assert that `promise` rejects with an {@link AnnlabError} of `code`; resolves to the error. */
+export async function expectRejectedCode(promise: Promise<unknown>, code: AnnlabErrorCode): Promise<AnnlabError> {
+  const thrown = await promise.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(thrown, `expected a rejection with AnnlabError ${code}`).toBeInstanceOf(AnnlabError);
+  const err = thrown as AnnlabError;
+  expect(err.code, err.message).toBe(code);
+  return err;
+}

@@ -5,7 +5,9 @@
  */
 export { clustered, clusteredSplit } from './data.js';
 export type { ClusteredOptions } from './data.js';
-export { expectCode } from './errors.js';
+export { expectCode, expectRejectedCode } from './errors.js';
+export { InProcessPool } from './pool.js';
+export type { TaskHandlers } from './pool.js';
 export { recallAgainstFlat } from './recall.js';
 export { describeIndexContract, itRoundTripsArbitraryData } from './contract.js';
 export type { ContractIndex, IndexContract, ParamsOf, RoundTripProperty } from './contract.js';
