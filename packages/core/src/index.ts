@@ -89,7 +89,7 @@ export { checkKernelBackend, decodeBase64, kernelBytes, resolveKernelBackend, si
 export type { KernelExports } from './wasm/wasm-kernels.js';
 export { KERNELS_COMPILER_VERSION, KERNELS_SOURCE_SHA256, KERNELS_WASM_LENGTH } from './wasm/kernels-wasm.generated.js';
 export { sqKernelBytes } from './wasm/sq-kernels.js';
-export type { SqKernelExports } from './wasm/sq-kernels.js';
+export type { SqIdsKernel, SqKernelExports, SqRangeKernel } from './wasm/sq-kernels.js';
 export { SQ_KERNELS_COMPILER_VERSION, SQ_KERNELS_SOURCE_SHA256 } from './wasm/sq-kernels-wasm.generated.js';
 
 export { MaxHeap, MinHeap } from './heap.js';

@@ -10,65 +10,51 @@ import { decodeBase64 } from './wasm-kernels.js';
 import { SQ_KERNELS_WASM_BASE64 } from './sq-kernels-wasm.generated.js';
 
 /**
+ * A code-distance kernel over the code rows named by `count` int32 ids at `ids` (row i at
+ * `rows + i·stride`, its norm at `+ normOff`); `wq` is the prepared query (int16 weights),
+ * and each float64 output is `base − coef·S + normW·norm` (see `assembly/sq-kernels.ts`).
+ */
+export type SqIdsKernel = (
+  wq: number,
+  rows: number,
+  stride: number,
+  normOff: number,
+  ids: number,
+  count: number,
+  dim: number,
+  base: number,
+  coef: number,
+  normW: number,
+  out: number,
+) => void;
+
+/** {@link SqIdsKernel} over `count` contiguous code rows from `rows` instead of a list of ids. */
+export type SqRangeKernel = (
+  wq: number,
+  rows: number,
+  stride: number,
+  normOff: number,
+  count: number,
+  dim: number,
+  base: number,
+  coef: number,
+  normW: number,
+  out: number,
+) => void;
+
+/**
  * The functions the scalar-quantizer kernel module exports. Pointers are byte addresses in
- * the memory the instance was created with; outputs are float64. `wq` is the prepared query
- * (int16 weights); each output is `base − coef·S + normW·norm` (see `assembly/sq-kernels.ts`).
+ * the memory the instance was created with.
  */
 export interface SqKernelExports {
-  /** 8-bit code rows of `count` int32 ids (row i at `rows + i·stride`, its norm at `+ normOff`). */
-  sq8Ids(
-    wq: number,
-    rows: number,
-    stride: number,
-    normOff: number,
-    ids: number,
-    count: number,
-    dim: number,
-    base: number,
-    coef: number,
-    normW: number,
-    out: number,
-  ): void;
-  /** 4-bit variant of `sq8Ids`. */
-  sq4Ids(
-    wq: number,
-    rows: number,
-    stride: number,
-    normOff: number,
-    ids: number,
-    count: number,
-    dim: number,
-    base: number,
-    coef: number,
-    normW: number,
-    out: number,
-  ): void;
-  /** `count` contiguous 8-bit code rows from `rows`. */
-  sq8Range(
-    wq: number,
-    rows: number,
-    stride: number,
-    normOff: number,
-    count: number,
-    dim: number,
-    base: number,
-    coef: number,
-    normW: number,
-    out: number,
-  ): void;
-  /** 4-bit variant of `sq8Range`. */
-  sq4Range(
-    wq: number,
-    rows: number,
-    stride: number,
-    normOff: number,
-    count: number,
-    dim: number,
-    base: number,
-    coef: number,
-    normW: number,
-    out: number,
-  ): void;
+  /** 8-bit code rows by id. */
+  sq8Ids: SqIdsKernel;
+  /** 4-bit code rows by id. */
+  sq4Ids: SqIdsKernel;
+  /** Contiguous 8-bit code rows. */
+  sq8Range: SqRangeKernel;
+  /** Contiguous 4-bit code rows. */
+  sq4Range: SqRangeKernel;
 }
 
 let moduleCache: WebAssembly.Module | null = null;
