@@ -83,6 +83,7 @@ import type { KMeansInit } from './kmeans.js';
 import { explainProbes, type IvfExplanation } from './ivf-explanation.js';
 import { selectProbes } from './internal/assign.js';
 import {
+  addedWhileTraining,
   assignCoarse,
   checkCoarseOptions,
   preparedCopy,
@@ -404,12 +405,7 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
       onProgress,
       pool,
     );
-    if (this.size > 0) {
-      throw new AnnlabError(
-        'UNSUPPORTED_OPERATION',
-        'IvfFlatIndex.trainAsync: vectors were added while it trained; await trainAsync before adding.',
-      );
-    }
+    if (this.size > 0) throw addedWhileTraining('IvfFlatIndex');
     this.commitTraining(x, n, centroids, warnings);
   }
 

@@ -83,6 +83,7 @@ import { ProductQuantizer } from './product-quantizer.js';
 import { centroidStore, selectProbes } from './internal/assign.js';
 import { scanCodes, scanCodesTwoTables } from './internal/adc-scan.js';
 import {
+  addedWhileTraining,
   assignCoarse,
   checkCoarseOptions,
   preparedCopy,
@@ -464,10 +465,10 @@ export class IvfPqIndex
     const x = preparedCopy(stableInput(vectors), n, this.dim, this.policy);
     const progress = onProgress === null ? null : (done: number) => onProgress(done, total);
     const { centroids, warnings } = await trainCoarseAsync(x, this.dim, this.policy, this.coarse, this.seed, this.kernels, progress, pool);
-    if (busy()) throw changedWhileTraining();
+    if (busy()) throw addedWhileTraining('IvfPqIndex');
     const pqOptions = this.pqProgress(onProgress, total);
     await this.pq.trainAsync(this.pqTrainingInput(x, n, centroids), pqOptions === undefined ? { pool } : { ...pqOptions, pool });
-    if (busy()) throw changedWhileTraining();
+    if (busy()) throw addedWhileTraining('IvfPqIndex');
     this.commitTraining(centroids, warnings);
   }
 
@@ -1115,12 +1116,4 @@ function residualsOf(
     for (let t = 0; t < dim; t++) out[o + t] -= centroids[co + t];
   }
   return out;
-}
-
-/** The error of an IVF-PQ `trainAsync` whose index took vectors while it trained. */
-function changedWhileTraining(): AnnlabError {
-  return new AnnlabError(
-    'UNSUPPORTED_OPERATION',
-    'IvfPqIndex.trainAsync: vectors were added while it trained; await trainAsync before adding.',
-  );
 }

@@ -179,3 +179,11 @@ export function assignCoarse(
   }
   return { labels, dists };
 }
+
+/** The error of a `trainAsync` (`owner`: the class name) whose index took vectors while it trained. */
+export function addedWhileTraining(owner: string): AnnlabError {
+  return new AnnlabError(
+    'UNSUPPORTED_OPERATION',
+    `${owner}.trainAsync: vectors were added while it trained; await trainAsync before adding.`,
+  );
+}
