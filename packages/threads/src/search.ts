@@ -20,6 +20,7 @@ import {
   checkKnownKeys,
   checkVectors,
   createSearchResult,
+  sharedArray,
   type KernelBackend,
   type SearchParams,
   type SearchResult,
@@ -44,7 +45,10 @@ export class SharedIndex<P extends SearchParams = SearchParams> {
   readonly index: AnnIndex<P>;
   /** Its file tag (`'hnsw'`, ...). */
   readonly tag: string;
-  /** The serialized index, a view of a `SharedArrayBuffer` (its byte length is the memory cost). */
+  /**
+   * The serialized index, a view of a `SharedArrayBuffer` (an ordinary `ArrayBuffer` in a runtime
+   * without one); its byte length is the memory cost.
+   */
   readonly bytes: Uint8Array;
   /** Unique per version, for the workers' replica caches. */
   readonly key: string;
@@ -53,7 +57,7 @@ export class SharedIndex<P extends SearchParams = SearchParams> {
   constructor(index: AnnIndex<P>, bytes: Uint8Array) {
     this.index = index;
     this.tag = fileTag(bytes);
-    const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
+    const shared = sharedArray(Uint8Array, bytes.length);
     shared.set(bytes);
     this.bytes = shared;
     this.key = `index-${nextKey++}`;
@@ -185,10 +189,10 @@ async function runSlices<P extends SearchParams>(
   kernels: KernelBackend,
 ): Promise<SearchResult> {
   const dim = shared.index.dim;
-  const q = new Float32Array(new SharedArrayBuffer(nq * dim * 4));
+  const q = sharedArray(Float32Array, nq * dim);
   q.set(queries.subarray(0, nq * dim));
-  const ids = new Int32Array(new SharedArrayBuffer(nq * k * 4));
-  const distances = new Float32Array(new SharedArrayBuffer(nq * k * 4));
+  const ids = sharedArray(Int32Array, nq * k);
+  const distances = sharedArray(Float32Array, nq * k);
   const userStats = params?.stats;
   let rest: Record<string, unknown> | undefined;
   if (params !== undefined) {
