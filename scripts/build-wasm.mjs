@@ -40,6 +40,14 @@ export const ASC_FLAGS = [
 ];
 
 /**
+ * Flags of the shared-memory variant: the module imports a *shared* memory (of at most 65 536
+ * pages, 4 GiB) and may use atomics, so worker threads can run it over one memory at once.
+ * A module built this way links only to a shared `WebAssembly.Memory`, the plain one only to
+ * a plain memory, so a package that needs both embeds both.
+ */
+export const SHARED_FLAGS = ['--sharedMemory', '--maximumMemory', '65536', '--enable', 'threads'];
+
+/**
  * The AssemblyScript package as the package at `fromUrl` resolves it (a devDependency of each
  * package that ships kernels, not of the repository root): its version and the file URL of its
  * `asc` entry point.
@@ -95,14 +103,14 @@ export function kernelSourceHash(sourcePath, source = readFileSync(sourcePath, '
  * Compile one AssemblyScript file (read from `sourcePath`, with the local files it imports) to
  * wasm bytes, in memory, with the compiler the package at `fromUrl` resolves.
  */
-export async function compileAssemblyScript(sourcePath, fromUrl) {
+export async function compileAssemblyScript(sourcePath, fromUrl, shared = false) {
   const asc = (await import(assemblyScriptFrom(fromUrl).ascUrl)).default;
   const dir = dirname(sourcePath);
   const inName = basename(sourcePath);
   const outName = inName.replace(/\.ts$/, '.wasm');
   const outputs = {};
   let errors = '';
-  const result = await asc.main([inName, '--outFile', outName, ...ASC_FLAGS], {
+  const result = await asc.main([inName, '--outFile', outName, ...ASC_FLAGS, ...(shared ? SHARED_FLAGS : [])], {
     // Names are relative to the source's folder; anything else (the standard library) is asc's own.
     readFile: (name) => {
       const path = resolve(dir, name);
@@ -143,6 +151,9 @@ function repoPath(path) {
  * @param {string} spec.constPrefix prefix of the exported constants (`KERNELS` → `KERNELS_WASM_BASE64`).
  * @param {string} spec.moduleDoc doc comment text of the base64 constant.
  * @param {boolean} [spec.withLength] also export `<prefix>_WASM_LENGTH`.
+ * @param {'plain' | 'shared' | 'both'} [spec.memory] which memory the module links to: a plain
+ *   one (`<prefix>_WASM_BASE64`, the default), a shared one (`<prefix>_SHARED_WASM_BASE64`,
+ *   see {@link SHARED_FLAGS}), or both constants.
  */
 export function wasmTarget(spec) {
   const sourcePath = fileURLToPath(new URL(`../${spec.source}`, spec.script));
@@ -152,8 +163,13 @@ export function wasmTarget(spec) {
   /** SHA-256 (hex) of the kernel source text and the local files it imports ({@link kernelSourceHash}). */
   const sourceHash = (source = readFileSync(sourcePath, 'utf8')) => kernelSourceHash(sourcePath, source);
 
-  /** Compile the kernel source to wasm bytes. */
-  const compile = () => compileAssemblyScript(sourcePath, spec.script);
+  const memory = spec.memory ?? 'plain';
+
+  /** Compile the kernel source to wasm bytes (the plain variant, or the only one). */
+  const compile = () => compileAssemblyScript(sourcePath, spec.script, memory === 'shared');
+
+  /** Compile the shared-memory variant (`memory: 'both'`). */
+  const compileShared = () => compileAssemblyScript(sourcePath, spec.script, true);
 
   /** The AssemblyScript version the package compiles with. */
   const version = () => compilerVersion(spec.script);
@@ -164,11 +180,28 @@ export function wasmTarget(spec) {
     return files.length === 0 ? '' : ` (with ${files.map((f) => `\`${f}\``).join(', ')})`;
   };
 
-  /** The text of the generated module for given bytes. */
-  const generatedModule = (bytes, hash, version) => {
+  /** The base64 of `bytes` as a concatenation of 100-character string lines. */
+  const base64Lines = (bytes) => {
     const b64 = Buffer.from(bytes).toString('base64');
     const lines = [];
     for (let i = 0; i < b64.length; i += 100) lines.push(`  '${b64.slice(i, i + 100)}'`);
+    return lines.join(' +\n');
+  };
+
+  /**
+   * The text of the generated module for given bytes (`sharedBytes`: the shared-memory
+   * variant of `memory: 'both'`).
+   */
+  const generatedModule = (bytes, hash, version, sharedBytes = null) => {
+    const name = memory === 'shared' ? `${P}_SHARED_WASM_BASE64` : `${P}_WASM_BASE64`;
+    const shared =
+      sharedBytes === null
+        ? ''
+        : `
+/** The same module linked to a shared memory (worker threads), base64. */
+export const ${P}_SHARED_WASM_BASE64: string =
+${base64Lines(sharedBytes)};
+`;
     const length = spec.withLength
       ? `/** Byte length of the compiled module. */
 export const ${P}_WASM_LENGTH: number = ${bytes.length};
@@ -186,20 +219,21 @@ export const ${P}_SOURCE_SHA256: string = '${hash}';
 export const ${P}_COMPILER_VERSION: string = '${version}';
 
 ${length}/** ${spec.moduleDoc} */
-export const ${P}_WASM_BASE64: string =
-${lines.join(' +\n')};
-`;
+export const ${name}: string =
+${base64Lines(bytes)};
+${shared}`;
   };
 
   /** Compile and write the generated module; returns the number of wasm bytes. */
   const build = async () => {
     const bytes = await compile();
-    writeFileSync(generatedPath, generatedModule(bytes, sourceHash(), version()));
+    const sharedBytes = memory === 'both' ? await compileShared() : null;
+    writeFileSync(generatedPath, generatedModule(bytes, sourceHash(), version(), sharedBytes));
     console.log(`wrote ${generatedPath} (${bytes.length} wasm bytes)`);
     return bytes.length;
   };
 
-  return { sourcePath, generatedPath, sourceHash, compile, compilerVersion: version, generatedModule, build };
+  return { sourcePath, generatedPath, sourceHash, compile, compileShared, compilerVersion: version, generatedModule, build };
 }
 
 /** Run `target.build()` when `scriptUrl` (the caller's `import.meta.url`) is the script Node started. */

@@ -98,3 +98,9 @@ export function minPopInto(dp: usize, ip: usize, n: i32): void {
   store<f64>(dp + ((<usize>i) << 3), d);
   store<i32>(ip + ((<usize>i) << 2), id);
 }
+
+/** Max-heap pop for a heap that held `n + 1` items and now holds `n`: move the last to the top. */
+@inline
+export function maxPopInto(dp: usize, ip: usize, n: i32): void {
+  maxReplaceTop(dp, ip, n, load<f64>(dp + ((<usize>n) << 3)), load<i32>(ip + ((<usize>n) << 2)));
+}

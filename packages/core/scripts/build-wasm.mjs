@@ -5,7 +5,8 @@
  * package loads the same in Node and in a browser (no file read, no fetch) and a test can tell
  * when the embedded bytes are stale. Two targets:
  *
- * - `assembly/kernels.ts` → `src/wasm/kernels-wasm.generated.ts` (float32 distance kernels);
+ * - `assembly/kernels.ts` → `src/wasm/kernels-wasm.generated.ts` (float32 distance kernels,
+ *   for a plain and for a shared memory);
  * - `assembly/sq-kernels.ts` → `src/wasm/sq-kernels-wasm.generated.ts` (scalar-quantizer
  *   code distances).
  *
@@ -28,6 +29,7 @@ const target = wasmTarget({
   constPrefix: 'KERNELS',
   moduleDoc: 'The compiled SIMD kernel module, base64.',
   withLength: true,
+  memory: 'both',
 });
 
 const sqTarget = wasmTarget({
@@ -51,6 +53,8 @@ export const compilerVersion = target.compilerVersion;
 export const sourceHash = target.sourceHash;
 /** Compile the kernel source to wasm bytes. */
 export const compileKernels = target.compile;
+/** Compile the kernel source's shared-memory variant (stores shared with worker threads). */
+export const compileSharedKernels = target.compileShared;
 /** The text of the generated module for given bytes. */
 export const generatedModule = target.generatedModule;
 /** Compile the scalar-quantizer kernel source to wasm bytes. */

@@ -18,6 +18,12 @@ export interface TaskPool {
    * returns and rejecting when it throws or its worker dies.
    */
   run(task: string, payload: unknown): Promise<unknown>;
+  /**
+   * Threads that run tasks at once, when the pool knows (`@annlab/threads`' pools do): an
+   * algorithm that splits work into one task per thread (HNSW's parallel insert) starts this
+   * many. Left out, such an algorithm assumes 1.
+   */
+  readonly size?: number;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { KERNELS_COMPILER_VERSION, KERNELS_SOURCE_SHA256, KERNELS_WASM_LENGTH, decodeBase64, kernelBytes } from '@annlab/core';
-import { compileKernels, sourceHash } from '../scripts/build-wasm.mjs';
+import { KERNELS_SHARED_WASM_BASE64 } from '../src/wasm/kernels-wasm.generated.js';
+import { compileKernels, compileSharedKernels, sourceHash } from '../scripts/build-wasm.mjs';
 
 const FIX = 'run `pnpm --filter @annlab/core build:wasm` to regenerate src/wasm/kernels-wasm.generated.ts';
 
@@ -22,6 +23,11 @@ describe('embedded SIMD kernel bytes', () => {
     const embedded = kernelBytes();
     expect(embedded.length).toBe(KERNELS_WASM_LENGTH);
     expect(Buffer.from(fresh).equals(Buffer.from(embedded)), `embedded bytes are stale: ${FIX}`).toBe(true);
+  });
+
+  it('the shared-memory variant equals a fresh compile too', async () => {
+    const fresh = await compileSharedKernels();
+    expect(Buffer.from(fresh).toString('base64'), `embedded bytes are stale: ${FIX}`).toBe(KERNELS_SHARED_WASM_BASE64);
   });
 
   it('decodeBase64 agrees with Node for every length modulo 3', () => {

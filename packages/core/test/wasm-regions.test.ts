@@ -5,7 +5,7 @@
  * the memory cap without changing anything.
  */
 import { describe, expect, it } from 'vitest';
-import { INITIAL_SCRATCH, VectorStore, WasmRows, simdSupported } from '@annlab/core';
+import { DistanceComputer, INITIAL_SCRATCH, VectorStore, WasmRows, metricPolicy, simdSupported } from '@annlab/core';
 
 describe.runIf(simdSupported())('WasmRows hosted regions', () => {
   it('keep their contents across row growth and resizes; rows stay put', () => {
@@ -61,5 +61,52 @@ describe.runIf(simdSupported())('WasmRows hosted regions', () => {
     for (let i = 0; i < 100; i++) store.append(new Float32Array([i, i, i]));
     expect(Array.from(store.row(99))).toEqual([99, 99, 99]);
     expect(Array.from(r?.i32 ?? [])).toEqual([9, 8, 7]);
+  });
+
+  it('dropRegionsFrom removes a region and those after it; their bytes become scratch', () => {
+    const w = new WasmRows(4, 8);
+    const a = w.addRegion(64);
+    const b = w.addRegion(128);
+    const c = w.addRegion(32);
+    if (a === null || b === null || c === null) throw new Error('region');
+    a.i32[0] = 5;
+    w.dropRegionsFrom(b);
+    expect(w.regions).toEqual([a]);
+    expect(w.scratchPtr).toBe(b.ptr);
+    w.dropRegionsFrom(c); // no longer hosted: ignored
+    expect(w.regions).toEqual([a]);
+    expect(w.reserveRows(1000)).toBe(true);
+    expect(a.i32[0]).toBe(5);
+  });
+});
+
+describe.runIf(simdSupported() && typeof SharedArrayBuffer === 'function')('WasmRows.makeShared', () => {
+  it('moves rows, regions and the query slot to a shared memory; distances and growth unchanged', () => {
+    const store = new VectorStore(6, { kernels: 'simd', capacity: 4 });
+    for (let i = 0; i < 20; i++) store.append(Float32Array.from({ length: 6 }, (_, j) => i * 0.5 - j));
+    const w = store.wasm;
+    if (w === null) throw new Error('simd store');
+    const region = w.addRegion(16);
+    region?.i32.set([1, 2, 3, 4]);
+    const dc = new DistanceComputer(store, metricPolicy('euclidean'));
+    dc.setQuery(new Float32Array([1, 0, 2, 0, 3, 0]), 0);
+    const ids = Int32Array.from({ length: 20 }, (_, i) => i);
+    const before = new Float64Array(20);
+    dc.distancesToIds(ids, 0, 20, before, 0);
+    const sym = dc.symmetric(3, 17);
+    expect(w.shared).toBe(false);
+    expect(w.makeShared()).toBe(true);
+    expect(w.shared).toBe(true);
+    expect(w.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(w.makeShared()).toBe(true); // idempotent
+    const after = new Float64Array(20);
+    dc.distancesToIds(ids, 0, 20, after, 0);
+    expect(after).toEqual(before);
+    expect(dc.symmetric(3, 17)).toBe(sym);
+    expect(Array.from(region?.i32 ?? [])).toEqual([1, 2, 3, 4]);
+    for (let i = 20; i < 2000; i++) store.append(Float32Array.from({ length: 6 }, () => i));
+    expect(Array.from(store.row(1999))).toEqual([1999, 1999, 1999, 1999, 1999, 1999]);
+    expect(Array.from(store.row(3))).toEqual([1.5, 0.5, -0.5, -1.5, -2.5, -3.5]);
+    expect(Array.from(region?.i32 ?? [])).toEqual([1, 2, 3, 4]);
   });
 });

@@ -7,7 +7,9 @@
  * browser, with no file read or fetch. The module is decoded and compiled once, lazily, the
  * first time a SIMD store is made (synchronous `new WebAssembly.Module`: the module is a few
  * KiB). Every SIMD store instantiates it over its own `WebAssembly.Memory` (the module imports
- * `env.memory`), so growing one store's memory never detaches another store's views.
+ * `env.memory`), so growing one store's memory never detaches another store's views. A store
+ * whose memory is shared with worker threads ({@link WasmRows.makeShared}) gets the same
+ * kernels compiled for a shared memory (a module links to one kind of memory only).
  *
  * Backend choice ({@link resolveKernelBackend}): `'js'` always works; `'simd'` needs a runtime
  * whose `WebAssembly.validate` accepts the SIMD module (Node ≥ 16.4, Chrome ≥ 91, Firefox ≥ 89,
@@ -17,7 +19,7 @@
  */
 import { AnnlabError } from '../errors.js';
 import type { KernelBackend } from '../types.js';
-import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
 
 /**
  * The functions the kernel module exports. Every pointer is a byte address in the memory the
@@ -67,6 +69,7 @@ export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 
 let bytesCache: Uint8Array<ArrayBuffer> | null = null;
 let moduleCache: WebAssembly.Module | null = null;
+let sharedModuleCache: WebAssembly.Module | null = null;
 let supportCache: boolean | null = null;
 
 /** The embedded kernel module's bytes (decoded once). */
@@ -93,9 +96,21 @@ function kernelModule(): WebAssembly.Module {
   return moduleCache;
 }
 
-/** A fresh kernel instance reading and writing `memory`. */
+/** Whether `memory` is shared (its buffer a `SharedArrayBuffer`), so workers can use it too. */
+export function isSharedMemory(memory: WebAssembly.Memory): boolean {
+  return typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+}
+
+/** The kernel module for a shared memory (compiled once, on first use). */
+function sharedKernelModule(): WebAssembly.Module {
+  if (sharedModuleCache === null) sharedModuleCache = new WebAssembly.Module(decodeBase64(KERNELS_SHARED_WASM_BASE64));
+  return sharedModuleCache;
+}
+
+/** A fresh kernel instance reading and writing `memory` (plain or shared). */
 export function instantiateKernels(memory: WebAssembly.Memory): KernelExports {
-  const instance = new WebAssembly.Instance(kernelModule(), { env: { memory } });
+  const module = isSharedMemory(memory) ? sharedKernelModule() : kernelModule();
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
   return instance.exports as unknown as KernelExports;
 }
 

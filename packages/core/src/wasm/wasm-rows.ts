@@ -40,7 +40,7 @@
  *
  * @module
  */
-import { instantiateKernels, type KernelExports } from './wasm-kernels.js';
+import { instantiateKernels, isSharedMemory, type KernelExports } from './wasm-kernels.js';
 
 /** Bytes per WebAssembly page. */
 export const WASM_PAGE_BYTES: number = 65536;
@@ -100,10 +100,13 @@ export class WasmRows {
   readonly dim: number;
   /** Bytes per row (`dim * 4`). */
   readonly rowBytes: number;
-  /** The store's own memory. */
-  readonly memory: WebAssembly.Memory;
+  /**
+   * The store's own memory: plain, or shared with worker threads after
+   * {@link WasmRows.makeShared} (a new object then: instances over the old one are stale).
+   */
+  memory: WebAssembly.Memory;
   /** The kernel instance over {@link WasmRows.memory}. */
-  readonly k: KernelExports;
+  k: KernelExports;
   /** Byte address of the query slot (`dim` floats). */
   readonly qPtr: number;
   /** Byte address of row 0. */
@@ -156,6 +159,42 @@ export class WasmRows {
     this.i32 = new Int32Array(buffer);
     this.u8 = new Uint8Array(buffer);
     this.data = new Float32Array(buffer, this.rowsPtr, capacity * dim);
+  }
+
+  /** Whether the memory is shared (see {@link WasmRows.makeShared}). */
+  get shared(): boolean {
+    return isSharedMemory(this.memory);
+  }
+
+  /**
+   * Move the memory to a shared `WebAssembly.Memory` (a `SharedArrayBuffer` underneath, of at
+   * most {@link WasmRows.maxBytes}), so worker threads can read and write rows and hosted
+   * regions in place while this thread waits (HNSW's parallel build). Contents, addresses and
+   * regions are kept; the views and the kernel instance are renewed, and any other instance
+   * over the old memory must be made again. Searches on a shared memory run at the same speed.
+   * Costs one copy of the memory while it runs, so share a store before filling it.
+   * @returns false when this runtime has no shared memory (no `SharedArrayBuffer`, or a page
+   *   that is not cross-origin isolated) or refuses to allocate it; nothing changes then.
+   */
+  makeShared(): boolean {
+    if (this.shared) return true;
+    if (typeof SharedArrayBuffer !== 'function') return false;
+    const old = this.memory.buffer;
+    let memory: WebAssembly.Memory;
+    try {
+      memory = new WebAssembly.Memory({
+        initial: old.byteLength / WASM_PAGE_BYTES,
+        maximum: Math.floor(this.maxBytes / WASM_PAGE_BYTES),
+        shared: true,
+      });
+    } catch {
+      return false;
+    }
+    new Uint8Array(memory.buffer).set(new Uint8Array(old));
+    this.memory = memory;
+    this.k = instantiateKernels(memory);
+    this.refreshViews();
+    return true;
   }
 
   /** Bytes of the whole memory. */
@@ -272,6 +311,18 @@ export class WasmRows {
   resizeRegion(region: WasmRegion, bytes: number): boolean {
     if (bytes <= region.bytes) return true;
     return this.relayout(this.capacity, region, bytes);
+  }
+
+  /**
+   * Remove `region` and every region hosted after it (a stack discipline: the temporary
+   * regions of one operation are added last and dropped together); their bytes become scratch
+   * again, reused by later growth. A region not hosted here is ignored.
+   */
+  dropRegionsFrom(region: WasmRegion): void {
+    const at = this.regions.indexOf(region);
+    if (at < 0) return;
+    this.scratchPtr = region.ptr;
+    this.regions.length = at;
   }
 
   /**
