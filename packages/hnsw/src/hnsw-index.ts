@@ -61,6 +61,7 @@ import {
   checkInteger,
   checkK,
   checkKernelBackend,
+  checkTaskPool,
   checkKnownKeys,
   checkMetric,
   checkOptions,
@@ -82,12 +83,14 @@ import {
 import { explain } from './explain.js';
 import { HnswState } from './hnsw-state.js';
 import { addRows } from './insert.js';
+import { addRowsParallel } from './parallel-insert.js';
 import { checkInvariants } from './invariants.js';
 import { DEFAULT_EF_SEARCH, checkHnswSearchParams, knnSearch, searchChecked } from './knn-search.js';
 import { compact, deleteIds, updateVector } from './maintenance.js';
 import { HNSW_FORMAT_VERSION, HNSW_TAG, openFile, restoreState, serializeState } from './persistence.js';
 import { DEFAULT_RERANK, QuantizedSearch, quantizedSearchInto, reencodeRow, syncCodes } from './quantized-search.js';
 import type {
+  HnswAddAsyncOptions,
   HnswExplanation,
   HnswIndexOptions,
   HnswInvariantReport,
@@ -165,6 +168,8 @@ export class HnswIndex
   static readonly FORMAT_VERSION: number = HNSW_FORMAT_VERSION;
 
   private readonly s: HnswState;
+  /** True while an {@link HnswIndex.addAsync} on a pool runs (every other call is refused). */
+  private building: boolean;
 
   /** @param options - see {@link HnswIndexOptions}; `dim` is required. */
   constructor(options: HnswIndexOptions) {
@@ -187,6 +192,7 @@ export class HnswIndex
         `quantizer must be 'none', 'sq8' or 'sq4', got ${typeof quantizer === 'string' ? `'${quantizer}'` : String(quantizer)}.`,
       );
     }
+    this.building = false;
     this.s = new HnswState({ dim, metric, M, efConstruction, seed, neighborSelection, capacity, kernels: options.kernels });
     if (quantizer !== 'none') this.s.quant = new QuantizedSearch(quantizer, this.s.store, this.s.policy, options.kernels);
   }
@@ -265,6 +271,7 @@ export class HnswIndex
    * same bytes from `serialize`; only spare capacity may differ).
    */
   add(vectors: Float32Array, options?: AddOptions): void {
+    this.idle('add');
     const { n, onProgress } = beginAdd(vectors, this.s.dim, options, 'HnswIndex.add options');
     // A view of some store's WebAssembly memory is copied: growing that memory would detach it.
     if (n > 0) {
@@ -278,6 +285,58 @@ export class HnswIndex
   }
 
   /**
+   * {@link HnswIndex.add} with the inserts run concurrently by `options.threads` workers of
+   * `options.pool` (hnswlib's `add_items(num_threads)`; `parallel-insert.ts`): the rows go
+   * into the index's memory, shared with the workers, and each worker inserts the next id
+   * under per-node locks. About `threads` times faster on as many cores.
+   *
+   * - `threads: 1`, or no pool, is `add` on the calling thread (byte-identical seeded
+   *   builds). With more threads the graph depends on timing, like hnswlib's: same recall, not
+   *   the same bytes.
+   * - Falls back to `add` on the calling thread for a `kernels: 'js'` index and where this
+   *   runtime has no shared memory (a page that is not cross-origin isolated; the pool of
+   *   `createThreadPool` then has one thread and says why).
+   * - While the promise is pending every other call on the index is refused with
+   *   `UNSUPPORTED_OPERATION`.
+   * - All or nothing: if a task fails (`WORKER_FAILED`) or `onProgress` throws, the promise
+   *   rejects and the index is exactly as it was before the call.
+   * - `onProgress(done, total)` runs about every 100 ms while workers insert (at least 2,048
+   *   apart) and once at the end.
+   */
+  async addAsync(vectors: Float32Array, options?: HnswAddAsyncOptions): Promise<void> {
+    this.idle('addAsync');
+    const plain = options !== null && typeof options === 'object' && !Array.isArray(options);
+    if (plain) checkKnownKeys(options, ['onProgress', 'pool', 'threads'], 'HnswIndex.addAsync options');
+    const pool = plain && options.pool !== undefined ? checkTaskPool(options.pool, 'HnswIndex.addAsync options') : null;
+    const poolSize = pool !== null && typeof pool.size === 'number' && Number.isInteger(pool.size) && pool.size >= 1 ? pool.size : 1;
+    const threads = plain && options.threads !== undefined ? checkInteger('threads', options.threads, 1, Math.max(1, poolSize)) : poolSize;
+    const addOptions = plain ? (options.onProgress === undefined ? {} : { onProgress: options.onProgress }) : (options as undefined);
+    if (pool === null || threads === 1) {
+      this.add(vectors, addOptions);
+      return;
+    }
+    const { n, onProgress } = beginAdd(vectors, this.s.dim, addOptions, 'HnswIndex.addAsync options');
+    if (n === 0) return;
+    this.building = true;
+    try {
+      await addRowsParallel(this.s, stableInput(vectors), n, pool, threads, onProgress);
+    } finally {
+      this.building = false;
+      syncCodes(this.s);
+    }
+  }
+
+  /** Refuse `what` while a parallel {@link HnswIndex.addAsync} runs. */
+  private idle(what: string): void {
+    if (this.building) {
+      throw new AnnlabError(
+        'UNSUPPORTED_OPERATION',
+        `HnswIndex.${what}: an addAsync is still inserting on worker threads; await it first.`,
+      );
+    }
+  }
+
+  /**
    * The k nearest stored vectors of each query (Alg. 5 per query).
    *
    * @param queries - `nq × dim` row-major.
@@ -286,6 +345,7 @@ export class HnswIndex
    *   indexes `rerank` (default 4).
    */
   search(queries: Float32Array, k: number, params?: HnswSearchParams): SearchResult {
+    this.idle('search');
     const dim = this.s.dim;
     const nq = checkVectors(queries, dim, 'queries');
     checkK(k);
@@ -349,6 +409,7 @@ export class HnswIndex
    * deleted. Call {@link HnswIndex.compact} after many deletions.
    */
   delete(ids: number | ArrayLike<number>): void {
+    this.idle('delete');
     deleteIds(this.s, ids);
   }
 
@@ -358,6 +419,7 @@ export class HnswIndex
    * `updatePoint`; details in `maintenance.ts`).
    */
   update(id: number, vector: Float32Array): void {
+    this.idle('update');
     updateVector(this.s, id, vector);
     reencodeRow(this.s, id);
   }
@@ -368,6 +430,7 @@ export class HnswIndex
    * the plain path again. Ids do not change.
    */
   compact(): void {
+    this.idle('compact');
     compact(this.s);
   }
 
@@ -441,6 +504,7 @@ export class HnswIndex
    * byte-identical files.
    */
   serialize(): Uint8Array {
+    this.idle('serialize');
     return serializeState(this.s);
   }
 

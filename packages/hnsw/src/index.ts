@@ -7,7 +7,10 @@
  */
 export { HnswIndex } from './hnsw-index.js';
 export { HnswSearchStats } from './types.js';
+export { INSERT_TASK, insertTask } from './parallel-insert.js';
+export type { InsertTaskPayload } from './parallel-insert.js';
 export type {
+  HnswAddAsyncOptions,
   HnswExplanation,
   HnswIndexOptions,
   HnswInvariantReport,

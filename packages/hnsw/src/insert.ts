@@ -19,9 +19,10 @@
  *
  * @module
  */
-import { PROGRESS_EVERY, type ProgressCallback, reportProgress } from '@annlab/core';
+import { PROGRESS_EVERY, type ProgressCallback, Rng, reportProgress } from '@annlab/core';
 import { MAX_LEVEL } from './graph-layout.js';
 import type { HnswState } from './hnsw-state.js';
+import { InsertBatch } from './internal/wasm-insert.js';
 import { searchLevel0 } from './internal/wasm-traversal.js';
 import { greedyDescend, searchLayerChecked } from './search-layer.js';
 import { selectNeighbors, sortByDistance } from './select-neighbors.js';
@@ -40,17 +41,76 @@ export function drawLevel(s: HnswState): number {
  * current id count. `onProgress(done, n)` runs after every {@link PROGRESS_EVERY} inserts and
  * after the last, between two inserts, so an exception from it leaves a consistent graph of
  * the rows inserted so far.
+ *
+ * On the SIMD backend the inserts run in WebAssembly, {@link PROGRESS_EVERY} ids per call
+ * (`assembly/insert.ts`, the same steps as {@link insertNode} with the same results, bit for
+ * bit); the JS loop below is the readable reference, and runs for `kernels: 'js'` indexes.
  */
 export function addRows(s: HnswState, vectors: Float32Array, n: number, onProgress: ProgressCallback | null = null): void {
   s.ensureCapacity(s.store.size + n);
   const dim = s.dim;
   const g = s.graph;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n; ) {
+    if (s.traversal !== null) {
+      const count = Math.min(n - i, PROGRESS_EVERY - (i % PROGRESS_EVERY));
+      if (addBatchInWasm(s, vectors, i, count)) {
+        i += count;
+        reportProgress(onProgress, i, n);
+        continue;
+      }
+    }
     const id = s.store.append(vectors, i * dim, 1);
     insertNode(s, id, drawLevel(s));
     g.live++;
-    reportProgress(onProgress, i + 1, n);
+    i++;
+    reportProgress(onProgress, i, n);
   }
+}
+
+/**
+ * Append rows `[from, from + count)` of `vectors` and insert them with the WebAssembly loop on
+ * this thread. @returns false, changing nothing, when the memory cannot hold the loop's
+ * temporary state (the caller inserts in JS).
+ */
+function addBatchInWasm(s: HnswState, vectors: Float32Array, from: number, count: number): boolean {
+  const g = s.graph;
+  const rng = s.rng.state();
+  const upperUsed = g.upperUsed;
+  const size = s.store.size;
+  const first = s.store.append(vectors, from * s.dim, count);
+  const end = first + count;
+  let next = first;
+  if (g.entryPoint < 0) {
+    insertNode(s, first, drawLevel(s));
+    next++;
+  }
+  for (let q = next; q < end; q++) g.allocateNode(q, drawLevel(s));
+  if (next < end) {
+    const batch = InsertBatch.prepare(s, next, end, 1);
+    if (batch === null) {
+      // Undo the appends and draws: the JS loop redoes them one by one.
+      g.upperOffset.fill(-1, next, end);
+      g.levels.fill(0, next, end);
+      g.upperUsed = upperUsed;
+      if (next > first) g.upperOffset.fill(-1, first, next);
+      if (next > first) g.levels.fill(0, first, next);
+      if (next > first) {
+        g.entryPoint = -1;
+        g.maxLevel = -1;
+      }
+      s.store.truncate(size);
+      s.rng = Rng.fromState(rng);
+      return false;
+    }
+    try {
+      batch.runHere();
+      batch.finish(s);
+    } finally {
+      batch.drop();
+    }
+  }
+  g.live += count;
+  return true;
 }
 
 /**

@@ -5,7 +5,16 @@
  *
  * @module
  */
-import { SearchStats, type Explanation, type IndexOptions, type InvariantReport, type SearchParams, type SearchResult } from '@annlab/core';
+import {
+  SearchStats,
+  type AddOptions,
+  type Explanation,
+  type IndexOptions,
+  type InvariantReport,
+  type SearchParams,
+  type SearchResult,
+  type TaskPool,
+} from '@annlab/core';
 import type { HnswFilter } from './filter.js';
 
 /** How a node's neighbours are chosen from the candidates a search found. */
@@ -16,6 +25,26 @@ export type NeighborSelection = 'heuristic' | 'simple';
  * or 4 (`'sq4'`) bits per component and re-ranked exactly (see {@link HnswIndexOptions.quantizer}).
  */
 export type HnswQuantizer = 'none' | 'sq8' | 'sq4';
+
+/** Options of {@link HnswIndex.addAsync}. */
+export interface HnswAddAsyncOptions extends AddOptions {
+  /**
+   * The worker pool whose threads insert concurrently (`createThreadPool` from
+   * `@annlab/threads`; each runs this package's `hnsw.insert` task). Left out, `addAsync`
+   * inserts on the calling thread, as `add`.
+   */
+  pool?: TaskPool;
+  /**
+   * Threads that insert at once: an integer ≥ 1, at most the pool's size. `1` inserts on the
+   * calling thread exactly as `add` (byte-identical seeded builds). More threads build about
+   * that many times faster (hnswlib's `num_threads`), but the graph then depends on timing:
+   * the same data and seed give a graph of the same recall, not the same bytes. Memory: 4
+   * bytes per node of locks and about 4 bytes per node per thread of visited tags during the
+   * build, freed for reuse afterwards.
+   * @defaultValue the pool's size (`pool.size`), else 1
+   */
+  threads?: number;
+}
 
 /** Construction options for {@link HnswIndex}. */
 export interface HnswIndexOptions extends IndexOptions {

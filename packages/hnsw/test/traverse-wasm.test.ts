@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { Rng, simdSupported, type Metric } from '@annlab/core';
 import { HnswIndex, HnswSearchStats } from '@annlab/hnsw';
 import type { HnswState } from '../src/hnsw-state.js';
-import { TRAVERSE_SOURCE_SHA256, TRAVERSE_WASM_BASE64 } from '../src/internal/traverse-wasm.generated.js';
-import { compileKernels, sourceHash } from '../scripts/build-wasm.mjs';
+import { TRAVERSE_SHARED_WASM_BASE64, TRAVERSE_SOURCE_SHA256, TRAVERSE_WASM_BASE64 } from '../src/internal/traverse-wasm.generated.js';
+import { compileKernels, compileSharedKernels, sourceHash } from '../scripts/build-wasm.mjs';
 
 const DIM = 20;
 const METRICS: Metric[] = ['euclidean', 'cosine', 'inner-product'];
@@ -53,6 +53,8 @@ describe('WebAssembly level-0 layer search', () => {
   it('the embedded bytes equal a fresh compile, byte for byte', async () => {
     const fresh = await compileKernels();
     expect(Buffer.from(fresh).toString('base64')).toBe(TRAVERSE_WASM_BASE64);
+    const shared = await compileSharedKernels();
+    expect(Buffer.from(shared).toString('base64')).toBe(TRAVERSE_SHARED_WASM_BASE64);
   });
 
   it("is used on 'simd' and 'auto' (where supported), never on 'js'", () => {

@@ -30,6 +30,11 @@ export class InProcessPool implements TaskPool {
     private readonly failAt = -1,
   ) {}
 
+  /** The pool's size, as `@annlab/threads` pools report it. */
+  get size(): number {
+    return this.threads;
+  }
+
   run(task: string, payload: unknown): Promise<unknown> {
     const call = this.calls++;
     return new Promise((resolve, reject) => {

@@ -22,11 +22,11 @@
  *
  * @module
  */
-import { decodeBase64, type VectorStore, type WasmRegion, type WasmRows } from '@annlab/core';
+import { decodeBase64, isSharedMemory, type VectorStore, type WasmRegion, type WasmRows } from '@annlab/core';
 import type { HnswGraph } from '../graph-layout.js';
 import type { HnswState } from '../hnsw-state.js';
 import { searchLayer, searchLayerChecked } from '../search-layer.js';
-import { TRAVERSE_WASM_BASE64 } from './traverse-wasm.generated.js';
+import { TRAVERSE_SHARED_WASM_BASE64, TRAVERSE_WASM_BASE64 } from './traverse-wasm.generated.js';
 
 /** The exports of `assembly/traverse.ts` (byte addresses in the store's memory). */
 interface TraverseExports {
@@ -58,9 +58,17 @@ const MAX_EPOCH = 0x7fffffff;
 const INITIAL_C_CAP = 1024;
 
 let moduleCache: WebAssembly.Module | null = null;
+let sharedModuleCache: WebAssembly.Module | null = null;
 
-/** The compiled traversal module (decoded and compiled once, on first use). */
-function traverseModule(): WebAssembly.Module {
+/**
+ * The compiled traversal module for `memory` (decoded and compiled once, on first use): the
+ * plain build, or the one linked to a shared memory (a store shared with worker threads).
+ */
+function traverseModule(memory: WebAssembly.Memory): WebAssembly.Module {
+  if (isSharedMemory(memory)) {
+    if (sharedModuleCache === null) sharedModuleCache = new WebAssembly.Module(decodeBase64(TRAVERSE_SHARED_WASM_BASE64));
+    return sharedModuleCache;
+  }
   if (moduleCache === null) moduleCache = new WebAssembly.Module(decodeBase64(TRAVERSE_WASM_BASE64));
   return moduleCache;
 }
@@ -70,6 +78,11 @@ function align8(x: number): number {
   return (x + 7) & ~7;
 }
 
+/** A traversal instance over `memory`. */
+function instantiate(memory: WebAssembly.Memory): TraverseExports {
+  return new WebAssembly.Instance(traverseModule(memory), { env: { memory } }).exports as unknown as TraverseExports;
+}
+
 /**
  * The wasm layer search of one index: the traversal instance over the store's memory, the
  * visited-tag region and its epoch, and the current room for C (fixed shape).
@@ -77,8 +90,8 @@ function align8(x: number): number {
 export class WasmTraversal {
   /** The store's WebAssembly rows (memory, query slot, scratch). */
   readonly rows: WasmRows;
-  /** The traversal instance over `rows.memory`. */
-  readonly k: TraverseExports;
+  /** The traversal instance over `rows.memory` (renewed by {@link WasmTraversal.relink}). */
+  k: TraverseExports;
   /** Visited tags, one int32 per node (length ≥ graph capacity). */
   readonly tags: WasmRegion;
   /** The current search's epoch; a node is visited iff its tag equals it. */
@@ -88,10 +101,15 @@ export class WasmTraversal {
 
   constructor(rows: WasmRows, tags: WasmRegion) {
     this.rows = rows;
-    this.k = new WebAssembly.Instance(traverseModule(), { env: { memory: rows.memory } }).exports as unknown as TraverseExports;
+    this.k = instantiate(rows.memory);
     this.tags = tags;
     this.epoch = 0;
     this.cCap = INITIAL_C_CAP;
+  }
+
+  /** Instantiate again over the store's current memory (after {@link WasmRows.makeShared}). */
+  relink(): void {
+    this.k = instantiate(this.rows.memory);
   }
 
   /** Make the tags hold `capacity` nodes. @returns false when the memory cannot grow. */
