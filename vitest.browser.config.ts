@@ -80,8 +80,8 @@ const packageProjects = BROWSER_PACKAGES.map((name) => {
   };
 });
 
-/** A browser project for one of @annlab/threads' browser tests, its server sending `headers`. */
-function threadsProject(file: string, headers: Record<string, string>) {
+/** A browser project for some of @annlab/threads' browser tests, its server sending `headers`. */
+function threadsProject(files: string[], headers: Record<string, string>) {
   return {
     ...sourceResolve,
     server: { headers },
@@ -89,7 +89,7 @@ function threadsProject(file: string, headers: Record<string, string>) {
     test: {
       name: `@annlab/threads (browser${Object.keys(headers).length > 0 ? ', isolated' : ''})`,
       root: 'packages/threads',
-      include: [`test/${file}`],
+      include: files.map((file) => `test/${file}`),
       testTimeout: 120_000,
       hookTimeout: 120_000,
       browser: {
@@ -130,11 +130,11 @@ export default defineConfig({
       ...packageProjects,
       // @annlab/threads: Web Workers sharing memory need a cross-origin isolated page, so
       // this project's server sends COOP/COEP; the fallback test runs on a plain page.
-      threadsProject('search.browser.test.ts', {
+      threadsProject(['search.browser.test.ts', 'hnsw-build.browser.test.ts'], {
         'Cross-Origin-Opener-Policy': 'same-origin',
         'Cross-Origin-Embedder-Policy': 'require-corp',
       }),
-      threadsProject('fallback.browser.test.ts', {}),
+      threadsProject(['fallback.browser.test.ts'], {}),
     ],
   },
 });

@@ -103,14 +103,14 @@ export function kernelSourceHash(sourcePath, source = readFileSync(sourcePath, '
  * Compile one AssemblyScript file (read from `sourcePath`, with the local files it imports) to
  * wasm bytes, in memory, with the compiler the package at `fromUrl` resolves.
  */
-export async function compileAssemblyScript(sourcePath, fromUrl, shared = false) {
+export async function compileAssemblyScript(sourcePath, fromUrl, shared = false, features = []) {
   const asc = (await import(assemblyScriptFrom(fromUrl).ascUrl)).default;
   const dir = dirname(sourcePath);
   const inName = basename(sourcePath);
   const outName = inName.replace(/\.ts$/, '.wasm');
   const outputs = {};
   let errors = '';
-  const result = await asc.main([inName, '--outFile', outName, ...ASC_FLAGS, ...(shared ? SHARED_FLAGS : [])], {
+  const result = await asc.main([inName, '--outFile', outName, ...ASC_FLAGS, ...features.flatMap((f) => ['--enable', f]), ...(shared ? SHARED_FLAGS : [])], {
     // Names are relative to the source's folder; anything else (the standard library) is asc's own.
     readFile: (name) => {
       const path = resolve(dir, name);
@@ -154,6 +154,8 @@ function repoPath(path) {
  * @param {'plain' | 'shared' | 'both'} [spec.memory] which memory the module links to: a plain
  *   one (`<prefix>_WASM_BASE64`, the default), a shared one (`<prefix>_SHARED_WASM_BASE64`,
  *   see {@link SHARED_FLAGS}), or both constants.
+ * @param {string[]} [spec.features] extra WebAssembly features for every variant (`'threads'`:
+ *   atomics, which a plain memory also runs while no thread waits).
  */
 export function wasmTarget(spec) {
   const sourcePath = fileURLToPath(new URL(`../${spec.source}`, spec.script));
@@ -166,10 +168,11 @@ export function wasmTarget(spec) {
   const memory = spec.memory ?? 'plain';
 
   /** Compile the kernel source to wasm bytes (the plain variant, or the only one). */
-  const compile = () => compileAssemblyScript(sourcePath, spec.script, memory === 'shared');
+  const features = spec.features ?? [];
+  const compile = () => compileAssemblyScript(sourcePath, spec.script, memory === 'shared', features);
 
   /** Compile the shared-memory variant (`memory: 'both'`). */
-  const compileShared = () => compileAssemblyScript(sourcePath, spec.script, true);
+  const compileShared = () => compileAssemblyScript(sourcePath, spec.script, true, features);
 
   /** The AssemblyScript version the package compiles with. */
   const version = () => compilerVersion(spec.script);

@@ -104,15 +104,21 @@ export class WorkerPool implements ThreadPool {
     this.isClosed = true;
     const err = this.failure ?? closedError();
     for (const job of this.queue.splice(0)) job.reject(err);
+    const running: Job[] = [];
     for (const slot of this.slots) {
       if (slot.job !== null) {
-        slot.job.reject(
-          this.failure ?? new AnnlabError('WORKER_FAILED', 'the thread pool was closed while a task was running; its result is lost.'),
-        );
+        running.push(slot.job);
         slot.job = null;
       }
     }
     this.closing = Promise.all(this.slots.map((s) => (s.exited ? Promise.resolve() : s.handle.terminate()))).then(() => undefined);
+    // A running task's run rejects only once its worker has stopped, so a caller that restores
+    // shared data on rejection (HNSW's parallel insert) never races a task still writing it.
+    const lost =
+      this.failure ?? new AnnlabError('WORKER_FAILED', 'the thread pool was closed while a task was running; its result is lost.');
+    void this.closing.then(() => {
+      for (const job of running) job.reject(lost);
+    });
     return this.closing;
   }
 

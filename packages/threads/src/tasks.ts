@@ -1,13 +1,15 @@
 /**
  * annlab's own task module, loaded by every worker: `annlab.search`, one slice of a parallel
  * batch search (see `searchBatch`); and the build tasks of the algorithm packages, pure
- * functions they export: `rpforest.buildTrees` (trees of `RpForestIndex.addAsync`) and
- * `ivfpq.assign` (one chunk of a k-means assignment step, `KMeans.trainAsync`). Other
+ * functions they export: `rpforest.buildTrees` (trees of `RpForestIndex.addAsync`),
+ * `ivfpq.assign` (one chunk of a k-means assignment step, `KMeans.trainAsync`) and
+ * `hnsw.insert` (the concurrent INSERT loop of `HnswIndex.addAsync`). Other
  * packages add theirs through `taskModules`.
  *
  * @module
  */
 import type { KernelBackend, SearchStats } from '@annlab/core';
+import { INSERT_TASK, type InsertTaskPayload, insertTask } from '@annlab/hnsw';
 import { ASSIGN_TASK, type AssignTaskPayload, assignTask } from '@annlab/ivfpq';
 import { BUILD_TREES_TASK, type BuildTreesPayload, buildTreesTask } from '@annlab/rpforest';
 import { createStats, replicaFor } from './replicas.js';
@@ -60,4 +62,5 @@ export const tasks: Readonly<Record<string, TaskHandler>> = {
   'annlab.search': (payload) => searchSlice(payload as SearchTaskPayload),
   [BUILD_TREES_TASK]: (payload) => buildTreesTask(payload as BuildTreesPayload),
   [ASSIGN_TASK]: (payload) => assignTask(payload as AssignTaskPayload),
+  [INSERT_TASK]: (payload) => insertTask(payload as InsertTaskPayload),
 };
