@@ -1,7 +1,9 @@
 /**
  * FAISS as a native peer, through a Python subprocess (`python3` with the `faiss` module,
- * e.g. Debian's python3-faiss or `pip install faiss-cpu`). The subprocess holds the index;
- * it builds, then times queries itself (one at a time and as one batch, single-threaded via
+ * e.g. Debian's python3-faiss or `pip install faiss-cpu`), run by `python-peer.ts`. The
+ * subprocess holds the index; it builds on the run's threads (`annlab bench --threads N`:
+ * `faiss.omp_set_num_threads(N)` around train and add, recorded as `buildThreads`), then times
+ * queries itself (one at a time and as one batch, single-threaded via
  * `faiss.omp_set_num_threads(1)`), so inter-process overhead never enters the numbers. The
  * harness scores the returned ids like any other algorithm's.
  *
@@ -15,14 +17,14 @@
  *
  * @module
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface, type Interface } from 'node:readline';
+import { rmSync, writeFileSync } from 'node:fs';
 import { AnnlabError } from '@annlab/core';
 import type { Params } from '../suite.js';
 import type { AlgorithmAdapter, BuildInput, BuiltIndex, ExternalMeasurement, Searcher } from './adapter.js';
+import { PythonServer, findPython, pythonUnavailableReason, readFloat64File, readInt32File } from './python-peer.js';
+
+/** What the server imports; {@link findPython} looks for an interpreter that can. */
+const MODULES = 'faiss, numpy';
 
 /** The Python side: a line-oriented JSON server over stdin/stdout. */
 const SERVER = String.raw`
@@ -41,6 +43,7 @@ for line in sys.stdin:
             metric = faiss.METRIC_INNER_PRODUCT if cmd["metric"] != "euclidean" else faiss.METRIC_L2
             if cmd["metric"] == "cosine":
                 base = base.copy(); faiss.normalize_L2(base)
+            faiss.omp_set_num_threads(int(cmd.get("threads", 1)))
             t0 = time.perf_counter()
             index = faiss.index_factory(cmd["dim"], cmd["factory"], metric)
             ps = faiss.ParameterSpace()
@@ -54,6 +57,7 @@ for line in sys.stdin:
                 index.train(base)
             index.add(base)
             seconds = time.perf_counter() - t0
+            faiss.omp_set_num_threads(1)
             nbytes = int(faiss.serialize_index(index).nbytes)
             reply({"ok": True, "seconds": seconds, "bytes": nbytes})
         elif cmd["cmd"] == "search":
@@ -105,85 +109,22 @@ for line in sys.stdin:
         reply({"ok": False, "error": "%s: %s" % (type(e).__name__, e)})
 `;
 
-/** Interpreters tried in order: env ANNLAB_PYTHON, `python3` on the PATH, the system's /usr/bin/python3. */
-function pythonCandidates(): string[] {
-  const env = process.env.ANNLAB_PYTHON;
-  return env !== undefined && env.length > 0 ? [env] : ['python3', '/usr/bin/python3'];
-}
-
-let foundPython: string | null | undefined;
-
-/** The first candidate interpreter that can `import faiss, numpy`, or null. */
-function findPython(): string | null {
-  if (foundPython === undefined) {
-    foundPython = null;
-    for (const candidate of pythonCandidates()) {
-      const r = spawnSync(candidate, ['-c', 'import faiss, numpy'], { encoding: 'utf8', timeout: 60_000 });
-      if (r.status === 0) {
-        foundPython = candidate;
-        break;
-      }
-    }
-  }
-  return foundPython;
-}
-
-class FaissServer {
-  private readonly child: ChildProcessWithoutNullStreams;
-  private readonly lines: Interface;
-  private readonly pending: ((line: string) => void)[] = [];
-  private stderr = '';
-
-  constructor(pythonPath: string, script: string) {
-    this.child = spawn(pythonPath, ['-u', script], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.lines = createInterface({ input: this.child.stdout });
-    this.lines.on('line', (line) => this.pending.shift()?.(line));
-    this.child.stderr.on('data', (d: Buffer) => {
-      this.stderr += d.toString();
-    });
-    this.child.on('exit', () => {
-      for (const p of this.pending.splice(0))
-        p(JSON.stringify({ ok: false, error: `python exited: ${this.stderr.trim().split('\n').pop() ?? ''}` }));
-    });
-  }
-
-  request(cmd: Record<string, unknown>): Promise<Record<string, unknown>> {
-    return new Promise((resolve, reject) => {
-      this.pending.push((line) => {
-        const reply = JSON.parse(line) as Record<string, unknown>;
-        if (reply.ok === true) resolve(reply);
-        else reject(new AnnlabError('IO', `faiss subprocess: ${String(reply.error)}`));
-      });
-      this.child.stdin.write(`${JSON.stringify(cmd)}\n`);
-    });
-  }
-
-  close(): void {
-    this.child.stdin.end();
-    this.child.kill();
-  }
-}
-
 /** FAISS through `python3 -c "import faiss"`; see the module comment for its parameters. */
 export class FaissAdapter implements AlgorithmAdapter {
   readonly name = 'faiss';
   readonly kind = 'native' as const;
 
   async unavailableReason(): Promise<string | null> {
-    return findPython() === null
-      ? `Python FAISS is not available (${pythonCandidates().join(', ')}: "import faiss, numpy" failed); install python3-faiss or faiss-cpu, or set ANNLAB_PYTHON`
-      : null;
+    return pythonUnavailableReason('Python FAISS', MODULES, 'install python3-faiss or faiss-cpu');
   }
 
   async build(input: BuildInput, params: Params): Promise<BuiltIndex> {
-    const pythonPath = findPython();
+    const pythonPath = findPython(MODULES);
     if (pythonPath === null) throw new AnnlabError('NOT_FOUND', (await this.unavailableReason()) ?? 'no Python FAISS');
-    const dir = mkdtempSync(join(tmpdir(), 'annlab-faiss-'));
-    const script = join(dir, 'server.py');
-    writeFileSync(script, SERVER);
-    const baseFile = join(dir, 'base.f32');
+    const threads = input.threads ?? 1;
+    const server = new PythonServer('faiss', pythonPath, SERVER);
+    const baseFile = server.file('base.f32');
     writeFileSync(baseFile, input.base.subarray(0, input.n * input.dim));
-    const server = new FaissServer(pythonPath, script);
     const { index: factory = 'HNSW32', ...rest } = params;
     let built: Record<string, unknown>;
     try {
@@ -194,10 +135,10 @@ export class FaissAdapter implements AlgorithmAdapter {
         metric: input.metric,
         factory: String(factory),
         params: rest,
+        threads,
       });
     } catch (e) {
       server.close();
-      rmSync(dir, { recursive: true, force: true });
       throw e;
     }
     rmSync(baseFile, { force: true });
@@ -207,20 +148,19 @@ export class FaissAdapter implements AlgorithmAdapter {
     return {
       countsDistances: false,
       buildSeconds: built.seconds as number,
+      buildThreads: threads,
       searcher(): Searcher {
         throw new AnnlabError('UNSUPPORTED_OPERATION', 'the faiss adapter is timed in its subprocess; use measure().');
       },
       async measure(queries: Float32Array, nq: number, k: number, sp: Params, repeats: number): Promise<ExternalMeasurement> {
-        const qFile = join(dir, 'queries.f32');
-        const idsOut = join(dir, 'ids.i32');
-        const latOut = join(dir, 'lat.f64');
+        const qFile = server.file('queries.f32');
+        const idsOut = server.file('ids.i32');
+        const latOut = server.file('lat.f64');
         writeFileSync(qFile, queries.subarray(0, nq * dim));
         const r = await server.request({ cmd: 'search', queries: qFile, dim, metric, k, params: sp, repeats, idsOut, latOut });
-        const idsBuf = readFileSync(idsOut);
-        const latBuf = readFileSync(latOut);
         return {
-          ids: new Int32Array(idsBuf.buffer.slice(idsBuf.byteOffset, idsBuf.byteOffset + idsBuf.byteLength)),
-          latenciesMs: new Float64Array(latBuf.buffer.slice(latBuf.byteOffset, latBuf.byteOffset + latBuf.byteLength)),
+          ids: readInt32File(idsOut),
+          latenciesMs: readFloat64File(latOut),
           qps: r.qps as number,
           batchQps: r.batchQps as number,
         };
@@ -230,7 +170,6 @@ export class FaissAdapter implements AlgorithmAdapter {
       },
       dispose(): void {
         server.close();
-        rmSync(dir, { recursive: true, force: true });
       },
     };
   }

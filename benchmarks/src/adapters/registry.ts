@@ -7,10 +7,14 @@ import { AnnlabError } from '@annlab/core';
 import type { AlgorithmAdapter } from './adapter.js';
 import { ALGORITHM_NAMES, AnnlabAdapter, PcaPipelineAdapter, isAnnlabAlgorithm } from './annlab.js';
 import { FaissAdapter } from './faiss.js';
+import { HnswlibPyAdapter } from './hnswlib-py.js';
 import { AnnoyAdapter, HnswNpmAdapter, HnswlibAdapter, UsearchAdapter } from './native.js';
 
-/** Native peers by suite name. */
-export const NATIVE_PEERS: readonly string[] = ['hnswlib-node', 'annoy', 'usearch', 'faiss', 'hnsw-npm'];
+/**
+ * Native peers by suite name: `hnswlib-node` is hnswlib's npm binding (one build thread),
+ * `hnswlib` its own Python binding (builds on `--threads`).
+ */
+export const NATIVE_PEERS: readonly string[] = ['hnswlib-node', 'annoy', 'usearch', 'faiss', 'hnsw-npm', 'hnswlib'];
 
 /** Every algorithm name the harness knows (pipelines as `pca+<name>`). */
 export function knownAlgorithms(): string[] {
@@ -33,6 +37,8 @@ export function createAdapter(name: string): AlgorithmAdapter {
       return new FaissAdapter();
     case 'hnsw-npm':
       return new HnswNpmAdapter();
+    case 'hnswlib':
+      return new HnswlibPyAdapter();
     default:
       throw new AnnlabError('NOT_FOUND', `unknown algorithm "${name}"; known: ${knownAlgorithms().join(', ')}.`);
   }
