@@ -75,6 +75,23 @@ export function stableInput(x: Float32Array): Float32Array {
 }
 
 /**
+ * Copy `from` into the zeroed `to` one 64 KiB page at a time, skipping pages that are all
+ * zero: writing zeros would make every page of `to` resident for nothing.
+ */
+function copyNonZeroPages(from: ArrayBufferLike, to: ArrayBufferLike): void {
+  const src = new Uint8Array(from);
+  const dst = new Uint8Array(to);
+  const words = new Int32Array(from, 0, from.byteLength >>> 2);
+  const pageWords = WASM_PAGE_BYTES >>> 2;
+  for (let w = 0; w < words.length; w += pageWords) {
+    const end = Math.min(words.length, w + pageWords);
+    let i = w;
+    while (i < end && words[i] === 0) i++;
+    if (i < end) dst.set(src.subarray(w << 2, end << 2), w << 2);
+  }
+}
+
+/**
  * A growable block of a store's WebAssembly memory hosted beside its rows (created by
  * {@link WasmRows.addRegion}, resized by {@link WasmRows.resizeRegion}). It may move when the
  * rows or an earlier region grow; its contents move with it.
@@ -172,7 +189,8 @@ export class WasmRows {
    * regions in place while this thread waits (HNSW's parallel build). Contents, addresses and
    * regions are kept; the views and the kernel instance are renewed, and any other instance
    * over the old memory must be made again. Searches on a shared memory run at the same speed.
-   * Costs one copy of the memory while it runs, so share a store before filling it.
+   * Costs one copy of the pages that hold data (zero pages are skipped, so the spare capacity of
+   * a store created with a large `capacity` stays untouched), so share a store before filling it.
    * @returns false when this runtime has no shared memory (no `SharedArrayBuffer`, or a page
    *   that is not cross-origin isolated) or refuses to allocate it; nothing changes then.
    */
@@ -190,7 +208,7 @@ export class WasmRows {
     } catch {
       return false;
     }
-    new Uint8Array(memory.buffer).set(new Uint8Array(old));
+    copyNonZeroPages(old, memory.buffer);
     this.memory = memory;
     this.k = instantiateKernels(memory);
     this.refreshViews();
