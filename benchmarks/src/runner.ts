@@ -12,7 +12,7 @@
  * 4. recall@k by ann-benchmarks' threshold rule and by id overlap, on the returned ids.
  *
  * With `threads` > 1 ({@link RunOptions.threads}, `annlab bench --threads N`), builds that
- * run on a worker pool (the forest's trees, IVF's k-means) or whose index has a `threads`
+ * run on a worker pool (the forest's trees, HNSW's inserts, IVF's k-means) or whose index has a `threads`
  * option get N threads (the others build on one thread; each line records `buildThreads`), and with `batch` (`--batch`, ann-benchmarks' batch mode) each sweep point
  * also times a batch search on N threads (`@annlab/threads`' `searchBatch`) beside the
  * one-query single-thread QPS: `threadedBatchQps`. Peak resident memory is sampled after each

@@ -80,7 +80,7 @@ describe('runSuite with threads and batch', () => {
     const byName = (name: string) => threaded.results.find((r) => r.algorithm === name);
     expect(byName('threaded-flat')?.buildThreads).toBe(2);
     expect(byName('flat')?.buildThreads).toBe(1);
-    expect(byName('hnsw')?.buildThreads).toBe(1);
+    expect(byName('hnsw')?.buildThreads).toBe(2);
     for (const r of threaded.results) expect(r.threads).toBe(2);
   });
 
@@ -124,5 +124,13 @@ describe('--threads on builds that take a worker pool', () => {
       expect(two.buildThreads, name).toBe(2);
       expect(Buffer.from(two.index.serialize()).equals(Buffer.from(one.index.serialize())), name).toBe(true);
     }
+  });
+
+  it('builds HNSW on 2 threads (concurrent INSERT: same size and a valid graph, not the same bytes)', async () => {
+    const input = { base: dataset.base, n: dataset.base.length / dataset.dim, dim: dataset.dim, metric: dataset.metric, seed: 7 };
+    const two = (await createAdapter('hnsw').build({ ...input, threads: 2 }, { M: 8, efConstruction: 40 })) as BuiltAnnlabIndex;
+    expect(two.buildThreads).toBe(2);
+    expect(two.index.size).toBe(input.n);
+    expect((two.index as unknown as { checkInvariants(): { ok: boolean } }).checkInvariants().ok).toBe(true);
   });
 });

@@ -294,11 +294,12 @@ export class AnnlabAdapter implements AlgorithmAdapter {
     index ??= this.create(base, params);
     const addOptions = input.onProgress === undefined ? undefined : { onProgress: input.onProgress };
     if (threads > 1 && buildThreads === 1 && hasPoolBuild(index)) {
-      // Builds that take a worker pool (the forest's trees, IVF's k-means assignment) run on
-      // --threads workers; the result is byte-identical to the one-thread build.
+      // Builds that take a worker pool run on --threads workers: the forest's trees and IVF's
+      // k-means assignment (byte-identical to the one-thread build), and HNSW's concurrent
+      // INSERT (same quality, bytes depend on timing, as hnswlib's num_threads build).
       const pool = createThreadPool({ threads });
       try {
-        if (index instanceof RpForestIndex) await index.addAsync(input.base, { ...addOptions, pool });
+        if (index instanceof RpForestIndex || index instanceof HnswIndex) await index.addAsync(input.base, { ...addOptions, pool });
         else {
           await index.trainAsync(input.base, { pool });
           index.add(input.base, addOptions);
@@ -313,9 +314,9 @@ export class AnnlabAdapter implements AlgorithmAdapter {
   }
 }
 
-/** Whether `index` builds on a worker pool: the forest (`addAsync`) and the IVF indexes (`trainAsync`). */
-function hasPoolBuild(index: AnnIndex): index is RpForestIndex | IvfFlatIndex | IvfPqIndex {
-  return index instanceof RpForestIndex || index instanceof IvfFlatIndex || index instanceof IvfPqIndex;
+/** Whether `index` builds on a worker pool: the forest and HNSW (`addAsync`), the IVF indexes (`trainAsync`). */
+function hasPoolBuild(index: AnnIndex): index is RpForestIndex | HnswIndex | IvfFlatIndex | IvfPqIndex {
+  return index instanceof RpForestIndex || index instanceof HnswIndex || index instanceof IvfFlatIndex || index instanceof IvfPqIndex;
 }
 
 /**
