@@ -52,12 +52,15 @@ import {
   checkOptions,
   checkSeed,
   checkKernelBackend,
+  checkTaskPool,
   checkVectors,
   stableInput,
   type KernelBackend,
+  type TaskPool,
 } from '@annlab/core';
 import { gemmNT } from './internal/gemm.js';
-import { fitExact, fitRandomized, type PcaFit } from './internal/fit.js';
+import { exactSteps, type FitSteps, type PcaFit, randomizedSteps, runFitInline } from './internal/fit.js';
+import { PoolPassRunner, runFitOnPool } from './internal/parallel-pass.js';
 
 /** Which PCA algorithm to run: see {@link PcaOptions.solver}. */
 export type PcaSolver = 'auto' | 'exact' | 'randomized';
@@ -131,6 +134,15 @@ export interface PcaOptions {
   kernels?: KernelBackend;
 }
 
+/** Options of {@link Pca.trainAsync}. */
+export interface PcaTrainAsyncOptions {
+  /**
+   * The worker pool that runs the passes over the data (see {@link Pca.trainAsync}). Left
+   * out, training runs in the calling thread, as `train`.
+   */
+  pool?: TaskPool;
+}
+
 const OPTION_KEYS = ['dim', 'components', 'whiten', 'solver', 'seed', 'oversampling', 'powerIterations', 'kernels'] as const;
 const SOLVERS: readonly PcaSolver[] = ['auto', 'exact', 'randomized'];
 /** Rows per block in apply / reconstruct. */
@@ -161,6 +173,12 @@ interface PcaFileParams {
 
 /**
  * PCA with an exact and a randomized solver, whitening, batch apply and reconstruct.
+ *
+ * Fitting in parallel: {@link Pca.trainAsync} runs the fit's passes over the data (the
+ * means, the covariance or Gram matrix, the randomized solver's products Xc·Q and Xcᵀ·Y) on a
+ * worker pool, split by rows into fixed chunks of 2,048; the workers compute each chunk's
+ * partial sums and the calling thread adds them in chunk order, as `train` does, so the
+ * result is the same bytes as `train` for any number of threads.
  *
  * @example
  * ```ts
@@ -313,6 +331,48 @@ export class Pca {
    * n ≥ max(components, 2). Replaces any earlier training; on error nothing changes.
    */
   train(x: Float32Array): void {
+    const plan = this.planFit(x);
+    const fit = runFitInline(plan.steps, plan.x, plan.n);
+    this.adopt(fit, plan.n, plan.solver, plan.q);
+    this.backendUsed = fit.backend;
+  }
+
+  /**
+   * {@link Pca.train} with its passes over the data run in parallel on `options.pool`: a
+   * worker pool whose workers run this package's `pcaPassTask` under `PCA_PASS_TASK`, such as
+   * `createThreadPool({ threads })` from `@annlab/threads`. The passes are where a fit spends
+   * its time: the means, the covariance (exact solver) or the centred Gram matrix, and the
+   * randomized solver's products Xc·Q and Xcᵀ·Y, each once per power iteration. Each is cut
+   * into fixed chunks of 2,048 rows, one task each; the workers compute the chunks' partial
+   * sums and the calling thread adds them in chunk order, exactly as `train` does. So the
+   * mean, the directions and the eigenvalues are the same bytes as `train` gives, for any
+   * number of workers. The eigensolver and the small l × l problems stay on the calling
+   * thread (O(dim³) and O(l²·dim), little beside the passes when n ≫ dim). Memory: the
+   * vectors once more in shared memory (n × dim × 4 bytes), plus 2 × threads chunk partials
+   * (dim² float64 each for the covariance) and one per worker.
+   *
+   * Without `pool` this is `train`. Nothing is committed until every pass is back: a failed
+   * task rejects the promise and leaves the transform as it was (untrained, or its earlier
+   * training).
+   */
+  async trainAsync(x: Float32Array, options?: PcaTrainAsyncOptions): Promise<void> {
+    if (options !== undefined) {
+      checkOptions(options, 'Pca.trainAsync options');
+      checkKnownKeys(options, ['pool'], 'Pca.trainAsync options');
+    }
+    if (options?.pool === undefined) {
+      this.train(x);
+      return;
+    }
+    const pool = checkTaskPool(options.pool, 'Pca.trainAsync options');
+    const plan = this.planFit(x);
+    const fit = await runFitOnPool(plan.steps, new PoolPassRunner(pool, plan.x, plan.n, this.dim));
+    this.adopt(fit, plan.n, plan.solver, plan.q);
+    this.backendUsed = fit.backend;
+  }
+
+  /** Check the training vectors, pick the solver, and set up its fit (not started). */
+  private planFit(x: Float32Array): { x: Float32Array; n: number; solver: 'exact' | 'randomized'; q: number; steps: FitSteps } {
     const n = checkVectors(x, this.dim, 'training vectors');
     if (n === 0) {
       throw new AnnlabError('EMPTY_INDEX', 'PCA needs training vectors; got an empty batch.');
@@ -324,22 +384,17 @@ export class Pca {
           `Train on more vectors or lower components.`,
       );
     }
-    x = stableInput(x);
     let solver = this.solver;
     if (solver === 'auto') {
       const cost = this.costEstimate(n);
       solver = cost.exact <= cost.randomized ? 'exact' : 'randomized';
     }
-    let fit: PcaFit;
-    let q = 0;
     if (solver === 'exact') {
-      fit = fitExact(x, n, this.dim, this.components, this.kernels);
-    } else {
-      q = this.resolvePowerIterations(n);
-      fit = fitRandomized(x, n, this.dim, this.components, this.subspaceSize(), q, new Rng(this.seed), this.kernels);
+      return { x: stableInput(x), n, solver, q: 0, steps: exactSteps(n, this.dim, this.components, this.kernels) };
     }
-    this.adopt(fit, n, solver, q);
-    this.backendUsed = fit.backend;
+    const q = this.resolvePowerIterations(n);
+    const steps = randomizedSteps(n, this.dim, this.components, this.subspaceSize(), q, new Rng(this.seed), this.kernels);
+    return { x: stableInput(x), n, solver, q, steps };
   }
 
   private adopt(fit: PcaFit, n: number, solverUsed: 'exact' | 'randomized', q: number): void {

@@ -47,6 +47,7 @@ import {
   checkOptions,
   checkSearchParams,
   checkSeed,
+  checkTaskPool,
   checkVectors,
   createSearchResult,
   metricPolicy,
@@ -63,8 +64,10 @@ import {
   type MemoryReport,
   type Metric,
   type MetricPolicy,
+  type ProgressCallback,
   type SearchParams,
   type SearchResult,
+  type TaskPool,
   type TrainableIndex,
 } from '@annlab/core';
 import { Pca, type PcaSolver } from './pca.js';
@@ -137,6 +140,24 @@ export interface PreTransformIndexOptions extends IndexOptions {
   keepVectors?: boolean;
 }
 
+/** Options of {@link PreTransformIndex.trainAsync}. */
+export interface PreTransformTrainAsyncOptions {
+  /**
+   * The worker pool the PCA fit runs its passes on (`Pca.trainAsync`). Left out, this is
+   * `train`.
+   */
+  pool?: TaskPool;
+}
+
+/** Options of {@link PreTransformIndex.addAsync}. */
+export interface PreTransformAddAsyncOptions extends AddOptions {
+  /**
+   * The worker pool the first add's PCA fit runs its passes on (`Pca.trainAsync`). Left out,
+   * this is `add`.
+   */
+  pool?: TaskPool;
+}
+
 /** Search parameters: `rerank`, `stats`, and any parameter of the inner index (passed through). */
 export interface PreTransformSearchParams extends SearchParams {
   /**
@@ -174,6 +195,18 @@ interface PreTransformFileParams {
   seed: number;
   components: number;
   keepVectors: boolean;
+}
+
+/**
+ * `options` of an async call split into its pool (checked) and the rest; anything but a plain
+ * object is passed on as the rest, for the synchronous twin to refuse.
+ */
+function splitPool(options: unknown, keys: readonly string[], what: string): { pool: TaskPool | undefined; rest: AddOptions | undefined } {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) return { pool: undefined, rest: options as undefined };
+  checkKnownKeys(options, keys, what);
+  const o = options as PreTransformAddAsyncOptions;
+  const pool = o.pool === undefined ? undefined : checkTaskPool(o.pool, what);
+  return { pool, rest: o.onProgress === undefined ? {} : { onProgress: o.onProgress } };
 }
 
 function innerMetricFor(metric: Metric): Metric {
@@ -341,15 +374,42 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
    */
   train(vectors: Float32Array): void {
     const n = checkVectors(vectors, this.dim, 'training vectors');
-    if (this.inner.size > 0) {
-      throw new AnnlabError(
-        'UNSUPPORTED_OPERATION',
-        'PreTransformIndex.train must run before the first add; this index already holds projected vectors. Build a new index to retrain.',
-      );
-    }
+    this.refuseRetrain('train');
     const pca = new Pca(this.pcaOptions);
     pca.train(this.prepared(stableInput(vectors), n));
     this.setPca(pca);
+  }
+
+  /**
+   * {@link PreTransformIndex.train} with the PCA fit's passes over the data run on
+   * `options.pool` (`Pca.trainAsync`: the same transform, byte for byte, for any number of
+   * workers). Without `pool` this is `train`. The index takes the transform only when the fit
+   * is back: a failed task rejects and leaves it as it was; an `add` meanwhile makes this call
+   * reject with `UNSUPPORTED_OPERATION`.
+   */
+  async trainAsync(vectors: Float32Array, options?: PreTransformTrainAsyncOptions): Promise<void> {
+    if (options !== undefined) checkOptions(options, 'PreTransformIndex.trainAsync options');
+    const pool = splitPool(options, ['pool'], 'PreTransformIndex.trainAsync options').pool;
+    if (pool === undefined) {
+      this.train(vectors);
+      return;
+    }
+    const n = checkVectors(vectors, this.dim, 'training vectors');
+    this.refuseRetrain('train');
+    const pca = new Pca(this.pcaOptions);
+    await pca.trainAsync(this.prepared(stableInput(vectors), n), { pool });
+    this.refuseRetrain('trainAsync');
+    this.setPca(pca);
+  }
+
+  /** `UNSUPPORTED_OPERATION` once vectors are projected: they would not match a new transform. */
+  private refuseRetrain(what: string): void {
+    if (this.inner.size > 0) {
+      throw new AnnlabError(
+        'UNSUPPORTED_OPERATION',
+        `PreTransformIndex.${what} must run before the first add; this index already holds projected vectors. Build a new index to retrain.`,
+      );
+    }
   }
 
   private setPca(pca: Pca): void {
@@ -421,15 +481,57 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
     // A view of this index's own rows (add(store.view())) would be detached as the store grows.
     vectors = stableInput(vectors);
     let pca = this.model;
-    let projector = this.projector;
-    const fitSteps = pca.isTrained ? 0 : 1;
-    const total = fitSteps + 2 * n;
     if (!pca.isTrained) {
       pca = new Pca(this.pcaOptions);
       pca.train(this.prepared(vectors, n));
-      projector = new Projector(pca, this.dim, this.kernels);
-      if (onProgress !== null) onProgress(1, total);
     }
+    this.addWith(pca, vectors, n, onProgress);
+  }
+
+  /**
+   * {@link PreTransformIndex.add} with the first add's PCA fit run on `options.pool`
+   * (`Pca.trainAsync`: its passes over the data split over the workers, the same transform
+   * byte for byte for any number of workers); the projection and the inner add then run in
+   * the calling thread, as in `add`. Without `pool`, or once the PCA is trained, this is
+   * `add`. While the fit is pending the index is unchanged, and a failed task rejects and
+   * leaves it so; an `add` or `train` meanwhile makes this call reject with
+   * `UNSUPPORTED_OPERATION`. Progress counts as in `add`.
+   */
+  async addAsync(vectors: Float32Array, options?: PreTransformAddAsyncOptions): Promise<void> {
+    const { pool, rest } = splitPool(options, ['onProgress', 'pool'], 'PreTransformIndex.addAsync options');
+    if (pool === undefined || this.model.isTrained) {
+      this.add(vectors, rest);
+      return;
+    }
+    const n = checkVectors(vectors, this.dim, 'vectors');
+    const onProgress = checkAddOptions(rest, 'PreTransformIndex.addAsync options');
+    if (n === 0) {
+      if (onProgress !== null) onProgress(0, 0);
+      return;
+    }
+    vectors = stableInput(vectors);
+    const model = this.model;
+    const pca = new Pca(this.pcaOptions);
+    await pca.trainAsync(this.prepared(vectors, n), { pool });
+    if (this.model !== model || this.inner.size !== 0) {
+      throw new AnnlabError(
+        'UNSUPPORTED_OPERATION',
+        'PreTransformIndex.addAsync: the index changed while its PCA was fitted; await addAsync before adding or training.',
+      );
+    }
+    this.addWith(pca, vectors, n, onProgress);
+  }
+
+  /**
+   * The rest of an add once `pca` is trained: progress for the fit (when this call trained
+   * it), projection, the inner add, the commit. See {@link PreTransformIndex.add}.
+   */
+  private addWith(pca: Pca, vectors: Float32Array, n: number, onProgress: ProgressCallback | null): void {
+    const fitted = pca !== this.model;
+    const projector = fitted ? new Projector(pca, this.dim, this.kernels) : this.projector;
+    const fitSteps = fitted ? 1 : 0;
+    const total = fitSteps + 2 * n;
+    if (fitted && onProgress !== null) onProgress(1, total);
     const projected = new Float32Array(n * pca.components);
     this.projectRows(vectors, n, projector, projected, true, onProgress === null ? null : (done) => onProgress(fitSteps + done, total));
     const sizeBefore = this.inner.size;

@@ -105,7 +105,7 @@ describe('Gram route against the streaming route', () => {
   });
 
   it('GramPass multiplies by the centred Gram matrix', () => {
-    const pass = new GramPass('js', x, n, dim, 2);
+    const pass = GramPass.fromRows('js', x, n, dim, 2);
     const qt = new Float64Array(2 * dim);
     qt[3] = 1;
     qt[dim + 7] = 1;

@@ -17,6 +17,12 @@
  *   in cache, so every pass reads the batch once. Q, Y and Z are stored in panels of 8 columns
  *   (see the kernel file); Z's per-block float32 tiles are summed in float64.
  *
+ * The block loops themselves are the `project64` and `project32` passes of `row-pass.ts`,
+ * which cuts the rows into fixed chunks, sums each chunk's Z from zero and adds the chunks'
+ * partials in order (the same sums on one thread or on a worker pool). The classes here run
+ * them in the calling thread, for the solver's readers and tests; `fitRandomized` asks for
+ * the same passes through its driver.
+ *
  * Both return the basis they actually multiplied: the float32 pass rounds Q to float32 and
  * writes the rounded values back into Q, so the Rayleigh–Ritz step after the last pass uses
  * exactly the basis whose product it holds.
@@ -27,13 +33,11 @@
  * @module
  */
 import { resolveKernelBackend, type KernelBackend } from '@annlab/core';
-import { gemmModule, matrixKernels, type MatrixKernels } from './matrix-kernels.js';
-import { columnMeans } from './means.js';
+import { PANEL, PASS_BLOCK, panelLayout } from './blocks.js';
+import { gemmModule, matrixBackend } from './matrix-kernels.js';
+import { rowPass, runRowPassInline, type RowPassKind } from './row-pass.js';
 
-/** Rows per block in the data pass (a 128 × 784 float32 block is 392 KiB: it stays in L2). */
-export const PASS_BLOCK = 128;
-/** Columns per panel of Q, Y and Z in the float32 kernels. */
-export const PANEL = 8;
+export { centerBlock, PANEL, PASS_BLOCK, panelLayout } from './blocks.js';
 
 /** One implementation of the data pass. */
 export interface DataPass {
@@ -50,125 +54,26 @@ export interface DataPass {
   multiply(qt: Float64Array, zt: Float64Array): void;
 }
 
-/**
- * Copy rows [r0, r0 + rows) of `x`, centred, into `xc` (rows × dim, row-major) and/or its
- * transpose `xct` (dim × rows, feature-major). Returns the block's sum of squared centred
- * values (its contribution to the total variance).
- */
-export function centerBlock(
-  x: Float32Array,
-  r0: number,
-  rows: number,
-  dim: number,
-  mean: Float64Array,
-  xc: Float64Array | null,
-  xct: Float64Array | null,
-): number {
-  let ss = 0;
-  for (let r = 0; r < rows; r++) {
-    const src = (r0 + r) * dim;
-    const dst = r * dim;
-    for (let j = 0; j < dim; j++) {
-      const v = x[src + j] - mean[j];
-      ss += v * v;
-      if (xc !== null) xc[dst + j] = v;
-      if (xct !== null) xct[j * rows + r] = v;
-    }
-  }
-  return ss;
+/** Per-feature mean of n rows: the `sums` pass of `row-pass.ts` (chunked column sums) divided by n. */
+export function meanInline(x: Float32Array, n: number, dim: number): Float64Array {
+  const pass = rowPass('sums', 'js', dim, 0, EMPTY, EMPTY);
+  runRowPassInline(x, n, pass);
+  return meanFromSums(pass.out, n);
 }
 
-/**
- * The float64 pass: each block of rows centred into float64 tiles, then `gemmNT` twice, on
- * the kernels of a {@link MatrixKernels} (TypeScript `gemm.ts`, the reference, or its f64x2
- * WebAssembly twin).
- */
-export class Float64DataPass implements DataPass {
+/** The mean from the column sums of n rows. */
+export function meanFromSums(sums: Float64Array, n: number): Float64Array {
+  const mean = new Float64Array(sums.length);
+  for (let j = 0; j < sums.length; j++) mean[j] = sums[j] / n;
+  return mean;
+}
+
+/** An empty array, for the pass fields a kind does not read. */
+export const EMPTY: Float64Array = new Float64Array(0);
+
+/** The streaming pass in the calling thread, on the kernels of `kind`. */
+abstract class InlineDataPass implements DataPass {
   readonly backend: 'js' | 'simd';
-  sumSquares: number;
-  private readonly x: Float32Array;
-  private readonly n: number;
-  private readonly dim: number;
-  private readonly l: number;
-  /** Per-feature mean of the batch (float64, `columnMeans`), length dim. */
-  readonly mean: Float64Array;
-  private readonly mk: MatrixKernels;
-  private readonly qt: Float64Array;
-  private readonly zt: Float64Array;
-  private readonly xc: Float64Array;
-  private readonly xct: Float64Array;
-  private readonly y: Float64Array;
-  private readonly yt: Float64Array;
-  private passes: number;
-
-  constructor(kernels: KernelBackend, x: Float32Array, n: number, dim: number, l: number) {
-    this.x = x;
-    this.n = n;
-    this.dim = dim;
-    this.l = l;
-    this.mean = columnMeans(x, n, dim);
-    this.mk = matrixKernels(kernels, 2 * l * dim + 2 * PASS_BLOCK * dim + 2 * PASS_BLOCK * l, 6);
-    this.backend = this.mk.backend;
-    this.qt = this.mk.alloc(l * dim);
-    this.zt = this.mk.alloc(l * dim);
-    this.xc = this.mk.alloc(PASS_BLOCK * dim);
-    this.xct = this.mk.alloc(PASS_BLOCK * dim);
-    this.y = this.mk.alloc(PASS_BLOCK * l);
-    this.yt = this.mk.alloc(PASS_BLOCK * l);
-    this.sumSquares = 0;
-    this.passes = 0;
-  }
-
-  multiply(qtIn: Float64Array, ztOut: Float64Array): void {
-    const { x, n, dim, l, mean, mk, qt, zt, xc, xct, y, yt } = this;
-    qt.set(qtIn.subarray(0, l * dim));
-    zt.fill(0);
-    let sumSquares = 0;
-    for (let r0 = 0; r0 < n; r0 += PASS_BLOCK) {
-      const rows = Math.min(PASS_BLOCK, n - r0);
-      sumSquares += centerBlock(x, r0, rows, dim, mean, xc, xct);
-      // Y = Xc_block Q  (rows × l)
-      y.fill(0, 0, rows * l);
-      mk.gemmNT(xc, 0, rows, qt, 0, l, dim, y, 0, l);
-      for (let r = 0; r < rows; r++) for (let c = 0; c < l; c++) yt[c * rows + r] = y[r * l + c];
-      // Zᵀ += Yᵀ Xc_block  (l × dim)
-      mk.gemmNT(yt, 0, l, xct, 0, dim, rows, zt, 0, dim);
-    }
-    ztOut.set(zt);
-    if (this.passes++ === 0) this.sumSquares = sumSquares;
-  }
-}
-
-/** Exports of the kernel module used by the float32 pass. */
-interface PassExports {
-  columnSumsF32(x: number, rows: number, dim: number, sums: number): void;
-  centerRowsF32(x: number, rows: number, dim: number, mean: number): number;
-  projectPanelsF32(x: number, rows: number, dim: number, q: number, panels: number, y: number): void;
-  accumulatePanelsF32(x: number, rows: number, dim: number, y: number, panels: number, z: number): void;
-  projectHalfPanelF32(x: number, rows: number, dim: number, q: number, y: number): void;
-  accumulateHalfPanelF32(x: number, rows: number, dim: number, y: number, z: number): void;
-}
-
-/**
- * How the l columns of Q, Y and Z split into panels: `full` panels of 8, then (when l mod 8
- * is 1–4) one panel of 4; `width` = 8·full + 4·half columns, l rounded up.
- */
-export function panelLayout(l: number): { full: number; half: number; width: number } {
-  const rem = l % PANEL;
-  const full = rem >= 1 && rem <= 4 ? (l - rem) / PANEL : Math.ceil(l / PANEL);
-  const half = rem >= 1 && rem <= 4 ? 1 : 0;
-  return { full, half, width: full * PANEL + half * 4 };
-}
-
-/**
- * The float32 WebAssembly SIMD pass. Working memory, one `WebAssembly.Memory` sized up front:
- * the block (PASS_BLOCK × dim float32), the mean (dim float64, then float32), Q and Y in
- * panels (float32) and Z in panels (float64): about 4·dim·(PASS_BLOCK + 3·width) bytes.
- * Its constructor also computes the column means (in float64, the same sums as
- * `columnMeans`).
- */
-export class Float32DataPass implements DataPass {
-  readonly backend: 'js' | 'simd' = 'simd';
   sumSquares: number;
   /** Per-feature mean of the batch (float64), length dim. */
   readonly mean: Float64Array;
@@ -176,100 +81,49 @@ export class Float32DataPass implements DataPass {
   private readonly n: number;
   private readonly dim: number;
   private readonly l: number;
-  private readonly full: number;
-  private readonly half: number;
-  private readonly k: PassExports;
-  /** Byte addresses of the working arrays in the module memory. */
-  private readonly blockPtr: number;
-  private readonly meanPtr: number;
-  private readonly qPtr: number;
-  private readonly yPtr: number;
-  private readonly zPtr: number;
-  /** Views of the same arrays. */
-  private readonly block: Float32Array;
-  private readonly q: Float32Array;
-  private readonly z: Float64Array;
+  private readonly kind: RowPassKind;
   private passes: number;
 
-  constructor(module: WebAssembly.Module, x: Float32Array, n: number, dim: number, l: number) {
+  constructor(kind: 'project64' | 'project32', backend: 'js' | 'simd', x: Float32Array, n: number, dim: number, l: number) {
+    this.kind = kind;
+    this.backend = backend;
     this.x = x;
     this.n = n;
     this.dim = dim;
     this.l = l;
-    const layout = panelLayout(l);
-    this.full = layout.full;
-    this.half = layout.half;
-    const width = layout.width;
-    const align = (b: number): number => (b + 15) & ~15;
-    this.blockPtr = 16;
-    this.meanPtr = align(this.blockPtr + PASS_BLOCK * dim * 4);
-    this.qPtr = align(this.meanPtr + dim * 8);
-    this.yPtr = align(this.qPtr + width * dim * 4);
-    this.zPtr = align(this.yPtr + width * PASS_BLOCK * 4);
-    const end = this.zPtr + width * dim * 8;
-    const pages = Math.ceil(end / 65536) + 1;
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    this.k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as PassExports;
-    const buf = memory.buffer;
-    this.block = new Float32Array(buf, this.blockPtr, PASS_BLOCK * dim);
-    this.q = new Float32Array(buf, this.qPtr, width * dim);
-    this.z = new Float64Array(buf, this.zPtr, width * dim);
-    // Column means: float64 sums in the module, then the float32 copy the centring reads.
-    const sums = new Float64Array(buf, this.meanPtr, dim);
-    for (let r0 = 0; r0 < n; r0 += PASS_BLOCK) {
-      const rows = Math.min(PASS_BLOCK, n - r0);
-      this.block.set(x.subarray(r0 * dim, (r0 + rows) * dim));
-      this.k.columnSumsF32(this.blockPtr, rows, dim, this.meanPtr);
-    }
-    this.mean = new Float64Array(dim);
-    for (let j = 0; j < dim; j++) this.mean[j] = sums[j] / n;
-    new Float32Array(buf, this.meanPtr, dim).set(this.mean);
+    this.mean = meanInline(x, n, dim);
     this.sumSquares = 0;
     this.passes = 0;
   }
 
-  /** Offset (in elements) of column c's first value in a panelled `count × width` matrix (stride 8, or 4 in the half panel). */
-  private static slot(c: number, count: number, full: number): number {
-    const p = c >> 3;
-    return p < full ? p * count * PANEL + (c & 7) : full * count * PANEL + (c - full * PANEL);
-  }
-
   multiply(qt: Float64Array, zt: Float64Array): void {
-    const { x, n, dim, l, full, half, k, block, q, z } = this;
-    // Pack Q into panels (padding columns stay 0) and round qt to what is multiplied.
-    for (let c = 0; c < l; c++) {
-      const base = Float32DataPass.slot(c, dim, full);
-      const stride = c >> 3 < full ? PANEL : 4;
-      for (let j = 0; j < dim; j++) {
-        const v = Math.fround(qt[c * dim + j]);
-        q[base + j * stride] = v;
-        qt[c * dim + j] = v;
-      }
-    }
-    z.fill(0);
-    const qHalf = this.qPtr + full * dim * PANEL * 4;
-    const zHalf = this.zPtr + full * dim * PANEL * 8;
-    let sumSquares = 0;
-    for (let r0 = 0; r0 < n; r0 += PASS_BLOCK) {
-      const rows = Math.min(PASS_BLOCK, n - r0);
-      block.set(x.subarray(r0 * dim, (r0 + rows) * dim));
-      sumSquares += k.centerRowsF32(this.blockPtr, rows, dim, this.meanPtr);
-      if (full > 0) {
-        k.projectPanelsF32(this.blockPtr, rows, dim, this.qPtr, full, this.yPtr);
-        k.accumulatePanelsF32(this.blockPtr, rows, dim, this.yPtr, full, this.zPtr);
-      }
-      if (half > 0) {
-        const yHalf = this.yPtr + full * rows * PANEL * 4;
-        k.projectHalfPanelF32(this.blockPtr, rows, dim, qHalf, yHalf);
-        k.accumulateHalfPanelF32(this.blockPtr, rows, dim, yHalf, zHalf);
-      }
-    }
-    for (let c = 0; c < l; c++) {
-      const base = Float32DataPass.slot(c, dim, full);
-      const stride = c >> 3 < full ? PANEL : 4;
-      for (let j = 0; j < dim; j++) zt[c * dim + j] = z[base + j * stride];
-    }
-    if (this.passes++ === 0) this.sumSquares = sumSquares;
+    const { l, dim } = this;
+    if (this.kind === 'project32') for (let i = 0; i < l * dim; i++) qt[i] = Math.fround(qt[i]);
+    const pass = rowPass(this.kind, this.backend, dim, l, this.mean, qt.subarray(0, l * dim));
+    runRowPassInline(this.x, this.n, pass);
+    zt.set(pass.out.subarray(0, l * dim));
+    if (this.passes++ === 0) this.sumSquares = pass.out[l * dim];
+  }
+}
+
+/**
+ * The float64 pass: each block of rows centred into float64 tiles, then `gemmNT` twice, on
+ * the TypeScript kernels of `gemm.ts` (the reference) or their f64x2 WebAssembly twins.
+ */
+export class Float64DataPass extends InlineDataPass {
+  constructor(kernels: KernelBackend, x: Float32Array, n: number, dim: number, l: number) {
+    super('project64', project64Backend(kernels, dim, l), x, n, dim, l);
+  }
+}
+
+/**
+ * The float32 WebAssembly SIMD pass. Working memory, one `WebAssembly.Memory` per thread
+ * sized up front: the block (PASS_BLOCK × dim float32), the mean, Q and Y in panels (float32)
+ * and Z in panels (float64): about 4·dim·(PASS_BLOCK + 3·width) bytes.
+ */
+export class Float32DataPass extends InlineDataPass {
+  constructor(x: Float32Array, n: number, dim: number, l: number) {
+    super('project32', 'simd', x, n, dim, l);
   }
 }
 
@@ -284,12 +138,33 @@ const WASM_LIMIT_BYTES = 1 << 30;
  */
 export const FLOAT32_MIN_WORK: number = 1 << 25;
 
+/** The float64 kernels the `project64` pass runs on for a backend choice. */
+export function project64Backend(kernels: KernelBackend, dim: number, l: number): 'js' | 'simd' {
+  return matrixBackend(kernels, 2 * l * dim + 2 * PASS_BLOCK * dim + 2 * PASS_BLOCK * l, 6);
+}
+
 /**
- * The data pass for a backend choice. `'js'`: the float64 pass on the TypeScript kernels (the
- * reference). `'auto'` and `'simd'`: the float32 WebAssembly pass when one product has at
- * least `float32MinWork` multiply-adds and the runtime supports SIMD, else the float64 pass on
- * the f64x2 WebAssembly kernels (or TypeScript ones where SIMD is missing).
+ * Which streaming pass a backend choice runs. `'js'`: the float64 pass on the TypeScript
+ * kernels (the reference). `'auto'` and `'simd'`: the float32 WebAssembly pass when one
+ * product has at least `float32MinWork` multiply-adds and the runtime supports SIMD, else the
+ * float64 pass on the f64x2 WebAssembly kernels (or TypeScript ones where SIMD is missing).
  */
+export function streamPassKind(
+  kernels: KernelBackend,
+  n: number,
+  dim: number,
+  l: number,
+  float32MinWork: number = FLOAT32_MIN_WORK,
+): { kind: 'project32' | 'project64'; backend: 'js' | 'simd' } {
+  const width = panelLayout(l).width;
+  const bytes = 4 * dim * (PASS_BLOCK + 2 + 3 * width) + 4 * width * PASS_BLOCK + 1024;
+  if (kernels !== 'js' && n * dim * l >= float32MinWork && resolveKernelBackend('auto') === 'simd' && bytes <= WASM_LIMIT_BYTES) {
+    if (gemmModule() !== null) return { kind: 'project32', backend: 'simd' };
+  }
+  return { kind: 'project64', backend: project64Backend(kernels, dim, l) };
+}
+
+/** The data pass for a backend choice (see {@link streamPassKind}), run in the calling thread. */
 export function dataPass(
   kernels: KernelBackend,
   x: Float32Array,
@@ -298,19 +173,8 @@ export function dataPass(
   l: number,
   float32MinWork: number = FLOAT32_MIN_WORK,
 ): DataPass {
-  const width = panelLayout(l).width;
-  const bytes = 4 * dim * (PASS_BLOCK + 2 + 3 * width) + 4 * width * PASS_BLOCK + 1024;
-  if (kernels !== 'js' && n * dim * l >= float32MinWork && resolveKernelBackend('auto') === 'simd' && bytes <= WASM_LIMIT_BYTES) {
-    const module = gemmModule();
-    if (module !== null) {
-      try {
-        return new Float32DataPass(module, x, n, dim, l);
-      } catch {
-        // memory refused: fall through to the float64 pass
-      }
-    }
-  }
-  return new Float64DataPass(kernels, x, n, dim, l);
+  const { kind } = streamPassKind(kernels, n, dim, l, float32MinWork);
+  return kind === 'project32' ? new Float32DataPass(x, n, dim, l) : new Float64DataPass(kernels, x, n, dim, l);
 }
 
 // ---------------------------------------------------------------------------------------------

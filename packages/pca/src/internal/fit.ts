@@ -4,15 +4,42 @@
  * randomized one (Halko, Martinsson & Tropp 2011). `Pca.train` picks one and stores the
  * result; see `pca.ts` for the module documentation and citations.
  *
+ * Each procedure is written once, as a generator ({@link exactSteps},
+ * {@link randomizedSteps}) that yields every pass over the data it needs (`row-pass.ts`: the
+ * means, the covariance / Gram matrix, the streaming products) and continues once its driver
+ * has filled the pass's output. {@link fitExact} and {@link fitRandomized} drive it in the
+ * calling thread ({@link runFitInline}); `Pca.trainAsync` drives it on a worker pool
+ * (`parallel-pass.ts`). Everything between the passes (orthonormalization, the small
+ * eigenproblems) runs on the calling thread either way, so both drivers give the same bits.
+ *
  * @module
  */
 import { AnnlabError, type KernelBackend, type Rng } from '@annlab/core';
-import { matrixKernels } from './matrix-kernels.js';
+import { matrixBackend } from './matrix-kernels.js';
 import { symmetricEigen } from './eigen.js';
-import { centerBlock, dataPass, FLOAT32_MIN_WORK } from './data-pass.js';
-import { columnMeans } from './means.js';
+import { PASS_BLOCK } from './blocks.js';
+import { EMPTY, FLOAT32_MIN_WORK, meanFromSums, streamPassKind } from './data-pass.js';
 import { gemmNT } from './gemm.js';
-import { GramPass, gramIsCheaper } from './gram.js';
+import { GramPass, gramIsCheaper, gramPassKind } from './gram.js';
+import { type RowPass, rowPass, runRowPassInline } from './row-pass.js';
+
+/** A fit as a generator: it yields each pass over the data and returns the fit. */
+export type FitSteps = Generator<RowPass, PcaFit, void>;
+
+/** Drive a fit in the calling thread: each pass chunk by chunk ({@link runRowPassInline}). */
+export function runFitInline(steps: FitSteps, x: Float32Array, n: number): PcaFit {
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done === true) return r.value;
+    runRowPassInline(x, n, r.value);
+  }
+}
+
+/** The per-feature mean: one `sums` pass. */
+function* meanStep(n: number, dim: number): Generator<RowPass, Float64Array, void> {
+  const pass = rowPass('sums', 'js', dim, 0, EMPTY, EMPTY);
+  yield pass;
+  return meanFromSums(pass.out, n);
+}
 
 /** Which way the randomized solver multiplies by Xcᵀ Xc: see {@link fitRandomized}. */
 export type RandomizedRoute = 'auto' | 'gram' | 'stream';
@@ -32,7 +59,7 @@ export interface PcaFit {
 }
 
 /** Rows per block in the covariance and randomized passes (measured: 128 beats 64 and 256). */
-export const FIT_BLOCK = 128;
+export const FIT_BLOCK: number = PASS_BLOCK;
 
 /**
  * Fix each direction's sign so that its largest-magnitude entry is positive (the first such
@@ -58,18 +85,19 @@ export function fixSigns(vectors: Float64Array, rows: number, dim: number): void
 /**
  * Exact PCA: C = Xcᵀ Xc / (n − 1) accumulated block by block (each block of FIT_BLOCK rows
  * centred into a feature-major float64 tile, then a register-blocked symmetric rank-k update
- * of C's upper triangle), then the dense symmetric eigensolver.
+ * of C's upper triangle; the `gram64` pass), then the dense symmetric eigensolver.
  */
 export function fitExact(x: Float32Array, n: number, dim: number, components: number, kernels: KernelBackend): PcaFit {
-  const mean = columnMeans(x, n, dim);
-  const mk = matrixKernels(kernels, dim * dim + dim * FIT_BLOCK, 2);
-  const cov = mk.alloc(dim * dim);
-  const xct = mk.alloc(dim * FIT_BLOCK);
-  for (let r0 = 0; r0 < n; r0 += FIT_BLOCK) {
-    const rows = Math.min(FIT_BLOCK, n - r0);
-    centerBlock(x, r0, rows, dim, mean, null, xct);
-    mk.syrkNT(xct, dim, rows, cov, dim);
-  }
+  return runFitInline(exactSteps(n, dim, components, kernels), x, n);
+}
+
+/** {@link fitExact} as a generator of its two passes (means, covariance). */
+export function* exactSteps(n: number, dim: number, components: number, kernels: KernelBackend): FitSteps {
+  const mean = yield* meanStep(n, dim);
+  const backend = matrixBackend(kernels, dim * dim + dim * FIT_BLOCK, 2);
+  const pass = rowPass('gram64', backend, dim, 0, mean, EMPTY);
+  yield pass;
+  const cov = pass.out.subarray(0, dim * dim);
   const inv = 1 / (n - 1);
   let trace = 0;
   for (let i = 0; i < dim; i++) {
@@ -80,7 +108,7 @@ export function fitExact(x: Float32Array, n: number, dim: number, components: nu
   const eigenvalues = new Float64Array(components);
   for (let c = 0; c < components; c++) eigenvalues[c] = Math.max(0, eig.values[c]);
   fixSigns(eig.vectors, components, dim);
-  return { mean, components: eig.vectors, eigenvalues, totalVariance: trace, backend: mk.backend };
+  return { mean, components: eig.vectors, eigenvalues, totalVariance: trace, backend };
 }
 
 /**
@@ -147,16 +175,59 @@ export function fitRandomized(
   float32MinWork: number = FLOAT32_MIN_WORK,
   route: RandomizedRoute = 'auto',
 ): PcaFit {
+  return runFitInline(randomizedSteps(n, dim, components, l, powerIterations, rng, kernels, float32MinWork, route), x, n);
+}
+
+/**
+ * {@link fitRandomized} as a generator of its passes: the means, then either the Gram
+ * matrix once (the products with it run here) or one streaming pass per power iteration.
+ */
+export function* randomizedSteps(
+  n: number,
+  dim: number,
+  components: number,
+  l: number,
+  powerIterations: number,
+  rng: Rng,
+  kernels: KernelBackend,
+  float32MinWork: number = FLOAT32_MIN_WORK,
+  route: RandomizedRoute = 'auto',
+): FitSteps {
   const passes = powerIterations + 1;
-  const gram = route === 'gram' || (route === 'auto' && gramIsCheaper(n, dim, l, passes));
-  const pass = gram ? new GramPass(kernels, x, n, dim, l, float32MinWork) : dataPass(kernels, x, n, dim, l, float32MinWork);
-  const mean = pass.mean;
+  const useGram = route === 'gram' || (route === 'auto' && gramIsCheaper(n, dim, l, passes));
+  const mean = yield* meanStep(n, dim);
+  let gram: GramPass | null = null;
+  let stream: { kind: 'project32' | 'project64'; backend: 'js' | 'simd' } = { kind: 'project64', backend: 'js' };
+  let sumSquares = 0;
+  let backend: 'js' | 'simd';
+  if (useGram) {
+    const plan = gramPassKind(kernels, n, dim, l, float32MinWork);
+    const mk = GramPass.kernelsFor(kernels, dim, l);
+    const pass = rowPass(plan.kind, plan.backend, dim, 0, mean, EMPTY, mk.alloc(dim * dim + 1));
+    yield pass;
+    gram = new GramPass(mk, pass.out, plan.kind, mean, dim, l);
+    sumSquares = gram.sumSquares;
+    backend = gram.backend;
+  } else {
+    stream = streamPassKind(kernels, n, dim, l, float32MinWork);
+    backend = stream.backend;
+  }
   let qt = new Float64Array(l * dim);
   for (let i = 0; i < qt.length; i++) qt[i] = rng.nextGaussian();
   orthonormalizeRows(qt, l, dim, rng);
   let zt = new Float64Array(l * dim);
   for (let p = 0; p < passes; p++) {
-    pass.multiply(qt, zt);
+    if (gram !== null) {
+      gram.multiply(qt, zt);
+    } else {
+      // The float32 pass multiplies Q rounded to float32: round it here, so the Ritz step
+      // below uses exactly the basis whose product it holds.
+      if (stream.kind === 'project32') for (let i = 0; i < qt.length; i++) qt[i] = Math.fround(qt[i]);
+      const pass = rowPass(stream.kind, stream.backend, dim, l, mean, qt);
+      yield pass;
+      zt.set(pass.out.subarray(0, l * dim));
+      if (p === 0) sumSquares = pass.out[l * dim];
+    }
     if (p < passes - 1) {
       const t = qt;
       qt = zt;
@@ -172,7 +243,7 @@ export function fitRandomized(
   const inv = 1 / (n - 1);
   const eigenvalues = new Float64Array(components);
   for (let c = 0; c < components; c++) eigenvalues[c] = Math.max(0, ritz.values[c] * inv);
-  return { mean, components: ritz.vectors, eigenvalues, totalVariance: pass.sumSquares * inv, backend: pass.backend };
+  return { mean, components: ritz.vectors, eigenvalues, totalVariance: sumSquares * inv, backend };
 }
 
 /** Cholesky pivots below this fraction of the largest diagonal entry mean Xc Q is (nearly) rank-deficient. */

@@ -12,21 +12,23 @@
  * roughly dim < 4·(powerIterations + 1)·l). Memory: C as dim² float64 (dim·dim·8 bytes),
  * plus, with the float32 kernels, a panelled accumulator of the same size while C is formed.
  *
- * Two ways to form C, as for the streaming pass:
- * - **float64** (`kernels: 'js'`, the reference, and small fits): blocks of rows centred
- *   into feature-major float64 tiles and `syrkNT` (exactly the exact solver's covariance
- *   pass).
- * - **float32** (`'auto'`/`'simd'` on large fits): blocks copied into WebAssembly memory,
- *   centred in place (`centerRowsF32`), then `gramPanelsF32` (`assembly/gemm.ts`) adds the
- *   block's upper panels of XᵀX in float32 tiles, summed into float64 per block.
+ * Two ways to form C, as for the streaming pass (both are passes of `row-pass.ts`, summed
+ * chunk by chunk in a fixed order, in the calling thread or on a worker pool):
+ * - **float64** (`gram64`; `kernels: 'js'`, the reference, and small fits): blocks of rows
+ *   centred into feature-major float64 tiles and `syrkNT` (exactly the exact solver's
+ *   covariance pass).
+ * - **float32** (`gram32`; `'auto'`/`'simd'` on large fits): blocks copied into WebAssembly
+ *   memory, centred in place (`centerRowsF32`), then `gramPanelsF32` (`assembly/gemm.ts`)
+ *   adds the block's upper panels of XᵀX in float32 tiles, summed into float64 per block.
  *   {@link gramPanelsRef} is its readable definition.
  *
  * @module
  */
 import { resolveKernelBackend, type KernelBackend } from '@annlab/core';
-import { centerBlock, type DataPass, FLOAT32_MIN_WORK, PANEL, PASS_BLOCK } from './data-pass.js';
-import { gemmModule, matrixKernels, type MatrixKernels } from './matrix-kernels.js';
-import { columnMeans } from './means.js';
+import { PANEL, PASS_BLOCK } from './blocks.js';
+import { type DataPass, EMPTY, FLOAT32_MIN_WORK, meanInline } from './data-pass.js';
+import { gemmModule, matrixBackend, matrixKernels, type MatrixKernels } from './matrix-kernels.js';
+import { rowPass, runRowPassInline } from './row-pass.js';
 
 /** Largest Gram matrix (dim² float64) the route may hold: 256 MiB, dim ≤ 5792. */
 export const GRAM_MAX_BYTES: number = 1 << 28;
@@ -44,13 +46,6 @@ export function randomizedCost(n: number, dim: number, l: number, passes: number
 export function gramIsCheaper(n: number, dim: number, l: number, passes: number): boolean {
   const cost = randomizedCost(n, dim, l, passes);
   return cost.gram < cost.stream && dim * dim * 8 <= GRAM_MAX_BYTES;
-}
-
-/** Exports of the kernel module used to form C in float32. */
-interface GramExports {
-  columnSumsF32(x: number, rows: number, dim: number, sums: number): void;
-  centerRowsF32(x: number, rows: number, dim: number, mean: number): number;
-  gramPanelsF32(x: number, rows: number, dim: number, z: number): void;
 }
 
 /**
@@ -71,65 +66,27 @@ export function gramPanelsRef(x: Float32Array, rows: number, dim: number, z: Flo
 }
 
 /**
- * C = Xcᵀ Xc formed in float32 WebAssembly SIMD into `c` (dim × dim, full, symmetric).
- * Returns the mean and Σ (x − mean)², or null when the module or its memory is unavailable.
+ * Which pass forms C for a backend choice: `gram32` (float32 WebAssembly SIMD) when the
+ * streaming product would have at least `float32MinWork` multiply-adds and the runtime has
+ * SIMD, else `gram64` on the float64 kernels {@link matrixBackend} picks.
  */
-function gramFloat32(x: Float32Array, n: number, dim: number, c: Float64Array): { mean: Float64Array; sumSquares: number } | null {
-  const module = gemmModule();
-  if (module === null) return null;
-  const d8 = Math.ceil(dim / PANEL) * PANEL;
-  const blockPtr = 16;
-  const meanPtr = blockPtr + PASS_BLOCK * d8 * 4;
-  const zPtr = meanPtr + d8 * 8;
-  const end = zPtr + d8 * d8 * 8;
-  let memory: WebAssembly.Memory;
-  try {
-    const pages = Math.ceil(end / 65536) + 1;
-    memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-  } catch {
-    return null;
+export function gramPassKind(
+  kernels: KernelBackend,
+  n: number,
+  dim: number,
+  l: number,
+  float32MinWork: number = FLOAT32_MIN_WORK,
+): { kind: 'gram32' | 'gram64'; backend: 'js' | 'simd' } {
+  if (kernels !== 'js' && n * dim * l >= float32MinWork && resolveKernelBackend('auto') === 'simd' && gemmModule() !== null) {
+    return { kind: 'gram32', backend: 'simd' };
   }
-  const k = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GramExports;
-  const buf = memory.buffer;
-  const block = new Float32Array(buf, blockPtr, PASS_BLOCK * d8);
-  // Column means: float64 sums in the module (the same sums as `columnMeans`).
-  const sums = new Float64Array(buf, meanPtr, dim);
-  for (let r0 = 0; r0 < n; r0 += PASS_BLOCK) {
-    const rows = Math.min(PASS_BLOCK, n - r0);
-    block.set(x.subarray(r0 * dim, (r0 + rows) * dim));
-    k.columnSumsF32(blockPtr, rows, dim, meanPtr);
-  }
-  const mean = new Float64Array(dim);
-  for (let j = 0; j < dim; j++) mean[j] = sums[j] / n;
-  const mean32 = new Float32Array(buf, meanPtr, d8);
-  mean32.fill(0);
-  mean32.set(mean);
-  // Blocks of rows with stride d8 (padding columns stay 0, and 0 after centring).
-  block.fill(0);
-  let sumSquares = 0;
-  for (let r0 = 0; r0 < n; r0 += PASS_BLOCK) {
-    const rows = Math.min(PASS_BLOCK, n - r0);
-    if (d8 === dim) block.set(x.subarray(r0 * dim, (r0 + rows) * dim));
-    else for (let r = 0; r < rows; r++) block.set(x.subarray((r0 + r) * dim, (r0 + r + 1) * dim), r * d8);
-    sumSquares += k.centerRowsF32(blockPtr, rows, d8, meanPtr);
-    k.gramPanelsF32(blockPtr, rows, d8, zPtr);
-  }
-  const z = new Float64Array(buf, zPtr, d8 * d8);
-  for (let col = 0; col < dim; col++) {
-    const base = (col >> 3) * d8 * PANEL + (col & 7);
-    for (let j = 0; j <= col; j++) {
-      const v = z[base + j * PANEL];
-      c[j * dim + col] = v;
-      c[col * dim + j] = v;
-    }
-  }
-  return { mean, sumSquares };
+  return { kind: 'gram64', backend: matrixBackend(kernels, dim * dim + dim * PASS_BLOCK, 2) };
 }
 
 /**
- * The Gram route as a {@link DataPass}: C formed in the constructor, then each
- * {@link GramPass.multiply} is `Zᵀ = (C Qᵀ)ᵀ` in float64 (`gemmNT` on the f64x2 kernels, or
- * the TypeScript ones with `'js'`). Q is not rounded.
+ * The Gram route as a {@link DataPass}: C formed by a `gram64` or `gram32` pass over the rows
+ * (`row-pass.ts`), then each {@link GramPass.multiply} is `Zᵀ = (C Qᵀ)ᵀ` in float64 (`gemmNT`
+ * on the f64x2 kernels, or the TypeScript ones with `'js'`). Q is not rounded.
  */
 export class GramPass implements DataPass {
   readonly backend: 'js' | 'simd';
@@ -144,37 +101,46 @@ export class GramPass implements DataPass {
   private readonly qt: Float64Array;
   private readonly zt: Float64Array;
 
-  constructor(kernels: KernelBackend, x: Float32Array, n: number, dim: number, l: number, float32MinWork: number = FLOAT32_MIN_WORK) {
+  /**
+   * @param mk - the kernels of the products, from {@link GramPass.kernelsFor}.
+   * @param c - the formed pass's output, dim² + 1 values (C, then Σ (x − mean)²), allocated
+   *   with `mk` (the first array it allocated).
+   */
+  constructor(mk: MatrixKernels, c: Float64Array, kind: 'gram32' | 'gram64', mean: Float64Array, dim: number, l: number) {
     this.dim = dim;
     this.l = l;
-    const useF32 = kernels !== 'js' && n * dim * l >= float32MinWork && resolveKernelBackend('auto') === 'simd';
-    this.mk = matrixKernels(kernels, dim * dim + 2 * l * dim + dim * PASS_BLOCK, 4);
-    const mk = this.mk;
-    this.c = mk.alloc(dim * dim);
+    this.mk = mk;
+    this.mean = mean;
+    this.c = c.subarray(0, dim * dim);
+    this.sumSquares = c[dim * dim];
+    // syrkNT fills the upper triangle (and some entries below the diagonal): mirror it.
+    if (kind === 'gram64') for (let i = 0; i < dim; i++) for (let j = i + 1; j < dim; j++) c[j * dim + i] = c[i * dim + j];
     this.qt = mk.alloc(l * dim);
     this.zt = mk.alloc(l * dim);
-    const f32 = useF32 ? gramFloat32(x, n, dim, this.c) : null;
-    if (f32 !== null) {
-      this.mean = f32.mean;
-      this.sumSquares = f32.sumSquares;
-      this.float32 = true;
-      this.backend = 'simd';
-    } else {
-      this.mean = columnMeans(x, n, dim);
-      const xct = mk.alloc(dim * PASS_BLOCK);
-      const c = this.c;
-      let sumSquares = 0;
-      for (let r0 = 0; r0 < n; r0 += PASS_BLOCK) {
-        const rows = Math.min(PASS_BLOCK, n - r0);
-        sumSquares += centerBlock(x, r0, rows, dim, this.mean, null, xct);
-        mk.syrkNT(xct, dim, rows, c, dim);
-      }
-      // syrkNT fills the upper triangle (and some entries below the diagonal): mirror it.
-      for (let i = 0; i < dim; i++) for (let j = i + 1; j < dim; j++) c[j * dim + i] = c[i * dim + j];
-      this.sumSquares = sumSquares;
-      this.float32 = false;
-      this.backend = mk.backend;
-    }
+    this.float32 = kind === 'gram32';
+    this.backend = this.float32 ? 'simd' : mk.backend;
+  }
+
+  /** Kernels for the products, with room for C (and its Σ of squares), Q and Z. */
+  static kernelsFor(kernels: KernelBackend, dim: number, l: number): MatrixKernels {
+    return matrixKernels(kernels, dim * dim + 1 + 2 * l * dim, 3);
+  }
+
+  /** C formed from `n × dim` rows in the calling thread (the pass {@link gramPassKind} picks). */
+  static fromRows(
+    kernels: KernelBackend,
+    x: Float32Array,
+    n: number,
+    dim: number,
+    l: number,
+    float32MinWork: number = FLOAT32_MIN_WORK,
+  ): GramPass {
+    const mean = meanInline(x, n, dim);
+    const { kind, backend } = gramPassKind(kernels, n, dim, l, float32MinWork);
+    const mk = GramPass.kernelsFor(kernels, dim, l);
+    const pass = rowPass(kind, backend, dim, 0, mean, EMPTY, mk.alloc(dim * dim + 1));
+    runRowPassInline(x, n, pass);
+    return new GramPass(mk, pass.out, kind, mean, dim, l);
   }
 
   multiply(qtIn: Float64Array, ztOut: Float64Array): void {

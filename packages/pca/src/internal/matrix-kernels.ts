@@ -138,6 +138,16 @@ export function gemmModule(): WebAssembly.Module | null {
 }
 
 /**
+ * The backend {@link matrixKernels} picks for the same arguments, without making the memory:
+ * what a fit tells its workers to run (`'simd'` where the runtime has SIMD, the module
+ * compiles and the memory is within the limit).
+ */
+export function matrixBackend(kernels: KernelBackend, doubles: number, arrays: number): 'js' | 'simd' {
+  const bytes = doubles * 8 + arrays * 16 + 64;
+  return kernels !== 'js' && resolveKernelBackend('auto') === 'simd' && bytes <= WASM_LIMIT_BYTES && gemmModule() !== null ? 'simd' : 'js';
+}
+
+/**
  * Kernels for a fit that will allocate at most `doubles` float64 values in total (plus 16
  * bytes of alignment per array, `arrays` of them). `'auto'` and `'simd'` use WebAssembly
  * SIMD when the runtime supports it and the memory fits, else the TypeScript kernels.

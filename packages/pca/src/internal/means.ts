@@ -1,7 +1,8 @@
 /**
- * Per-feature means of a row-major float32 batch, in float64: the first step of both PCA
- * solvers (and the reference for the float32 pass's `columnSumsF32` kernel, which adds the
- * same values in the same order).
+ * Per-feature means of a row-major float32 batch, in float64, in one unchunked pass: the
+ * readable definition of the solvers' first step (which `row-pass.ts` sums chunk by chunk,
+ * the same additions as here for batches of at most one chunk), and the reference for the
+ * `columnSumsF32` kernel, which adds the same values in the same order.
  *
  * @module
  */
