@@ -2,15 +2,17 @@
  * annlab's own task module, loaded by every worker: `annlab.search`, one slice of a parallel
  * batch search (see `searchBatch`); and the build tasks of the algorithm packages, pure
  * functions they export: `rpforest.buildTrees` (trees of `RpForestIndex.addAsync`),
- * `ivfpq.assign` (one chunk of a k-means assignment step, `KMeans.trainAsync`) and
- * `hnsw.insert` (the concurrent INSERT loop of `HnswIndex.addAsync`). Other
- * packages add theirs through `taskModules`.
+ * `ivfpq.assign` (one chunk of a k-means assignment step, `KMeans.trainAsync`),
+ * `hnsw.insert` (the concurrent INSERT loop of `HnswIndex.addAsync`) and `pca.dataPass` (one
+ * chunk of a PCA fit's pass over the data, `Pca.trainAsync`). Other packages add theirs
+ * through `taskModules`.
  *
  * @module
  */
 import type { KernelBackend, SearchStats } from '@annlab/core';
 import { INSERT_TASK, type InsertTaskPayload, insertTask } from '@annlab/hnsw';
 import { ASSIGN_TASK, type AssignTaskPayload, assignTask } from '@annlab/ivfpq';
+import { PCA_PASS_TASK, type PcaPassPayload, pcaPassTask } from '@annlab/pca';
 import { BUILD_TREES_TASK, type BuildTreesPayload, buildTreesTask } from '@annlab/rpforest';
 import { createStats, replicaFor } from './replicas.js';
 import type { TaskHandler } from './types.js';
@@ -63,4 +65,5 @@ export const tasks: Readonly<Record<string, TaskHandler>> = {
   [BUILD_TREES_TASK]: (payload) => buildTreesTask(payload as BuildTreesPayload),
   [ASSIGN_TASK]: (payload) => assignTask(payload as AssignTaskPayload),
   [INSERT_TASK]: (payload) => insertTask(payload as InsertTaskPayload),
+  [PCA_PASS_TASK]: (payload) => pcaPassTask(payload as PcaPassPayload),
 };

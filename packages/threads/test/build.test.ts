@@ -1,9 +1,10 @@
 /**
- * Parallel builds on real workers: the forest's trees (`RpForestIndex.addAsync`) and k-means
- * assignment steps (`KMeans.trainAsync`) give the bytes of the single-threaded build for
- * 1, 2 and 3 threads.
+ * Parallel builds on real workers: the forest's trees (`RpForestIndex.addAsync`), k-means
+ * assignment steps (`KMeans.trainAsync`) and PCA's passes over the data (`Pca.trainAsync`)
+ * give the bytes of the single-threaded build for 1, 2 and 3 threads.
  */
 import { KMeans } from '@annlab/ivfpq';
+import { Pca } from '@annlab/pca';
 import { RpForestIndex } from '@annlab/rpforest';
 import { clustered } from '@annlab/test-kit';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +49,34 @@ describe('parallel builds on worker threads', () => {
           await km.trainAsync(x, { pool });
           expect(km.centroids).toEqual(ref.centroids);
           expect(km.objective).toEqual(ref.objective);
+        } finally {
+          await pool.close();
+        }
+      }
+    }
+  });
+
+  it('Pca.trainAsync: 1, 2 and 3 threads give the transform of train', async () => {
+    const dim = 40;
+    const x = clustered(5000, dim, 12, 7, { spread: 0.5 }); // three chunks of 2,048 rows
+    // The exact solver, the randomized one's Gram route, and its streaming route (l = 2).
+    for (const [solver, components, oversampling] of [
+      ['exact', 6, 10],
+      ['randomized', 6, 10],
+      ['randomized', 2, 0],
+    ] as const) {
+      const options = { dim, components, oversampling, solver, powerIterations: 2, seed: 5 };
+      const ref = new Pca(options);
+      ref.train(x);
+      for (const threads of [1, 2, 3]) {
+        const pool = createThreadPool({ threads });
+        try {
+          const pca = new Pca(options);
+          await pca.trainAsync(x, { pool });
+          expect(pca.mean).toEqual(ref.mean);
+          expect(pca.componentMatrix).toEqual(ref.componentMatrix);
+          expect(pca.eigenvalues).toEqual(ref.eigenvalues);
+          expect(pca.serialize()).toEqual(ref.serialize());
         } finally {
           await pool.close();
         }
