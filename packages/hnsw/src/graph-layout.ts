@@ -23,7 +23,7 @@
  *
  * @module
  */
-import type { WasmRegion, WasmRows } from '@annlab/core';
+import { copySkippingZeroPages, type WasmRegion, type WasmRows } from '@annlab/core';
 
 /** Highest level a node may draw (levels are stored in a Uint8Array). */
 export const MAX_LEVEL = 255;
@@ -104,7 +104,9 @@ export class HnswGraph {
     if (this.region !== null) return true;
     const region = rows.addRegion(this.links0Js.byteLength);
     if (region === null) return false;
-    region.i32.set(this.links0Js);
+    // The region is fresh (zero): copy only pages holding links, so a large empty graph
+    // stays non-resident until it fills.
+    copySkippingZeroPages(this.links0Js, region.i32);
     this.region = region;
     this.host = rows;
     this.links0Js = new Int32Array(0);

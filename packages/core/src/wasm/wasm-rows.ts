@@ -75,19 +75,35 @@ export function stableInput(x: Float32Array): Float32Array {
 }
 
 /**
- * Copy `from` into the zeroed `to` one 64 KiB page at a time, skipping pages that are all
- * zero: writing zeros would make every page of `to` resident for nothing.
+ * Copy `src` into the zeroed `dst` (same length) one 64 KiB page at a time, skipping pages of
+ * `src` that are all zero: writing zeros would make every page of `dst` resident for nothing
+ * (moving a large, still empty memory or link array into a fresh memory).
  */
-function copyNonZeroPages(from: ArrayBufferLike, to: ArrayBufferLike): void {
-  const src = new Uint8Array(from);
-  const dst = new Uint8Array(to);
-  const words = new Int32Array(from, 0, from.byteLength >>> 2);
+export function copySkippingZeroPages(src: Int32Array, dst: Int32Array): void {
   const pageWords = WASM_PAGE_BYTES >>> 2;
-  for (let w = 0; w < words.length; w += pageWords) {
-    const end = Math.min(words.length, w + pageWords);
+  for (let w = 0; w < src.length; w += pageWords) {
+    const end = Math.min(src.length, w + pageWords);
     let i = w;
-    while (i < end && words[i] === 0) i++;
-    if (i < end) dst.set(src.subarray(w << 2, end << 2), w << 2);
+    while (i < end && src[i] === 0) i++;
+    if (i < end) dst.set(src.subarray(w, end), w);
+  }
+}
+
+/**
+ * Zero `u8[from, to)` (64-aligned bounds), writing only the 64-byte lines that are not zero
+ * already: fresh memory is zero, and writing zeros would make its pages resident for nothing
+ * (a 1M-node HNSW index hosts 132 MB of level-0 links before it holds any).
+ */
+function zeroRange(u8: Uint8Array, from: number, to: number): void {
+  const words = new Int32Array(u8.buffer, from, (to - from) >>> 2);
+  for (let w = 0; w < words.length; w += 16) {
+    const end = Math.min(words.length, w + 16);
+    for (let i = w; i < end; i++) {
+      if (words[i] !== 0) {
+        words.fill(0, w, end);
+        break;
+      }
+    }
   }
 }
 
@@ -208,7 +224,7 @@ export class WasmRows {
     } catch {
       return false;
     }
-    copyNonZeroPages(old, memory.buffer);
+    copySkippingZeroPages(new Int32Array(old), new Int32Array(memory.buffer));
     this.memory = memory;
     this.k = instantiateKernels(memory);
     this.refreshViews();
@@ -282,7 +298,7 @@ export class WasmRows {
     for (let r = n - 1; r >= 0; r--) {
       const region = regions[r];
       if (ptrs[r] !== region.ptr) u8.copyWithin(ptrs[r], region.ptr, region.ptr + region.bytes);
-      if (region === which) u8.fill(0, ptrs[r] + region.bytes, ptrs[r] + bytes);
+      if (region === which) zeroRange(u8, ptrs[r] + region.bytes, ptrs[r] + bytes);
       region.ptr = ptrs[r];
       if (region === which) region.bytes = bytes;
     }
@@ -314,7 +330,7 @@ export class WasmRows {
     const ptr = this.scratchPtr;
     const end = align64(ptr + bytes);
     if (!this.growTo(end + INITIAL_SCRATCH)) return null;
-    this.u8.fill(0, ptr, end);
+    zeroRange(this.u8, ptr, end);
     const region = new WasmRegion(ptr, bytes, this.memory.buffer);
     this.regions.push(region);
     this.scratchPtr = end;
