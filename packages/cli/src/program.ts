@@ -91,6 +91,7 @@ export function createProgram(io: CliIo, setCode: (code: number) => void): Comma
     .requiredOption('-o, --out <file>', 'index file to write')
     .option('--max-base <n>', 'use at most n base vectors', positiveInt)
     .option('--seed <n>', 'seed', integer)
+    .option('--threads <n>', 'build threads for the forest, HNSW and IVF (worker pool; default 1)', positiveInt)
     .option('--json', 'JSON output')
     .option('--quiet', 'no progress output')
     .action(async (opts: Parameters<typeof buildCommand>[0]) => setCode(await buildCommand(opts, io)));

@@ -153,6 +153,20 @@ describe('annlab build / query', () => {
     expect(bytes.readInt32LE(0)).toBe(5);
   });
 
+  it('--threads builds HNSW on a worker pool and says so', async () => {
+    const file = join(dir, 'hnsw-threads.annlab');
+    const b = capture();
+    expect(await runCli(['build', '-d', DATASET, '-a', 'hnsw', '-p', 'M=8', '-o', file, '--threads', '2', '--json', '--quiet'], b)).toBe(
+      EXIT.OK,
+    );
+    const info = JSON.parse(b.stdout) as { buildThreads: number; n: number };
+    expect(info.buildThreads).toBe(2);
+    const q = capture();
+    expect(await runCli(['query', '-i', file, '-d', DATASET, '-k', '5', '-p', 'efSearch=50', '--json', '--quiet'], q)).toBe(EXIT.OK);
+    expect((JSON.parse(q.stdout) as { recall: number }).recall).toBeGreaterThan(0.9);
+    expect(await runCli(['build', '-d', DATASET, '-a', 'hnsw', '-o', file, '--threads', '0'], capture())).toBe(EXIT.USAGE);
+  });
+
   it('refuses a damaged index file with exit code 6 and one line', async () => {
     const file = join(dir, 'flat.annlab');
     expect(await runCli(['build', '-d', DATASET, '-a', 'flat', '-o', file, '--quiet'], capture())).toBe(EXIT.OK);

@@ -27,6 +27,11 @@ export interface BuildCommandOptions {
   maxBase?: number;
   /** Seed. */
   seed?: number;
+  /**
+   * Build threads: the forest, HNSW and the IVF indexes build on a worker pool of this many
+   * threads (the others on one); default 1.
+   */
+  threads?: number;
   /** JSON output. */
   json?: boolean;
   /** No progress output. */
@@ -57,7 +62,11 @@ export async function buildCommand(opts: BuildCommandOptions, io: CliIo): Promis
   const t0 = nowMs();
   const onProgress = (done: number, total: number): void =>
     progress.event({ type: 'build-progress', algorithm: opts.algorithm, build: opts.param, done, total });
-  const built = await adapter.build({ base: ds.base, n, dim: ds.dim, metric: ds.metric, seed: opts.seed ?? 42, onProgress }, opts.param);
+  const threads = opts.threads ?? 1;
+  const built = await adapter.build(
+    { base: ds.base, n, dim: ds.dim, metric: ds.metric, seed: opts.seed ?? 42, onProgress, threads },
+    opts.param,
+  );
   const seconds = (nowMs() - t0) / 1000;
   progress.stop();
   if (built.serialize === undefined) throw new AnnlabError('UNSUPPORTED_OPERATION', `${opts.algorithm} cannot be saved.`);
@@ -78,6 +87,7 @@ export async function buildCommand(opts: BuildCommandOptions, io: CliIo): Promis
     dim: ds.dim,
     metric: ds.metric,
     buildSeconds: seconds,
+    buildThreads: built.buildThreads ?? 1,
     indexBytes: built.memoryBytes(),
     capacityBytes,
     fileBytes: bytes.length,
@@ -87,7 +97,8 @@ export async function buildCommand(opts: BuildCommandOptions, io: CliIo): Promis
   io.out(
     opts.json === true
       ? `${JSON.stringify(info)}\n`
-      : `built ${opts.algorithm} ${paramsLabel(opts.param)} over ${n} × ${ds.dim} (${ds.metric}) in ${seconds.toFixed(2)} s; ` +
+      : `built ${opts.algorithm} ${paramsLabel(opts.param)} over ${n} × ${ds.dim} (${ds.metric}) in ${seconds.toFixed(2)} s` +
+          `${info.buildThreads > 1 ? ` on ${info.buildThreads} threads` : ''}; ` +
           `in memory ${formatBytes(info.indexBytes)} used${capacity}; wrote ${opts.out}: file ${formatBytes(bytes.length)}\n`,
   );
   return EXIT.OK;
