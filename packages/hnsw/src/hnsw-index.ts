@@ -13,7 +13,10 @@
  *
  * This file is the public facade; each paper step has its own file:
  * - Alg. 1 INSERT → `insert.ts` (`insertNode`, `linkNode`, `addReverseLink`; level draw
- *   `drawLevel`, `l = ⌊−ln(unif(0..1)) · mL⌋`, mL = 1/ln M).
+ *   `drawLevel`, `l = ⌊−ln(unif(0..1)) · mL⌋`, mL = 1/ln M), the readable reference; on the
+ *   SIMD backend `add` runs the same steps in WebAssembly (`assembly/insert.ts`, driven by
+ *   `internal/wasm-insert.ts`), and `addAsync` runs them on a pool's threads at once
+ *   (`parallel-insert.ts`, hnswlib's `add_items(num_threads)`).
  * - Alg. 2 SEARCH-LAYER → `search-layer.ts` (`searchLayer`, the query-time fast path;
  *   `searchLayerChecked`, the same loop for INSERT and for filters, deletions, counters and
  *   traces; with ef = 1 the greedy walk `greedyClosest`, as in hnswlib).
