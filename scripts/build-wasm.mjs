@@ -110,24 +110,27 @@ export async function compileAssemblyScript(sourcePath, fromUrl, shared = false,
   const outName = inName.replace(/\.ts$/, '.wasm');
   const outputs = {};
   let errors = '';
-  const result = await asc.main([inName, '--outFile', outName, ...ASC_FLAGS, ...features.flatMap((f) => ['--enable', f]), ...(shared ? SHARED_FLAGS : [])], {
-    // Names are relative to the source's folder; anything else (the standard library) is asc's own.
-    readFile: (name) => {
-      const path = resolve(dir, name);
-      return existsSync(path) ? readFileSync(path, 'utf8') : null;
-    },
-    writeFile: (name, contents) => {
-      outputs[name] = contents;
-    },
-    listFiles: () => [],
-    stdout: { write: () => true },
-    stderr: {
-      write: (s) => {
-        errors += String(s);
-        return true;
+  const result = await asc.main(
+    [inName, '--outFile', outName, ...ASC_FLAGS, ...features.flatMap((f) => ['--enable', f]), ...(shared ? SHARED_FLAGS : [])],
+    {
+      // Names are relative to the source's folder; anything else (the standard library) is asc's own.
+      readFile: (name) => {
+        const path = resolve(dir, name);
+        return existsSync(path) ? readFileSync(path, 'utf8') : null;
+      },
+      writeFile: (name, contents) => {
+        outputs[name] = contents;
+      },
+      listFiles: () => [],
+      stdout: { write: () => true },
+      stderr: {
+        write: (s) => {
+          errors += String(s);
+          return true;
+        },
       },
     },
-  });
+  );
   if (result.error) throw new Error(`asc failed: ${result.error.message}\n${errors}`);
   const bytes = outputs[outName];
   if (!(bytes instanceof Uint8Array)) throw new Error(`asc produced no binary\n${errors}`);
