@@ -67,6 +67,16 @@ describe('HnswIndex.addAsync on a pool (concurrent INSERT)', () => {
     }
   });
 
+  it('a quantized index (sq8) builds the bytes of add too, codes included', async () => {
+    const x = data(400, 12);
+    const ref = new HnswIndex({ ...options('euclidean'), quantizer: 'sq8' });
+    ref.add(x);
+    const ix = new HnswIndex({ ...options('euclidean'), quantizer: 'sq8' });
+    await ix.addAsync(x, { pool: pool(2) });
+    expect(ix.serialize()).toEqual(ref.serialize());
+    expect(ix.search(x.subarray(0, 5 * DIM), 3).ids).toEqual(ref.search(x.subarray(0, 5 * DIM), 3).ids);
+  });
+
   it('a failed task leaves the index as it was, and it still builds afterwards', async () => {
     const x = data(400, 5);
     const ix = new HnswIndex(options('euclidean'));
