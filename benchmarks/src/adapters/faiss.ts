@@ -17,11 +17,10 @@
  *
  * @module
  */
-import { rmSync, writeFileSync } from 'node:fs';
 import { AnnlabError } from '@annlab/core';
 import type { Params } from '../suite.js';
-import type { AlgorithmAdapter, BuildInput, BuiltIndex, ExternalMeasurement, Searcher } from './adapter.js';
-import { PythonServer, findPython, pythonUnavailableReason, readFloat64File, readInt32File } from './python-peer.js';
+import type { AlgorithmAdapter, BuildInput, BuiltIndex } from './adapter.js';
+import { PY_TIME_QUERIES, PythonServer, buildInSubprocess, findPython, pythonUnavailableReason } from './python-peer.js';
 
 /** What the server imports; {@link findPython} looks for an interpreter that can. */
 const MODULES = 'faiss, numpy';
@@ -33,6 +32,7 @@ import numpy as np
 import faiss
 faiss.omp_set_num_threads(1)
 index = None
+${PY_TIME_QUERIES}
 def reply(obj):
     sys.stdout.write(json.dumps(obj) + "\n"); sys.stdout.flush()
 for line in sys.stdin:
@@ -79,30 +79,9 @@ for line in sys.stdin:
             ps = faiss.ParameterSpace()
             for key, value in params.items():
                 ps.set_index_parameter(index, key, value)
-            k = cmd["k"]; nq = q.shape[0]
-            for i in range(min(nq, 50)):
-                searcher.search(q[i:i + 1], k)
-            best = None
-            for r in range(cmd["repeats"]):
-                lat = np.zeros(nq)
-                ids = np.zeros((nq, k), dtype=np.int64)
-                for i in range(nq):
-                    t0 = time.perf_counter()
-                    _, I = searcher.search(q[i:i + 1], k)
-                    lat[i] = time.perf_counter() - t0
-                    ids[i] = I[0]
-                t0 = time.perf_counter()
-                searcher.search(q, k)
-                batch = time.perf_counter() - t0
-                total = float(lat.sum())
-                if best is None or total < best[0]:
-                    best = (total, lat, ids, batch)
-                elif batch < best[3]:
-                    best = (best[0], best[1], best[2], batch)
-            total, lat, ids, batch = best
-            ids.astype(np.int32).tofile(cmd["idsOut"])
-            (lat * 1000).astype(np.float64).tofile(cmd["latOut"])
-            reply({"ok": True, "qps": nq / total, "batchQps": nq / batch})
+            k = cmd["k"]
+            reply(time_queries(lambda row: searcher.search(row, k)[1], lambda qs: searcher.search(qs, k),
+                               q, k, cmd["repeats"], cmd["idsOut"], cmd["latOut"]))
         else:
             reply({"ok": False, "error": "unknown command"})
     except Exception as e:
@@ -121,56 +100,14 @@ export class FaissAdapter implements AlgorithmAdapter {
   async build(input: BuildInput, params: Params): Promise<BuiltIndex> {
     const pythonPath = findPython(MODULES);
     if (pythonPath === null) throw new AnnlabError('NOT_FOUND', (await this.unavailableReason()) ?? 'no Python FAISS');
-    const threads = input.threads ?? 1;
     const server = new PythonServer('faiss', pythonPath, SERVER);
-    const baseFile = server.file('base.f32');
-    writeFileSync(baseFile, input.base.subarray(0, input.n * input.dim));
     const { index: factory = 'HNSW32', ...rest } = params;
-    let built: Record<string, unknown>;
-    try {
-      built = await server.request({
-        cmd: 'build',
-        base: baseFile,
-        dim: input.dim,
-        metric: input.metric,
-        factory: String(factory),
-        params: rest,
-        threads,
-      });
-    } catch (e) {
-      server.close();
-      throw e;
-    }
-    rmSync(baseFile, { force: true });
-    const bytes = built.bytes as number;
-    const dim = input.dim;
     const metric = input.metric;
-    return {
-      countsDistances: false,
-      buildSeconds: built.seconds as number,
-      buildThreads: threads,
-      searcher(): Searcher {
-        throw new AnnlabError('UNSUPPORTED_OPERATION', 'the faiss adapter is timed in its subprocess; use measure().');
-      },
-      async measure(queries: Float32Array, nq: number, k: number, sp: Params, repeats: number): Promise<ExternalMeasurement> {
-        const qFile = server.file('queries.f32');
-        const idsOut = server.file('ids.i32');
-        const latOut = server.file('lat.f64');
-        writeFileSync(qFile, queries.subarray(0, nq * dim));
-        const r = await server.request({ cmd: 'search', queries: qFile, dim, metric, k, params: sp, repeats, idsOut, latOut });
-        return {
-          ids: readInt32File(idsOut),
-          latenciesMs: readFloat64File(latOut),
-          qps: r.qps as number,
-          batchQps: r.batchQps as number,
-        };
-      },
-      memoryBytes(): number {
-        return bytes;
-      },
-      dispose(): void {
-        server.close();
-      },
-    };
+    return buildInSubprocess(
+      server,
+      input,
+      { dim: input.dim, metric, factory: String(factory), params: rest, threads: input.threads ?? 1 },
+      (sp) => ({ metric, params: sp }),
+    );
   }
 }

@@ -17,11 +17,10 @@
  *
  * @module
  */
-import { writeFileSync, rmSync } from 'node:fs';
 import { AnnlabError, type Metric } from '@annlab/core';
 import type { Params } from '../suite.js';
-import type { AlgorithmAdapter, BuildInput, BuiltIndex, ExternalMeasurement, Searcher } from './adapter.js';
-import { PythonServer, findPython, pythonUnavailableReason, readFloat64File, readInt32File } from './python-peer.js';
+import type { AlgorithmAdapter, BuildInput, BuiltIndex } from './adapter.js';
+import { PY_TIME_QUERIES, PythonServer, buildInSubprocess, findPython, pythonUnavailableReason } from './python-peer.js';
 
 /** What the server imports; {@link findPython} looks for an interpreter that can. */
 const MODULES = 'hnswlib, numpy';
@@ -32,6 +31,7 @@ import json, os, sys, time
 import numpy as np
 import hnswlib
 index = None
+${PY_TIME_QUERIES}
 def reply(obj):
     sys.stdout.write(json.dumps(obj) + "\n"); sys.stdout.flush()
 for line in sys.stdin:
@@ -54,32 +54,12 @@ for line in sys.stdin:
             reply({"ok": True, "seconds": seconds, "bytes": nbytes})
         elif cmd["cmd"] == "search":
             q = np.fromfile(cmd["queries"], dtype=np.float32).reshape(-1, cmd["dim"])
-            k = cmd["k"]; nq = q.shape[0]
+            k = cmd["k"]
             index.set_num_threads(1)
             index.set_ef(cmd["efSearch"])
-            for i in range(min(nq, 50)):
-                index.knn_query(q[i:i + 1], k, num_threads=1)
-            best = None
-            for r in range(cmd["repeats"]):
-                lat = np.zeros(nq)
-                ids = np.zeros((nq, k), dtype=np.int64)
-                for i in range(nq):
-                    t0 = time.perf_counter()
-                    I, _ = index.knn_query(q[i:i + 1], k, num_threads=1)
-                    lat[i] = time.perf_counter() - t0
-                    ids[i] = I[0]
-                t0 = time.perf_counter()
-                index.knn_query(q, k, num_threads=cmd["batchThreads"])
-                batch = time.perf_counter() - t0
-                total = float(lat.sum())
-                if best is None or total < best[0]:
-                    best = (total, lat, ids, batch)
-                elif batch < best[3]:
-                    best = (best[0], best[1], best[2], batch)
-            total, lat, ids, batch = best
-            ids.astype(np.int32).tofile(cmd["idsOut"])
-            (lat * 1000).astype(np.float64).tofile(cmd["latOut"])
-            reply({"ok": True, "qps": nq / total, "batchQps": nq / batch})
+            reply(time_queries(lambda row: index.knn_query(row, k, num_threads=1)[0],
+                               lambda qs: index.knn_query(qs, k, num_threads=cmd["batchThreads"]),
+                               q, k, cmd["repeats"], cmd["idsOut"], cmd["latOut"]))
         else:
             reply({"ok": False, "error": "unknown command"})
     except Exception as e:
@@ -123,57 +103,19 @@ export class HnswlibPyAdapter implements AlgorithmAdapter {
     if (pythonPath === null) throw new AnnlabError('NOT_FOUND', (await this.unavailableReason()) ?? 'no Python hnswlib');
     const threads = input.threads ?? 1;
     const server = new PythonServer('hnswlib', pythonPath, SERVER);
-    const baseFile = server.file('base.f32');
-    writeFileSync(baseFile, input.base.subarray(0, input.n * input.dim));
-    let built: Record<string, unknown>;
-    try {
-      built = await server.request({
-        cmd: 'build',
-        base: baseFile,
-        dim: input.dim,
-        space: spaceOf(input.metric),
-        M,
-        efConstruction,
-        seed: input.seed,
-        threads,
-        saveTo: server.file('index.bin'),
-      });
-    } catch (e) {
-      server.close();
-      throw e;
-    }
-    rmSync(baseFile, { force: true });
-    const bytes = built.bytes as number;
-    const dim = input.dim;
-    return {
-      countsDistances: false,
-      buildSeconds: built.seconds as number,
-      buildThreads: threads,
-      searcher(): Searcher {
-        throw new AnnlabError('UNSUPPORTED_OPERATION', 'the hnswlib adapter is timed in its subprocess; use measure().');
-      },
-      async measure(queries: Float32Array, nq: number, k: number, sp: Params, repeats: number): Promise<ExternalMeasurement> {
-        checkKnown(sp, ['efSearch'], 'hnswlib search');
-        const efSearch = intParam(sp, 'efSearch', 10, 1);
-        const qFile = server.file('queries.f32');
-        const idsOut = server.file('ids.i32');
-        const latOut = server.file('lat.f64');
-        writeFileSync(qFile, queries.subarray(0, nq * dim));
-        // The batch runs on one thread, like the faiss peer's: `batchQps` is a single-thread figure.
-        const r = await server.request({ cmd: 'search', queries: qFile, dim, k, efSearch, repeats, batchThreads: 1, idsOut, latOut });
-        return {
-          ids: readInt32File(idsOut),
-          latenciesMs: readFloat64File(latOut),
-          qps: r.qps as number,
-          batchQps: r.batchQps as number,
-        };
-      },
-      memoryBytes(): number {
-        return bytes;
-      },
-      dispose(): void {
-        server.close();
-      },
+    const build = {
+      dim: input.dim,
+      space: spaceOf(input.metric),
+      M,
+      efConstruction,
+      seed: input.seed,
+      threads,
+      saveTo: server.file('index.bin'),
     };
+    return buildInSubprocess(server, input, build, (sp) => {
+      checkKnown(sp, ['efSearch'], 'hnswlib search');
+      // The batch runs on one thread, like the faiss peer's: `batchQps` is a single-thread figure.
+      return { efSearch: intParam(sp, 'efSearch', 10, 1), batchThreads: 1 };
+    });
   }
 }

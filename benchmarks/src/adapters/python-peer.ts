@@ -17,6 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { AnnlabError } from '@annlab/core';
+import type { Params } from '../suite.js';
+import type { BuildInput, BuiltIndex, ExternalMeasurement, Searcher } from './adapter.js';
 
 /** Interpreters tried in order: env ANNLAB_PYTHON, `python3` on the PATH, the system's /usr/bin/python3. */
 export function pythonCandidates(): string[] {
@@ -143,3 +145,89 @@ export function readFloat64File(path: string): Float64Array {
   const b = readFileSync(path);
   return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
+
+/**
+ * Build an index in `server`'s subprocess and wrap it as a {@link BuiltIndex} timed there:
+ * the base vectors go through a file, `buildCmd` (plus `cmd: 'build'` and `base`) is sent, and
+ * each `measure` sends `cmd: 'search'` with the query file, `dim`, `k`, `repeats`, the output
+ * files and what `searchCmd(params)` adds (it may throw to refuse a parameter). The server
+ * answers a build with `seconds` and `bytes`, a search with `qps` and `batchQps` after writing
+ * int32 ids and float64 latencies (ms). A failed build closes the server.
+ */
+export async function buildInSubprocess(
+  server: PythonServer,
+  input: BuildInput,
+  buildCmd: Record<string, unknown>,
+  searchCmd: (params: Params) => Record<string, unknown>,
+): Promise<BuiltIndex> {
+  const baseFile = server.file('base.f32');
+  writeFileSync(baseFile, input.base.subarray(0, input.n * input.dim));
+  let built: Record<string, unknown>;
+  try {
+    built = await server.request({ ...buildCmd, cmd: 'build', base: baseFile });
+  } catch (e) {
+    server.close();
+    throw e;
+  }
+  rmSync(baseFile, { force: true });
+  const bytes = built.bytes as number;
+  const dim = input.dim;
+  return {
+    countsDistances: false,
+    buildSeconds: built.seconds as number,
+    buildThreads: input.threads ?? 1,
+    searcher(): Searcher {
+      throw new AnnlabError('UNSUPPORTED_OPERATION', `the ${server.peer} adapter is timed in its subprocess; use measure().`);
+    },
+    async measure(queries: Float32Array, nq: number, k: number, sp: Params, repeats: number): Promise<ExternalMeasurement> {
+      const extra = searchCmd(sp);
+      const qFile = server.file('queries.f32');
+      const idsOut = server.file('ids.i32');
+      const latOut = server.file('lat.f64');
+      writeFileSync(qFile, queries.subarray(0, nq * dim));
+      const r = await server.request({ ...extra, cmd: 'search', queries: qFile, dim, k, repeats, idsOut, latOut });
+      return { ids: readInt32File(idsOut), latenciesMs: readFloat64File(latOut), qps: r.qps as number, batchQps: r.batchQps as number };
+    },
+    memoryBytes(): number {
+      return bytes;
+    },
+    dispose(): void {
+      server.close();
+    },
+  };
+}
+
+/**
+ * Python source of `time_queries(one, batch, q, k, repeats, ids_out, lat_out)`, the timing both
+ * servers share (ann-benchmarks' rule): 50 untimed warm-up queries, then `repeats` passes of one
+ * query at a time (`one(row)` returns the `1 × k` ids) plus one batch (`batch(q)`), keeping the
+ * pass with the least total time and the fastest batch; writes int32 ids and float64
+ * latencies (ms) and returns the reply with `qps` and `batchQps`. Needs `numpy as np` and `time`.
+ */
+export const PY_TIME_QUERIES: string = String.raw`
+def time_queries(one, batch, q, k, repeats, ids_out, lat_out):
+    nq = q.shape[0]
+    for i in range(min(nq, 50)):
+        one(q[i:i + 1])
+    best = None
+    for r in range(repeats):
+        lat = np.zeros(nq)
+        ids = np.zeros((nq, k), dtype=np.int64)
+        for i in range(nq):
+            t0 = time.perf_counter()
+            I = one(q[i:i + 1])
+            lat[i] = time.perf_counter() - t0
+            ids[i] = I[0]
+        t0 = time.perf_counter()
+        batch(q)
+        b = time.perf_counter() - t0
+        total = float(lat.sum())
+        if best is None or total < best[0]:
+            best = (total, lat, ids, b)
+        elif b < best[3]:
+            best = (best[0], best[1], best[2], b)
+    total, lat, ids, b = best
+    ids.astype(np.int32).tofile(ids_out)
+    (lat * 1000).astype(np.float64).tofile(lat_out)
+    return {"ok": True, "qps": nq / total, "batchQps": nq / b}
+`;
