@@ -51,7 +51,8 @@ export function addRows(s: HnswState, vectors: Float32Array, n: number, onProgre
   const dim = s.dim;
   const g = s.graph;
   for (let i = 0; i < n; ) {
-    if (s.traversal !== null) {
+    // The loop needs an entry point: the first node of an empty graph is inserted below.
+    if (s.traversal !== null && g.entryPoint >= 0) {
       const count = Math.min(n - i, PROGRESS_EVERY - (i % PROGRESS_EVERY));
       if (addBatchInWasm(s, vectors, i, count)) {
         i += count;
@@ -68,46 +69,49 @@ export function addRows(s: HnswState, vectors: Float32Array, n: number, onProgre
 }
 
 /**
+ * Append rows `[from, from + count)` of `vectors` and prepare them for the INSERT loop, as
+ * {@link insertNode} would one by one: the first row of an empty graph becomes its entry
+ * point; every other row gets its level drawn and its upper block reserved, in id order.
+ * @returns the first id the loop has to link.
+ */
+export function stageRows(s: HnswState, vectors: Float32Array, from: number, count: number): number {
+  const g = s.graph;
+  let next = s.store.append(vectors, from * s.dim, count);
+  const end = next + count;
+  if (g.entryPoint < 0) {
+    insertNode(s, next, drawLevel(s));
+    next++;
+  }
+  for (let q = next; q < end; q++) g.allocateNode(q, drawLevel(s));
+  return next;
+}
+
+/**
  * Append rows `[from, from + count)` of `vectors` and insert them with the WebAssembly loop on
- * this thread. @returns false, changing nothing, when the memory cannot hold the loop's
- * temporary state (the caller inserts in JS).
+ * this thread (the graph has an entry point). @returns false, changing nothing, when the
+ * memory cannot hold the loop's temporary state (the caller inserts in JS).
  */
 function addBatchInWasm(s: HnswState, vectors: Float32Array, from: number, count: number): boolean {
   const g = s.graph;
   const rng = s.rng.state();
   const upperUsed = g.upperUsed;
-  const size = s.store.size;
-  const first = s.store.append(vectors, from * s.dim, count);
+  const first = stageRows(s, vectors, from, count);
   const end = first + count;
-  let next = first;
-  if (g.entryPoint < 0) {
-    insertNode(s, first, drawLevel(s));
-    next++;
+  const batch = InsertBatch.prepare(s, first, end, 1);
+  if (batch === null) {
+    // Undo the appends and draws: the JS loop redoes them one by one.
+    g.upperOffset.fill(-1, first, end);
+    g.levels.fill(0, first, end);
+    g.upperUsed = upperUsed;
+    s.store.truncate(first);
+    s.rng = Rng.fromState(rng);
+    return false;
   }
-  for (let q = next; q < end; q++) g.allocateNode(q, drawLevel(s));
-  if (next < end) {
-    const batch = InsertBatch.prepare(s, next, end, 1);
-    if (batch === null) {
-      // Undo the appends and draws: the JS loop redoes them one by one.
-      g.upperOffset.fill(-1, next, end);
-      g.levels.fill(0, next, end);
-      g.upperUsed = upperUsed;
-      if (next > first) g.upperOffset.fill(-1, first, next);
-      if (next > first) g.levels.fill(0, first, next);
-      if (next > first) {
-        g.entryPoint = -1;
-        g.maxLevel = -1;
-      }
-      s.store.truncate(size);
-      s.rng = Rng.fromState(rng);
-      return false;
-    }
-    try {
-      batch.runHere();
-      batch.finish(s);
-    } finally {
-      batch.drop();
-    }
+  try {
+    batch.runHere();
+    batch.finish(s);
+  } finally {
+    batch.drop();
   }
   g.live += count;
   return true;

@@ -27,7 +27,7 @@
  */
 import { AnnlabError, PROGRESS_EVERY, Rng, type ProgressCallback, type RngState, type TaskPool } from '@annlab/core';
 import type { HnswState } from './hnsw-state.js';
-import { addRows, drawLevel, insertNode } from './insert.js';
+import { addRows, stageRows } from './insert.js';
 import { InsertBatch, batchTooLarge, instantiateInsert } from './internal/wasm-insert.js';
 
 /** Name of the task that runs the INSERT loop in a worker (registered by `@annlab/threads`). */
@@ -126,13 +126,7 @@ export async function addRowsParallel(
   let failure: unknown = null;
   try {
     s.ensureCapacity(end);
-    s.store.append(vectors, 0, n);
-    let first = snapshot.size;
-    if (g.entryPoint < 0) {
-      insertNode(s, first, drawLevel(s));
-      first++;
-    }
-    for (let q = first; q < end; q++) g.allocateNode(q, drawLevel(s));
+    const first = stageRows(s, vectors, 0, n);
     if (first < end) {
       batch = InsertBatch.prepare(s, first, end, threads);
       if (batch === null) throw batchTooLarge('HnswIndex.addAsync');
