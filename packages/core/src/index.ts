@@ -109,5 +109,5 @@ export type { FileHeader } from './binary.js';
 
 export { createSearchResult, drainToRow, padRow } from './result.js';
 
-export { checkTaskPool, sharedArray } from './task-pool.js';
+export { checkTaskPool, sharedArray, splitPoolOptions } from './task-pool.js';
 export type { TaskPool } from './task-pool.js';

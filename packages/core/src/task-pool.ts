@@ -9,6 +9,8 @@
  * @module
  */
 import { AnnlabError } from './errors.js';
+import type { AddOptions } from './types.js';
+import { checkKnownKeys } from './validate.js';
 
 /** A worker pool as the algorithm packages use it (the shape of `@annlab/threads`' pool). */
 export interface TaskPool {
@@ -50,4 +52,22 @@ export function sharedArray<T extends Float32Array | Int32Array | Float64Array |
 ): T {
   const bytes = length * ctor.BYTES_PER_ELEMENT;
   return new ctor(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+}
+
+/**
+ * The options of an async build call (`addAsync`, `trainAsync`) split into its checked `pool`
+ * and the options of its synchronous twin (`{ onProgress }` when given, else `{}`). Keys
+ * other than `known` are refused with `INVALID_PARAMETER`; anything but a plain object comes
+ * back as `rest` unchanged, for the synchronous twin to refuse.
+ */
+export function splitPoolOptions(
+  options: unknown,
+  known: readonly string[],
+  what: string,
+): { pool: TaskPool | undefined; rest: AddOptions | undefined } {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) return { pool: undefined, rest: options as undefined };
+  checkKnownKeys(options, known, what);
+  const o = options as { onProgress?: AddOptions['onProgress']; pool?: unknown };
+  const pool = o.pool === undefined ? undefined : checkTaskPool(o.pool, what);
+  return { pool, rest: o.onProgress === undefined ? {} : { onProgress: o.onProgress } };
 }

@@ -64,13 +64,13 @@ import {
   checkInteger,
   checkK,
   checkKernelBackend,
-  checkTaskPool,
   checkKnownKeys,
   checkMetric,
   checkOptions,
   checkSeed,
   checkVectors,
   createSearchResult,
+  splitPoolOptions,
   stableInput,
   type AddOptions,
   type AnnIndex,
@@ -308,13 +308,11 @@ export class HnswIndex
    */
   async addAsync(vectors: Float32Array, options?: HnswAddAsyncOptions): Promise<void> {
     this.idle('addAsync');
-    const plain = options !== null && typeof options === 'object' && !Array.isArray(options);
-    if (plain) checkKnownKeys(options, ['onProgress', 'pool', 'threads'], 'HnswIndex.addAsync options');
-    const pool = plain && options.pool !== undefined ? checkTaskPool(options.pool, 'HnswIndex.addAsync options') : null;
-    const poolSize = pool !== null && typeof pool.size === 'number' && Number.isInteger(pool.size) && pool.size >= 1 ? pool.size : 1;
-    const threads = plain && options.threads !== undefined ? checkInteger('threads', options.threads, 1, Math.max(1, poolSize)) : poolSize;
-    const addOptions = plain ? (options.onProgress === undefined ? {} : { onProgress: options.onProgress }) : (options as undefined);
-    if (pool === null || threads === 1) {
+    const { pool, rest: addOptions } = splitPoolOptions(options, ['onProgress', 'pool', 'threads'], 'HnswIndex.addAsync options');
+    const poolSize = pool !== undefined && typeof pool.size === 'number' && Number.isInteger(pool.size) && pool.size >= 1 ? pool.size : 1;
+    const wanted = typeof options === 'object' && options !== null ? options.threads : undefined;
+    const threads = wanted !== undefined ? checkInteger('threads', wanted, 1, poolSize) : poolSize;
+    if (pool === undefined || threads === 1) {
       this.add(vectors, addOptions);
       return;
     }

@@ -78,6 +78,7 @@ import {
   type SearchResult,
   type SearchStats,
   type TrainableIndex,
+  splitPoolOptions,
 } from '@annlab/core';
 import type { KMeansInit } from './kmeans.js';
 import { explainProbes, type IvfExplanation } from './ivf-explanation.js';
@@ -87,7 +88,6 @@ import {
   assignCoarse,
   checkCoarseOptions,
   preparedCopy,
-  splitPoolOptions,
   trainCoarse,
   trainCoarseAsync,
   type CoarseOptions,
@@ -384,7 +384,7 @@ export class IvfFlatIndex implements TrainableIndex<IvfFlatSearchParams>, Explai
    * callback rejects the promise and leaves the index as it was.
    */
   async trainAsync(vectors: Float32Array, options?: IvfTrainAsyncOptions): Promise<void> {
-    const { pool, trainOptions } = splitPoolOptions(options, 'IvfFlatIndex.trainAsync options');
+    const { pool, rest: trainOptions } = splitPoolOptions(options, ['onProgress', 'pool'], 'IvfFlatIndex.trainAsync options');
     if (pool === undefined) {
       this.train(vectors, trainOptions);
       return;

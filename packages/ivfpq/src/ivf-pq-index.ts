@@ -76,6 +76,7 @@ import {
   type SearchParams,
   type SearchResult,
   type TrainableIndex,
+  splitPoolOptions,
 } from '@annlab/core';
 import type { KMeansInit } from './kmeans.js';
 import { explainProbes, type IvfExplanation } from './ivf-explanation.js';
@@ -87,7 +88,6 @@ import {
   assignCoarse,
   checkCoarseOptions,
   preparedCopy,
-  splitPoolOptions,
   trainCoarse,
   trainCoarseAsync,
   type CoarseOptions,
@@ -450,7 +450,7 @@ export class IvfPqIndex
    * promise and leaves the index as it was; do not add to the index while it trains.
    */
   async trainAsync(vectors: Float32Array, options?: IvfTrainAsyncOptions): Promise<void> {
-    const { pool, trainOptions } = splitPoolOptions(options, 'IvfPqIndex.trainAsync options');
+    const { pool, rest: trainOptions } = splitPoolOptions(options, ['onProgress', 'pool'], 'IvfPqIndex.trainAsync options');
     if (pool === undefined) {
       this.train(vectors, trainOptions);
       return;

@@ -50,8 +50,8 @@ import {
   type AddOptions,
   type ProgressCallback,
   type VectorStore,
-  checkTaskPool,
   type TaskPool,
+  splitPoolOptions,
 } from '@annlab/core';
 import { type AssignStep, AssignScratch, assignNearest, assignStepInChunks, centroidStore } from './internal/assign.js';
 import { PoolAssigner } from './internal/parallel-assign.js';
@@ -239,15 +239,12 @@ export class KMeans {
    * task or a throwing callback rejects the promise and leaves the k-means as it was.
    */
   async trainAsync(x: Float32Array, options?: KMeansTrainAsyncOptions): Promise<void> {
-    const plain = options !== null && typeof options === 'object' && !Array.isArray(options);
-    if (plain) checkKnownKeys(options, ['onProgress', 'pool'], 'KMeans.trainAsync options');
-    const pool = plain ? options.pool : undefined;
-    const trainOptions = plain ? (options.onProgress === undefined ? {} : { onProgress: options.onProgress }) : (options as undefined);
+    const { pool, rest: trainOptions } = splitPoolOptions(options, ['onProgress', 'pool'], 'KMeans.trainAsync options');
     if (pool === undefined) {
       this.train(x, trainOptions);
       return;
     }
-    const assigner = new PoolAssigner(checkTaskPool(pool, 'KMeans.trainAsync options'), this.kernels);
+    const assigner = new PoolAssigner(pool, this.kernels);
     const onProgress = this.checkTraining(x, trainOptions, 'KMeans.trainAsync options');
     const run = this.lloyd(x, onProgress);
     for (let r = run.next(); r.done !== true; r = run.next()) await assigner.assign(r.value);

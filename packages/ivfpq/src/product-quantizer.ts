@@ -48,9 +48,9 @@ import {
   type KernelBackend,
   type LoadOptions,
   type TaskPool,
+  splitPoolOptions,
 } from '@annlab/core';
 import { KMeans } from './kmeans.js';
-import { splitPoolOptions } from './internal/coarse.js';
 import { AssignScratch, assignNearest, centroidStore } from './internal/assign.js';
 import { checkStoredRange, expectLength, intField, openIvfFile, trainedFlag } from './internal/ivf-common.js';
 
@@ -204,7 +204,7 @@ export class ProductQuantizer {
    * task or a throwing callback rejects the promise and leaves the quantizer as it was.
    */
   async trainAsync(x: Float32Array, options?: ProductQuantizerTrainAsyncOptions): Promise<void> {
-    const { pool, trainOptions } = splitPoolOptions(options, 'ProductQuantizer.trainAsync options');
+    const { pool, rest: trainOptions } = splitPoolOptions(options, ['onProgress', 'pool'], 'ProductQuantizer.trainAsync options');
     if (pool === undefined) {
       this.train(x, trainOptions);
       return;

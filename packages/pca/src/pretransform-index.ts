@@ -47,7 +47,6 @@ import {
   checkOptions,
   checkSearchParams,
   checkSeed,
-  checkTaskPool,
   checkVectors,
   createSearchResult,
   metricPolicy,
@@ -69,6 +68,7 @@ import {
   type SearchResult,
   type TaskPool,
   type TrainableIndex,
+  splitPoolOptions,
 } from '@annlab/core';
 import { Pca, type PcaSolver } from './pca.js';
 import { Projector } from './internal/projector.js';
@@ -195,18 +195,6 @@ interface PreTransformFileParams {
   seed: number;
   components: number;
   keepVectors: boolean;
-}
-
-/**
- * `options` of an async call split into its pool (checked) and the rest; anything but a plain
- * object is passed on as the rest, for the synchronous twin to refuse.
- */
-function splitPool(options: unknown, keys: readonly string[], what: string): { pool: TaskPool | undefined; rest: AddOptions | undefined } {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) return { pool: undefined, rest: options as undefined };
-  checkKnownKeys(options, keys, what);
-  const o = options as PreTransformAddAsyncOptions;
-  const pool = o.pool === undefined ? undefined : checkTaskPool(o.pool, what);
-  return { pool, rest: o.onProgress === undefined ? {} : { onProgress: o.onProgress } };
 }
 
 function innerMetricFor(metric: Metric): Metric {
@@ -389,7 +377,7 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
    */
   async trainAsync(vectors: Float32Array, options?: PreTransformTrainAsyncOptions): Promise<void> {
     if (options !== undefined) checkOptions(options, 'PreTransformIndex.trainAsync options');
-    const pool = splitPool(options, ['pool'], 'PreTransformIndex.trainAsync options').pool;
+    const pool = splitPoolOptions(options, ['pool'], 'PreTransformIndex.trainAsync options').pool;
     if (pool === undefined) {
       this.train(vectors);
       return;
@@ -498,7 +486,7 @@ export class PreTransformIndex implements TrainableIndex<PreTransformSearchParam
    * `UNSUPPORTED_OPERATION`. Progress counts as in `add`.
    */
   async addAsync(vectors: Float32Array, options?: PreTransformAddAsyncOptions): Promise<void> {
-    const { pool, rest } = splitPool(options, ['onProgress', 'pool'], 'PreTransformIndex.addAsync options');
+    const { pool, rest } = splitPoolOptions(options, ['onProgress', 'pool'], 'PreTransformIndex.addAsync options');
     if (pool === undefined || this.model.isTrained) {
       this.add(vectors, rest);
       return;

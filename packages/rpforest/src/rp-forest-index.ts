@@ -57,7 +57,6 @@ import {
   reportProgress,
   checkId,
   checkInteger,
-  checkKnownKeys,
   normalizeInPlace,
   checkK,
   checkKernelBackend,
@@ -78,9 +77,9 @@ import {
   type MetricPolicy,
   type Reconstructible,
   type SearchResult,
-  checkTaskPool,
   sharedArray,
   type TaskPool,
+  splitPoolOptions,
 } from '@annlab/core';
 import { explainForest, type RpForestExplanation } from './explain.js';
 import { treeStructureOf, type RpForestTree } from './tree-structure.js';
@@ -294,16 +293,11 @@ export class RpForestIndex
    * `UNSUPPORTED_OPERATION`.
    */
   async addAsync(vectors: Float32Array, options?: RpForestAddAsyncOptions): Promise<void> {
-    const plain = options !== null && typeof options === 'object' && !Array.isArray(options);
-    if (plain) checkKnownKeys(options, ['onProgress', 'pool'], 'RpForestIndex.addAsync options');
-    const pool = plain ? options.pool : undefined;
-    // Anything but a plain object goes to add as it is, which refuses it.
-    const addOptions = plain ? (options.onProgress === undefined ? {} : { onProgress: options.onProgress }) : (options as undefined);
+    const { pool, rest: addOptions } = splitPoolOptions(options, ['onProgress', 'pool'], 'RpForestIndex.addAsync options');
     if (pool === undefined || this.built) {
       this.add(vectors, addOptions);
       return;
     }
-    checkTaskPool(pool, 'RpForestIndex.addAsync options');
     const { n, onProgress } = beginAdd(vectors, this.dim, addOptions, 'RpForestIndex.addAsync options');
     if (n === 0) return;
     const dim = this.dim;

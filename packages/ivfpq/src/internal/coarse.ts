@@ -9,14 +9,12 @@ import {
   AnnlabError,
   PROGRESS_EVERY,
   checkInteger,
-  checkKnownKeys,
   normalizeInPlace,
   type AddOptions,
   type KernelBackend,
   type MetricPolicy,
   type ProgressCallback,
   type VectorStore,
-  checkTaskPool,
   type TaskPool,
 } from '@annlab/core';
 import { KMeans, type KMeansInit } from '../kmeans.js';
@@ -134,19 +132,6 @@ function coarseKMeans(
     onWarning: o.onWarning,
     kernels,
   });
-}
-
-/**
- * The `pool` option of an index's `trainAsync`: checks the options (only `onProgress` and
- * `pool` are known) and splits them into the pool and the options of `train`.
- */
-export function splitPoolOptions(options: unknown, what: string): { pool: TaskPool | undefined; trainOptions: AddOptions | undefined } {
-  const plain = options !== null && typeof options === 'object' && !Array.isArray(options);
-  if (!plain) return { pool: undefined, trainOptions: options as undefined }; // train refuses it
-  checkKnownKeys(options, ['onProgress', 'pool'], what);
-  const o = options as { onProgress?: AddOptions['onProgress']; pool?: unknown };
-  const pool = o.pool === undefined ? undefined : checkTaskPool(o.pool, what);
-  return { pool, trainOptions: o.onProgress === undefined ? {} : { onProgress: o.onProgress } };
 }
 
 /**
