@@ -110,4 +110,4 @@ export type { FileHeader } from './binary.js';
 export { createSearchResult, drainToRow, padRow } from './result.js';
 
 export { checkTaskPool, sharedArray, splitPoolOptions } from './task-pool.js';
-export type { TaskPool } from './task-pool.js';
+export type { SplitPoolOptions, TaskPool } from './task-pool.js';

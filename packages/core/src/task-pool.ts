@@ -54,17 +54,21 @@ export function sharedArray<T extends Float32Array | Int32Array | Float64Array |
   return new ctor(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
 }
 
+/** What {@link splitPoolOptions} returns. */
+export interface SplitPoolOptions {
+  /** The checked pool, or undefined when none was given (the call runs synchronously). */
+  pool: TaskPool | undefined;
+  /** The options for the synchronous twin: `{ onProgress }` when given, else `{}`; non-objects as passed. */
+  rest: AddOptions | undefined;
+}
+
 /**
  * The options of an async build call (`addAsync`, `trainAsync`) split into its checked `pool`
  * and the options of its synchronous twin (`{ onProgress }` when given, else `{}`). Keys
  * other than `known` are refused with `INVALID_PARAMETER`; anything but a plain object comes
  * back as `rest` unchanged, for the synchronous twin to refuse.
  */
-export function splitPoolOptions(
-  options: unknown,
-  known: readonly string[],
-  what: string,
-): { pool: TaskPool | undefined; rest: AddOptions | undefined } {
+export function splitPoolOptions(options: unknown, known: readonly string[], what: string): SplitPoolOptions {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) return { pool: undefined, rest: options as undefined };
   checkKnownKeys(options, known, what);
   const o = options as { onProgress?: AddOptions['onProgress']; pool?: unknown };
