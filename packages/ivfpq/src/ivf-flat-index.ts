@@ -892,39 +892,20 @@ export function scanSlots(
   heap: MaxHeap,
   scan: Float64Array,
 ): number {
-  heap.clear();
-  let worst = Infinity;
-  let scanned = 0;
-  const block = scan.length;
-  for (let p = 0; p < np; p++) {
-    const l = probeLists[p];
-    const end = offsets[l + 1];
-    for (let start = offsets[l]; start < end; start += block) {
-      const count = Math.min(block, end - start);
-      source.distancesToRange(start, count, scan, 0);
-      for (let r = 0; r < count; r++) {
-        const d = scan[r];
-        if (d <= worst) {
-          heap.offer(d, start + r, k);
-          if (heap.size === k) worst = heap.dist[0];
-        }
-      }
-      scanned += count;
-    }
-  }
-  return scanned;
+  return scanProbedLists(source, offsets, null, probeLists, np, k, heap, scan);
 }
 
 /**
  * The exact scan of the probed lists (the TypeScript reference of `scanFlat` in
  * `assembly/ivf.ts`): distances from `source` to each probed list's slots, a block at a
- * time, offered to a k-heap (cleared first) keyed by (distance, id).
+ * time, offered to a k-heap (cleared first) keyed by (distance, id), or by (distance, slot)
+ * when `ids` is null.
  * @returns the number of slots scanned.
  */
 export function scanProbedLists(
   source: ListDistanceSource,
   offsets: Int32Array,
-  ids: Int32Array,
+  ids: Int32Array | null,
   probeLists: Int32Array,
   np: number,
   k: number,
@@ -944,7 +925,7 @@ export function scanProbedLists(
       for (let r = 0; r < count; r++) {
         const d = scan[r];
         if (d <= worst) {
-          heap.offer(d, ids[start + r], k);
+          heap.offer(d, ids === null ? start + r : ids[start + r], k);
           if (heap.size === k) worst = heap.dist[0];
         }
       }
