@@ -85,7 +85,15 @@ export { SqCodes, SqCodesWasm, SqDistanceComputer, sqCodeDot, sqDistancesToIds, 
 export type { SqCodesOptions } from './sq-distance-computer.js';
 
 export { INITIAL_SCRATCH, WASM_MAX_BYTES, WasmRegion, WasmRows, copySkippingZeroPages, stableInput } from './wasm/wasm-rows.js';
-export { checkKernelBackend, decodeBase64, isSharedMemory, kernelBytes, resolveKernelBackend, simdSupported } from './wasm/wasm-kernels.js';
+export {
+  DualWasmModule,
+  checkKernelBackend,
+  decodeBase64,
+  isSharedMemory,
+  kernelBytes,
+  resolveKernelBackend,
+  simdSupported,
+} from './wasm/wasm-kernels.js';
 export type { KernelExports } from './wasm/wasm-kernels.js';
 export { KERNELS_COMPILER_VERSION, KERNELS_SOURCE_SHA256, KERNELS_WASM_LENGTH } from './wasm/kernels-wasm.generated.js';
 export { sqKernelBytes } from './wasm/sq-kernels.js';

@@ -68,8 +68,6 @@ export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 }
 
 let bytesCache: Uint8Array<ArrayBuffer> | null = null;
-let moduleCache: WebAssembly.Module | null = null;
-let sharedModuleCache: WebAssembly.Module | null = null;
 let supportCache: boolean | null = null;
 
 /** The embedded kernel module's bytes (decoded once). */
@@ -90,28 +88,50 @@ export function simdSupported(): boolean {
   return supportCache;
 }
 
-/** The compiled kernel module (compiled once). */
-function kernelModule(): WebAssembly.Module {
-  if (moduleCache === null) moduleCache = new WebAssembly.Module(kernelBytes());
-  return moduleCache;
-}
-
 /** Whether `memory` is shared (its buffer a `SharedArrayBuffer`), so workers can use it too. */
 export function isSharedMemory(memory: WebAssembly.Memory): boolean {
   return typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
 }
 
-/** The kernel module for a shared memory (compiled once, on first use). */
-function sharedKernelModule(): WebAssembly.Module {
-  if (sharedModuleCache === null) sharedModuleCache = new WebAssembly.Module(decodeBase64(KERNELS_SHARED_WASM_BASE64));
-  return sharedModuleCache;
+/**
+ * An embedded module compiled for a plain and for a shared memory (`memory: 'both'` in
+ * `scripts/build-wasm.mjs`; a module links to one kind only): each variant is decoded and
+ * compiled once, on first use, and {@link DualWasmModule.instantiate} picks the one that
+ * links to the memory it is given.
+ */
+export class DualWasmModule {
+  private readonly plainBytes: () => Uint8Array<ArrayBuffer>;
+  private readonly sharedBytes: () => Uint8Array<ArrayBuffer>;
+  private plain: WebAssembly.Module | null;
+  private shared: WebAssembly.Module | null;
+
+  /** @param plainBytes - the plain variant's bytes; @param sharedBytes - the shared variant's. */
+  constructor(plainBytes: () => Uint8Array<ArrayBuffer>, sharedBytes: () => Uint8Array<ArrayBuffer>) {
+    this.plainBytes = plainBytes;
+    this.sharedBytes = sharedBytes;
+    this.plain = null;
+    this.shared = null;
+  }
+
+  /** A fresh instance over `memory` (its only import, `env.memory`), as `T`, its exports. */
+  instantiate<T>(memory: WebAssembly.Memory): T {
+    let module: WebAssembly.Module;
+    if (isSharedMemory(memory)) {
+      this.shared ??= new WebAssembly.Module(this.sharedBytes());
+      module = this.shared;
+    } else {
+      this.plain ??= new WebAssembly.Module(this.plainBytes());
+      module = this.plain;
+    }
+    return new WebAssembly.Instance(module, { env: { memory } }).exports as T;
+  }
 }
+
+const KERNELS = new DualWasmModule(kernelBytes, () => decodeBase64(KERNELS_SHARED_WASM_BASE64));
 
 /** A fresh kernel instance reading and writing `memory` (plain or shared). */
 export function instantiateKernels(memory: WebAssembly.Memory): KernelExports {
-  const module = isSharedMemory(memory) ? sharedKernelModule() : kernelModule();
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
-  return instance.exports as unknown as KernelExports;
+  return KERNELS.instantiate<KernelExports>(memory);
 }
 
 /**

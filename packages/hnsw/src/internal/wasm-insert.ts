@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { AnnlabError, decodeBase64, isSharedMemory, type WasmRegion, type WasmRows } from '@annlab/core';
+import { AnnlabError, DualWasmModule, decodeBase64, type WasmRegion, type WasmRows } from '@annlab/core';
 import type { HnswState } from '../hnsw-state.js';
 import { INSERT_SHARED_WASM_BASE64, INSERT_WASM_BASE64 } from './insert-wasm.generated.js';
 
@@ -53,20 +53,15 @@ export interface InsertExports {
   insertLoop(ctx: number, area: number): number;
 }
 
-let plainModule: WebAssembly.Module | null = null;
-let sharedModule: WebAssembly.Module | null = null;
+/** The INSERT loop, for a plain memory (`add`) and a shared one (threads). */
+const INSERT = new DualWasmModule(
+  () => decodeBase64(INSERT_WASM_BASE64),
+  () => decodeBase64(INSERT_SHARED_WASM_BASE64),
+);
 
-/** An instance of the INSERT loop over `memory`, plain or shared (each module compiled once per thread). */
+/** An instance of the INSERT loop over `memory`, plain or shared. */
 export function instantiateInsert(memory: WebAssembly.Memory): InsertExports {
-  let module: WebAssembly.Module;
-  if (isSharedMemory(memory)) {
-    if (sharedModule === null) sharedModule = new WebAssembly.Module(decodeBase64(INSERT_SHARED_WASM_BASE64));
-    module = sharedModule;
-  } else {
-    if (plainModule === null) plainModule = new WebAssembly.Module(decodeBase64(INSERT_WASM_BASE64));
-    module = plainModule;
-  }
-  return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as InsertExports;
+  return INSERT.instantiate<InsertExports>(memory);
 }
 
 /** A region of `bytes` (rounded up to 4) in `rows`, or null when the memory cannot grow. */

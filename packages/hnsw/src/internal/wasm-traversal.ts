@@ -22,7 +22,7 @@
  *
  * @module
  */
-import { decodeBase64, isSharedMemory, type VectorStore, type WasmRegion, type WasmRows } from '@annlab/core';
+import { DualWasmModule, decodeBase64, type VectorStore, type WasmRegion, type WasmRows } from '@annlab/core';
 import type { HnswGraph } from '../graph-layout.js';
 import type { HnswState } from '../hnsw-state.js';
 import { searchLayer, searchLayerChecked } from '../search-layer.js';
@@ -57,21 +57,11 @@ const MAX_EPOCH = 0x7fffffff;
 /** Initial room for the candidate heap C, in items (grown by doubling on demand). */
 const INITIAL_C_CAP = 1024;
 
-let moduleCache: WebAssembly.Module | null = null;
-let sharedModuleCache: WebAssembly.Module | null = null;
-
-/**
- * The compiled traversal module for `memory` (decoded and compiled once, on first use): the
- * plain build, or the one linked to a shared memory (a store shared with worker threads).
- */
-function traverseModule(memory: WebAssembly.Memory): WebAssembly.Module {
-  if (isSharedMemory(memory)) {
-    if (sharedModuleCache === null) sharedModuleCache = new WebAssembly.Module(decodeBase64(TRAVERSE_SHARED_WASM_BASE64));
-    return sharedModuleCache;
-  }
-  if (moduleCache === null) moduleCache = new WebAssembly.Module(decodeBase64(TRAVERSE_WASM_BASE64));
-  return moduleCache;
-}
+/** The traversal module, for a plain and for a shared memory (a store shared with threads). */
+const TRAVERSE = new DualWasmModule(
+  () => decodeBase64(TRAVERSE_WASM_BASE64),
+  () => decodeBase64(TRAVERSE_SHARED_WASM_BASE64),
+);
 
 /** Round a byte count up to a multiple of 8. */
 function align8(x: number): number {
@@ -80,7 +70,7 @@ function align8(x: number): number {
 
 /** A traversal instance over `memory`. */
 function instantiate(memory: WebAssembly.Memory): TraverseExports {
-  return new WebAssembly.Instance(traverseModule(memory), { env: { memory } }).exports as unknown as TraverseExports;
+  return TRAVERSE.instantiate<TraverseExports>(memory);
 }
 
 /**
